@@ -1,0 +1,100 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "llmrouter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "llmrouter", targets: ["llmrouter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // Routing decisions without networking: config model, model resolution, candidate
+        // ordering, circuit breakers, cool-downs, health stats and the failover loop.
+        .target(
+            name: "LLMRouterCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `Provider` protocol and its implementations: echo and the OpenAI-compatible adapters.
+        .target(
+            name: "LLMRouterProviders",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
+        .target(
+            name: "LLMRouterServer",
+            dependencies: [
+                "LLMRouterCore",
+                "LLMRouterProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Test support shared by the test targets and the scripts: fake upstreams and a mock clock.
+        .target(
+            name: "LLMRouterTesting",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "llmrouter",
+            dependencies: [
+                "LLMRouterServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterCoreTests",
+            dependencies: ["LLMRouterCore", "LLMRouterTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterServerTests",
+            dependencies: [
+                "LLMRouterServer",
+                "LLMRouterProviders",
+                "LLMRouterTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,73 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Yams
+
+/// Reads the providers YAML (`LLMROUTER_CONFIG`) into a validated ``RouterConfiguration``.
+///
+/// Validation is strict about what would make routing wrong (unknown type, duplicate name,
+/// a rate outside 0...1, negative numbers, no providers) and lenient about what is merely
+/// unexpected: unknown keys become ``ConfigurationWarning``s so files written for newer or older
+/// versions still load.
+public struct ConfigurationLoader: Sendable {
+    public struct Loaded: Sendable {
+        public var configuration: RouterConfiguration
+        public var warnings: [ConfigurationWarning]
+    }
+
+    public init() {}
+
+    /// Loads and validates the file at `path`.
+    public func load(path: String) throws(ConfigurationError) -> Loaded {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigurationError(file: path, message: "no such file")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, message: "cannot read the file as UTF-8 text (\(error))")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Validates YAML text; `file` only names it in messages.
+    public func parse(yaml text: String, file: String) throws(ConfigurationError) -> Loaded {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError(file: file, message: "malformed YAML: \(error)")
+        }
+        guard let root, let top = root.mapping else {
+            throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
+        }
+        var warnings: [ConfigurationWarning] = []
+        for key in top.keys.compactMap(\.string) where key != "providers" {
+            warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
+        }
+        guard let providersNode = top["providers"] else {
+            throw ConfigurationError(file: file, field: "providers", message: "missing; list at least one provider")
+        }
+        guard let entries = providersNode.sequence else {
+            throw ConfigurationError(file: file, field: "providers", message: "must be a list of providers")
+        }
+        guard !entries.isEmpty else {
+            throw ConfigurationError(file: file, field: "providers", message: "is empty; list at least one provider")
+        }
+        var providers: [ProviderConfiguration] = []
+        var seenNames: Set<String> = []
+        for (index, entry) in entries.enumerated() {
+            var reader = ProviderEntryReader(file: file, position: index + 1)
+            let provider = try reader.read(entry)
+            guard seenNames.insert(provider.name).inserted else {
+                throw ConfigurationError(file: file, provider: provider.name, field: "name", message: "duplicate provider name; names must be unique")
+            }
+            providers.append(provider)
+            warnings += reader.warnings
+        }
+        return Loaded(configuration: RouterConfiguration(providers: providers), warnings: warnings)
+    }
+}

@@ -1,0 +1,88 @@
+/// One provider entry of the configuration, as the router uses it.
+///
+/// Field names follow the YAML (`canonical_model`, `api_key_env`, ...) of the original Python
+/// llmrouter so existing files keep working; see ``ConfigurationLoader``.
+public struct ProviderConfiguration: Sendable, Equatable {
+    /// Unique name, shown in headers, health and errors.
+    public var name: String
+    public var kind: ProviderKind
+    /// Lower is tried first; equal priorities take turns. Defaults to 100.
+    public var priority: Int
+    /// Share of calls (0...1) that fail on purpose before any network call, for drills. Defaults to 0.
+    public var mockFailureRate: Double
+    /// Added latency for the echo provider. Defaults to zero.
+    public var mockLatency: Duration
+    /// The model id sent upstream. `nil` sends what the client asked for.
+    public var model: String?
+    /// The name clients ask for. Defaults to ``model``.
+    public var canonicalModel: String?
+    /// Other names clients may use for ``canonicalModel``.
+    public var aliases: [String]
+    /// API root in the OpenAI-SDK convention (ends in `/v1`); `nil` uses the kind's default.
+    public var baseURL: String?
+    /// Name of the environment variable that holds the key; `nil` uses the kind's default.
+    public var apiKeyVariable: String?
+    /// Headers sent with every upstream call, as given.
+    public var extraHeaders: [String: String]
+    /// Whether a model the catalog marks as paid may be used.
+    public var allowPaid: Bool
+    public var circuitBreaker: BreakerConfiguration
+    public var timeouts: UpstreamTimeouts
+
+    public init(
+        name: String,
+        kind: ProviderKind,
+        priority: Int = 100,
+        mockFailureRate: Double = 0,
+        mockLatency: Duration = .zero,
+        model: String? = nil,
+        canonicalModel: String? = nil,
+        aliases: [String] = [],
+        baseURL: String? = nil,
+        apiKeyVariable: String? = nil,
+        extraHeaders: [String: String] = [:],
+        allowPaid: Bool = false,
+        circuitBreaker: BreakerConfiguration = .init(),
+        timeouts: UpstreamTimeouts = .init()
+    ) {
+        self.name = name
+        self.kind = kind
+        self.priority = priority
+        self.mockFailureRate = mockFailureRate
+        self.mockLatency = mockLatency
+        self.model = model
+        self.canonicalModel = canonicalModel
+        self.aliases = aliases
+        self.baseURL = baseURL
+        self.apiKeyVariable = apiKeyVariable
+        self.extraHeaders = extraHeaders
+        self.allowPaid = allowPaid
+        self.circuitBreaker = circuitBreaker
+        self.timeouts = timeouts
+    }
+
+    /// A provider with neither `model` nor `canonical_model` serves any requested model.
+    public var isWildcard: Bool { model == nil && canonicalModel == nil }
+
+    /// The name this provider's model is listed under, if it has one.
+    public var publicModelName: String? { canonicalModel ?? model }
+
+    /// The key variable in force: the configured one or the kind's default.
+    public var effectiveAPIKeyVariable: String? { apiKeyVariable ?? kind.defaultAPIKeyVariable }
+}
+
+/// Time limits for one upstream call.
+public struct UpstreamTimeouts: Sendable, Equatable {
+    /// Establishing the connection. Defaults to 5 seconds.
+    public var connect: Duration
+    /// From sending the request to the first byte of the answer. Defaults to 30 seconds.
+    public var firstByte: Duration
+    /// The whole call, including a streamed answer. Defaults to 300 seconds.
+    public var total: Duration
+
+    public init(connect: Duration = .seconds(5), firstByte: Duration = .seconds(30), total: Duration = .seconds(300)) {
+        self.connect = connect
+        self.firstByte = firstByte
+        self.total = total
+    }
+}

@@ -1,0 +1,121 @@
+import Logging
+import Metrics
+
+/// Tries candidates in order until one answers: the heart of llmrouter's failover.
+///
+/// For each candidate it asks ``ProviderHealth`` for a permit (skipping open breakers), calls
+/// the attempt closure, and records the outcome. A retryable failure moves on to the next
+/// candidate; a client error (the request itself is bad) stops at once because every provider
+/// would reject it too. The loop knows nothing about HTTP: the closure does the call.
+public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
+    /// When the loop records a success.
+    public enum Settlement: Sendable {
+        /// As soon as the attempt returns (a complete answer).
+        case onReturn
+        /// The caller records it later (a stream that may still fail), via ``ProviderHealth``.
+        case deferred
+    }
+
+    /// How a request ended.
+    public enum Outcome<Output: Sendable>: Sendable {
+        case answered(Output, provider: String, latency: Duration, attempts: [AttemptRecord])
+        /// A provider rejected the request itself; its failure carries the status and body.
+        case rejected(UpstreamFailure, provider: String, attempts: [AttemptRecord])
+        /// Every candidate failed or was skipped.
+        case exhausted(attempts: [AttemptRecord])
+    }
+
+    public let health: ProviderHealth<C>
+
+    public init(health: ProviderHealth<C>) {
+        self.health = health
+    }
+
+    /// Runs the candidates in the given order.
+    /// - Parameters:
+    ///   - candidates: provider names, already ordered.
+    ///   - settlement: whether a returned attempt counts as a success right away.
+    ///   - logger: carries the request id.
+    ///   - attempt: calls one provider; throws ``UpstreamFailure`` when it cannot answer.
+    /// - Throws: `CancellationError` when the request is cancelled (client gone, deadline).
+    public func run<Output: Sendable>(
+        _ candidates: [String],
+        settlement: Settlement = .onReturn,
+        logger: Logger,
+        attempt: (String) async throws -> Output
+    ) async throws -> Outcome<Output> {
+        var attempts: [AttemptRecord] = []
+        for provider in candidates {
+            try Task.checkCancellation()
+            let (admission, event) = health.admit(provider)
+            log(event, provider: provider, logger: logger)
+            if case .reject(let reason, _) = admission {
+                attempts.append(AttemptRecord(provider: provider, outcome: .skipped(reason: reason)))
+                continue
+            }
+            let started = health.clock.now
+            do {
+                let output = try await attempt(provider)
+                let latency = started.duration(to: health.clock.now)
+                if settlement == .onReturn {
+                    log(health.recordSuccess(provider, latency: latency), provider: provider, logger: logger)
+                }
+                attempts.append(AttemptRecord(provider: provider, outcome: .succeeded, latency: latency))
+                Counter(label: "llmrouter_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", "success")]).increment()
+                return .answered(output, provider: provider, latency: latency, attempts: attempts)
+            } catch is CancellationError {
+                health.release(provider)
+                throw CancellationError()
+            } catch {
+                if Task.isCancelled {
+                    health.release(provider)
+                    throw CancellationError()
+                }
+                let failure = Self.failure(from: error)
+                let latency = started.duration(to: health.clock.now)
+                log(health.recordFailure(provider, failure), provider: provider, logger: logger)
+                attempts.append(AttemptRecord(provider: provider, outcome: .failed(failure), latency: latency))
+                Counter(label: "llmrouter_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", failure.kind.rawValue)]).increment()
+                logger.debug(
+                    "upstream attempt failed",
+                    metadata: ["llmrouter.provider": "\(provider)", "llmrouter.failure": "\(failure.kind.rawValue)"]
+                )
+                if !failure.kind.isRetryable {
+                    return .rejected(failure, provider: provider, attempts: attempts)
+                }
+            }
+        }
+        return .exhausted(attempts: attempts)
+    }
+
+    private static func failure(from error: any Error) -> UpstreamFailure {
+        if let failure = error as? UpstreamFailure { return failure }
+        return UpstreamFailure(kind: .serverError, message: "unexpected error: \(type(of: error))")
+    }
+
+    private func log(_ event: ProviderHealth<C>.BreakerEvent?, provider: String, logger: Logger) {
+        guard let event else { return }
+        switch event {
+        case .opened(let retryIn):
+            logger.warning(
+                "circuit opened",
+                metadata: ["llmrouter.provider": "\(provider)", "llmrouter.retry_in_seconds": "\(retryIn.seconds)"]
+            )
+        case .halfOpened:
+            logger.info("circuit half-open, admitting one trial", metadata: ["llmrouter.provider": "\(provider)"])
+        case .closed:
+            logger.info("circuit closed", metadata: ["llmrouter.provider": "\(provider)"])
+        }
+        Counter(label: "llmrouter_breaker_transitions_total", dimensions: [("provider", provider), ("to", event.stateName)]).increment()
+    }
+}
+
+extension ProviderHealth.BreakerEvent {
+    var stateName: String {
+        switch self {
+        case .opened: "open"
+        case .halfOpened: "half_open"
+        case .closed: "closed"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+public import LLMRouterCore
+public import Logging
+public import NIOCore
+
+/// Something that can answer a chat-completions request: echo, or an OpenAI-compatible upstream.
+///
+/// Both calls throw ``UpstreamFailure`` when the provider cannot answer, so the failover loop can
+/// tell a retryable failure from a bad request. A provider never retries on its own; retrying on
+/// another provider is the router's job.
+public protocol Provider: Sendable {
+    /// Answers with a complete `chat.completion` JSON body.
+    func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion
+    /// Answers with a stream of `chat.completion.chunk` JSON payloads. Returning means the
+    /// upstream accepted the request; failures after that surface from the stream.
+    func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream
+}
+
+/// What a provider needs to know about the call beyond the client's request.
+public struct ProviderContext: Sendable {
+    /// The configured name of the provider being called (echo prefixes its answers with it).
+    public var providerName: String
+    /// The model id to send upstream; `nil` keeps the client's.
+    public var upstreamModel: String?
+    public var logger: Logger
+
+    public init(providerName: String, upstreamModel: String?, logger: Logger) {
+        self.providerName = providerName
+        self.upstreamModel = upstreamModel
+        self.logger = logger
+    }
+}
+
+/// A complete answer: the `chat.completion` JSON exactly as it goes to the client.
+public struct ChatCompletion: Sendable {
+    public var body: ByteBuffer
+
+    public init(body: ByteBuffer) {
+        self.body = body
+    }
+}
+
+/// A stream of `chat.completion.chunk` JSON payloads (the text after `data: `), ending where the
+/// upstream sent `[DONE]`. A failure mid-stream is thrown from `next()`.
+public struct ChatEventStream: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+    public typealias Failure = any Error
+
+    private let makeIterator: @Sendable () -> Iterator
+
+    public init<Base: AsyncSequence & Sendable>(_ base: Base) where Base.Element == ByteBuffer {
+        self.makeIterator = { Iterator(base.makeAsyncIterator()) }
+    }
+
+    public func makeAsyncIterator() -> Iterator { makeIterator() }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        private var nextElement: () async throws -> ByteBuffer?
+
+        init<BaseIterator: AsyncIteratorProtocol>(_ base: BaseIterator) where BaseIterator.Element == ByteBuffer {
+            var base = base
+            self.nextElement = { try await base.next() }
+        }
+
+        public mutating func next() async throws -> ByteBuffer? {
+            try await nextElement()
+        }
+    }
+}
+
+/// A provider made of two closures, for tests and small adapters.
+public struct ClosureProvider: Provider {
+    private let completeBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion
+    private let streamBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream
+
+    public init(
+        complete: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion,
+        stream: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream
+    ) {
+        self.completeBody = complete
+        self.streamBody = stream
+    }
+
+    public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
+        try await completeBody(request, context)
+    }
+
+    public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
+        try await streamBody(request, context)
+    }
+}
