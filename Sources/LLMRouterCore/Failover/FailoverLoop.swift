@@ -33,20 +33,23 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Runs the candidates in the given order.
     /// - Parameters:
-    ///   - candidates: provider names, already ordered.
+    ///   - candidates: the providers to try, already ordered.
+    ///   - name: each candidate's provider name, the key into ``ProviderHealth``.
     ///   - settlement: whether a returned attempt counts as a success right away.
     ///   - logger: carries the request id.
     ///   - attempt: calls one provider; throws ``UpstreamFailure`` when it cannot answer.
     /// - Throws: `CancellationError` when the request is cancelled (client gone, deadline).
-    public func run<Output: Sendable>(
-        _ candidates: [String],
+    public func run<Candidate, Output: Sendable>(
+        _ candidates: [Candidate],
+        name: (Candidate) -> String,
         settlement: Settlement = .onReturn,
         logger: Logger,
-        attempt: (String) async throws -> Output
+        attempt: (Candidate) async throws -> Output
     ) async throws -> Outcome<Output> {
         var attempts: [AttemptRecord] = []
-        for provider in candidates {
+        for candidate in candidates {
             try Task.checkCancellation()
+            let provider = name(candidate)
             let (admission, event) = health.admit(provider)
             log(event, provider: provider, logger: logger)
             if case .reject(let reason, _) = admission {
@@ -55,7 +58,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
             }
             let started = health.clock.now
             do {
-                let output = try await attempt(provider)
+                let output = try await attempt(candidate)
                 let latency = started.duration(to: health.clock.now)
                 if settlement == .onReturn {
                     log(health.recordSuccess(provider, latency: latency), provider: provider, logger: logger)

@@ -17,6 +17,12 @@ public struct ModelResolver: Sendable {
         public var aliases: [String]
         /// Indices into the configuration of the providers serving it, in file order.
         public var providers: [Int]
+
+        public init(id: String, aliases: [String], providers: [Int]) {
+            self.id = id
+            self.aliases = aliases
+            self.providers = providers
+        }
     }
 
     private let providerCount: Int

@@ -111,7 +111,7 @@ enum CompletionWire {
 
     static func encode(_ value: some Encodable) -> ByteBuffer {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding these plain structs cannot fail; an empty object keeps the stream well-formed anyway.
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return ByteBuffer(bytes: data)

@@ -1,0 +1,159 @@
+public import Hummingbird
+import HTTPTypes
+import NIOCore
+public import LLMRouterCore
+import LLMRouterProviders
+public import Logging
+
+/// The way of one chat-completions request, read top to bottom:
+/// resolve the model → order the candidates → failover loop (breaker gates) → provider → response.
+public struct ChatService: Sendable {
+    public struct Settings: Sendable {
+        /// Model used when a request names none. Defaults to `nil` (every provider).
+        public var defaultModel: String?
+        /// Bounds the whole failover, from the first attempt to an answer (or the first chunk of
+        /// a stream). Defaults to 120 seconds.
+        public var requestDeadline: Duration
+
+        public init(defaultModel: String? = nil, requestDeadline: Duration = .seconds(120)) {
+            self.defaultModel = defaultModel
+            self.requestDeadline = requestDeadline
+        }
+    }
+
+    public let tables: RoutingTableStore
+    public let health: ProviderHealth<ContinuousClock>
+    public let settings: Settings
+    private let order = CandidateOrder()
+
+    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>, settings: Settings) {
+        self.tables = tables
+        self.health = health
+        self.settings = settings
+    }
+
+    /// Answers `request`, as JSON or as a server-sent event stream.
+    public func respond(to request: ChatRequest, logger: Logger) async throws -> Response {
+        let table = tables.current
+        let requestedModel = request.model ?? settings.defaultModel
+        guard case .providers(let indices) = table.resolver.resolve(requestedModel) else {
+            throw OpenAIError.modelNotFound(requestedModel ?? "")
+        }
+        var skipped: [AttemptRecord] = []
+        var candidates: [ProviderRegistry.Entry] = []
+        for index in order.order(indices, priorities: table.priorities) {
+            let entry = table.registry.entries[index]
+            if let reason = entry.disabledReason {
+                skipped.append(AttemptRecord(provider: entry.configuration.name, outcome: .skipped(reason: "disabled: \(reason)")))
+            } else {
+                candidates.append(entry)
+            }
+        }
+        if request.stream {
+            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger)
+        }
+        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger) { entry, provider, context in
+            try await provider.complete(request, context: context)
+        }
+        switch outcome {
+        case .answered(let completion, let provider, _, let attempts):
+            var headers = Self.routingHeaders(provider: provider, attempts: attempts)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: completion.body))
+        case .rejected(let failure, let provider, let attempts):
+            return Self.passThrough(failure, provider: provider, attempts: attempts)
+        case .exhausted(let attempts):
+            throw Self.unavailable(skipped + attempts)
+        }
+    }
+
+    private func respondStreaming(
+        to request: ChatRequest,
+        candidates: [ProviderRegistry.Entry],
+        skipped: [AttemptRecord],
+        logger: Logger
+    ) async throws -> Response {
+        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger) { entry, provider, context in
+            let stream = try await provider.stream(request, context: context)
+            return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
+        }
+        switch outcome {
+        case .answered(let stream, let provider, let latency, let attempts):
+            var headers = Self.routingHeaders(provider: provider, attempts: attempts)
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            headers[.accelBuffering] = "no"
+            let relay = StreamRelay(stream: stream, provider: provider, firstChunkLatency: latency, health: health, logger: logger)
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
+        case .rejected(let failure, let provider, let attempts):
+            return Self.passThrough(failure, provider: provider, attempts: attempts)
+        case .exhausted(let attempts):
+            throw Self.unavailable(skipped + attempts)
+        }
+    }
+
+    /// Runs the failover loop under the request deadline.
+    private func runFailover<Output: Sendable>(
+        _ candidates: [ProviderRegistry.Entry],
+        settlement: FailoverLoop<ContinuousClock>.Settlement,
+        logger: Logger,
+        attempt: @escaping @Sendable (ProviderRegistry.Entry, any Provider, ProviderContext) async throws -> Output
+    ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
+        let loop = FailoverLoop(health: health)
+        do {
+            return try await withDeadline(settings.requestDeadline) {
+                try await loop.run(candidates, name: \.configuration.name, settlement: settlement, logger: logger) { entry in
+                    guard let provider = entry.provider else {
+                        throw UpstreamFailure(kind: .connection, message: entry.disabledReason ?? "disabled")
+                    }
+                    let context = ProviderContext(
+                        providerName: entry.configuration.name,
+                        upstreamModel: entry.configuration.model,
+                        logger: logger
+                    )
+                    return try await attempt(entry, provider, context)
+                }
+            }
+        } catch is DeadlineExceeded {
+            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
+        }
+    }
+
+    static func routingHeaders(provider: String, attempts: [AttemptRecord]) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.llmrouterProvider] = provider
+        headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
+        return headers
+    }
+
+    /// A request every provider would reject: the upstream's own status and error body go back.
+    private static func passThrough(_ failure: UpstreamFailure, provider: String, attempts: [AttemptRecord]) -> Response {
+        var headers = routingHeaders(provider: provider, attempts: attempts)
+        headers[.contentType] = "application/json"
+        let status = HTTPResponse.Status(code: failure.status ?? 400)
+        if let body = failure.body, !body.isEmpty {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let error = OpenAIError(status: status, message: failure.message, type: "invalid_request_error", headers: headers)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
+    }
+
+    private static func unavailable(_ attempts: [AttemptRecord]) -> OpenAIError {
+        let summary = attempts.isEmpty ? "no provider is configured for this model" : attempts.map(\.summary).joined(separator: "; ")
+        var headers = HTTPFields()
+        headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
+        return OpenAIError.allProvidersFailed(summary, headers: headers)
+    }
+}
+
+extension HTTPField.Name {
+    /// The provider that answered.
+    static let llmrouterProvider = Self("X-LLMRouter-Provider")!
+    /// How many providers were called for the request, the one that answered included.
+    static let llmrouterAttempts = Self("X-LLMRouter-Attempts")!
+}
+
+extension HTTPField.Name {
+    /// Tells nginx-style proxies not to buffer the event stream.
+    static let accelBuffering = Self("X-Accel-Buffering")!
+}

@@ -1,0 +1,43 @@
+public import Logging
+
+/// How the server runs: where it listens and the limits it applies. Built by the `llmrouter`
+/// executable from flags and environment variables.
+public struct ServerSettings: Sendable {
+    /// Interface to bind. Defaults to `127.0.0.1` (`LLMROUTER_HOST`).
+    public var host: String
+    /// Port to bind; 0 picks a free one. Defaults to 8000 (`PORT`).
+    public var port: Int
+    /// Providers YAML (`LLMROUTER_CONFIG`). Defaults to `config/providers.yaml`.
+    public var configPath: String
+    /// Whether ``configPath`` was given explicitly; a missing explicit file is an error, a
+    /// missing default one means "no config" and the embedded default is served.
+    public var configPathIsExplicit: Bool
+    /// Model used when a request names none (`LLMROUTER_DEFAULT_MODEL`). Defaults to `nil`: any provider.
+    public var defaultModel: String?
+    /// Largest request body accepted (`LLMROUTER_MAX_BODY_BYTES`). Defaults to 4 MiB.
+    public var maxBodyBytes: Int
+    /// Bound on the whole failover of one request (`LLMROUTER_REQUEST_TIMEOUT_SECONDS`). Defaults to 120 s.
+    public var requestDeadline: Duration
+    /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        configPath: String = "config/providers.yaml",
+        configPathIsExplicit: Bool = false,
+        defaultModel: String? = nil,
+        maxBodyBytes: Int = 4 * 1024 * 1024,
+        requestDeadline: Duration = .seconds(120),
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.configPath = configPath
+        self.configPathIsExplicit = configPathIsExplicit
+        self.defaultModel = defaultModel
+        self.maxBodyBytes = maxBodyBytes
+        self.requestDeadline = requestDeadline
+        self.logLevel = logLevel
+    }
+}

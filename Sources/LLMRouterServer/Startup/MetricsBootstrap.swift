@@ -1,0 +1,15 @@
+import Metrics
+public import Prometheus
+
+/// The process-wide Prometheus registry behind `GET /metrics`.
+public enum MetricsBootstrap {
+    /// `nil` until ``bootstrap()`` runs; tests never bootstrap the global metrics system.
+    nonisolated(unsafe) public private(set) static var registry: PrometheusCollectorRegistry?
+
+    /// Points swift-metrics at a Prometheus registry. Call once, from `main`, before serving.
+    public static func bootstrap() {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        Self.registry = registry
+    }
+}

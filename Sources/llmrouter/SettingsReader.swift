@@ -1,0 +1,67 @@
+import LLMRouterServer
+import Logging
+
+/// Turns flags and environment variables into ``ServerSettings``, naming the flag or variable
+/// in every error.
+struct SettingsReader {
+    struct Failure: Error {
+        var message: String
+    }
+
+    let environment: [String: String]
+
+    func read(
+        host: String?, port: Int?, config: String?, defaultModel: String?,
+        logLevel: String?, maxBodyBytes: Int?, requestTimeout: Double?
+    ) throws(Failure) -> ServerSettings {
+        var settings = ServerSettings()
+        settings.host = host ?? value("LLMROUTER_HOST") ?? settings.host
+        if let port {
+            settings.port = try validPort(port, source: "--port")
+        } else if let text = value("PORT") {
+            guard let number = Int(text) else { throw Failure(message: "PORT must be a port number, got '\(text)'") }
+            settings.port = try validPort(number, source: "PORT")
+        }
+        if let path = config ?? value("LLMROUTER_CONFIG") {
+            settings.configPath = path
+            settings.configPathIsExplicit = true
+        }
+        settings.defaultModel = defaultModel ?? value("LLMROUTER_DEFAULT_MODEL")
+        if let text = logLevel ?? value("LLMROUTER_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                let source = logLevel == nil ? "LLMROUTER_LOG_LEVEL" : "--log-level"
+                throw Failure(message: "\(source) must be one of trace, debug, info, notice, warning, error, critical; got '\(text)'")
+            }
+            settings.logLevel = level
+        }
+        if let bytes = try number(maxBodyBytes.map(Double.init), variable: "LLMROUTER_MAX_BODY_BYTES", flag: "--max-body-bytes") {
+            settings.maxBodyBytes = Int(bytes)
+        }
+        if let seconds = try number(requestTimeout, variable: "LLMROUTER_REQUEST_TIMEOUT_SECONDS", flag: "--request-timeout") {
+            settings.requestDeadline = .milliseconds(Int64(seconds * 1000))
+        }
+        return settings
+    }
+
+    private func value(_ variable: String) -> String? {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        return text
+    }
+
+    private func validPort(_ port: Int, source: String) throws(Failure) -> Int {
+        guard (0...65535).contains(port) else { throw Failure(message: "\(source) must be between 0 and 65535, got \(port)") }
+        return port
+    }
+
+    private func number(_ flagValue: Double?, variable: String, flag: String) throws(Failure) -> Double? {
+        if let flagValue {
+            guard flagValue > 0 else { throw Failure(message: "\(flag) must be greater than 0, got \(flagValue)") }
+            return flagValue
+        }
+        guard let text = value(variable) else { return nil }
+        guard let parsed = Double(text), parsed > 0 else {
+            throw Failure(message: "\(variable) must be a number greater than 0, got '\(text)'")
+        }
+        return parsed
+    }
+}

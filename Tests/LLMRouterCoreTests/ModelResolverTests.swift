@@ -1,0 +1,84 @@
+import LLMRouterCore
+import Testing
+
+struct ModelResolverTests {
+    @Test(arguments: [
+        ("Llama-3.3-70B", "llama-3.3-70b"),
+        ("meta-llama/llama-3.3-70b-instruct:free", "meta-llama/llama-3.3-70b-instruct"),
+        ("llama_3.3 70b", "llama-3.3-70b"),
+        ("  LLAMA   3.3_70b:FREE ", "llama-3.3-70b"),
+        ("auto", "auto"),
+    ])
+    func normalizesNames(input: String, expected: String) {
+        #expect(ModelName.normalize(input) == expected)
+    }
+
+    let providers = [
+        ProviderConfiguration(name: "groq", kind: .groq, priority: 1, model: "llama-3.3-70b-versatile", canonicalModel: "llama-3.3-70b", aliases: ["llama3.3"]),
+        ProviderConfiguration(name: "openrouter", kind: .openrouter, priority: 2, model: "meta-llama/llama-3.3-70b-instruct:free", canonicalModel: "llama-3.3-70b"),
+        ProviderConfiguration(name: "qwen", kind: .groq, priority: 1, model: "qwen/qwen3-32b"),
+    ]
+
+    @Test func matchesCanonicalNamesAliasesAndUpstreamIds() {
+        let resolver = ModelResolver(providers: providers)
+        #expect(resolver.resolve("llama-3.3-70b") == .providers([0, 1]))
+        #expect(resolver.resolve("Llama_3.3 70B:free") == .providers([0, 1]))
+        #expect(resolver.resolve("LLAMA3.3") == .providers([0]))
+        #expect(resolver.resolve("meta-llama/llama-3.3-70b-instruct") == .providers([1]))
+        #expect(resolver.resolve("qwen/qwen3-32b") == .providers([2]))
+    }
+
+    @Test func autoOrNoModelMeansEveryProvider() {
+        let resolver = ModelResolver(providers: providers)
+        #expect(resolver.resolve(nil) == .providers([0, 1, 2]))
+        #expect(resolver.resolve("auto") == .providers([0, 1, 2]))
+        #expect(resolver.resolve("") == .providers([0, 1, 2]))
+    }
+
+    @Test func unknownModelWithoutWildcardIsReported() {
+        let resolver = ModelResolver(providers: providers)
+        #expect(resolver.resolve("gpt-9") == .unknownModel("gpt-9"))
+    }
+
+    @Test func wildcardProvidersServeAnyModel() {
+        let resolver = ModelResolver(providers: providers + [ProviderConfiguration(name: "echo", kind: .echo)])
+        #expect(resolver.resolve("gpt-9") == .providers([3]))
+        #expect(resolver.resolve("llama3.3") == .providers([0, 3]))
+    }
+
+    @Test func listsEachModelOnceWithItsProvidersAndAliases() {
+        let resolver = ModelResolver(providers: providers + [ProviderConfiguration(name: "echo", kind: .echo)])
+        #expect(
+            resolver.listedModels == [
+                .init(id: "llama-3.3-70b", aliases: ["llama3.3"], providers: [0, 1]),
+                .init(id: "qwen/qwen3-32b", aliases: [], providers: [2]),
+            ]
+        )
+    }
+}
+
+struct CandidateOrderTests {
+    @Test func lowerPriorityComesFirst() {
+        let order = CandidateOrder()
+        #expect(order.order([0, 1, 2], priorities: [3, 1, 2]) == [1, 2, 0])
+    }
+
+    @Test func equalPrioritiesTakeTurns() {
+        let order = CandidateOrder()
+        let priorities = [1, 1, 1, 5]
+        var firsts: [Int: Int] = [:]
+        for _ in 0..<300 {
+            let ordered = order.order([0, 1, 2, 3], priorities: priorities)
+            #expect(ordered.last == 3, "the lone lower-priority provider always comes last")
+            #expect(Set(ordered.prefix(3)) == [0, 1, 2])
+            firsts[ordered[0], default: 0] += 1
+        }
+        #expect(firsts == [0: 100, 1: 100, 2: 100])
+    }
+
+    @Test func rotationKeepsRelativeOrderWithinTheTieGroup() {
+        let order = CandidateOrder()
+        let seen = (0..<3).map { _ in order.order([0, 1, 2], priorities: [1, 1, 1]) }
+        #expect(seen == [[0, 1, 2], [1, 2, 0], [2, 0, 1]])
+    }
+}
