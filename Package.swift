@@ -97,6 +97,7 @@ let package = Package(
                 "LLMRouterProviders",
                 "LLMRouterTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LLMRouterProviders
+import LLMRouterServer
+import NIOCore
+import Testing
+
+struct ListingAndHealthTests {
+    let yaml = """
+        providers:
+          - name: groq-llama
+            type: groq
+            model: llama-3.3-70b-versatile
+            canonical_model: llama-3.3-70b
+            aliases: [llama3.3]
+            api_key_env: LLMROUTER_TEST_UNSET_KEY
+            extra_headers: {X-Secret-Header: header-value-must-not-leak}
+          - {name: or-llama, type: echo, model: 'meta-llama/llama-3.3-70b-instruct:free', canonical_model: llama-3.3-70b}
+          - {name: catch-all, type: echo}
+        """
+
+    @Test func healthIsCheapAndOK() async throws {
+        let app = try TestApp(yaml: yaml)
+        try await app.test { client in
+            for path in ["/", "/health"] {
+                let json = try await client.getJSON(path)
+                #expect(json["status"] as? String == "ok")
+                #expect(json["providers"] as? Int == 3)
+            }
+        }
+    }
+
+    @Test func modelsListUsesTheOpenAIShapeWithoutSecrets() async throws {
+        let app = try TestApp(yaml: yaml, makeRemote: { _ in .failure(.missingKey("LLMROUTER_TEST_UNSET_KEY")) })
+        try await app.test { client in
+            let response = try await client.execute(uri: "/v1/models", method: .get)
+            let text = String(buffer: response.body)
+            #expect(!text.contains("header-value-must-not-leak"))
+            #expect(!text.contains("LLMROUTER_TEST_UNSET_KEY"))
+            let json = try response.jsonObject()
+            #expect(json["object"] as? String == "list")
+            let data = try #require(json["data"] as? [[String: Any]])
+            #expect(data.map { $0["id"] as? String } == ["auto", "llama-3.3-70b"])
+            for model in data {
+                #expect(model["object"] as? String == "model")
+                #expect(model["created"] is Int)
+                #expect(model["owned_by"] is String)
+            }
+            let llama = data[1]
+            #expect(llama["aliases"] as? [String] == ["llama3.3"])
+            let providers = try #require(llama["providers"] as? [[String: Any]])
+            #expect(providers.map { $0["name"] as? String } == ["groq-llama", "or-llama"])
+            #expect(providers[0]["type"] as? String == "groq")
+            #expect(providers[0]["model"] as? String == "llama-3.3-70b-versatile")
+            #expect(providers[0]["enabled"] as? Bool == false)
+            #expect(Set(providers[0].keys) == ["name", "type", "model", "enabled"])
+            let single = try await client.getJSON("/v1/models/llama3.3".replacingOccurrences(of: "llama3.3", with: "llama-3.3-70b"))
+            #expect(single["id"] as? String == "llama-3.3-70b")
+        }
+    }
+
+    @Test func healthProvidersShowsDisabledProvidersAndNoSecrets() async throws {
+        let app = try TestApp(yaml: yaml, makeRemote: { _ in .failure(.missingKey("LLMROUTER_TEST_UNSET_KEY")) })
+        try await app.test { client in
+            let response = try await client.execute(uri: "/health/providers", method: .get)
+            #expect(!String(buffer: response.body).contains("header-value-must-not-leak"))
+            let providers = try #require(try response.jsonObject()["providers"] as? [[String: Any]])
+            #expect(providers.map { $0["name"] as? String } == ["groq-llama", "or-llama", "catch-all"])
+            let groq = providers[0]
+            #expect(groq["status"] as? String == "disabled: missing LLMROUTER_TEST_UNSET_KEY")
+            #expect(groq["type"] as? String == "groq")
+            #expect(groq["priority"] as? Int == 100)
+            #expect(groq["state"] as? String == "closed")
+            for key in ["requests", "successes", "failures", "consecutive_failures", "failures_by_kind", "window", "latency_ms"] {
+                #expect(groq[key] != nil, "missing \(key)")
+            }
+        }
+    }
+
+    @Test func disabledProvidersAreSkippedAndNamedInTheAnswerPath() async throws {
+        let app = try TestApp(yaml: yaml, makeRemote: { _ in .failure(.missingKey("LLMROUTER_TEST_UNSET_KEY")) })
+        try await app.test { client in
+            let response = try await client.chat(model: "llama3.3")
+            #expect(response.status == .ok)
+            #expect(response.headers[.provider] != "groq-llama")
+            #expect(response.headers[.attempts] == "1")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+# Shared helpers for the end-to-end scripts. Source it; it defines:
+#   free_port            prints a free TCP port on 127.0.0.1
+#   wait_for_http URL    waits (≤ 30 s) until URL answers
+#   check NAME COND...   runs COND, prints "ok NAME" or "FAIL NAME" and counts failures
+#   finish               prints the 'N passed, N failed' line and exits non-zero on failures
+#   llmrouter_bin        path of the built llmrouter binary (builds it when missing)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PASSED=0
+FAILED=0
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for_http() {
+    local url=$1
+    for _ in $(seq 1 300); do
+        curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "timed out waiting for $url" >&2
+    return 1
+}
+
+check() {
+    local name=$1
+    shift
+    if "$@"; then
+        echo "ok   $name"
+        PASSED=$((PASSED + 1))
+    else
+        echo "FAIL $name"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+finish() {
+    echo "$(basename "$0"): $PASSED passed, $FAILED failed"
+    [ "$FAILED" -eq 0 ]
+}
+
+llmrouter_bin() {
+    local configuration=${LLMROUTER_BUILD_CONFIGURATION:-debug}
+    local bin="$ROOT/.build/$configuration/llmrouter"
+    if [ ! -x "$bin" ]; then
+        (cd "$ROOT" && swift build -c "$configuration" --product llmrouter >&2)
+    fi
+    echo "$bin"
+}
