@@ -46,7 +46,11 @@ public struct RouterApplication: Sendable {
         let service = ChatService(
             tables: tables,
             health: health,
-            settings: .init(defaultModel: settings.defaultModel, requestDeadline: settings.requestDeadline)
+            settings: .init(
+                defaultModel: settings.defaultModel,
+                requestDeadline: settings.requestDeadline,
+                streamKeepAlive: settings.streamKeepAlive
+            )
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
         if let metrics {

@@ -18,6 +18,8 @@ public struct ServerSettings: Sendable {
     public var maxBodyBytes: Int
     /// Bound on the whole failover of one request (`LLMROUTER_REQUEST_TIMEOUT_SECONDS`). Defaults to 120 s.
     public var requestDeadline: Duration
+    /// Idle time on a stream before a `: keep-alive` comment (`LLMROUTER_SSE_KEEPALIVE_SECONDS`). Defaults to 10 s.
+    public var streamKeepAlive: Duration
     /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
     public var logLevel: Logger.Level
 
@@ -29,6 +31,7 @@ public struct ServerSettings: Sendable {
         defaultModel: String? = nil,
         maxBodyBytes: Int = 4 * 1024 * 1024,
         requestDeadline: Duration = .seconds(120),
+        streamKeepAlive: Duration = .seconds(10),
         logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -38,6 +41,7 @@ public struct ServerSettings: Sendable {
         self.defaultModel = defaultModel
         self.maxBodyBytes = maxBodyBytes
         self.requestDeadline = requestDeadline
+        self.streamKeepAlive = streamKeepAlive
         self.logLevel = logLevel
     }
 }

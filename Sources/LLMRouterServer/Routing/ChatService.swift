@@ -15,9 +15,13 @@ public struct ChatService: Sendable {
         /// a stream). Defaults to 120 seconds.
         public var requestDeadline: Duration
 
-        public init(defaultModel: String? = nil, requestDeadline: Duration = .seconds(120)) {
+        /// Idle time after which a stream gets a `: keep-alive` comment. Defaults to 10 seconds.
+        public var streamKeepAlive: Duration
+
+        public init(defaultModel: String? = nil, requestDeadline: Duration = .seconds(120), streamKeepAlive: Duration = .seconds(10)) {
             self.defaultModel = defaultModel
             self.requestDeadline = requestDeadline
+            self.streamKeepAlive = streamKeepAlive
         }
     }
 
@@ -83,7 +87,14 @@ public struct ChatService: Sendable {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             headers[.accelBuffering] = "no"
-            let relay = StreamRelay(stream: stream, provider: provider, firstChunkLatency: latency, health: health, logger: logger)
+            let relay = StreamRelay(
+                stream: stream,
+                provider: provider,
+                firstChunkLatency: latency,
+                keepAlive: settings.streamKeepAlive,
+                health: health,
+                logger: logger
+            )
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
         case .rejected(let failure, let provider, let attempts):
             return Self.passThrough(failure, provider: provider, attempts: attempts)

@@ -14,47 +14,101 @@ struct StreamRelay: Sendable {
     let stream: PrimedStream
     let provider: String
     let firstChunkLatency: Duration
+    /// How long the client may go without a byte before a `: keep-alive` comment is sent. The
+    /// comment keeps proxies from timing out and, since a write to a gone client fails, is how
+    /// a disconnect is noticed while a slow upstream is thinking.
+    let keepAlive: Duration
     let health: ProviderHealth<ContinuousClock>
     let logger: Logger
 
+    private enum Event: Sendable {
+        case chunk(ByteBuffer)
+        case keepAlive
+    }
+
     func write(to writer: inout any ResponseBodyWriter) async throws {
-        var chunk: ByteBuffer? = stream.first
-        while let current = chunk {
-            do {
-                try await writer.write(SSE.event(current))
-            } catch {
-                health.release(provider)
-                logger.debug("client left during stream", metadata: ["llmrouter.provider": "\(provider)"])
-                throw error
+        let (events, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
+        let stream = self.stream
+        let keepAlive = self.keepAlive
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        continuation.yield(.chunk(stream.first))
+                        while let chunk = try await stream.next() { continuation.yield(.chunk(chunk)) }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: keepAlive)
+                        continuation.yield(.keepAlive)
+                    }
+                }
+                defer { group.cancelAll() }
+                try await relay(events, to: &writer)
             }
-            do {
-                chunk = try await stream.next()
-            } catch {
-                let failure = (error as? UpstreamFailure)
-                    ?? UpstreamFailure(kind: .connection, message: "stream failed: \(type(of: error))")
-                health.recordFailure(provider, failure)
-                logger.debug("upstream failed mid-stream", metadata: ["llmrouter.provider": "\(provider)", "llmrouter.failure": "\(failure.kind.rawValue)"])
-                let event = OpenAIError(
-                    status: .badGateway,
-                    message: "The provider \(provider) failed mid-stream: \(failure.message)",
-                    type: "upstream_error",
-                    code: "upstream_stream_failed"
-                )
-                try await writer.write(SSE.event(ByteBuffer(bytes: event.body)))
-                try await writer.write(SSE.done)
-                try await writer.finish(nil)
-                return
+        } catch let failure as ClientGone {
+            health.release(provider)
+            logger.debug("client left during stream", metadata: ["llmrouter.provider": "\(provider)"])
+            throw failure.error
+        }
+    }
+
+    /// Writes events until the upstream ends; throws ``ClientGone`` when a write fails.
+    private func relay(_ events: AsyncThrowingStream<Event, any Error>, to writer: inout any ResponseBodyWriter) async throws {
+        do {
+            for try await event in events {
+                switch event {
+                case .chunk(let chunk): try await send(SSE.event(chunk), to: &writer)
+                case .keepAlive: try await send(SSE.keepAlive, to: &writer)
+                }
             }
+        } catch let gone as ClientGone {
+            throw gone
+        } catch {
+            let failure = (error as? UpstreamFailure) ?? UpstreamFailure(kind: .connection, message: "stream failed: \(type(of: error))")
+            health.recordFailure(provider, failure)
+            logger.debug(
+                "upstream failed mid-stream",
+                metadata: ["llmrouter.provider": "\(provider)", "llmrouter.failure": "\(failure.kind.rawValue)"]
+            )
+            let event = OpenAIError(
+                status: .badGateway,
+                message: "The provider \(provider) failed mid-stream: \(failure.message)",
+                type: "upstream_error",
+                code: "upstream_stream_failed"
+            )
+            try await send(SSE.event(ByteBuffer(bytes: event.body)), to: &writer)
+            try await send(SSE.done, to: &writer)
+            try await writer.finish(nil)
+            return
         }
         health.recordSuccess(provider, latency: firstChunkLatency)
-        try await writer.write(SSE.done)
+        try await send(SSE.done, to: &writer)
         try await writer.finish(nil)
+    }
+
+    private func send(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws(ClientGone) {
+        do {
+            try await writer.write(buffer)
+        } catch {
+            throw ClientGone(error: error)
+        }
+    }
+
+    /// A write to the client failed: it disconnected.
+    private struct ClientGone: Error {
+        var error: any Error
     }
 }
 
 /// Server-sent event framing for `chat.completion.chunk` payloads.
 enum SSE {
     static let done = ByteBuffer(string: "data: [DONE]\n\n")
+    static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
 
     /// `data: <payload>\n\n`, in one buffer so it goes out in one write.
     static func event(_ payload: ByteBuffer) -> ByteBuffer {
