@@ -85,6 +85,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // scripts/bench.sh's baseline: a bare Hummingbird endpoint, the framework's own ceiling.
+        .executableTarget(
+            name: "bench-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LLMRouterCoreTests",
             dependencies: ["LLMRouterCore", "LLMRouterTesting"],

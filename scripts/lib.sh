@@ -48,3 +48,29 @@ llmrouter_bin() {
     fi
     echo "$bin"
 }
+
+# start_fake NAME ARGS...: starts scripts/e2e/fake_upstream.py in the background and sets
+# FAKE_PORT to its port. The caller's EXIT trap should kill background jobs.
+start_fake() {
+    local name=$1
+    shift
+    local port_file
+    port_file=$(mktemp -u)
+    python3 "$ROOT/scripts/e2e/fake_upstream.py" --name "$name" --port-file "$port_file" "$@" 2>/dev/null &
+    for _ in $(seq 1 100); do
+        [ -s "$port_file" ] && break
+        sleep 0.05
+    done
+    FAKE_PORT=$(cat "$port_file")
+    rm -f "$port_file"
+}
+
+# python_venv: prints the python of a venv under .build-venv with the given pip packages.
+python_venv() {
+    local venv="$ROOT/.build-venv"
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv" >&2
+    fi
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@" >&2
+    echo "$venv/bin/python"
+}

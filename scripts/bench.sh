@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Benchmark (figures, not a test): wrk against
+#   (a) llmrouter with the echo provider,
+#   (b) llmrouter proxying to a fast local upstream (nginx returning a canned completion),
+#   (c) that nginx upstream directly,
+#   (d) a bare Hummingbird endpoint returning the same JSON (the framework's own ceiling),
+# at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), and
+# llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 10).
+#   scripts/bench.sh            release build (the figures in README)
+#   BENCH_SECONDS=2 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
+source "$(dirname "$0")/lib.sh"
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
+export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
+
+need() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    echo "installing $2 (apt-get)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null
+}
+need wrk wrk
+need nginx nginx
+
+(cd "$ROOT" && swift build -c "$CONFIGURATION" --product llmrouter --product bench-baseline >&2)
+BIN="$ROOT/.build/$CONFIGURATION/llmrouter"
+BASELINE="$ROOT/.build/$CONFIGURATION/bench-baseline"
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
+COMPLETION="$ROOT/scripts/bench/completion.json"
+
+NGINX_PORT=$(free_port)
+cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon on;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        keepalive_requests 1000000;
+        location = /v1/chat/completions {
+            default_type application/json;
+            return 200 '$(cat "$COMPLETION")';
+        }
+    }
+}
+NGINX
+nginx -c "$WORK/nginx.conf"
+
+ECHO_PORT=$(free_port)
+cat >"$WORK/echo.yaml" <<YAML
+providers:
+  - {name: echo, type: echo}
+YAML
+"$BIN" --config "$WORK/echo.yaml" --port "$ECHO_PORT" --log-level error &
+ECHO_PID=$!
+
+PROXY_PORT=$(free_port)
+cat >"$WORK/proxy.yaml" <<YAML
+providers:
+  - {name: nginx, type: openai, base_url: "http://127.0.0.1:$NGINX_PORT/v1", model: bench-model}
+YAML
+"$BIN" --config "$WORK/proxy.yaml" --port "$PROXY_PORT" --log-level error &
+PROXY_PID=$!
+
+BASELINE_PORT=$(free_port)
+"$BASELINE" "$BASELINE_PORT" "$COMPLETION" >/dev/null 2>&1 &
+
+for port in "$ECHO_PORT" "$PROXY_PORT" "$NGINX_PORT"; do
+    for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
+done
+for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$BASELINE_PORT/v1/chat/completions" && break; sleep 0.1; done
+
+# run NAME PORT CONNECTIONS: prints "req/s p50_ms p99_ms"
+run() {
+    local port=$2 connections=$3 threads=1
+    [ "$connections" -gt 1 ] && threads=2
+    # A short warm-up so connection setup and first-call costs do not count.
+    wrk -t1 -c"$connections" -d1s -s "$ROOT/scripts/bench/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+    wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/scripts/bench/post.lua" \
+        "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/wrk.out"
+    python3 - "$WORK/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(value):
+    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+if errors:
+    sys.exit(f"wrk saw {errors.group(1)} non-2xx responses")
+print(f"{rps:.0f} {p50:.3f} {p99:.3f}")
+PY
+}
+
+declare -A RESULT
+for connections in 1 64; do
+    RESULT[a$connections]=$(run a "$ECHO_PORT" "$connections")
+    RESULT[b$connections]=$(run b "$PROXY_PORT" "$connections")
+    RESULT[c$connections]=$(run c "$NGINX_PORT" "$connections")
+    RESULT[d$connections]=$(run d "$BASELINE_PORT" "$connections")
+done
+RSS_ECHO=$(awk '/VmHWM/ {print $2}' "/proc/$ECHO_PID/status")
+RSS_PROXY=$(awk '/VmHWM/ {print $2}' "/proc/$PROXY_PID/status")
+
+python3 - "$CONFIGURATION" "$SECONDS_PER_RUN" "$RSS_ECHO" "$RSS_PROXY" \
+    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" \
+    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" <<'PY'
+import os, platform, sys
+configuration, seconds, rss_echo, rss_proxy = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rows = [tuple(map(float, value.split())) for value in sys.argv[5:]]
+names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird"]
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s per run (wrk)")
+for block, connections in ((0, 1), (4, 64)):
+    print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
+    print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, (rps, p50, p99) in zip(names, rows[block:block + 4]):
+        print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}")
+b1, c1, b64, d64 = rows[1], rows[2], rows[5], rows[7]
+added_p50, added_p99 = b1[1] - c1[1], b1[2] - c1[2]
+share = b64[0] / d64[0] * 100
+peak = max(rss_echo, rss_proxy) / 1024
+print(f"\nllmrouter adds over the direct upstream at 1 connection: p50 {added_p50:+.3f} ms, p99 {added_p99:+.3f} ms (targets < 0.3 / < 1)")
+print(f"proxying at 64 connections keeps {share:.0f}% of bare Hummingbird's req/s (target >= 50%)")
+print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB (target < 50 MB)")
+PY

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The official OpenAI Python SDK against llmrouter, which fronts two local fake upstreams: one
+# that always fails (500) and one healthy. The client must never see the failure.
+source "$(dirname "$0")/lib.sh"
+PYTHON=$(python_venv "openai>=1.40,<3")
+BIN=$(llmrouter_bin)
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+start_fake failing --fail-rate 1 --fail-kinds 500,503,reset,malformed
+FAILING=$FAKE_PORT
+start_fake healthy
+HEALTHY=$FAKE_PORT
+cat >"$WORK/providers.yaml" <<YAML
+providers:
+  - name: failing-groq
+    type: groq
+    priority: 1
+    base_url: http://127.0.0.1:$FAILING/openai/v1
+    api_key_env: E2E_FAILING_KEY
+    model: failing-upstream-id
+    canonical_model: e2e-model
+    circuit_breaker: {failure_threshold: 1000}
+  - name: healthy-openai
+    type: openai
+    priority: 2
+    base_url: http://127.0.0.1:$HEALTHY/v1
+    api_key_env: E2E_HEALTHY_KEY
+    model: healthy-upstream-id
+    canonical_model: e2e-model
+    aliases: [e2e]
+    extra_headers: {X-Title: llmrouter-e2e}
+YAML
+PORT=$(free_port)
+E2E_FAILING_KEY=e2e-failing-key-0001 E2E_HEALTHY_KEY=e2e-healthy-key-0002 \
+    "$BIN" --config "$WORK/providers.yaml" --port "$PORT" >"$WORK/server.log" 2>&1 &
+wait_for_http "http://127.0.0.1:$PORT/health"
+
+"$PYTHON" "$ROOT/scripts/e2e/openai_sdk_checks.py" \
+    --router "http://127.0.0.1:$PORT/v1" \
+    --failing "http://127.0.0.1:$FAILING" \
+    --healthy "http://127.0.0.1:$HEALTHY"
+STATUS=$?
+if [ "$STATUS" -ne 0 ]; then
+    echo "--- server log"
+    tail -50 "$WORK/server.log"
+fi
+exit "$STATUS"

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""A small OpenAI-compatible upstream for the end-to-end scripts (127.0.0.1 only).
+
+It answers POST /v1/chat/completions (JSON, or SSE when "stream": true) and GET /v1/models,
+and fails a share of chat calls on purpose: --fail-rate picks how many, --fail-kinds how
+(500, 503, 429, reset, slow, malformed). GET /_stats reports what it received, so a script can
+check which upstream was really called and what body reached it.
+"""
+import argparse
+import json
+import random
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.chat_requests = 0
+        self.failures = 0
+        self.last_body = None
+        self.last_headers = {}
+
+
+def completion(name, model, content):
+    return {
+        "id": f"chatcmpl-{name}-{random.randrange(1 << 32):x}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}],
+        "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6},
+    }
+
+
+def chunk(name, model, delta, finish=None):
+    return {
+        "id": f"chatcmpl-{name}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+def make_handler(args, state):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_):
+            pass
+
+        def send_json(self, status, payload, headers=None):
+            body = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path.endswith("/models"):
+                self.send_json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": args.name} for m in args.models]})
+            elif self.path == "/_stats":
+                with state.lock:
+                    self.send_json(200, {"chat_requests": state.chat_requests, "failures": state.failures,
+                                         "last_body": state.last_body, "last_headers": state.last_headers})
+            else:
+                self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            if not self.path.endswith("/chat/completions"):
+                self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+                return
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self.send_json(400, {"error": {"message": "bad json", "type": "invalid_request_error"}})
+                return
+            with state.lock:
+                state.chat_requests += 1
+                state.last_body = body
+                state.last_headers = {k.lower(): v for k, v in self.headers.items()}
+                fail = random.random() < args.fail_rate
+                if fail:
+                    state.failures += 1
+            if fail:
+                self.fail(random.choice(args.fail_kinds))
+                return
+            if args.delay_ms:
+                time.sleep(args.delay_ms / 1000)
+            text = next((m.get("content") for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
+            content = f"{args.name}: {text}"
+            model = body.get("model", "unknown")
+            if body.get("stream"):
+                self.stream(model, content)
+            else:
+                self.send_json(200, completion(args.name, model, content))
+
+        def stream(self, model, content):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            events = [chunk(args.name, model, {"role": "assistant", "content": ""})]
+            words = content.split(" ")
+            events += [chunk(args.name, model, {"content": w if i == len(words) - 1 else w + " "}) for i, w in enumerate(words)]
+            events.append(chunk(args.name, model, {}, "stop"))
+            for event in events:
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.flush()
+                if args.stream_gap_ms:
+                    time.sleep(args.stream_gap_ms / 1000)
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+            self.close_connection = True
+
+        def fail(self, kind):
+            if kind == "reset":
+                # Linger 0: close() sends RST instead of FIN, as a crashed upstream would.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+            elif kind == "slow":
+                time.sleep(args.slow_seconds)
+                self.send_json(200, completion(args.name, "slow", "too late"))
+            elif kind == "malformed":
+                body = b'{"choices": [ this is not json'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif kind == "429":
+                self.send_json(429, {"error": {"message": "Rate limit reached", "type": "tokens", "code": "rate_limit_exceeded"}},
+                               {"Retry-After": "1"})
+            else:
+                self.send_json(int(kind), {"error": {"message": f"upstream {kind}", "type": "server_error"}})
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--name", default="fake")
+    parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument("--fail-kinds", default="500", help="comma list of 500,503,429,reset,slow,malformed")
+    parser.add_argument("--slow-seconds", type=float, default=3.0)
+    parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--stream-gap-ms", type=int, default=0)
+    parser.add_argument("--models", default="fake-model")
+    parser.add_argument("--port-file", help="write the bound port here once listening")
+    args = parser.parse_args()
+    args.fail_kinds = args.fail_kinds.split(",")
+    args.models = args.models.split(",")
+    ThreadingHTTPServer.request_queue_size = 256
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args, State()))
+    server.daemon_threads = True
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write(str(server.server_address[1]))
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(f"{args.name} listening on 127.0.0.1:{server.server_address[1]}", file=sys.stderr, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
