@@ -87,6 +87,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LLMRouterProvidersTests",
+            dependencies: [
+                "LLMRouterCore",
+                "LLMRouterProviders",
+                "LLMRouterTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LLMRouterServerTests",
             dependencies: [
                 "LLMRouterServer",
