@@ -10,9 +10,10 @@ import NIOPosix
 ///
 /// ```swift
 /// let upstream = try await FakeUpstream.start(.rateLimited(retryAfter: 7), .completion(content: "hi"))
-/// defer { Task { try await upstream.shutdown() } }   // or call shutdown() at the end of the test
-/// upstream.route("/v1/models", to: try .file(fixturePath))
-/// // point a provider at upstream.baseURL ("http://127.0.0.1:PORT/v1")
+/// upstream.route("/v1/models", method: "GET", to: try .file(UpstreamFixtures.path("groq-models.json")))
+/// // ... point a provider at upstream.baseURL ("http://127.0.0.1:PORT/v1") and call it ...
+/// #expect(upstream.requestCount == 2)
+/// try await upstream.shutdown()
 /// ```
 ///
 /// Replies are chosen per request: a route matching the path first, then the queue (in order),

@@ -146,6 +146,17 @@ struct OpenAICompatibleProviderTests {
         }
     }
 
+    @Test func cancelledCallerGetsCancellationAndTheRequestIsAbandoned() async throws {
+        try await withUpstream(.delay(.seconds(5), then: .completion(content: "late"))) { upstream, client in
+            let provider = makeProvider(upstream, client: client)
+            let call = Task { try await provider.complete(try chatRequest(), context: testContext) }
+            #expect(await upstream.waitUntil { $0.requestCount == 1 })
+            call.cancel()
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(await upstream.waitUntil { $0.clientDisconnects == 1 })
+        }
+    }
+
     @Test func echoedKeyNeverAppearsInTheFailure() async throws {
         for status in [400, 401, 429, 500] {
             let echo = FakeUpstream.Reply.respond { request in

@@ -70,7 +70,10 @@ struct StreamPump: Sendable {
             }
             continuation.finish()
         } catch {
-            if Task.isCancelled || UpstreamFailure.isCancellation(error) {
+            // The consumer is gone (it cancelled, or `deliver` found the stream terminated):
+            // nobody is left to tell. Any other error must reach the consumer, even one that
+            // looks like a cancellation, or a cut-off stream would pass for a complete one.
+            if Task.isCancelled || error is CancellationError {
                 continuation.finish()
                 return
             }

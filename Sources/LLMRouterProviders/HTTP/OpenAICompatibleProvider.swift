@@ -157,7 +157,7 @@ public struct OpenAICompatibleProvider: Provider {
     /// Turns any error into an ``UpstreamFailure``, except our own cancellation, which stays one.
     func classify(_ error: any Error, phase: UpstreamFailure.CallPhase) -> any Error {
         if error is UpstreamFailure { return error }
-        if Task.isCancelled || UpstreamFailure.isCancellation(error) { return CancellationError() }
+        if Task.isCancelled || error is CancellationError { return CancellationError() }
         return UpstreamFailure.transport(error, phase: phase, redactor: redactor)
     }
 

@@ -88,13 +88,6 @@ extension UpstreamFailure {
         return UpstreamFailure(kind: .connection, message: describe("upstream call failed", error, redactor))
     }
 
-    /// Whether `error` means our own task was cancelled rather than the upstream failing.
-    static func isCancellation(_ error: any Error) -> Bool {
-        if error is CancellationError { return true }
-        if let error = error as? HTTPClientError, error == .cancelled { return true }
-        return false
-    }
-
     /// Socket errors in words, without the syscall noise of `IOError`'s description.
     private static func ioFailure(errno code: Int32, phase: CallPhase) -> UpstreamFailure {
         switch code {
