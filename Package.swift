@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -94,6 +95,19 @@ let package = Package(
         .testTarget(
             name: "LLMRouterCoreTests",
             dependencies: ["LLMRouterCore", "LLMRouterTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterProvidersTests",
+            dependencies: [
+                "LLMRouterCore",
+                "LLMRouterProviders",
+                "LLMRouterTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

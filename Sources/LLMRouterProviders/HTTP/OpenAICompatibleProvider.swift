@@ -1,0 +1,192 @@
+public import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import LLMRouterCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A provider that speaks the OpenAI chat-completions protocol over HTTP: Groq, OpenRouter,
+/// NVIDIA NIM, Hugging Face and any `openai`-type server.
+///
+/// Answers pass through as the upstream's bytes: a complete answer is checked (a JSON object with
+/// `choices`) but never re-encoded, and a stream yields each SSE `data:` payload as received.
+/// Every failure is thrown as an ``UpstreamFailure`` whose message is short and key-free.
+///
+/// ```swift
+/// let endpoint = try UpstreamEndpoint.resolve(configuration, environment: ProcessInfo.processInfo.environment)
+/// let provider = OpenAICompatibleProvider(configuration: configuration, httpClient: sharedClient, endpoint: endpoint)
+/// ```
+///
+/// - Important: `httpClient` is shared by every provider and call, so its pool is reused; create
+///   it once (see ``AsyncHTTPClient/HTTPClient/Configuration/upstream(connectTimeout:)``) and shut
+///   it down at exit. The provider never creates a client.
+public struct OpenAICompatibleProvider: Provider {
+    public let configuration: ProviderConfiguration
+    /// The URL every call is POSTed to.
+    public let chatCompletionsURL: String
+    /// The most bytes a complete answer may have. Defaults to 16 MiB.
+    public let maximumBodySize: Int
+    let httpClient: HTTPClient
+    let apiKey: String?
+    let redactor: SecretRedactor
+    let now: @Sendable () -> Date
+
+    /// The most bytes of an error body kept for the message and the client.
+    static let maximumErrorBodySize = 64 << 10
+
+    /// - Parameters:
+    ///   - configuration: the provider entry; its `timeouts` and `extra_headers` apply to every call.
+    ///   - httpClient: the process-wide client.
+    ///   - apiKey: sent as `Authorization: Bearer`; `nil` sends no authorization.
+    ///   - baseURL: the API root (`https://api.groq.com/openai/v1`), or a full
+    ///     `.../chat/completions` URL.
+    ///   - maximumBodySize: the largest complete answer accepted.
+    ///   - now: the wall clock, for `Retry-After` dates.
+    public init(
+        configuration: ProviderConfiguration,
+        httpClient: HTTPClient,
+        apiKey: String?,
+        baseURL: String,
+        maximumBodySize: Int = 16 << 20,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.apiKey = apiKey
+        self.chatCompletionsURL = UpstreamEndpoint.chatCompletionsURL(forBase: baseURL)
+        self.maximumBodySize = maximumBodySize
+        self.redactor = SecretRedactor(secrets: apiKey.map { [$0] } ?? [])
+        self.now = now
+    }
+
+    /// A provider for a resolved ``UpstreamEndpoint``.
+    public init(configuration: ProviderConfiguration, httpClient: HTTPClient, endpoint: UpstreamEndpoint) {
+        self.init(configuration: configuration, httpClient: httpClient, apiKey: endpoint.apiKey, baseURL: endpoint.chatCompletionsURL)
+    }
+
+    public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
+        let deadline = ContinuousClock.now + configuration.timeouts.total
+        let upstreamRequest = try makeRequest(request, context: context, stream: false)
+        do {
+            return try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
+                let response = try await self.execute(upstreamRequest, context: context)
+                guard (200..<300).contains(response.status.code) else {
+                    throw await self.failure(for: response)
+                }
+                let body: ByteBuffer
+                do {
+                    body = try await response.body.collect(upTo: self.maximumBodySize)
+                } catch {
+                    throw self.classify(error, phase: .body)
+                }
+                if let failure = CompletionBody.failure(in: body, redactor: self.redactor) { throw failure }
+                return ChatCompletion(body: body)
+            }
+        } catch {
+            throw logged(classify(error, phase: .body), context: context)
+        }
+    }
+
+    public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
+        let deadline = ContinuousClock.now + configuration.timeouts.total
+        let upstreamRequest = try makeRequest(request, context: context, stream: true)
+        let body: HTTPClientResponse.Body
+        do {
+            body = try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
+                let response = try await self.execute(upstreamRequest, context: context)
+                guard (200..<300).contains(response.status.code) else {
+                    throw await self.failure(for: response)
+                }
+                if let failure = await self.nonStreamAnswerFailure(response) { throw failure }
+                return response.body
+            }
+        } catch {
+            throw logged(classify(error, phase: .stream), context: context)
+        }
+        let pump = StreamPump(
+            body: body,
+            deadline: deadline,
+            timeoutFailure: totalTimeoutFailure,
+            redactor: redactor,
+            providerName: configuration.name,
+            logger: context.logger
+        )
+        return ChatEventStream(UpstreamEventSequence(pump: pump))
+    }
+
+    /// Sends the request and waits for the response head, within connect + first-byte time.
+    ///
+    /// AsyncHTTPClient's deadline covers exactly this part of the call (it is dropped once the
+    /// head arrives); its connect timeout is a setting of the shared client, so the per-provider
+    /// connect budget is folded into this deadline.
+    func execute(_ request: HTTPClientRequest, context: ProviderContext) async throws -> HTTPClientResponse {
+        let timeouts = configuration.timeouts
+        let headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
+        do {
+            return try await httpClient.execute(request, deadline: .now() + TimeAmount(headTimeout), logger: context.logger)
+        } catch {
+            throw classify(error, phase: .head(timeout: headTimeout))
+        }
+    }
+
+    /// The failure a non-2xx answer stands for, reading a bounded prefix of its body.
+    func failure(for response: HTTPClientResponse) async -> UpstreamFailure {
+        let body = await Self.prefix(of: response.body, limit: Self.maximumErrorBodySize)
+        return .http(status: Int(response.status.code), headers: response.headers, body: body, redactor: redactor, now: now())
+    }
+
+    /// A 2xx JSON answer to a stream request: an error object, or an upstream that ignored
+    /// `stream: true`. Either way there is no stream to pass on.
+    func nonStreamAnswerFailure(_ response: HTTPClientResponse) async -> UpstreamFailure? {
+        guard let contentType = response.headers.first(name: "content-type")?.lowercased(),
+              contentType.hasPrefix("application/json")
+        else { return nil }
+        let body = await Self.prefix(of: response.body, limit: Self.maximumErrorBodySize)
+        return CompletionBody.errorObject(in: body, redactor: redactor)
+            ?? UpstreamFailure(kind: .badResponse, message: "expected an event stream, got \(contentType)")
+    }
+
+    var totalTimeoutFailure: UpstreamFailure {
+        UpstreamFailure(kind: .timeout, message: "no complete answer within \(configuration.timeouts.total.secondsText) (total timeout)")
+    }
+
+    /// Turns any error into an ``UpstreamFailure``, except our own cancellation, which stays one.
+    func classify(_ error: any Error, phase: UpstreamFailure.CallPhase) -> any Error {
+        if error is UpstreamFailure { return error }
+        if Task.isCancelled || error is CancellationError { return CancellationError() }
+        return UpstreamFailure.transport(error, phase: phase, redactor: redactor)
+    }
+
+    private func logged(_ error: any Error, context: ProviderContext) -> any Error {
+        if let failure = error as? UpstreamFailure {
+            context.logger.debug(
+                "upstream call failed",
+                metadata: [
+                    "llmrouter.provider": "\(configuration.name)",
+                    "llmrouter.failure_kind": "\(failure.kind.rawValue)",
+                    "llmrouter.upstream_status": "\(failure.status.map(String.init) ?? "none")",
+                ]
+            )
+        }
+        return error
+    }
+
+    /// Up to `limit` bytes of `body`; whatever arrived when reading fails, since an error body is
+    /// only evidence and the status already decided the outcome.
+    static func prefix(of body: HTTPClientResponse.Body, limit: Int) async -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await chunk in body {
+                bytes.append(contentsOf: chunk.readableBytesView.prefix(limit - bytes.count))
+                if bytes.count >= limit { break }
+            }
+        } catch {
+            return bytes
+        }
+        return bytes
+    }
+}
