@@ -1,7 +1,8 @@
 public import AsyncHTTPClient
 public import LLMRouterCore
 
-/// Builds the HTTP providers of a configuration, or says why one cannot run (no key).
+/// Builds the HTTP providers of a configuration on one shared client, or says why one cannot
+/// run (its key is unset, its API root is unusable).
 public struct RemoteProviderFactory: Sendable {
     public let environment: [String: String]
     public let httpClient: HTTPClient
@@ -12,9 +13,15 @@ public struct RemoteProviderFactory: Sendable {
     }
 
     public func make(_ configuration: ProviderConfiguration) -> Result<any Provider, ProviderUnavailable> {
-        if let variable = configuration.effectiveAPIKeyVariable, (environment[variable] ?? "").isEmpty {
-            return .failure(.missingKey(variable))
+        let endpoint: UpstreamEndpoint
+        do {
+            endpoint = try UpstreamEndpoint.resolve(configuration, environment: environment)
+        } catch {
+            return .failure(ProviderUnavailable(reason: error.message))
         }
-        return .failure(ProviderUnavailable(reason: "HTTP adapter not available yet"))
+        if let reason = endpoint.disabledReason {
+            return .failure(ProviderUnavailable(reason: reason))
+        }
+        return .success(OpenAICompatibleProvider(configuration: configuration, httpClient: httpClient, endpoint: endpoint))
     }
 }

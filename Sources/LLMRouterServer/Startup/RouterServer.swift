@@ -28,7 +28,9 @@ public enum RouterServer {
 
     public static func run(settings: ServerSettings, environment: [String: String], logger: Logger) async throws {
         let (configuration, _) = try ConfigurationSource.load(settings: settings, logger: logger)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init())
+        // One pooled client for every upstream; its connect timeout is the tightest any provider asks for.
+        let connectTimeout = configuration.providers.map(\.timeouts.connect).min() ?? .seconds(5)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .upstream(connectTimeout: connectTimeout))
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
         let application = RouterApplication(
