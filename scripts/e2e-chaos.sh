@@ -20,9 +20,9 @@ HEALTHY=$FAKE_PORT
 cat >"$WORK/providers.yaml" <<YAML
 providers:
   - {name: flaky-30, type: openai, priority: 1, base_url: "http://127.0.0.1:$FLAKY30/v1", model: m, canonical_model: chaos-model,
-     timeouts: {first_byte_seconds: 0.5}, circuit_breaker: {failure_threshold: 5, recovery_time_seconds: 1}}
+     timeouts: {connect_seconds: 0.5, first_byte_seconds: 0.5}, circuit_breaker: {failure_threshold: 5, recovery_time_seconds: 1}}
   - {name: flaky-60, type: openai, priority: 1, base_url: "http://127.0.0.1:$FLAKY60/v1", model: m, canonical_model: chaos-model,
-     timeouts: {first_byte_seconds: 0.5}, circuit_breaker: {failure_threshold: 5, recovery_time_seconds: 1}}
+     timeouts: {connect_seconds: 0.5, first_byte_seconds: 0.5}, circuit_breaker: {failure_threshold: 5, recovery_time_seconds: 1}}
   - {name: healthy, type: openai, priority: 2, base_url: "http://127.0.0.1:$HEALTHY/v1", model: m, canonical_model: chaos-model}
 YAML
 PORT=$(free_port)
@@ -34,10 +34,11 @@ python3 "$ROOT/scripts/e2e/load_client.py" --router "http://127.0.0.1:$PORT" \
     --requests "$REQUESTS" --concurrency "$CONCURRENCY" --time-limit 240 && STATUS=0 || STATUS=$?
 
 echo "== per-provider attempts (GET /health/providers)"
-curl -fsS "http://127.0.0.1:$PORT/health/providers" | python3 -c '
+curl -fsS "http://127.0.0.1:$PORT/health/providers" | python3 -c "$(cat <<'PY'
 import json, sys
 for p in json.load(sys.stdin)["providers"]:
     kinds = ", ".join(f"{k}={v}" for k, v in sorted(p["failures_by_kind"].items())) or "none"
-    print(f"  {p[\"name\"]:<9} attempts={p[\"requests\"]:<5} successes={p[\"successes\"]:<5} state={p[\"state\"]:<9} failures: {kinds}")
-'
+    print(f"  {p['name']:<9} attempts={p['requests']:<5} successes={p['successes']:<5} state={p['state']:<9} failures: {kinds}")
+PY
+)"
 exit "$STATUS"
