@@ -21,7 +21,7 @@ need() {
 need wrk wrk
 need nginx nginx
 
-(cd "$ROOT" && swift build -c "$CONFIGURATION" --product llmrouter --product bench-baseline >&2)
+(cd "$ROOT" && swift build -c "$CONFIGURATION" --product llmrouter >&2 && swift build -c "$CONFIGURATION" --product bench-baseline >&2)
 BIN="$ROOT/.build/$CONFIGURATION/llmrouter"
 BASELINE="$ROOT/.build/$CONFIGURATION/bench-baseline"
 WORK=$(mktemp -d)

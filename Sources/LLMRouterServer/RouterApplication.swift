@@ -9,7 +9,8 @@ public import NIOCore
 public import LLMRouterCore
 import LLMRouterProviders
 public import Logging
-import Prometheus
+public import Prometheus
+import Metrics
 
 /// Assembles the HTTP application from a routing table: the one place that wires routes,
 /// middleware and shared state together.
@@ -50,7 +51,8 @@ public struct RouterApplication: Sendable {
                 defaultModel: settings.defaultModel,
                 requestDeadline: settings.requestDeadline,
                 streamKeepAlive: settings.streamKeepAlive
-            )
+            ),
+            metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
         if let metrics {

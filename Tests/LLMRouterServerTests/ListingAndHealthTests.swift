@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LLMRouterProviders
 import LLMRouterServer
 import NIOCore
+import Prometheus
 import Testing
 
 struct ListingAndHealthTests {
@@ -86,6 +87,24 @@ struct ListingAndHealthTests {
             #expect(response.status == .ok)
             #expect(response.headers[.provider] != "groq-llama")
             #expect(response.headers[.attempts] == "1")
+        }
+    }
+}
+
+struct MetricsEndpointTests {
+    @Test func metricsCountAttemptsByProviderAndOutcome() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let app = try TestApp(
+            yaml: "providers:\n  - {name: broken, type: echo, priority: 1, mock_failure_rate: 1}\n  - {name: healthy, type: echo, priority: 2}",
+            metrics: registry
+        )
+        try await app.test { client in
+            for _ in 0..<2 { _ = try await client.chat() }
+            let response = try await client.execute(uri: "/metrics", method: .get)
+            #expect(response.status == .ok)
+            let text = String(buffer: response.body)
+            #expect(text.contains(#"llmrouter_upstream_attempts_total{provider="broken",outcome="simulated"} 2"#), "\(text)")
+            #expect(text.contains(#"llmrouter_upstream_attempts_total{provider="healthy",outcome="success"} 2"#), "\(text)")
         }
     }
 }

@@ -6,6 +6,7 @@ import LLMRouterCore
 import LLMRouterProviders
 import LLMRouterServer
 import NIOCore
+import Prometheus
 
 /// Builds an in-process llmrouter from YAML, the way users configure it.
 struct TestApp {
@@ -14,11 +15,12 @@ struct TestApp {
     init(
         yaml: String,
         settings: ServerSettings = ServerSettings(),
+        metrics: PrometheusCollectorRegistry? = nil,
         makeRemote: @escaping ProviderRegistry.RemoteFactory = { _ in .failure(ProviderUnavailable(reason: "no network in this test")) }
     ) throws {
         let configuration = try ConfigurationLoader().parse(yaml: yaml, file: "test.yaml").configuration
         let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: makeRemote))
-        router = RouterApplication(table: table, settings: settings)
+        router = RouterApplication(table: table, settings: settings, metrics: metrics)
     }
 
     func test<Value>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

@@ -26,9 +26,12 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     public let health: ProviderHealth<C>
+    /// Where attempt and breaker counters go. Defaults to the process-wide metrics system.
+    public let metrics: any MetricsFactory
 
-    public init(health: ProviderHealth<C>) {
+    public init(health: ProviderHealth<C>, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.health = health
+        self.metrics = metrics
     }
 
     /// Runs the candidates in the given order.
@@ -64,7 +67,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
                     log(health.recordSuccess(provider, latency: latency), provider: provider, logger: logger)
                 }
                 attempts.append(AttemptRecord(provider: provider, outcome: .succeeded, latency: latency))
-                Counter(label: "llmrouter_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", "success")]).increment()
+                count(provider: provider, outcome: "success")
                 return .answered(output, provider: provider, latency: latency, attempts: attempts)
             } catch is CancellationError {
                 health.release(provider)
@@ -78,7 +81,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
                 let latency = started.duration(to: health.clock.now)
                 log(health.recordFailure(provider, failure), provider: provider, logger: logger)
                 attempts.append(AttemptRecord(provider: provider, outcome: .failed(failure), latency: latency))
-                Counter(label: "llmrouter_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", failure.kind.rawValue)]).increment()
+                count(provider: provider, outcome: failure.kind.rawValue)
                 logger.debug(
                     "upstream attempt failed",
                     metadata: ["llmrouter.provider": "\(provider)", "llmrouter.failure": "\(failure.kind.rawValue)"]
@@ -96,6 +99,12 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
         return UpstreamFailure(kind: .serverError, message: "unexpected error: \(type(of: error))")
     }
 
+    /// Counts one attempt: `success`, or the failure kind.
+    private func count(provider: String, outcome: String) {
+        Counter(label: "llmrouter_upstream_attempts_total", dimensions: [("provider", provider), ("outcome", outcome)], factory: metrics)
+            .increment()
+    }
+
     private func log(_ event: ProviderHealth<C>.BreakerEvent?, provider: String, logger: Logger) {
         guard let event else { return }
         switch event {
@@ -109,7 +118,8 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
         case .closed:
             logger.info("circuit closed", metadata: ["llmrouter.provider": "\(provider)"])
         }
-        Counter(label: "llmrouter_breaker_transitions_total", dimensions: [("provider", provider), ("to", event.stateName)]).increment()
+        Counter(label: "llmrouter_breaker_transitions_total", dimensions: [("provider", provider), ("to", event.stateName)], factory: metrics)
+            .increment()
     }
 }
 

@@ -4,6 +4,7 @@ import NIOCore
 public import LLMRouterCore
 import LLMRouterProviders
 public import Logging
+public import Metrics
 
 /// The way of one chat-completions request, read top to bottom:
 /// resolve the model → order the candidates → failover loop (breaker gates) → provider → response.
@@ -28,12 +29,14 @@ public struct ChatService: Sendable {
     public let tables: RoutingTableStore
     public let health: ProviderHealth<ContinuousClock>
     public let settings: Settings
+    private let loop: FailoverLoop<ContinuousClock>
     private let order = CandidateOrder()
 
-    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>, settings: Settings) {
+    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>, settings: Settings, metrics: any MetricsFactory) {
         self.tables = tables
         self.health = health
         self.settings = settings
+        self.loop = FailoverLoop(health: health, metrics: metrics)
     }
 
     /// Answers `request`, as JSON or as a server-sent event stream.
@@ -110,7 +113,6 @@ public struct ChatService: Sendable {
         logger: Logger,
         attempt: @escaping @Sendable (ProviderRegistry.Entry, any Provider, ProviderContext) async throws -> Output
     ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
-        let loop = FailoverLoop(health: health)
         do {
             return try await withDeadline(settings.requestDeadline) {
                 try await loop.run(candidates, name: \.configuration.name, settlement: settlement, logger: logger) { entry in
