@@ -66,9 +66,9 @@ public struct ModelIndex: Sendable, Equatable {
 
         /// Provider names in a stable order: those of `order` first, in that order, then the rest by name.
         public func providerNames(in order: [String]) -> [String] {
-            let known = order.filter { providers[$0] != nil }
-            let rest = providers.keys.filter { !order.contains($0) }.sorted()
-            return known + rest
+            var names: [String] = []
+            for name in order where providers[name] != nil && !names.contains(name) { names.append(name) }
+            return names + providers.keys.filter { !order.contains($0) }.sorted()
         }
     }
 

@@ -11,7 +11,7 @@ import LLMRouterCore
 ///
 /// | provider | free when | not usable when |
 /// |---|---|---|
-/// | OpenRouter | the id ends in `:free`, or `pricing.prompt` and `pricing.completion` are both zero (strings such as `"0"`, or numbers); everything else, including `"-1"` (router-priced), is paid | `architecture.output_modalities` is given and lacks `text` |
+/// | OpenRouter | the id ends in `:free`, or `pricing.prompt` and `pricing.completion` are both zero (strings such as `"0"`, or numbers); everything else, including `"-1"` (router-priced), is paid | `architecture.output_modalities` is given and lacks `text`; ``NonChatModels`` says so |
 /// | Groq | always (the whole free tier is listed) | `active` is `false`; ``NonChatModels`` says so |
 /// | NVIDIA NIM | always (the listing carries no price) | ``NonChatModels`` says so |
 /// | Hugging Face, OpenAI-compatible | as NVIDIA NIM | as NVIDIA NIM |
@@ -52,7 +52,7 @@ public enum ListingParser {
             return ListedModel(
                 id: id,
                 tier: isOpenRouterFree(id: id, fields: fields) ? .free : .paid,
-                unusableReason: openRouterUnusableReason(fields),
+                unusableReason: openRouterUnusableReason(fields) ?? NonChatModels.reason(for: id),
                 isBaseModel: isOpenRouterBase(id: id, fields: fields)
             )
         case .groq:
