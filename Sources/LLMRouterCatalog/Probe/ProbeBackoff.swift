@@ -45,9 +45,10 @@ public struct ProbeBackoff: Sendable, Equatable {
             return asked <= maximumRetryAfter ? asked : nil
         }
         let exponent = min(max(retry - 1, 0), 30)
-        let raw = initial * (1 << exponent)
-        let capped = min(raw, maximum)
+        let capped = min(initial * (1 << exponent), maximum)
         let factor = 1 + jitterFraction * min(max(jitter, -1), 1)
-        return capped * factor
+        // Whole milliseconds: finer precision means nothing for a retry and makes delays compare exactly.
+        let milliseconds = Double(capped.components.seconds) * 1000 + Double(capped.components.attoseconds) / 1e15
+        return .milliseconds(Int64((milliseconds * factor).rounded()))
     }
 }
