@@ -26,6 +26,11 @@ public struct CatalogProviders: Sendable, Equatable {
         /// Required providers that do not offer it (absent, or paid without `allow_paid`).
         public var missingProviders: [String]
 
+        public init(canonical: String, missingProviders: [String]) {
+            self.canonical = canonical
+            self.missingProviders = missingProviders
+        }
+
         public var description: String { "\(canonical): not offered by \(missingProviders.joined(separator: ", "))" }
     }
 
@@ -33,6 +38,11 @@ public struct CatalogProviders: Sendable, Equatable {
     public struct DisabledProvider: Sendable, Equatable, CustomStringConvertible {
         public var name: String
         public var reason: String
+
+        public init(name: String, reason: String) {
+            self.name = name
+            self.reason = reason
+        }
 
         public var description: String { "\(name): \(reason)" }
     }
