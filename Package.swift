@@ -126,6 +126,7 @@ let package = Package(
                 "LLMRouterCore",
                 "catalog-build",
                 "debug-models",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

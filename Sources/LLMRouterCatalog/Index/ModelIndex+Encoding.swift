@@ -15,8 +15,9 @@ extension ModelIndex {
     /// - Returns: UTF-8 JSON ending in a newline.
     public func encoded(pretty: Bool) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(IndexFile(self))
+        if pretty { return try PrettyJSON.format(data) }
         data.append(UInt8(ascii: "\n"))
         return data
     }
