@@ -12,7 +12,7 @@ struct RealSocketTests {
     @Test func probeListsRetriesAndTimesOutOverHTTP() async throws {
         let routes: [String: [FakeUpstream.Answer]] = [
             FakeUpstream.modelsPath(.groq): [.status(429, body: #"{"error":"slow down"}"#), .fixture("groq-models.json")],
-            FakeUpstream.modelsPath(.openrouter): [.delayed(.seconds(5), body: "{}")],
+            FakeUpstream.modelsPath(.openrouter): [.delayed(.seconds(1), body: "{}")],
             FakeUpstream.modelsPath(.nvidiaNIM): [.status(200, body: "{\"data\": [")],
         ]
         let quiet = self.quiet
