@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "llmrouter", targets: ["llmrouter"]),
+        .executable(name: "catalog-build", targets: ["catalog-build"]),
+        .executable(name: "debug-models", targets: ["debug-models"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -67,6 +69,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The free-model catalog: provider `/models` listings and their free rules, the seed, the
+        // index builder, the index loading chain and the index → provider configuration step.
+        .target(
+            name: "LLMRouterCatalog",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Test support shared by the test targets and the scripts: fake upstreams and a mock clock.
         .target(
             name: "LLMRouterTesting",
@@ -83,6 +99,44 @@ let package = Package(
             dependencies: [
                 "LLMRouterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "catalog-build",
+            dependencies: [
+                "LLMRouterCatalog",
+                "LLMRouterCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "debug-models",
+            dependencies: [
+                "LLMRouterCatalog",
+                "LLMRouterCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterCatalogTests",
+            dependencies: [
+                "LLMRouterCatalog",
+                "LLMRouterCore",
+                "catalog-build",
+                "debug-models",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

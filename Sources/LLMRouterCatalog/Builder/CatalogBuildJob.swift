@@ -1,0 +1,192 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LLMRouterCore
+import Logging
+
+/// One `catalog-build` run: check keys, read the seed, list the providers concurrently, build the
+/// index and write it atomically.
+///
+/// The order is chosen so failures cost nothing: a missing key fails before any network call and
+/// names the variable; a bad seed fails before any network call and names file, entry and field;
+/// if any provider cannot be listed nothing is written, so the previous index stays as it was.
+public struct CatalogBuildJob: Sendable {
+    public struct Options: Sendable {
+        /// Providers to list; all of them must answer. Defaults to groq, openrouter, nvidia_nim.
+        public var providers: [ProviderKind]
+        /// Defaults to `config/model_catalog_seed.yaml`.
+        public var seedPath: String
+        /// Defaults to `generated/model_index.json`.
+        public var outputPath: String
+        /// Indent the JSON. Defaults to false.
+        public var pretty: Bool
+        /// Keep paid models, marked `paid`. Defaults to false.
+        public var includePaid: Bool
+        public var probe: ModelsProbe.Configuration
+
+        public init(
+            providers: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM],
+            seedPath: String = "config/model_catalog_seed.yaml",
+            outputPath: String = "generated/model_index.json",
+            pretty: Bool = false,
+            includePaid: Bool = false,
+            probe: ModelsProbe.Configuration = .init()
+        ) {
+            self.providers = providers
+            self.seedPath = seedPath
+            self.outputPath = outputPath
+            self.pretty = pretty
+            self.includePaid = includePaid
+            self.probe = probe
+        }
+    }
+
+    /// What a successful run produced.
+    public struct Summary: Sendable {
+        public var index: ModelIndex
+        public var drops: [CatalogDrop]
+        public var autoMatchSkips: [AutoMatchSkip]
+        public var outputPath: String
+    }
+
+    public var options: Options
+    private let environment: [String: String]
+    private let probe: ModelsProbe
+    private let now: @Sendable () -> Date
+
+    /// - Parameters:
+    ///   - environment: supplies keys and `*_BASE_URL` overrides (the process environment in production).
+    ///   - probe: lists the providers; build it over an ``AsyncHTTPFetcher`` or a fake.
+    ///   - now: the clock for `generated_at`.
+    public init(options: Options, environment: [String: String], probe: ModelsProbe, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.options = options
+        self.environment = environment
+        self.probe = probe
+        self.now = now
+    }
+
+    /// Parses `--providers groq,openrouter,nvidia_nim`.
+    public static func providers(from list: String) throws(CatalogBuildError) -> [ProviderKind] {
+        var kinds: [ProviderKind] = []
+        for name in list.split(separator: ",").map({ String($0).trimmingWhitespace().lowercased() }) where !name.isEmpty {
+            guard let kind = ProviderKind(rawValue: name), kind.defaultBaseURL != nil else {
+                let known = ProviderKind.allCases.filter { $0.defaultBaseURL != nil }.map(\.rawValue).joined(separator: ", ")
+                throw CatalogBuildError(.invalidOption, message: "--providers: unknown provider '\(name)'; expected some of \(known)")
+            }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        guard !kinds.isEmpty else { throw CatalogBuildError(.invalidOption, message: "--providers: list at least one provider") }
+        return kinds
+    }
+
+    public func run(logger: Logger) async throws(CatalogBuildError) -> Summary {
+        let endpoints = try resolveEndpoints()
+        let seed = try loadSeed(logger: logger)
+
+        logger.info("listing provider models", metadata: ["providers": "\(options.providers.map(\.rawValue).joined(separator: ","))"])
+        let results = await probe.listings(for: endpoints, logger: logger)
+        var listings: [ProviderKind: ProviderListing] = [:]
+        var failures: [ProbeError] = []
+        for provider in options.providers {
+            switch results[provider] {
+            case .success(let listing)?:
+                listings[provider] = listing
+                logger.info("provider listed", metadata: [
+                    "provider": "\(provider.rawValue)", "listed": "\(listing.models.count)", "free": "\(listing.freeIDs.count)",
+                ])
+            case .failure(let error)?:
+                failures.append(error)
+                logger.error("provider listing failed", metadata: ["provider": "\(provider.rawValue)", "error": "\(error.message)"])
+            case nil:
+                break
+            }
+        }
+        guard failures.isEmpty else {
+            let lines = failures.map { "  - \($0)" }.joined(separator: "\n")
+            throw CatalogBuildError(
+                .providersUnavailable,
+                message: "could not list every provider; \(options.outputPath) was left unchanged:\n\(lines)",
+                probeFailures: failures
+            )
+        }
+
+        let builder = CatalogBuilder(options: .init(providers: options.providers, includePaid: options.includePaid))
+        let outcome = builder.build(seed: seed, listings: listings, generatedAt: Self.timestamp(now()))
+        log(outcome, logger: logger)
+
+        let data: Data
+        do {
+            data = try outcome.index.encoded(pretty: options.pretty)
+        } catch {
+            throw CatalogBuildError(.write, message: "\(options.outputPath): cannot encode the index (\(error))")
+        }
+        if let reason = AtomicFile.write(data, to: options.outputPath) {
+            throw CatalogBuildError(.write, message: "\(options.outputPath): cannot write the index (\(reason))")
+        }
+        logger.info("catalog written", metadata: [
+            "path": "\(options.outputPath)", "models": "\(outcome.index.models.count)",
+            "auto_matched": "\(outcome.index.models.filter(\.autoMatched).count)", "dropped": "\(outcome.drops.count)",
+        ])
+        return Summary(index: outcome.index, drops: outcome.drops, autoMatchSkips: outcome.autoMatchSkips, outputPath: options.outputPath)
+    }
+
+    private func resolveEndpoints() throws(CatalogBuildError) -> [ProviderEndpoint] {
+        var endpoints: [ProviderEndpoint] = []
+        var missing: [String] = []
+        for provider in options.providers {
+            do {
+                endpoints.append(try ProviderEndpoint.resolve(provider, environment: environment))
+            } catch where error.kind == .missingKey {
+                missing.append(error.variable ?? provider.rawValue)
+            } catch {
+                throw CatalogBuildError(.invalidOption, message: error.description)
+            }
+        }
+        guard missing.isEmpty else {
+            let list = missing.joined(separator: ", ")
+            let verb = missing.count == 1 ? "is" : "are"
+            throw CatalogBuildError(.missingKey, message: "\(list) \(verb) not set; export the key of every provider in --providers", variables: missing)
+        }
+        return endpoints
+    }
+
+    private func loadSeed(logger: Logger) throws(CatalogBuildError) -> CatalogSeed {
+        do {
+            let loaded = try SeedLoader().load(path: options.seedPath)
+            for warning in loaded.warnings {
+                logger.warning("seed warning", metadata: ["warning": "\(warning)"])
+            }
+            return loaded.seed
+        } catch {
+            throw CatalogBuildError(.seed, message: error.description)
+        }
+    }
+
+    private func log(_ outcome: CatalogBuilder.Outcome, logger: Logger) {
+        for drop in outcome.drops {
+            var metadata: Logger.Metadata = ["canonical": "\(drop.canonical)", "reason": "\(drop.reason)"]
+            if let provider = drop.provider { metadata["provider"] = "\(provider.rawValue)" }
+            if let model = drop.upstreamModel { metadata["model"] = "\(model)" }
+            if drop.provider == nil {
+                logger.warning("seed entry dropped", metadata: metadata)
+            } else {
+                logger.notice("seed provider dropped", metadata: metadata)
+            }
+        }
+        for entry in outcome.index.models where entry.autoMatched {
+            logger.info("model auto-matched", metadata: [
+                "canonical": "\(entry.canonical)", "providers": "\(entry.providerNames(in: outcome.index.providers).joined(separator: ","))",
+            ])
+        }
+        for skip in outcome.autoMatchSkips {
+            logger.debug("auto-match skipped", metadata: ["key": "\(skip.key)", "reason": "\(skip.reason)"])
+        }
+    }
+
+    /// `2026-08-20T10:00:00Z`: whole seconds, UTC, as the Python builder's consumers expect ISO 8601.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+    }
+}

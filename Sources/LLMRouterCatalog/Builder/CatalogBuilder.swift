@@ -1,0 +1,107 @@
+import LLMRouterCore
+
+/// Joins the seed with the providers' live listings into a ``ModelIndex``. Pure: no I/O, no clock.
+///
+/// A seed mapping is published only if the provider listed its upstream id as a usable free
+/// model, or, with `allow_paid`, listed it at all (then it is marked `paid`). With
+/// `includePaid`, paid mappings are kept too, marked `paid`, so the router still refuses them
+/// unless `allow_paid` is set. Everything left out is reported as a ``CatalogDrop``. Seed entries
+/// keep seed order; ``AutoMatcher`` entries follow, sorted by name.
+public struct CatalogBuilder: Sendable {
+    public struct Options: Sendable {
+        /// The providers that were listed, in `--providers` order; it orders `providers` in the index.
+        public var providers: [ProviderKind]
+        /// Keep paid mappings and auto-match paid ids, marked `paid` (`--include-paid`). Defaults to false.
+        public var includePaid: Bool
+        /// Publish ``AutoMatcher`` entries. Defaults to true.
+        public var autoMatch: Bool
+
+        public init(providers: [ProviderKind], includePaid: Bool = false, autoMatch: Bool = true) {
+            self.providers = providers
+            self.includePaid = includePaid
+            self.autoMatch = autoMatch
+        }
+    }
+
+    /// The index plus what was left out of it.
+    public struct Outcome: Sendable {
+        public var index: ModelIndex
+        public var drops: [CatalogDrop]
+        public var autoMatchSkips: [AutoMatchSkip]
+    }
+
+    public var options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// Builds the index.
+    /// - Parameters:
+    ///   - seed: the curated entries.
+    ///   - listings: each listed provider's classified `/models`.
+    ///   - generatedAt: the `generated_at` text (ISO 8601), passed in so builds are reproducible.
+    public func build(seed: CatalogSeed, listings: [ProviderKind: ProviderListing], generatedAt: String?) -> Outcome {
+        var drops: [CatalogDrop] = []
+        var models: [ModelIndex.Entry] = []
+        var names: Set<String> = []
+        for entry in seed.entries {
+            var providers: [String: ModelIndex.ProviderMapping] = [:]
+            for seeded in entry.providers {
+                var mapping = seeded.mapping
+                if mapping.apiKeyEnv == nil { mapping.apiKeyEnv = seeded.kind.defaultAPIKeyVariable }
+                switch verdict(for: mapping, provider: seeded.kind, listing: listings[seeded.kind]) {
+                case .publish(let paid):
+                    mapping.paid = paid
+                    providers[seeded.kind.rawValue] = mapping
+                case .drop(let reason):
+                    drops.append(CatalogDrop(canonical: entry.canonical, provider: seeded.kind, upstreamModel: mapping.model, reason: reason))
+                }
+            }
+            // Names stay reserved even when the entry is dropped, so an auto-matched model can
+            // never take over a curated name the seed meant for something else.
+            for name in [entry.canonical] + entry.aliases { names.insert(ModelName.normalize(name)) }
+            guard !providers.isEmpty else {
+                drops.append(CatalogDrop(canonical: entry.canonical, reason: .noProviderLeft))
+                continue
+            }
+            models.append(ModelIndex.Entry(canonical: entry.canonical, aliases: entry.aliases, providers: providers))
+        }
+
+        var skips: [AutoMatchSkip] = []
+        if options.autoMatch {
+            let matched = AutoMatcher.match(
+                listings: listings, order: options.providers, includePaid: options.includePaid, seed: seed, takenNames: names
+            )
+            models += matched.entries
+            skips = matched.skips
+        }
+
+        var catalogs: [String: [String]] = [:]
+        for provider in options.providers {
+            if let listing = listings[provider] { catalogs[provider.rawValue] = listing.freeIDs }
+        }
+        let index = ModelIndex(
+            generatedAt: generatedAt,
+            providers: options.providers.map(\.rawValue),
+            models: models,
+            providerCatalogs: catalogs
+        )
+        return Outcome(index: index, drops: drops, autoMatchSkips: skips)
+    }
+
+    private enum Verdict {
+        case publish(paid: Bool)
+        case drop(CatalogDrop.Reason)
+    }
+
+    private func verdict(for mapping: ModelIndex.ProviderMapping, provider: ProviderKind, listing: ProviderListing?) -> Verdict {
+        guard let listing else { return .drop(.providerNotListed) }
+        guard let listed = listing.model(id: mapping.model) else { return .drop(.notListed) }
+        if let why = listed.unusableReason { return .drop(.unusable(why)) }
+        switch listed.tier {
+        case .free: return .publish(paid: false)
+        case .paid: return mapping.allowPaid || options.includePaid ? .publish(paid: true) : .drop(.paid)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import LLMRouterCore
+
+/// A seed mapping that was not published, and why; `catalog-build` logs each one.
+public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
+    /// Why a mapping or entry was left out.
+    public struct Reason: Sendable, Hashable, CustomStringConvertible {
+        private enum Code: Hashable, Sendable {
+            case notListed, paid, unusable(String), providerNotListed, noProviderLeft
+        }
+
+        private let code: Code
+
+        /// The provider's `/models` does not list the upstream id at all.
+        public static let notListed = Reason(code: .notListed)
+        /// Listed, but paid, and the seed does not set `allow_paid`.
+        public static let paid = Reason(code: .paid)
+        /// Listed, but it cannot serve chat (inactive, speech, embedding, ...).
+        public static func unusable(_ why: String) -> Reason { Reason(code: .unusable(why)) }
+        /// The provider was not among those listed for this build (`--providers`).
+        public static let providerNotListed = Reason(code: .providerNotListed)
+        /// Every provider of the entry was dropped, so the entry is not published.
+        public static let noProviderLeft = Reason(code: .noProviderLeft)
+
+        public var description: String {
+            switch code {
+            case .notListed: "not in the provider's /models listing"
+            case .paid: "listed as paid and allow_paid is not set"
+            case .unusable(let why): "listed but not usable for chat (\(why))"
+            case .providerNotListed: "provider not listed in this build (--providers)"
+            case .noProviderLeft: "no provider offers it"
+            }
+        }
+    }
+
+    public var canonical: String
+    /// `nil` when the whole entry was dropped.
+    public var provider: ProviderKind?
+    public var upstreamModel: String?
+    public var reason: Reason
+
+    public init(canonical: String, provider: ProviderKind? = nil, upstreamModel: String? = nil, reason: Reason) {
+        self.canonical = canonical
+        self.provider = provider
+        self.upstreamModel = upstreamModel
+        self.reason = reason
+    }
+
+    public var description: String {
+        guard let provider else { return "'\(canonical)' dropped: \(reason)" }
+        return "'\(canonical)' via \(provider.rawValue) ('\(upstreamModel ?? "?")') dropped: \(reason)"
+    }
+}

@@ -1,0 +1,56 @@
+import LLMRouterCore
+
+/// One model from a provider's `GET /models`, classified by the free rules.
+public struct ListedModel: Sendable, Equatable {
+    /// Free or paid, by that provider's rule (see ``ListingParser``).
+    public enum Tier: String, Sendable, Equatable {
+        case free, paid
+    }
+
+    /// The exact upstream id, e.g. `meta-llama/llama-3.3-70b-instruct:free`.
+    public var id: String
+    public var tier: Tier
+    /// Why the model cannot serve chat completions (`inactive`, `speech-to-text`, `embedding`, ...);
+    /// `nil` when it can. Such models are listed but never published.
+    public var unusableReason: String?
+    /// A pre-trained base model the listing marks as such (OpenRouter's "(base)"). Base and instruct
+    /// variants share a normalised name, so auto-matching leaves base models out.
+    public var isBaseModel: Bool
+
+    public init(id: String, tier: Tier, unusableReason: String? = nil, isBaseModel: Bool = false) {
+        self.id = id
+        self.tier = tier
+        self.unusableReason = unusableReason
+        self.isBaseModel = isBaseModel
+    }
+
+    /// Usable for chat and free.
+    public var isUsableFree: Bool { unusableReason == nil && tier == .free }
+}
+
+/// A provider's `/models` answer after the free rules: every model it listed, classified.
+public struct ProviderListing: Sendable, Equatable {
+    public var provider: ProviderKind
+    /// The listed models in listing order, each id once (NVIDIA NIM repeats some ids).
+    public var models: [ListedModel]
+
+    public init(provider: ProviderKind, models: [ListedModel]) {
+        self.provider = provider
+        self.models = models
+    }
+
+    /// Usable free ids, sorted: what `provider_catalogs` publishes.
+    public var freeIDs: [String] {
+        models.filter(\.isUsableFree).map(\.id).sorted()
+    }
+
+    /// Usable paid ids, sorted.
+    public var paidIDs: [String] {
+        models.filter { $0.unusableReason == nil && $0.tier == .paid }.map(\.id).sorted()
+    }
+
+    /// The listed model with exactly this id.
+    public func model(id: String) -> ListedModel? {
+        models.first { $0.id == id }
+    }
+}

@@ -1,0 +1,141 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension ModelsReport {
+    /// The version of the JSON below; it changes only when a field changes meaning or goes away.
+    public static let jsonVersion = 1
+
+    /// The report as stable JSON (`debug-models --json`): sorted keys, two-space indentation.
+    ///
+    /// ```json
+    /// {
+    ///   "report_version": 1,
+    ///   "index": {"source": "bundled", "location": "generated/model_index.json",
+    ///             "generated_at": "2026-08-20T10:00:00Z", "schema_version": 1, "models": 15},
+    ///   "required_providers": ["groq", "openrouter", "nvidia_nim"],
+    ///   "credentials": {"groq": {"variable": "GROQ_API_KEY", "status": "set"}},
+    ///   "models": [
+    ///     {"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
+    ///      "enabled": true, "common": true,
+    ///      "providers": {"groq": {"model": "openai/gpt-oss-20b", "key_variable": "GROQ_API_KEY", "key": "set",
+    ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true}}}
+    ///   ],
+    ///   "total_models": 15,
+    ///   "common_models": ["gpt-oss-20b"],
+    ///   "live": {"groq": {"status": "ok", "listed": 20, "free_count": 12, "free_models": ["..."]}}
+    /// }
+    /// ```
+    ///
+    /// - `credentials.*.status` and `models[].providers.*.key` are `"set"` or `"missing"`; key
+    ///   values never appear.
+    /// - `enabled`: the router enables the model (every required provider offers it, one has a key).
+    /// - `common`: every required provider is usable now (key set and listed as free).
+    /// - `models` holds at most `--limit` entries unless `--full`; `total_models` counts them all.
+    /// - `live` is present only with `--live`; a failed provider has `"status": "error"` and `"error"`.
+    ///   `paid_models` is present only with `--include-paid`.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try PrettyJSON.format(encoder.encode(ReportFile(self))), as: UTF8.self)
+    }
+}
+
+private struct ReportFile: Encodable {
+    let report: ModelsReport
+
+    init(_ report: ModelsReport) { self.report = report }
+
+    enum Keys: String, CodingKey {
+        case reportVersion = "report_version", index, requiredProviders = "required_providers", credentials, models
+        case totalModels = "total_models", commonModels = "common_models", live
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(ModelsReport.jsonVersion, forKey: .reportVersion)
+        try container.encode(IndexFile(info: report.index), forKey: .index)
+        try container.encode(report.requiredProviders, forKey: .requiredProviders)
+        try container.encode(report.credentials.mapValues(CredentialFile.init), forKey: .credentials)
+        try container.encode(report.models.map(ModelFile.init), forKey: .models)
+        try container.encode(report.totalModels, forKey: .totalModels)
+        try container.encode(report.commonModels, forKey: .commonModels)
+        try container.encodeIfPresent(report.live?.mapValues(LiveFile.init), forKey: .live)
+    }
+}
+
+private struct IndexFile: Encodable {
+    let info: ModelsReport.IndexInfo
+    enum Keys: String, CodingKey { case source, location, generatedAt = "generated_at", schemaVersion = "schema_version", models }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(info.source, forKey: .source)
+        try container.encode(info.location, forKey: .location)
+        try container.encode(info.generatedAt, forKey: .generatedAt)
+        try container.encode(info.schemaVersion, forKey: .schemaVersion)
+        try container.encode(info.models, forKey: .models)
+    }
+}
+
+private struct CredentialFile: Encodable {
+    let variable: String
+    let status: String
+    init(_ credential: ModelsReport.Credential) {
+        variable = credential.variable
+        status = credential.status
+    }
+}
+
+private struct ModelFile: Encodable {
+    let model: ModelsReport.Model
+    init(_ model: ModelsReport.Model) { self.model = model }
+    enum Keys: String, CodingKey { case canonical, aliases, autoMatched = "auto_matched", enabled, common, providers }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(model.canonical, forKey: .canonical)
+        try container.encode(model.aliases, forKey: .aliases)
+        try container.encode(model.autoMatched, forKey: .autoMatched)
+        try container.encode(model.enabled, forKey: .enabled)
+        try container.encode(model.common, forKey: .common)
+        try container.encode(model.providers.mapValues(ProviderFile.init), forKey: .providers)
+    }
+}
+
+private struct ProviderFile: Encodable {
+    let status: ModelsReport.ProviderStatus
+    init(_ status: ModelsReport.ProviderStatus) { self.status = status }
+    enum Keys: String, CodingKey {
+        case model, keyVariable = "key_variable", key, listedFree = "listed_free", paid, allowPaid = "allow_paid", usable
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(status.model, forKey: .model)
+        try container.encode(status.keyVariable, forKey: .keyVariable)
+        try container.encode(status.key, forKey: .key)
+        try container.encode(status.listedFree, forKey: .listedFree)
+        try container.encode(status.paid, forKey: .paid)
+        try container.encode(status.allowPaid, forKey: .allowPaid)
+        try container.encode(status.usable, forKey: .usable)
+    }
+}
+
+private struct LiveFile: Encodable {
+    let live: ModelsReport.Live
+    init(_ live: ModelsReport.Live) { self.live = live }
+    enum Keys: String, CodingKey { case status, error, listed, freeCount = "free_count", freeModels = "free_models", paidModels = "paid_models" }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(live.status, forKey: .status)
+        try container.encodeIfPresent(live.error, forKey: .error)
+        try container.encode(live.listed, forKey: .listed)
+        try container.encode(live.freeCount, forKey: .freeCount)
+        try container.encode(live.freeModels, forKey: .freeModels)
+        try container.encodeIfPresent(live.paidModels, forKey: .paidModels)
+    }
+}

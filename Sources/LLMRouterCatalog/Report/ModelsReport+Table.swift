@@ -1,0 +1,85 @@
+extension ModelsReport {
+    /// The report as a plain-text table (`debug-models` without `--json`), one row per model and provider.
+    ///
+    /// ```
+    /// Index: bundled generated/model_index.json (15 models, generated 2026-08-20T10:00:00Z)
+    /// Required providers: groq, openrouter, nvidia_nim
+    /// Keys: groq GROQ_API_KEY set, openrouter OPENROUTER_API_KEY missing, nvidia_nim NVIDIA_NIM_KEY set
+    ///
+    /// MODEL          ENABLED  PROVIDER    KEY      LISTED  USABLE  UPSTREAM MODEL
+    /// gpt-oss-20b    yes      groq        set      free    yes     openai/gpt-oss-20b
+    ///                         openrouter  missing  free    no      openai/gpt-oss-20b:free
+    /// ```
+    public func table() -> String {
+        var lines: [String] = []
+        let source = [index.source, index.location].compactMap { $0 }.joined(separator: " ")
+        var about = "\(index.models) models"
+        if let generatedAt = index.generatedAt { about += ", generated \(generatedAt)" }
+        lines.append("Index: \(source.isEmpty ? "(none)" : source) (\(about))")
+        lines.append("Required providers: \(requiredProviders.joined(separator: ", "))")
+        let keys = credentials.keys.sorted().compactMap { name in credentials[name].map { "\(name) \($0.variable) \($0.status)" } }
+        lines.append("Keys: \(keys.isEmpty ? "(none)" : keys.joined(separator: ", "))")
+        lines.append("")
+
+        var rows: [[String]] = [["MODEL", "ENABLED", "PROVIDER", "KEY", "LISTED", "USABLE", "UPSTREAM MODEL"]]
+        for model in models {
+            let name = model.canonical + (model.autoMatched ? " (auto)" : "")
+            if model.providerOrder.isEmpty {
+                rows.append([name, model.enabled ? "yes" : "no", "-", "-", "-", "-", "-"])
+            }
+            for (position, provider) in model.providerOrder.enumerated() {
+                guard let status = model.providers[provider] else { continue }
+                let listed = status.listedFree ? (status.paid ? "paid" : "free") : "no"
+                rows.append([
+                    position == 0 ? name : "", position == 0 ? (model.enabled ? "yes" : "no") : "",
+                    provider, status.key, listed, status.usable ? "yes" : "no", status.model,
+                ])
+            }
+        }
+        lines += Self.aligned(rows)
+        if totalModels > models.count {
+            lines.append("… \(totalModels - models.count) more models (use --full or --limit N)")
+        }
+        lines.append("")
+        lines.append("Common models (usable on every required provider): " + (commonModels.isEmpty ? "(none)" : commonModels.joined(separator: ", ")))
+
+        if let live {
+            lines.append("")
+            lines.append("Live /models:")
+            for name in live.keys.sorted() {
+                guard let entry = live[name] else { continue }
+                if let error = entry.error {
+                    lines.append("  \(name): error: \(error)")
+                    continue
+                }
+                lines.append("  \(name): \(entry.listed) listed, \(entry.freeCount) free")
+                for id in entry.freeModels { lines.append("    \(id)") }
+                if entry.freeCount > entry.freeModels.count {
+                    lines.append("    … \(entry.freeCount - entry.freeModels.count) more")
+                }
+                if let paid = entry.paidModels, !paid.isEmpty {
+                    lines.append("    paid: \(paid.joined(separator: ", "))")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Pads each column to its widest cell; the last column is not padded.
+    static func aligned(_ rows: [[String]]) -> [String] {
+        guard let columns = rows.map(\.count).max() else { return [] }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+        }
+        return rows.map { row in
+            var line = ""
+            for (column, cell) in row.enumerated() {
+                line += column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + 2)
+            }
+            var trimmed = Substring(line)
+            while trimmed.last == " " { trimmed.removeLast() }
+            return String(trimmed)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import LLMRouterCore
+
+/// The hand-curated part of the catalog (`config/model_catalog_seed.yaml`): canonical names,
+/// aliases, and the exact upstream id each provider serves them under.
+///
+/// ```yaml
+/// models:
+///   - canonical: llama-3.3-70b
+///     aliases: [meta-llama/llama-3.3-70b-instruct]
+///     providers:
+///       groq:
+///         model: llama-3.3-70b-versatile
+///       openrouter:
+///         model: meta-llama/llama-3.3-70b-instruct:free
+///         extra_headers: {HTTP-Referer: "https://github.com/llmrouter", X-Title: llmrouter}
+///         priority_offset: 5
+/// ```
+///
+/// Per provider the optional fields are `api_key_env`, `base_url`, `extra_headers`, `allow_paid`,
+/// `priority_offset`, `circuit_breaker` and `mock_failure_rate`, with the meaning they have in the
+/// index (``ModelIndex/ProviderMapping``).
+public struct CatalogSeed: Sendable, Equatable {
+    public var entries: [Entry]
+
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
+    public struct Entry: Sendable, Equatable {
+        public var canonical: String
+        public var aliases: [String]
+        /// The providers in the order the seed lists them.
+        public var providers: [Provider]
+
+        public init(canonical: String, aliases: [String] = [], providers: [Provider]) {
+            self.canonical = canonical
+            self.aliases = aliases
+            self.providers = providers
+        }
+    }
+
+    /// One provider's mapping for an entry.
+    public struct Provider: Sendable, Equatable {
+        public var kind: ProviderKind
+        public var mapping: ModelIndex.ProviderMapping
+
+        public init(kind: ProviderKind, mapping: ModelIndex.ProviderMapping) {
+            self.kind = kind
+            self.mapping = mapping
+        }
+    }
+
+    /// Every `(provider, upstream id)` the seed names, whether or not it is published.
+    public var claimedIDs: Set<ClaimedID> {
+        Set(entries.flatMap { entry in entry.providers.map { ClaimedID(provider: $0.kind, model: $0.mapping.model) } })
+    }
+
+    public struct ClaimedID: Sendable, Hashable {
+        public var provider: ProviderKind
+        public var model: String
+    }
+}
+
+/// A seed that cannot be used, located by file, entry and field.
+///
+/// For example `config/model_catalog_seed.yaml: entry 'llama-3.3-70b' field 'providers.groq.model': missing`.
+public struct SeedError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// The entry's canonical name, or its position (`#2`) when it has no usable name.
+    public var entry: String?
+    public var field: String?
+    public var message: String
+
+    public init(file: String, entry: String? = nil, field: String? = nil, message: String) {
+        self.file = file
+        self.entry = entry
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        var location = file
+        if let entry { location += ": entry '\(entry)'" }
+        if let field { location += (entry == nil ? ": field '" : " field '") + field + "'" }
+        return "\(location): \(message)"
+    }
+}
+
+/// Something in the seed that is ignored but probably a mistake, such as a misspelt key.
+public struct SeedWarning: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var entry: String?
+    public var message: String
+
+    public var description: String {
+        entry.map { "\(file): entry '\($0)': \(message)" } ?? "\(file): \(message)"
+    }
+}

@@ -1,0 +1,159 @@
+import LLMRouterCore
+import Yams
+
+/// Reads one `models:` entry of the seed, naming entry and field in every error.
+struct SeedEntryReader {
+    static let entryKeys: Set<String> = ["canonical", "aliases", "providers"]
+    static let providerKeys: Set<String> = [
+        "model", "api_key_env", "base_url", "extra_headers", "allow_paid", "priority_offset", "circuit_breaker",
+        "mock_failure_rate",
+    ]
+
+    let file: String
+    private(set) var warnings: [SeedWarning] = []
+    /// How the entry is named in messages: its canonical name once known, its position before.
+    private var label: String
+
+    init(file: String, position: Int) {
+        self.file = file
+        self.label = "#\(position)"
+    }
+
+    mutating func read(_ node: Node) throws(SeedError) -> CatalogSeed.Entry {
+        guard let map = node.mapping else { throw error(nil, "each model must be a mapping with 'canonical' and 'providers'") }
+        let canonical = try requiredText(map, "canonical", prefix: "")
+        label = canonical
+        for key in map.keys.compactMap(\.string) where !Self.entryKeys.contains(key) {
+            warn("unknown key '\(key)' ignored")
+        }
+        let aliases = try textList(map, "aliases")
+        guard let providersNode = map["providers"], let providers = providersNode.mapping, !providers.isEmpty else {
+            throw error("providers", "missing or empty; map provider names (groq, openrouter, nvidia_nim, ...) to upstream models")
+        }
+        var seeds: [CatalogSeed.Provider] = []
+        for (keyNode, value) in providers {
+            guard let name = keyNode.string, let kind = ProviderKind(rawValue: name.lowercased()), kind != .echo else {
+                throw error("providers.\(keyNode.string ?? "?")", "unknown provider; expected one of \(Self.providerList)")
+            }
+            let mapping = try readMapping(value, prefix: "providers.\(name).")
+            if kind == .openai, mapping.baseURL == nil {
+                throw error("providers.\(name).base_url", "required for 'openai' (the API root, e.g. https://host/v1)")
+            }
+            seeds.append(CatalogSeed.Provider(kind: kind, mapping: mapping))
+        }
+        return CatalogSeed.Entry(canonical: canonical, aliases: aliases.filter { $0 != canonical }, providers: seeds)
+    }
+
+    private mutating func readMapping(_ node: Node, prefix: String) throws(SeedError) -> ModelIndex.ProviderMapping {
+        guard let map = node.mapping else { throw error(String(prefix.dropLast()), "must be a mapping with at least 'model'") }
+        for key in map.keys.compactMap(\.string) where !Self.providerKeys.contains(key) {
+            warn("unknown key '\(prefix)\(key)' ignored")
+        }
+        var mapping = ModelIndex.ProviderMapping(model: try requiredText(map, "model", prefix: prefix))
+        mapping.apiKeyEnv = try text(map, "api_key_env", prefix: prefix)
+        mapping.baseURL = try text(map, "base_url", prefix: prefix)
+        if let url = mapping.baseURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw error(prefix + "base_url", "must start with http:// or https://")
+        }
+        mapping.extraHeaders = try textMap(map, "extra_headers", prefix: prefix)
+        if let flag = map["allow_paid"], flag.null == nil {
+            guard let value = flag.bool else { throw error(prefix + "allow_paid", "must be true or false") }
+            mapping.allowPaid = value
+        }
+        mapping.priorityOffset = try integer(map, "priority_offset", prefix: prefix) ?? 0
+        if let rate = try number(map, "mock_failure_rate", prefix: prefix) {
+            guard (0...1).contains(rate) else { throw error(prefix + "mock_failure_rate", "must be between 0 and 1, got \(rate)") }
+            mapping.mockFailureRate = rate
+        }
+        if let breakerNode = map["circuit_breaker"], breakerNode.null == nil {
+            mapping.circuitBreaker = try readBreaker(breakerNode, prefix: prefix + "circuit_breaker.")
+        }
+        return mapping
+    }
+
+    private mutating func readBreaker(_ node: Node, prefix: String) throws(SeedError) -> CircuitBreakerSettings {
+        guard let map = node.mapping else { throw error(String(prefix.dropLast()), "must be a mapping") }
+        for key in map.keys.compactMap(\.string) where !CircuitBreakerSettings.keys.contains(key) {
+            warn("unknown key '\(prefix)\(key)' ignored")
+        }
+        let settings = CircuitBreakerSettings(
+            failureThreshold: try integer(map, "failure_threshold", prefix: prefix),
+            recoveryTimeSeconds: try number(map, "recovery_time_seconds", prefix: prefix),
+            windowSeconds: try number(map, "window_seconds", prefix: prefix),
+            failureRateThreshold: try number(map, "failure_rate_threshold", prefix: prefix),
+            minRequests: try integer(map, "min_requests", prefix: prefix)
+        )
+        if let (key, message) = settings.violation() { throw error(prefix + key, message) }
+        return settings
+    }
+
+    // MARK: Typed field readers
+
+    private func text(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> String? {
+        guard let node = map[key], node.null == nil else { return nil }
+        guard case .scalar = node, let value = node.string?.trimmingWhitespace(), !value.isEmpty else {
+            throw error(prefix + key, "must be a non-empty string")
+        }
+        return value
+    }
+
+    private func requiredText(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> String {
+        guard let value = try text(map, key, prefix: prefix) else { throw error(prefix + key, "missing; must be a non-empty string") }
+        return value
+    }
+
+    private func textList(_ map: Node.Mapping, _ key: String) throws(SeedError) -> [String] {
+        guard let node = map[key], node.null == nil else { return [] }
+        if case .scalar = node, let single = node.string?.trimmingWhitespace(), !single.isEmpty { return [single] }
+        guard let items = node.sequence else { throw error(key, "must be a list of strings") }
+        var values: [String] = []
+        for item in items {
+            guard case .scalar = item, let value = item.string?.trimmingWhitespace(), !value.isEmpty else {
+                throw error(key, "must be a list of non-empty strings")
+            }
+            if !values.contains(value) { values.append(value) }
+        }
+        return values
+    }
+
+    private func textMap(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> [String: String] {
+        guard let node = map[key], node.null == nil else { return [:] }
+        guard let pairs = node.mapping else { throw error(prefix + key, "must be a mapping of header names to values") }
+        var values: [String: String] = [:]
+        for (name, value) in pairs {
+            guard let name = name.string, !name.isEmpty, case .scalar = value, let text = value.string else {
+                throw error(prefix + key, "header names and values must be strings")
+            }
+            values[name] = text
+        }
+        return values
+    }
+
+    private func integer(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> Int? {
+        guard let node = map[key], node.null == nil else { return nil }
+        guard let value = node.int else { throw error(prefix + key, "must be a whole number") }
+        return value
+    }
+
+    private func number(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> Double? {
+        guard let node = map[key], node.null == nil else { return nil }
+        guard let value = node.int.map(Double.init) ?? node.float, value.isFinite else {
+            throw error(prefix + key, "must be a number")
+        }
+        return value
+    }
+
+    // MARK: Messages
+
+    private static var providerList: String {
+        ProviderKind.allCases.filter { $0 != .echo }.map(\.rawValue).joined(separator: ", ")
+    }
+
+    private func error(_ field: String?, _ message: String) -> SeedError {
+        SeedError(file: file, entry: label, field: field, message: message)
+    }
+
+    private mutating func warn(_ message: String) {
+        warnings.append(SeedWarning(file: file, entry: label, message: message))
+    }
+}

@@ -1,0 +1,81 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LLMRouterCore
+import Yams
+
+/// Reads `config/model_catalog_seed.yaml` into a validated ``CatalogSeed``.
+///
+/// Strict about what would publish a wrong catalog (unknown provider, missing `model`, a name or
+/// an upstream id used by two entries, out-of-range numbers) and lenient about unknown keys, which
+/// become ``SeedWarning``s.
+public struct SeedLoader: Sendable {
+    public struct Loaded: Sendable {
+        public var seed: CatalogSeed
+        public var warnings: [SeedWarning]
+    }
+
+    public init() {}
+
+    /// Loads and validates the seed at `path`.
+    public func load(path: String) throws(SeedError) -> Loaded {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SeedError(file: path, message: "no such file (pass --seed PATH)")
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SeedError(file: path, message: "cannot read the file as UTF-8 text (\(error))")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Validates seed YAML; `file` only names it in messages.
+    public func parse(yaml text: String, file: String) throws(SeedError) -> Loaded {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw SeedError(file: file, message: "malformed YAML: \(error)")
+        }
+        guard let top = root?.mapping else {
+            throw SeedError(file: file, message: "expected a mapping with a 'models' list at the top level")
+        }
+        var warnings: [SeedWarning] = []
+        for key in top.keys.compactMap(\.string) where key != "models" {
+            warnings.append(SeedWarning(file: file, entry: nil, message: "unknown top-level key '\(key)' ignored"))
+        }
+        guard let list = top["models"]?.sequence, !list.isEmpty else {
+            throw SeedError(file: file, field: "models", message: "missing or empty; list at least one model")
+        }
+        var entries: [CatalogSeed.Entry] = []
+        var names: [String: String] = [:]
+        var claimed: [CatalogSeed.ClaimedID: String] = [:]
+        for (index, node) in list.enumerated() {
+            var reader = SeedEntryReader(file: file, position: index + 1)
+            let entry = try reader.read(node)
+            warnings += reader.warnings
+            for name in [entry.canonical] + entry.aliases {
+                let key = ModelName.normalize(name)
+                if let owner = names[key], owner != entry.canonical {
+                    throw SeedError(file: file, entry: entry.canonical, field: name == entry.canonical ? "canonical" : "aliases",
+                                    message: "name '\(name)' is already used by entry '\(owner)'")
+                }
+                names[key] = entry.canonical
+            }
+            for provider in entry.providers {
+                let id = CatalogSeed.ClaimedID(provider: provider.kind, model: provider.mapping.model)
+                if let owner = claimed[id] {
+                    throw SeedError(file: file, entry: entry.canonical, field: "providers.\(provider.kind.rawValue).model",
+                                    message: "'\(provider.mapping.model)' is already mapped by entry '\(owner)'")
+                }
+                claimed[id] = entry.canonical
+            }
+            entries.append(entry)
+        }
+        return Loaded(seed: CatalogSeed(entries: entries), warnings: warnings)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import InMemoryLogging
+import LLMRouterCatalog
+import LLMRouterCore
+import Logging
+import Testing
+
+struct CatalogBuildJobTests {
+    static let fixedNow = Date(timeIntervalSince1970: 1_790_000_000)
+
+    private func job(
+        _ fake: FixtureFetcher, output: String, seed: String = Fixtures.seedPath,
+        environment: [String: String] = FixtureFetcher.environment(), pretty: Bool = true
+    ) -> CatalogBuildJob {
+        let probe = ModelsProbe(fetcher: fake.fetcher, configuration: .init(maximumAttempts: 2), sleep: { _ in }, jitter: { 0 })
+        return CatalogBuildJob(
+            options: .init(seedPath: seed, outputPath: output, pretty: pretty),
+            environment: environment, probe: probe, now: { Self.fixedNow }
+        )
+    }
+
+    @Test func writesTheIndexAndLogsDrops() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "test", factory: { _ in logs })
+        let output = scratch.path("out/generated/model_index.json")
+
+        let summary = try await job(FixtureFetcher(files: Fixtures.newest), output: output).run(logger: logger)
+
+        let written = try ModelIndex.decode(try Data(contentsOf: URL(fileURLWithPath: output)), source: output)
+        #expect(written == summary.index)
+        #expect(written.generatedAt == "2026-09-21T14:13:20Z")
+        #expect(written.models.count == 15)
+        let dropped = logs.entries.filter { $0.message == "seed provider dropped" }
+        #expect(dropped.count == 11)
+        #expect(dropped.contains { $0.metadata["canonical"] == "llama-4-scout" && $0.metadata["provider"] == "nvidia_nim" })
+        let entryDrops = logs.entries.filter { $0.message == "seed entry dropped" }.compactMap { $0.metadata["canonical"]?.description }
+        #expect(Set(entryDrops) == ["gemma-3-27b-it", "deepseek-r1-distill-llama-70b"])
+        #expect(logs.entries.contains { $0.message == "model auto-matched" && $0.metadata["canonical"] == "nemotron-3-ultra-550b-a55b" })
+    }
+
+    @Test func partialFailureLeavesTheOldFileUntouched() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let output = try scratch.write("previous index\n", to: "model_index.json")
+        let fake = FixtureFetcher(files: Fixtures.newest, scripted: [
+            .openrouter: Array(repeating: FetchedResponse(status: 502, body: Data("bad gateway".utf8)), count: 4),
+        ])
+        let error = await #expect(throws: CatalogBuildError.self) {
+            try await job(fake, output: output).run(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        #expect(error?.kind == .providersUnavailable)
+        #expect(error?.probeFailures.map(\.provider) == [.openrouter])
+        #expect(error?.description.contains("left unchanged") == true)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous index\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["model_index.json"])
+    }
+
+    @Test func malformedUpstreamJSONFailsTheBuild() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let output = try scratch.write("previous index\n", to: "model_index.json")
+        let fake = FixtureFetcher(files: Fixtures.newest, scripted: [.nvidiaNIM: [FetchedResponse(status: 200, body: Data("{\"data\": [".utf8))]])
+        let error = await #expect(throws: CatalogBuildError.self) {
+            try await job(fake, output: output).run(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        #expect(error?.probeFailures.first?.kind == .malformedListing)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous index\n")
+    }
+
+    @Test func missingKeyFailsFastNamingTheVariable() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var environment = FixtureFetcher.environment()
+        environment["NVIDIA_NIM_KEY"] = nil
+        environment["GROQ_API_KEY"] = ""
+        let fake = FixtureFetcher(files: Fixtures.newest)
+        let error = await #expect(throws: CatalogBuildError.self) {
+            try await job(fake, output: scratch.path("x.json"), environment: environment)
+                .run(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        #expect(error?.kind == .missingKey)
+        #expect(error?.variables == ["GROQ_API_KEY", "NVIDIA_NIM_KEY"])
+        #expect(error?.description == "GROQ_API_KEY, NVIDIA_NIM_KEY are not set; export the key of every provider in --providers")
+        #expect(fake.requests.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("x.json")))
+    }
+
+    @Test func badSeedFailsBeforeAnyRequestNamingTheField() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let seed = try scratch.write("""
+            models:
+              - canonical: broken
+                providers:
+                  groq:
+                    api_key_env: GROQ_API_KEY
+            """, to: "seed.yaml")
+        let fake = FixtureFetcher(files: Fixtures.newest)
+        let error = await #expect(throws: CatalogBuildError.self) {
+            try await job(fake, output: scratch.path("x.json"), seed: seed)
+                .run(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        }
+        #expect(error?.kind == .seed)
+        #expect(error?.description == "\(seed): entry 'broken' field 'providers.groq.model': missing; must be a non-empty string")
+        #expect(fake.requests.isEmpty)
+    }
+
+    @Test func logsNeverContainKeyValues() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let logs = InMemoryLogHandler()
+        var logger = Logger(label: "test", factory: { _ in logs })
+        logger.logLevel = .trace
+        let fake = FixtureFetcher(files: Fixtures.newest, scripted: [.groq: [FetchedResponse(status: 429, body: Data())]])
+        _ = try await job(fake, output: scratch.path("i.json")).run(logger: logger)
+        let text = logs.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+        #expect(text.contains("models listing retry scheduled"))
+        for key in Fixtures.keys.values {
+            #expect(!text.contains(key))
+        }
+    }
+
+    @Test func providerListParsing() throws {
+        #expect(try CatalogBuildJob.providers(from: "groq, OpenRouter,groq") == [.groq, .openrouter])
+        #expect(throws: CatalogBuildError.self) { try CatalogBuildJob.providers(from: "groq,cerebras") }
+        #expect(throws: CatalogBuildError.self) { try CatalogBuildJob.providers(from: " , ") }
+        #expect(throws: CatalogBuildError.self) { try CatalogBuildJob.providers(from: "echo") }
+    }
+}

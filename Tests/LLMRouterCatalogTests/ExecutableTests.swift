@@ -1,0 +1,154 @@
+import Foundation
+import LLMRouterCatalog
+import LLMRouterCore
+import Testing
+
+/// `catalog-build` and `debug-models` run as processes against the fake upstream on 127.0.0.1.
+struct ExecutableTests {
+    /// Asserts that no key value appears anywhere in `texts`.
+    private func expectNoSecrets(_ texts: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        for text in texts {
+            for key in Fixtures.keys.values {
+                #expect(!text.contains(key), "a key value was printed", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    private static func withoutGeneratedAt(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+    }
+
+    @Test func catalogBuildReproducesTheCommittedIndex() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        try await FakeUpstream.withServer(FakeUpstream.newestCaptures) { port in
+            let environment = Fixtures.keys.merging(FakeUpstream.baseURLs(port: port)) { _, url in url }
+            let output = scratch.path("generated/model_index.json")
+            let result = try await ProcessRunner.run(
+                "catalog-build", ["--seed", Fixtures.seedPath, "--output", output, "--pretty", "--timeout", "5"],
+                environment: environment, in: scratch.url
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("15 models (3 auto-matched), 13 seed mappings dropped"))
+            #expect(result.stderr.contains("seed entry dropped"))
+            let committed = try String(contentsOfFile: Fixtures.bundledIndexPath, encoding: .utf8)
+            let built = try String(contentsOfFile: output, encoding: .utf8)
+            #expect(Self.withoutGeneratedAt(built) == Self.withoutGeneratedAt(committed))
+            expectNoSecrets(result.stdout, result.stderr, built)
+        }
+    }
+
+    @Test func catalogBuildKeepsTheOldFileWhenAProviderFails() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let output = try scratch.write("old index\n", to: "model_index.json")
+        var routes = FakeUpstream.newestCaptures
+        routes[FakeUpstream.modelsPath(.nvidiaNIM)] = [.status(500, body: #"{"error":"down"}"#)]
+        try await FakeUpstream.withServer(routes) { port in
+            let environment = Fixtures.keys.merging(FakeUpstream.baseURLs(port: port)) { _, url in url }
+            let result = try await ProcessRunner.run(
+                "catalog-build", ["--seed", Fixtures.seedPath, "--output", output, "--timeout", "5"],
+                environment: environment, in: scratch.url
+            )
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("error: could not list every provider"))
+            #expect(result.stderr.contains("nvidia_nim"))
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == "old index\n")
+            expectNoSecrets(result.stdout, result.stderr)
+        }
+    }
+
+    @Test func catalogBuildNamesTheMissingKeyVariable() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var environment = Fixtures.keys
+        environment["OPENROUTER_API_KEY"] = nil
+        let result = try await ProcessRunner.run(
+            "catalog-build", ["--seed", Fixtures.seedPath, "--output", scratch.path("x.json")], environment: environment, in: scratch.url
+        )
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("error: OPENROUTER_API_KEY is not set"))
+        let badFlag = try await ProcessRunner.run("catalog-build", ["--providers", "groq,cerebras"], environment: Fixtures.keys, in: scratch.url)
+        #expect(badFlag.status != 0)
+        #expect(badFlag.stderr.contains("--providers: unknown provider 'cerebras'"))
+    }
+
+    @Test func debugModelsJSONShape() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var environment = Fixtures.keys
+        environment["NVIDIA_NIM_KEY"] = nil
+        let result = try await ProcessRunner.run(
+            "debug-models", ["--json", "--index", Fixtures.bundledIndexPath, "--providers", "groq,nvidia_nim", "--limit", "3"],
+            environment: environment, in: scratch.url
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(json.keys) == ["report_version", "index", "required_providers", "credentials", "models", "total_models", "common_models"])
+        #expect(json["report_version"] as? Int == 1)
+        #expect(json["required_providers"] as? [String] == ["groq", "nvidia_nim"])
+        #expect(json["total_models"] as? Int == 15)
+        let credentials = try #require(json["credentials"] as? [String: [String: String]])
+        #expect(credentials["groq"] == ["variable": "GROQ_API_KEY", "status": "set"])
+        #expect(credentials["nvidia_nim"] == ["variable": "NVIDIA_NIM_KEY", "status": "missing"])
+        let models = try #require(json["models"] as? [[String: Any]])
+        #expect(models.count == 3)
+        let first = try #require(models.first)
+        #expect(Set(first.keys) == ["canonical", "aliases", "auto_matched", "enabled", "common", "providers"])
+        #expect(first["canonical"] as? String == "llama-3.3-70b")
+        #expect(first["enabled"] as? Bool == true)
+        #expect(first["common"] as? Bool == false)
+        let groq = try #require((first["providers"] as? [String: [String: Any]])?["groq"])
+        #expect(Set(groq.keys) == ["model", "key_variable", "key", "listed_free", "paid", "allow_paid", "usable"])
+        #expect(groq["key"] as? String == "set")
+        #expect(groq["usable"] as? Bool == true)
+        let index = try #require(json["index"] as? [String: Any])
+        #expect(index["source"] as? String == "file")
+        expectNoSecrets(result.stdout, result.stderr)
+    }
+
+    @Test func debugModelsLiveAndTableNeverPrintKeys() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        var routes = FakeUpstream.newestCaptures
+        // An upstream that quotes the rejected key back, as some do.
+        let key = Fixtures.keys["OPENROUTER_API_KEY"] ?? ""
+        routes[FakeUpstream.modelsPath(.openrouter)] = [.status(401, body: #"{"error":{"message":"No auth credentials found for \#(key)"}}"#)]
+        try await FakeUpstream.withServer(routes) { port in
+            let environment = Fixtures.keys.merging(FakeUpstream.baseURLs(port: port)) { _, url in url }
+                .merging(["LLMROUTER_CACHE_DIR": scratch.path("cache")]) { _, new in new }
+            let json = try await ProcessRunner.run(
+                "debug-models", ["--json", "--live", "--full", "--index", Fixtures.bundledIndexPath, "--log-level", "trace", "--timeout", "5"],
+                environment: environment, in: scratch.url
+            )
+            #expect(json.status == 0, "\(json.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let live = try #require(object["live"] as? [String: [String: Any]])
+            #expect(live["groq"]?["status"] as? String == "ok")
+            #expect(live["groq"]?["free_count"] as? Int == 12)
+            #expect(live["openrouter"]?["status"] as? String == "error")
+            #expect((live["openrouter"]?["error"] as? String)?.contains("OPENROUTER_API_KEY") == true)
+            #expect((object["common_models"] as? [String]) == [])
+
+            let table = try await ProcessRunner.run(
+                "debug-models", ["--live", "--index", Fixtures.bundledIndexPath, "--log-level", "trace", "--timeout", "5"],
+                environment: environment, in: scratch.url
+            )
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(table.stdout.contains("MODEL"))
+            #expect(table.stdout.contains("Keys: groq GROQ_API_KEY set"))
+            #expect(table.stdout.contains("Live /models:"))
+            expectNoSecrets(json.stdout, json.stderr, table.stdout, table.stderr)
+        }
+    }
+
+    @Test func debugModelsFailsClearlyWhenTheIndexCannotLoad() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let bad = try scratch.write("{\"models\": []}", to: "bad.json")
+        let result = try await ProcessRunner.run("debug-models", ["--index", bad], environment: [:], in: scratch.url)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("error: cannot load --index \(bad)"))
+        #expect(result.stderr.contains("'models': is empty"))
+    }
+}
