@@ -55,11 +55,15 @@ struct ProviderConfigurationTests {
         var environment = Self.allKeys
         environment["OPENROUTER_API_KEY"] = nil
         let result = index.providerConfigurations(requiredProviders: ["groq", "openrouter", "nvidia_nim"], environment: environment)
-        #expect(result.providers.map(\.name) == ["groq/gpt-oss-20b", "nvidia_nim/gpt-oss-20b"])
+        // The keyless provider stays listed (the router shows it disabled) but is not usable.
+        #expect(result.providers.map(\.name) == ["groq/gpt-oss-20b", "openrouter/gpt-oss-20b", "nvidia_nim/gpt-oss-20b"])
+        #expect(result.providers[1].apiKeyVariable == "OPENROUTER_API_KEY")
+        #expect(result.usableProviderCount == 2)
         #expect(result.disabledProviders == [.init(name: "openrouter/gpt-oss-20b", reason: "key variable OPENROUTER_API_KEY is not set")])
 
         let none = index.providerConfigurations(requiredProviders: ["groq"], environment: [:])
-        #expect(none.providers.isEmpty)
+        #expect(!none.providers.isEmpty)
+        #expect(none.usableProviderCount == 0)
         #expect(none.configuration == nil)
     }
 
@@ -80,7 +84,8 @@ struct ProviderConfigurationTests {
         // The result routes: the resolver finds the model by alias.
         let configuration = try #require(result.configuration)
         let resolver = ModelResolver(providers: configuration.providers)
-        #expect(resolver.resolve("meta-llama/llama-3.3-70b") == .providers([0, 1]))
+        #expect(resolver.resolve("meta-llama/llama-3.3-70b") == .providers(Array(configuration.providers.indices)))
+        #expect(configuration.providers.count == 4, "groq and openrouter usable, nvidia_nim and huggingface listed as disabled")
     }
 
     @Test func paidMappingsNeedAllowPaid() throws {

@@ -47,16 +47,19 @@ public struct CatalogProviders: Sendable, Equatable {
         public var description: String { "\(name): \(reason)" }
     }
 
-    /// One entry per (enabled model, usable provider), named `<provider>/<canonical>`.
+    /// One entry per (enabled model, provider), named `<provider>/<canonical>`. Entries whose
+    /// key is unset are included, so the router lists them as `disabled: missing GROQ_API_KEY`.
     public var providers: [ProviderConfiguration]
+    /// How many entries of ``providers`` have their key set.
+    public var usableProviderCount = 0
     /// Enabled models that have at least one configured provider, in catalog order.
     public var enabledModels: [String]
     public var skippedModels: [SkippedModel]
     public var disabledProviders: [DisabledProvider]
 
-    /// The configuration to route with, or `nil` when no provider is usable.
+    /// The configuration to route with, or `nil` when no provider is usable (no key is set).
     public var configuration: RouterConfiguration? {
-        providers.isEmpty ? nil : RouterConfiguration(providers: providers)
+        usableProviderCount == 0 ? nil : RouterConfiguration(providers: providers)
     }
 }
 
@@ -68,7 +71,8 @@ extension ModelIndex {
     ///   keeps the published set to models with full failover across the providers you rely on.
     /// - An enabled model gets an entry for every provider that offers it, including providers
     ///   not in the list (the list is a requirement, not a filter).
-    /// - An entry whose key variable is unset is left out (``CatalogProviders/DisabledProvider``).
+    /// - An entry whose key variable is unset is kept but reported in
+    ///   ``CatalogProviders/disabledProviders``; the router shows it as disabled and never calls it.
     ///   The file's `api_key_env` is used when that variable is set; otherwise the provider's
     ///   default variable, so a Python index naming `PROVIDER_KEY_GROQ` still works with `GROQ_API_KEY`.
     /// - Priority: `10 × position + priority_offset` (at least 0), where position counts enabled
@@ -91,13 +95,19 @@ extension ModelIndex {
             for providerName in entry.providerNames(in: requiredProviders + providers) {
                 guard let mapping = entry.providers[providerName] else { continue }
                 let name = "\(providerName)/\(entry.canonical)"
-                switch configuration(name: name, providerName: providerName, mapping: mapping, environment: environment) {
-                case .success(var provider):
+                let outcome = configuration(name: name, providerName: providerName, mapping: mapping, environment: environment)
+                switch outcome {
+                case .success(var provider), .keyless(var provider, _):
                     provider.priority = max(0, position * 10 + mapping.priorityOffset)
                     provider.canonicalModel = entry.canonical
                     provider.aliases = aliases
                     result.providers.append(provider)
                     configured += 1
+                    if case .keyless(_, let disabled) = outcome {
+                        result.disabledProviders.append(disabled)
+                    } else {
+                        result.usableProviderCount += 1
+                    }
                 case .failure(let disabled):
                     result.disabledProviders.append(disabled)
                 }
@@ -114,6 +124,8 @@ extension ModelIndex {
 
     private enum ProviderOutcome {
         case success(ProviderConfiguration)
+        /// Configured, but its key variable is unset: listed, never called.
+        case keyless(ProviderConfiguration, CatalogProviders.DisabledProvider)
         case failure(CatalogProviders.DisabledProvider)
     }
 
@@ -133,7 +145,8 @@ extension ModelIndex {
             guard let variable, let value = environment[variable] else { return false }
             return !value.trimmingWhitespace().isEmpty
         }
-        let variable: String
+        var keyless: CatalogProviders.DisabledProvider?
+        let variable: String?
         if let fromFile = mapping.apiKeyEnv, isSet(fromFile) {
             variable = fromFile
         } else if let fallback = kind.defaultAPIKeyVariable, isSet(fallback) {
@@ -141,7 +154,8 @@ extension ModelIndex {
         } else {
             let wanted = [mapping.apiKeyEnv, kind.defaultAPIKeyVariable].compactMap { $0 }
             let names = Array(Set(wanted)).sorted().joined(separator: " or ")
-            return .failure(CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names.isEmpty ? "(none)" : names) is not set"))
+            keyless = CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names.isEmpty ? "(none)" : names) is not set")
+            variable = kind.defaultAPIKeyVariable ?? mapping.apiKeyEnv
         }
         var provider = ProviderConfiguration(name: name, kind: kind)
         provider.model = mapping.model
@@ -151,6 +165,7 @@ extension ModelIndex {
         provider.allowPaid = mapping.allowPaid
         provider.mockFailureRate = mapping.mockFailureRate
         if let breaker = mapping.circuitBreaker { provider.circuitBreaker = breaker.applied() }
+        if let keyless { return .keyless(provider, keyless) }
         return .success(provider)
     }
 }
