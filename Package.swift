@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "LLMRouterCore",
                 "LLMRouterProviders",
+                "LLMRouterCatalog",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -168,6 +169,8 @@ let package = Package(
             name: "LLMRouterServerTests",
             dependencies: [
                 "LLMRouterServer",
+                "LLMRouterCatalog",
+                "LLMRouterCore",
                 "LLMRouterProviders",
                 "LLMRouterTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

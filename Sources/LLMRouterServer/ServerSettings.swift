@@ -20,6 +20,12 @@ public struct ServerSettings: Sendable {
     public var requestDeadline: Duration
     /// Idle time on a stream before a `: keep-alive` comment (`LLMROUTER_SSE_KEEPALIVE_SECONDS`). Defaults to 10 s.
     public var streamKeepAlive: Duration
+    /// The catalog shipped with the code, used when neither a config file nor a downloadable
+    /// catalog is there. Defaults to `generated/model_index.json`.
+    public var bundledIndexPath: String
+    /// How often to reload the catalog in the background (`LLMROUTER_CATALOG_REFRESH_SECONDS`);
+    /// `nil`, the default, never reloads. Applies only when serving the catalog.
+    public var catalogRefreshInterval: Duration?
     /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
     public var logLevel: Logger.Level
 
@@ -32,6 +38,8 @@ public struct ServerSettings: Sendable {
         maxBodyBytes: Int = 4 * 1024 * 1024,
         requestDeadline: Duration = .seconds(120),
         streamKeepAlive: Duration = .seconds(10),
+        bundledIndexPath: String = "generated/model_index.json",
+        catalogRefreshInterval: Duration? = nil,
         logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -42,6 +50,8 @@ public struct ServerSettings: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.requestDeadline = requestDeadline
         self.streamKeepAlive = streamKeepAlive
+        self.bundledIndexPath = bundledIndexPath
+        self.catalogRefreshInterval = catalogRefreshInterval
         self.logLevel = logLevel
     }
 }

@@ -40,6 +40,9 @@ struct SettingsReader {
         if let seconds = try number(requestTimeout, variable: "LLMROUTER_REQUEST_TIMEOUT_SECONDS", flag: "--request-timeout") {
             settings.requestDeadline = .milliseconds(Int64(seconds * 1000))
         }
+        if let seconds = try number(nil, variable: "LLMROUTER_CATALOG_REFRESH_SECONDS", flag: "") {
+            settings.catalogRefreshInterval = .milliseconds(Int64(seconds * 1000))
+        }
         if let seconds = try number(nil, variable: "LLMROUTER_SSE_KEEPALIVE_SECONDS", flag: "") {
             settings.streamKeepAlive = .milliseconds(Int64(seconds * 1000))
         }

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Hummingbird
+import LLMRouterCatalog
 public import LLMRouterCore
 import LLMRouterProviders
 public import Logging
@@ -27,10 +28,26 @@ public enum RouterServer {
     }
 
     public static func run(settings: ServerSettings, environment: [String: String], logger: Logger) async throws {
-        let (configuration, _) = try ConfigurationSource.load(settings: settings, logger: logger)
-        // One pooled client for every upstream; its connect timeout is the tightest any provider asks for.
-        let connectTimeout = configuration.providers.map(\.timeouts.connect).min() ?? .seconds(5)
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .upstream(connectTimeout: connectTimeout))
+        // One pooled client for every upstream call and catalog download. Each call also has its
+        // provider's own connect + first-byte deadline, so the client-wide connect timeout is a ceiling.
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .upstream())
+        do {
+            try await serve(settings: settings, environment: environment, httpClient: httpClient, logger: logger)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    private static func serve(settings: ServerSettings, environment: [String: String], httpClient: HTTPClient, logger: Logger) async throws {
+        let fetcher = AsyncHTTPFetcher(client: httpClient)
+        let (configuration, origin) = try await ConfigurationSource.load(
+            settings: settings,
+            environment: environment,
+            fetcher: fetcher,
+            logger: logger
+        )
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
         let application = RouterApplication(
@@ -45,16 +62,24 @@ public enum RouterServer {
                 metadata: ["llmrouter.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
             )
         }
-        let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        do {
-            try await group.run()
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
+        var services: [any Service] = [app]
+        if case .catalog = origin, let interval = settings.catalogRefreshInterval {
+            services.append(
+                CatalogRefreshService(
+                    interval: interval,
+                    settings: settings,
+                    environment: environment,
+                    fetcher: fetcher,
+                    application: application,
+                    makeTable: { makeTable(configuration: $0, environment: environment, httpClient: httpClient) },
+                    logger: logger
+                )
+            )
         }
-        try await httpClient.shutdown()
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {
