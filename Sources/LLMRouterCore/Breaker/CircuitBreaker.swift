@@ -113,42 +113,61 @@ public struct CircuitBreaker<Instant: InstantProtocol>: Sendable where Instant.D
     }
 }
 
-/// Timestamped outcomes within a sliding window, oldest first.
+/// Call and failure counts over a sliding time window, kept in a fixed ring of buckets.
+///
+/// Memory and time per call are constant however busy the provider is: the window is split
+/// into ``bucketCount`` buckets and a count covers the buckets that overlap it, so it may
+/// include calls up to one bucket (window / 20) older than the window.
 struct OutcomeWindow<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    private var outcomes: [(at: Instant, failed: Bool)] = []
-    private var head = 0
-    let length: Duration
+    static var bucketCount: Int { 20 }
 
-    init(length: Duration) { self.length = length }
+    private struct Bucket: Sendable {
+        /// Which bucket of the timeline this slot holds; older slots are stale.
+        var index: Int64 = .min
+        var total = 0
+        var failures = 0
+    }
+
+    let length: Duration
+    private let bucketWidth: Duration
+    private var buckets = [Bucket](repeating: Bucket(), count: OutcomeWindow.bucketCount)
+    /// The instant bucket indices count from: the first call seen.
+    private var origin: Instant?
+
+    init(length: Duration) {
+        self.length = length
+        self.bucketWidth = max(length / Self.bucketCount, .nanoseconds(1))
+    }
 
     mutating func append(_ at: Instant, failed: Bool) {
-        prune(now: at)
-        outcomes.append((at, failed))
+        if origin == nil { origin = at }
+        let index = bucketIndex(at)
+        let count = Int64(Self.bucketCount)
+        let slot = Int(((index % count) + count) % count)
+        if buckets[slot].index != index { buckets[slot] = Bucket(index: index) }
+        buckets[slot].total += 1
+        if failed { buckets[slot].failures += 1 }
     }
 
     mutating func removeAll() {
-        outcomes.removeAll(keepingCapacity: true)
-        head = 0
+        for slot in buckets.indices { buckets[slot] = Bucket() }
     }
 
     func counts(now: Instant) -> (total: Int, failures: Int) {
-        let cutoff = now.advanced(by: .zero - length)
+        guard origin != nil else { return (0, 0) }
+        let newest = bucketIndex(now)
+        let oldest = newest - Int64(Self.bucketCount) + 1
         var total = 0
         var failures = 0
-        for outcome in outcomes[head...] where outcome.at > cutoff {
-            total += 1
-            if outcome.failed { failures += 1 }
+        for bucket in buckets where bucket.index >= oldest && bucket.index <= newest {
+            total += bucket.total
+            failures += bucket.failures
         }
         return (total, failures)
     }
 
-    private mutating func prune(now: Instant) {
-        let cutoff = now.advanced(by: .zero - length)
-        while head < outcomes.count, outcomes[head].at <= cutoff { head += 1 }
-        // Compact now and then rather than on every call: removing from the front is O(n).
-        if head > 64, head * 2 > outcomes.count {
-            outcomes.removeFirst(head)
-            head = 0
-        }
+    private func bucketIndex(_ instant: Instant) -> Int64 {
+        guard let origin else { return 0 }
+        return Int64((origin.duration(to: instant) / bucketWidth).rounded(.down))
     }
 }

@@ -79,8 +79,7 @@ public final class ProviderHealth<C: Clock>: Sendable where C.Duration == Durati
     /// Asks whether `provider` may be called now; counts the request when it may.
     public func admit(_ provider: String) -> (Admission, BreakerEvent?) {
         let now = clock.now
-        return entries.withLock { table in
-            guard var entry = table[provider] else { return (.reject(reason: "unknown provider", retryIn: nil), nil) }
+        return withEntry(provider, otherwise: (.reject(reason: "unknown provider", retryIn: nil), nil)) { entry in
             let (permit, transition) = entry.breaker.permit(now: now)
             let admission: Admission
             switch permit {
@@ -95,7 +94,6 @@ public final class ProviderHealth<C: Clock>: Sendable where C.Duration == Durati
             case .reject(until: nil):
                 admission = .reject(reason: "circuit half-open, trial in progress", retryIn: nil)
             }
-            table[provider] = entry
             return (admission, transition.map { Self.event($0, now: now) })
         }
     }
@@ -103,14 +101,11 @@ public final class ProviderHealth<C: Clock>: Sendable where C.Duration == Durati
     @discardableResult
     public func recordSuccess(_ provider: String, latency: Duration) -> BreakerEvent? {
         let now = clock.now
-        return entries.withLock { table in
-            guard var entry = table[provider] else { return nil }
+        return withEntry(provider, otherwise: nil) { entry in
             entry.stats.successes += 1
             entry.stats.latency.record(latency)
             entry.stats.lastSuccessAt = now
-            let transition = entry.breaker.recordSuccess(now: now)
-            table[provider] = entry
-            return transition.map { Self.event($0, now: now) }
+            return entry.breaker.recordSuccess(now: now).map { Self.event($0, now: now) }
         }
     }
 
@@ -118,26 +113,33 @@ public final class ProviderHealth<C: Clock>: Sendable where C.Duration == Durati
     public func recordFailure(_ provider: String, _ failure: UpstreamFailure) -> BreakerEvent? {
         let now = clock.now
         let message = redactor.redact(failure.description)
-        return entries.withLock { table in
-            guard var entry = table[provider] else { return nil }
+        return withEntry(provider, otherwise: nil) { entry in
             entry.stats.failuresByKind[failure.kind, default: 0] += 1
             entry.stats.lastError = message
             entry.stats.lastFailureAt = now
-            var transition: CircuitBreaker<C.Instant>.Transition?
-            if failure.kind.countsAgainstProvider {
-                transition = entry.breaker.recordFailure(now: now)
-            } else {
+            guard failure.kind.countsAgainstProvider else {
                 // The request was at fault, not the provider: a half-open trial proved nothing.
                 entry.breaker.releaseTrial()
+                return nil
             }
-            table[provider] = entry
-            return transition.map { Self.event($0, now: now) }
+            return entry.breaker.recordFailure(now: now).map { Self.event($0, now: now) }
+        }
+    }
+
+    /// Runs `body` on the provider's entry in place, under the lock.
+    ///
+    /// In place matters: copying an entry out of the table and back would copy its arrays on
+    /// every call.
+    private func withEntry<Result: Sendable>(_ provider: String, otherwise: sending Result, _ body: (inout Entry) -> sending Result) -> sending Result {
+        entries.withLock { table in
+            guard let index = table.index(forKey: provider) else { return otherwise }
+            return body(&table.values[index])
         }
     }
 
     /// Ends a call that produced no outcome (the client left); frees a half-open trial.
     public func release(_ provider: String) {
-        entries.withLock { table in table[provider]?.breaker.releaseTrial() }
+        withEntry(provider, otherwise: ()) { $0.breaker.releaseTrial() }
     }
 
     /// The current health of `provider`, or `nil` for an unknown name.
