@@ -21,11 +21,15 @@ public struct ProviderContext: Sendable {
     public var providerName: String
     /// The model id to send upstream; `nil` keeps the client's.
     public var upstreamModel: String?
+    /// When the whole request gives up: a provider bounds its call by this as well as by its own
+    /// timeouts. `nil` means no request deadline.
+    public var deadline: ContinuousClock.Instant?
     public var logger: Logger
 
-    public init(providerName: String, upstreamModel: String?, logger: Logger) {
+    public init(providerName: String, upstreamModel: String?, deadline: ContinuousClock.Instant? = nil, logger: Logger) {
         self.providerName = providerName
         self.upstreamModel = upstreamModel
+        self.deadline = deadline
         self.logger = logger
     }
 }

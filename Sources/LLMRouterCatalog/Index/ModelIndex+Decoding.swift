@@ -20,7 +20,7 @@ extension ModelIndex {
     public static func decode(_ data: Data, source: String) throws(IndexError) -> ModelIndex {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONValue(parsing: data)
         } catch {
             throw IndexError(.malformedJSON, source: source, message: "not valid JSON (\(Self.summary(of: error)))")
         }

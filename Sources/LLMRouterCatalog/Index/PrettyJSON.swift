@@ -13,7 +13,7 @@ import LLMRouterCore
 enum PrettyJSON {
     /// Re-renders compact JSON `data` indented; ends with a newline.
     static func format(_ data: Data) throws -> Data {
-        let value = try JSONDecoder().decode(JSONValue.self, from: data)
+        let value = try JSONValue(parsing: data)
         var text = ""
         try write(value, indent: 0, into: &text)
         text.append("\n")

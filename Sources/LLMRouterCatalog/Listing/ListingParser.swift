@@ -24,7 +24,7 @@ public enum ListingParser {
     public static func parse(_ body: Data, provider: ProviderKind) throws(ListingError) -> ProviderListing {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: body)
+            root = try JSONValue(parsing: body)
         } catch {
             throw ListingError(provider: provider, message: "not valid JSON (\(ModelIndex.summary(of: error)))")
         }

@@ -22,7 +22,7 @@ public struct ChatRequest: Sendable {
     public init(json: some DataProtocol) throws(ChatRequestError) {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(json))
+            value = try JSONValue(parsing: Data(json))
         } catch {
             throw ChatRequestError(message: "We could not parse the JSON body of your request: it is not valid JSON.", param: nil)
         }

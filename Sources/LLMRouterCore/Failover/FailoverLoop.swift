@@ -23,6 +23,8 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
         case rejected(UpstreamFailure, provider: String, attempts: [AttemptRecord])
         /// Every candidate failed or was skipped.
         case exhausted(attempts: [AttemptRecord])
+        /// The request's deadline passed before a candidate answered.
+        case expired(attempts: [AttemptRecord])
     }
 
     public let health: ProviderHealth<C>
@@ -38,6 +40,8 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
     /// - Parameters:
     ///   - candidates: the providers to try, already ordered.
     ///   - name: each candidate's provider name, the key into ``ProviderHealth``.
+    ///   - deadline: when the whole request gives up; no attempt starts after it. Providers get it
+    ///     too (``ProviderContext``) and bound their own calls by it, so no timer runs per request.
     ///   - settlement: whether a returned attempt counts as a success right away.
     ///   - logger: carries the request id.
     ///   - attempt: calls one provider; throws ``UpstreamFailure`` when it cannot answer.
@@ -45,6 +49,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
     public func run<Candidate, Output: Sendable>(
         _ candidates: [Candidate],
         name: (Candidate) -> String,
+        deadline: C.Instant? = nil,
         settlement: Settlement = .onReturn,
         logger: Logger,
         attempt: (Candidate) async throws -> Output
@@ -52,6 +57,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
         var attempts: [AttemptRecord] = []
         for candidate in candidates {
             try Task.checkCancellation()
+            if let deadline, health.clock.now >= deadline { return .expired(attempts: attempts) }
             let provider = name(candidate)
             let (admission, event) = health.admit(provider)
             log(event, provider: provider, logger: logger)
@@ -91,6 +97,7 @@ public struct FailoverLoop<C: Clock>: Sendable where C.Duration == Duration {
                 }
             }
         }
+        if let deadline, health.clock.now >= deadline { return .expired(attempts: attempts) }
         return .exhausted(attempts: attempts)
     }
 

@@ -12,7 +12,7 @@ public struct EchoProvider: Provider {
     }
 
     public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
-        try await waitForLatency()
+        try await waitForLatency(context)
         let answer = Self.answer(to: request, providerName: context.providerName)
         let completion = CompletionWire.Completion(
             id: CompletionWire.newID(),
@@ -25,7 +25,7 @@ public struct EchoProvider: Provider {
     }
 
     public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
-        try await waitForLatency()
+        try await waitForLatency(context)
         let answer = Self.answer(to: request, providerName: context.providerName)
         let id = CompletionWire.newID()
         let created = CompletionWire.now
@@ -66,8 +66,15 @@ public struct EchoProvider: Provider {
         return .init(promptTokens: promptWords, completionTokens: answer.split(separator: " ").count)
     }
 
-    private func waitForLatency() async throws {
-        if latency > .zero { try await Task.sleep(for: latency) }
+    /// Waits `mock_latency_ms`, or until the request deadline when that comes first.
+    private func waitForLatency(_ context: ProviderContext) async throws {
+        guard latency > .zero else { return }
+        let due = ContinuousClock.now + latency
+        if let deadline = context.deadline, deadline < due {
+            try await Task.sleep(until: deadline, clock: .continuous)
+            throw UpstreamFailure(kind: .timeout, message: "no answer before the request deadline")
+        }
+        try await Task.sleep(until: due, clock: .continuous)
     }
 }
 

@@ -68,10 +68,12 @@ public struct OpenAICompatibleProvider: Provider {
         self.init(configuration: configuration, httpClient: httpClient, apiKey: endpoint.apiKey, baseURL: endpoint.chatCompletionsURL)
     }
 
+    /// A complete answer, within the provider's total timeout (body included).
     public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
         let deadline = ContinuousClock.now + configuration.timeouts.total
         let upstreamRequest = try makeRequest(request, context: context, stream: false)
         do {
+            // AHC's own deadline stops at the response head; the body needs this race.
             return try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
                 let response = try await self.execute(upstreamRequest, context: context)
                 guard (200..<300).contains(response.status.code) else {
@@ -91,19 +93,19 @@ public struct OpenAICompatibleProvider: Provider {
         }
     }
 
+    /// A stream: the head within connect + first byte; the body, read by a pump task that runs
+    /// for the whole stream, within the total timeout.
     public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
         let deadline = ContinuousClock.now + configuration.timeouts.total
         let upstreamRequest = try makeRequest(request, context: context, stream: true)
         let body: HTTPClientResponse.Body
         do {
-            body = try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
-                let response = try await self.execute(upstreamRequest, context: context)
-                guard (200..<300).contains(response.status.code) else {
-                    throw await self.failure(for: response)
-                }
-                if let failure = await self.nonStreamAnswerFailure(response) { throw failure }
-                return response.body
+            let response = try await execute(upstreamRequest, context: context)
+            guard (200..<300).contains(response.status.code) else {
+                throw await failure(for: response)
             }
+            if let failure = await nonStreamAnswerFailure(response) { throw failure }
+            body = response.body
         } catch {
             throw logged(classify(error, phase: .stream), context: context)
         }
@@ -118,14 +120,18 @@ public struct OpenAICompatibleProvider: Provider {
         return ChatEventStream(UpstreamEventSequence(pump: pump))
     }
 
-    /// Sends the request and waits for the response head, within connect + first-byte time.
+    /// Sends the request and waits for the response head, within connect + first-byte time
+    /// (capped by the total timeout and the request deadline).
     ///
     /// AsyncHTTPClient's deadline covers exactly this part of the call (it is dropped once the
     /// head arrives); its connect timeout is a setting of the shared client, so the per-provider
     /// connect budget is folded into this deadline.
     func execute(_ request: HTTPClientRequest, context: ProviderContext) async throws -> HTTPClientResponse {
         let timeouts = configuration.timeouts
-        let headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
+        var headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
+        if let requestDeadline = context.deadline {
+            headTimeout = min(headTimeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
+        }
         do {
             return try await httpClient.execute(request, deadline: .now() + TimeAmount(headTimeout), logger: context.logger)
         } catch {

@@ -71,6 +71,8 @@ public struct ChatService: Sendable {
             return Self.passThrough(failure, provider: provider, attempts: attempts)
         case .exhausted(let attempts):
             throw Self.unavailable(skipped + attempts)
+        case .expired:
+            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
         }
     }
 
@@ -103,32 +105,33 @@ public struct ChatService: Sendable {
             return Self.passThrough(failure, provider: provider, attempts: attempts)
         case .exhausted(let attempts):
             throw Self.unavailable(skipped + attempts)
+        case .expired:
+            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
         }
     }
 
     /// Runs the failover loop under the request deadline.
+    ///
+    /// The deadline travels with the request instead of racing it with a timer task: the loop
+    /// starts no attempt after it, and each provider bounds its call by it.
     private func runFailover<Output: Sendable>(
         _ candidates: [ProviderRegistry.Entry],
         settlement: FailoverLoop<ContinuousClock>.Settlement,
         logger: Logger,
-        attempt: @escaping @Sendable (ProviderRegistry.Entry, any Provider, ProviderContext) async throws -> Output
+        attempt: (ProviderRegistry.Entry, any Provider, ProviderContext) async throws -> Output
     ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
-        do {
-            return try await withDeadline(settings.requestDeadline) {
-                try await loop.run(candidates, name: \.configuration.name, settlement: settlement, logger: logger) { entry in
-                    guard let provider = entry.provider else {
-                        throw UpstreamFailure(kind: .connection, message: entry.disabledReason ?? "disabled")
-                    }
-                    let context = ProviderContext(
-                        providerName: entry.configuration.name,
-                        upstreamModel: entry.configuration.model,
-                        logger: logger
-                    )
-                    return try await attempt(entry, provider, context)
-                }
+        let deadline = ContinuousClock.now + settings.requestDeadline
+        return try await loop.run(candidates, name: \.configuration.name, deadline: deadline, settlement: settlement, logger: logger) { entry in
+            guard let provider = entry.provider else {
+                throw UpstreamFailure(kind: .connection, message: entry.disabledReason ?? "disabled")
             }
-        } catch is DeadlineExceeded {
-            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
+            let context = ProviderContext(
+                providerName: entry.configuration.name,
+                upstreamModel: entry.configuration.model,
+                deadline: deadline,
+                logger: logger
+            )
+            return try await attempt(entry, provider, context)
         }
     }
 
