@@ -99,7 +99,9 @@ let package = Package(
             name: "llmrouter",
             dependencies: [
                 "LLMRouterServer",
+                "LLMRouterCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

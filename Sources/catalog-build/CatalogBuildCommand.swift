@@ -50,11 +50,7 @@ struct CatalogBuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrapStandardError(level: level)
         let logger = Logger(label: "catalog-build")
         do {
             let kinds = try CatalogBuildJob.providers(from: providers)

@@ -58,11 +58,7 @@ struct DebugModelsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrapStandardError(level: level)
         let logger = Logger(label: "debug-models")
         let environment = ProcessInfo.processInfo.environment
         let required = providers.map(Self.names) ?? RequiredProviders.parse(environment: environment)

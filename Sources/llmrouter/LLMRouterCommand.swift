@@ -45,11 +45,7 @@ struct LLMRouterCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrapStandardError(level: level)
         MetricsBootstrap.bootstrap()
         let logger = Logger(label: "llmrouter")
         do {
