@@ -104,6 +104,9 @@ extension FakeUpstream {
             }
             switch ending {
             case .end: finishResponse(context: context)
+            case .reset where gap > .zero && !chunks.isEmpty:
+                // A reset discards what the client has not read yet; the gap lets it read the last chunk.
+                schedule(after: gap, context: context) { handler in handler.reset(context: context) }
             case .reset: reset(context: context)
             case .hang: break
             }

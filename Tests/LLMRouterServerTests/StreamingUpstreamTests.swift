@@ -71,7 +71,8 @@ struct StreamingUpstreamTests {
     }
 
     @Test func midStreamFailureEndsWithAnErrorEventAndCountsAgainstTheProvider() async throws {
-        let upstream = try await FakeUpstream.start(defaultReply: .streamThenReset(events: Array(Self.events.prefix(2))))
+        // The gap lets each event be read before the reset: a TCP reset discards data still unread.
+        let upstream = try await FakeUpstream.start(defaultReply: .streamThenReset(events: Array(Self.events.prefix(2)), gap: .milliseconds(100)))
         let app = try UpstreamFailoverTests.app("providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}")
         try await app.test { client in
             let response = try await client.chat(stream: true)

@@ -7,9 +7,12 @@ import Foundation
 /// A validated chat-completions request.
 ///
 /// Every field the client sent is kept in ``fields`` (tools, response_format, unknown vendor
-/// fields ...) so it reaches the upstream untouched; only `model` is replaced per provider.
+/// fields ...) and its original bytes in ``body``, so it reaches the upstream untouched; only
+/// `model` (and the `stream` switch) change per provider, spliced into the bytes.
 public struct ChatRequest: Sendable {
     public private(set) var fields: [String: JSONValue]
+    /// The body as the client sent it (for requests built from fields, their JSON encoding).
+    public private(set) var body: [UInt8]
     /// The model the client asked for; `nil` when it named none.
     public var model: String?
     public var stream: Bool
@@ -21,8 +24,9 @@ public struct ChatRequest: Sendable {
     /// Parses and validates a request body.
     public init(json: some DataProtocol) throws(ChatRequestError) {
         let value: JSONValue
+        let bytes = Array(json)
         do {
-            value = try JSONValue(parsing: Data(json))
+            value = try JSONValue(parsing: bytes)
         } catch {
             throw ChatRequestError(message: "We could not parse the JSON body of your request: it is not valid JSON.", param: nil)
         }
@@ -30,11 +34,13 @@ public struct ChatRequest: Sendable {
             throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)
         }
         try self.init(fields: fields)
+        self.body = bytes
     }
 
     /// Validates already-parsed fields.
     public init(fields: [String: JSONValue]) throws(ChatRequestError) {
         self.fields = fields
+        self.body = Self.encode(fields)
         switch fields["model"] {
         case nil, .null: model = nil
         case .string(let name): model = name
@@ -82,6 +88,29 @@ public struct ChatRequest: Sendable {
         var body = fields
         if let upstreamModel { body["model"] = .string(upstreamModel) }
         return body
+    }
+
+    /// The bytes to send upstream: the client's body with `model` replaced by `upstreamModel`
+    /// (when given), `stream` set to `stream` (when given) and the `removing` members dropped.
+    /// Everything else is copied byte for byte, never re-encoded.
+    public func upstreamBody(model upstreamModel: String?, stream: Bool?, removing: Set<String> = []) -> [UInt8] {
+        var replacements: [(key: String, value: [UInt8])] = []
+        if let upstreamModel { replacements.append(("model", JSONObjectMembers.jsonString(upstreamModel))) }
+        if let stream { replacements.append(("stream", Array((stream ? "true" : "false").utf8))) }
+        guard let members = JSONObjectMembers(body) else {
+            // Unreachable for a validated body; re-encoding is still correct, just slower.
+            var fields = upstreamFields(model: upstreamModel)
+            if let stream { fields["stream"] = .bool(stream) }
+            for key in removing { fields[key] = nil }
+            return Self.encode(fields)
+        }
+        return members.rewritten(replacing: replacements, removing: removing)
+    }
+
+    private static func encode(_ fields: [String: JSONValue]) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(fields)).map(Array.init) ?? Array("{}".utf8)
     }
 
     /// The text of the last user message (text parts joined), for echo providers.

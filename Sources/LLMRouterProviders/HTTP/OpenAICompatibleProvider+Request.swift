@@ -9,33 +9,27 @@ import NIOCore
 import NIOHTTP1
 
 extension OpenAICompatibleProvider {
-    /// The upstream request: the client's fields with `model` replaced, as JSON.
+    /// The upstream request: the client's body with `model` spliced in, never re-encoded.
     ///
     /// Every other field (tools, response_format, seed, vendor extensions ...) is sent as the
     /// client wrote it. Only the stream switch is ours: `stream: true` for streams; for complete
     /// calls `stream` is false and `stream_options` is dropped, because OpenAI rejects
     /// `stream_options` without streaming.
-    func makeRequest(_ request: ChatRequest, context: ProviderContext, stream: Bool) throws(UpstreamFailure) -> HTTPClientRequest {
-        var fields = request.upstreamFields(model: context.upstreamModel)
+    func makeRequest(_ request: ChatRequest, context: ProviderContext, stream: Bool) -> HTTPClientRequest {
+        let body: [UInt8]
         if stream {
-            fields["stream"] = .bool(true)
+            body = request.upstreamBody(model: context.upstreamModel, stream: true)
         } else {
-            if fields["stream"] != nil { fields["stream"] = .bool(false) }
-            fields["stream_options"] = nil
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let body: Data
-        do {
-            body = try encoder.encode(fields)
-        } catch {
-            // Fields came from decoded JSON, so this needs a value JSON cannot hold (NaN).
-            throw UpstreamFailure(kind: .clientError, message: "request could not be encoded as JSON")
+            body = request.upstreamBody(
+                model: context.upstreamModel,
+                stream: request.fields["stream"] == nil ? nil : false,
+                removing: ["stream_options"]
+            )
         }
         var upstream = HTTPClientRequest(url: chatCompletionsURL)
         upstream.method = .POST
         upstream.headers = headers(stream: stream)
-        upstream.body = .bytes(ByteBuffer(bytes: body))
+        upstream.body = .bytes(body)
         return upstream
     }
 

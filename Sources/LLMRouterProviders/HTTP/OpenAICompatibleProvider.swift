@@ -71,7 +71,7 @@ public struct OpenAICompatibleProvider: Provider {
     /// A complete answer, within the provider's total timeout (body included).
     public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
         let deadline = ContinuousClock.now + configuration.timeouts.total
-        let upstreamRequest = try makeRequest(request, context: context, stream: false)
+        let upstreamRequest = makeRequest(request, context: context, stream: false)
         do {
             // AHC's own deadline stops at the response head; the body needs this race.
             return try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
@@ -97,7 +97,7 @@ public struct OpenAICompatibleProvider: Provider {
     /// for the whole stream, within the total timeout.
     public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
         let deadline = ContinuousClock.now + configuration.timeouts.total
-        let upstreamRequest = try makeRequest(request, context: context, stream: true)
+        let upstreamRequest = makeRequest(request, context: context, stream: true)
         let body: HTTPClientResponse.Body
         do {
             let response = try await execute(upstreamRequest, context: context)
