@@ -33,14 +33,17 @@ public struct ChatRequest: Sendable {
         guard case .object(let fields) = value else {
             throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)
         }
-        try self.init(fields: fields)
-        self.body = bytes
+        try self.init(fields: fields, body: bytes)
     }
 
     /// Validates already-parsed fields.
     public init(fields: [String: JSONValue]) throws(ChatRequestError) {
+        try self.init(fields: fields, body: Self.encode(fields))
+    }
+
+    private init(fields: [String: JSONValue], body: [UInt8]) throws(ChatRequestError) {
         self.fields = fields
-        self.body = Self.encode(fields)
+        self.body = body
         switch fields["model"] {
         case nil, .null: model = nil
         case .string(let name): model = name

@@ -1,35 +1,251 @@
-import Foundation
-
 extension JSONValue {
-    /// Parses JSON text into a ``JSONValue``.
+    /// Parses JSON text (RFC 8259) into a ``JSONValue``.
     ///
-    /// Foundation's `JSONSerialization` does the parsing; `Decodable` would have to guess each
-    /// value's type by trying one after another, and every wrong guess builds a `DecodingError`,
-    /// which made request parsing and large `/models` listings several times slower.
-    public init(parsing bytes: some DataProtocol) throws {
-        let object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        self = JSONValue(foundationObject: object)
+    /// Why not Foundation: `Decodable` has to guess each value's type by trying one after another,
+    /// building a `DecodingError` for every wrong guess, and `JSONSerialization` on Linux goes
+    /// through `NSDictionary` bridging; both made request parsing the largest cost of the hot path.
+    /// This parser builds the tree in one pass. Nesting deeper than ``JSONParser/maximumDepth``
+    /// is rejected so hostile input cannot exhaust the stack.
+    public init(parsing bytes: some Sequence<UInt8>) throws(JSONParseError) {
+        let buffer = Array(bytes)
+        self = try buffer.withUnsafeBufferPointer { pointer throws(JSONParseError) in
+            var parser = JSONParser(bytes: pointer)
+            return try parser.parseDocument()
+        }
+    }
+}
+
+/// Why JSON text could not be parsed, and where.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// Byte offset of the problem.
+    public var offset: Int
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+struct JSONParser {
+    static let maximumDepth = 512
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var depth = 0
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        let value = try parseValue()
+        skipWhitespace()
+        guard position == bytes.count else { throw error("unexpected data after the JSON value") }
+        return value
     }
 
-    private init(foundationObject object: Any) {
-        switch object {
-        case let text as String:
-            self = .string(text)
-        case let number as NSNumber:
-            // JSONSerialization reports true/false as NSNumber with the char type "c".
-            switch UInt8(bitPattern: number.objCType.pointee) {
-            case UInt8(ascii: "c"), UInt8(ascii: "B"): self = .bool(number.boolValue)
-            case UInt8(ascii: "d"), UInt8(ascii: "f"): self = .number(number.doubleValue)
-            case UInt8(ascii: "Q"), UInt8(ascii: "L"):
-                self = number.uint64Value <= UInt64(Int64.max) ? .integer(number.int64Value) : .number(number.doubleValue)
-            default: self = .integer(number.int64Value)
-            }
-        case let array as [Any]:
-            self = .array(array.map(JSONValue.init(foundationObject:)))
-        case let dictionary as [String: Any]:
-            self = .object(dictionary.mapValues(JSONValue.init(foundationObject:)))
-        default:
-            self = .null
+    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
+        case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
+        case UInt8(ascii: "n"): return try parseLiteral("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected character")
         }
+    }
+
+    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enter()
+        position += 1
+        var object: [String: JSONValue] = [:]
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
+            object[key] = try parseValue()
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
+            depth -= 1
+            return .object(object)
+        }
+    }
+
+    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enter()
+        position += 1
+        var array: [JSONValue] = []
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return .array(array)
+        }
+        while true {
+            array.append(try parseValue())
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
+            depth -= 1
+            return .array(array)
+        }
+    }
+
+    /// Parses a string whose opening quote is at `position`.
+    private mutating func parseString() throws(JSONParseError) -> String {
+        position += 1
+        let start = position
+        // Fast path: no escapes, the bytes are the string.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { throw error("control character in a string") }
+            position += 1
+        }
+        var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: scalars, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &scalars)
+            case 0..<0x20:
+                throw error("control character in a string")
+            default:
+                scalars.append(byte)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func parseEscape(into output: inout [UInt8]) throws(JSONParseError) {
+        guard position < bytes.count else { throw error("unterminated escape") }
+        let byte = bytes[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var code = UInt32(try hex4())
+            if (0xD800...0xDBFF).contains(code) {
+                // A high surrogate must be followed by \u and a low surrogate.
+                guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate")
+                }
+                position += 2
+                let low = UInt32(try hex4())
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(code) {
+                throw error("unpaired surrogate")
+            }
+            guard let scalar = Unicode.Scalar(code) else { throw error("invalid unicode escape") }
+            output += Array(String(Character(scalar)).utf8)
+        default:
+            throw error("invalid escape")
+        }
+    }
+
+    private mutating func hex4() throws(JSONParseError) -> UInt16 {
+        guard position + 4 <= bytes.count else { throw error("truncated unicode escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("invalid unicode escape")
+            }
+            value = value << 4 | UInt16(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = position
+        var isInteger = true
+        _ = consume(UInt8(ascii: "-"))
+        if consume(UInt8(ascii: "0")) {
+            if position < bytes.count, isDigit(bytes[position]) { throw error("leading zero in a number") }
+        } else {
+            guard try digits() > 0 else { throw error("expected a digit") }
+        }
+        if consume(UInt8(ascii: ".")) {
+            isInteger = false
+            guard try digits() > 0 else { throw error("expected a digit after '.'") }
+        }
+        if consume(UInt8(ascii: "e")) || consume(UInt8(ascii: "E")) {
+            isInteger = false
+            if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
+            guard try digits() > 0 else { throw error("expected a digit in the exponent") }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        if isInteger, let integer = Int64(text) { return .integer(integer) }
+        guard let number = Double(text) else { throw error("invalid number") }
+        return .number(number)
+    }
+
+    private mutating func digits() throws(JSONParseError) -> Int {
+        var count = 0
+        while position < bytes.count, isDigit(bytes[position]) {
+            position += 1
+            count += 1
+        }
+        return count
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private mutating func parseLiteral(_ literal: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw error("unexpected end of input") }
+        for offset in 0..<count where bytes[position + offset] != literal.utf8Start[offset] {
+            throw error("invalid literal")
+        }
+        position += count
+        return value
+    }
+
+    private mutating func enter() throws(JSONParseError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        guard position < bytes.count, bytes[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    private func error(_ message: String) -> JSONParseError {
+        JSONParseError(message: message, offset: position)
     }
 }
