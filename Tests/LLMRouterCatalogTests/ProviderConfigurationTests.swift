@@ -69,7 +69,7 @@ struct ProviderConfigurationTests {
 
     @Test func pythonIndexHonoursItsKeyVariablesWithDefaultFallback() throws {
         let index = try ModelIndex.decode(Data(ModelIndexDecodingTests.pythonIndex.utf8), source: "python.json")
-        let environment = ["PROVIDER_KEY_GROQ": "gsk_TESTKEYpython0123456789", "OPENROUTER_API_KEY": "sk-or-v1-TESTKEY0123456789"]
+        let environment = ["PROVIDER_KEY_GROQ": "gsk_TEST.KEY.python.0123", "OPENROUTER_API_KEY": "sk-or-v1-TESTKEY0123456789"]
         let result = index.providerConfigurations(requiredProviders: ["groq", "openrouter", "nvidia_nim"], environment: environment)
         let byName = Dictionary(uniqueKeysWithValues: result.providers.map { ($0.name, $0) })
         #expect(byName["groq/llama-3.3-70b"]?.apiKeyVariable == "PROVIDER_KEY_GROQ")

@@ -41,7 +41,7 @@ struct CatalogStartupTests {
             "LLMROUTER_PROVIDERS": "groq",
             "LLMROUTER_CACHE_DIR": directory.appendingPathComponent("cache").path,
         ]
-        if keys { environment["GROQ_API_KEY"] = "gsk_TESTKEYcatalog0123456789" }
+        if keys { environment["GROQ_API_KEY"] = "gsk_TEST.KEY.catalog.0123" }
         return environment
     }
 

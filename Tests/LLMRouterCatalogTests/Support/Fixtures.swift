@@ -52,9 +52,9 @@ enum Fixtures {
 
     /// Fake keys in the real shapes, so a leak would be caught by the redactor patterns too.
     static let keys: [String: String] = [
-        "GROQ_API_KEY": "gsk_TESTKEYgroq0123456789abcdef",
+        "GROQ_API_KEY": "gsk_TEST.KEY.groq.0123.abcdef",
         "OPENROUTER_API_KEY": "sk-or-v1-TESTKEYopenrouter0123456789",
-        "NVIDIA_NIM_KEY": "nvapi-TESTKEYnim0123456789abcdef",
+        "NVIDIA_NIM_KEY": "nvapi-TEST.KEY.nim.0123.abcdef",
     ]
 }
 
