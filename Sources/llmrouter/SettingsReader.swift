@@ -34,18 +34,13 @@ struct SettingsReader {
             }
             settings.logLevel = level
         }
-        if let bytes = try number(maxBodyBytes.map(Double.init), variable: "LLMROUTER_MAX_BODY_BYTES", flag: "--max-body-bytes") {
+        if let bytes = try number(maxBodyBytes.map(Double.init), flag: "--max-body-bytes", variable: "LLMROUTER_MAX_BODY_BYTES") {
             settings.maxBodyBytes = Int(bytes)
         }
-        if let seconds = try number(requestTimeout, variable: "LLMROUTER_REQUEST_TIMEOUT_SECONDS", flag: "--request-timeout") {
-            settings.requestDeadline = .milliseconds(Int64(seconds * 1000))
-        }
-        if let seconds = try number(nil, variable: "LLMROUTER_CATALOG_REFRESH_SECONDS", flag: "") {
-            settings.catalogRefreshInterval = .milliseconds(Int64(seconds * 1000))
-        }
-        if let seconds = try number(nil, variable: "LLMROUTER_SSE_KEEPALIVE_SECONDS", flag: "") {
-            settings.streamKeepAlive = .milliseconds(Int64(seconds * 1000))
-        }
+        settings.requestDeadline = try duration(requestTimeout, flag: "--request-timeout", variable: "LLMROUTER_REQUEST_TIMEOUT_SECONDS")
+            ?? settings.requestDeadline
+        settings.catalogRefreshInterval = try duration(variable: "LLMROUTER_CATALOG_REFRESH_SECONDS")
+        settings.streamKeepAlive = try duration(variable: "LLMROUTER_SSE_KEEPALIVE_SECONDS") ?? settings.streamKeepAlive
         return settings
     }
 
@@ -59,7 +54,13 @@ struct SettingsReader {
         return port
     }
 
-    private func number(_ flagValue: Double?, variable: String, flag: String) throws(Failure) -> Double? {
+    /// A positive number of seconds from the flag (when given) or the variable.
+    private func duration(_ flagValue: Double? = nil, flag: String = "", variable: String) throws(Failure) -> Duration? {
+        try number(flagValue, flag: flag, variable: variable).map { .milliseconds(Int64(($0 * 1000).rounded())) }
+    }
+
+    /// A positive number from the flag (when given) or the variable, naming whichever was wrong.
+    private func number(_ flagValue: Double?, flag: String, variable: String) throws(Failure) -> Double? {
         if let flagValue {
             guard flagValue > 0 else { throw Failure(message: "\(flag) must be greater than 0, got \(flagValue)") }
             return flagValue

@@ -93,12 +93,3 @@ public enum ListingParser {
         return fields["name"]?.stringValue?.lowercased().contains("(base)") ?? false
     }
 }
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
-    }
-}

@@ -1,4 +1,5 @@
 #if canImport(FoundationEssentials)
+import LLMRouterCore
 import FoundationEssentials
 #else
 import Foundation

@@ -1,3 +1,5 @@
+import LLMRouterCore
+
 /// How long to wait before retrying a `/models` call that answered 429 or 5xx or did not answer.
 ///
 /// Exponential from 500 ms, doubling, capped at 8 s, with ±10 % jitter so concurrent builds do

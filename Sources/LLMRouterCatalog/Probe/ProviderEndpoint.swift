@@ -21,8 +21,7 @@ public struct ProviderEndpoint: Sendable, CustomStringConvertible {
     /// - Throws: ``ProbeError`` of kind ``ProbeError/Kind/missingKey`` naming the variable when the
     ///   key is unset or blank, or ``ProbeError/Kind/unsupportedProvider`` for a kind with no default URL.
     public static func resolve(_ provider: ProviderKind, environment: [String: String]) throws(ProbeError) -> ProviderEndpoint {
-        let override = provider.baseURLOverrideVariable.flatMap { environment[$0]?.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
-        guard let base = override ?? provider.defaultBaseURL, let variable = provider.defaultAPIKeyVariable else {
+        guard let base = provider.apiRoot(environment: environment), let variable = provider.defaultAPIKeyVariable else {
             throw ProbeError(.unsupportedProvider, provider: provider, message: "has no /models endpoint to list")
         }
         guard let key = environment[variable]?.trimmingWhitespace(), !key.isEmpty else {

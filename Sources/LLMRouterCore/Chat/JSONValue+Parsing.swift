@@ -7,11 +7,17 @@ extension JSONValue {
     /// This parser builds the tree in one pass. Nesting deeper than ``JSONParser/maximumDepth``
     /// is rejected so hostile input cannot exhaust the stack.
     public init(parsing bytes: some Sequence<UInt8>) throws(JSONParseError) {
-        let buffer = Array(bytes)
-        self = try buffer.withUnsafeBufferPointer { pointer throws(JSONParseError) in
+        func parse(_ pointer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
             var parser = JSONParser(bytes: pointer)
-            return try parser.parseDocument()
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument())
+            } catch {
+                return .failure(error)
+            }
         }
+        // Contiguous input (an array, a ByteBuffer's bytes) is read in place, without a copy.
+        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
+        self = try result.get()
     }
 }
 

@@ -28,14 +28,14 @@ struct ProviderEntryReader {
             throw error(nil, "each provider must be a mapping of fields")
         }
         guard let nameNode = map["name"] else { throw error("name", "missing; every provider needs a unique name") }
-        guard let name = nameNode.string?.trimmed, !name.isEmpty else {
+        guard let name = nameNode.string?.trimmingWhitespace(), !name.isEmpty else {
             throw error("name", "must be a non-empty string")
         }
         label = name
         guard let typeText = map["type"]?.string else {
             throw error("type", "missing; one of \(Self.kindList)")
         }
-        guard let kind = ProviderKind(rawValue: typeText.trimmed.lowercased()) else {
+        guard let kind = ProviderKind(rawValue: typeText.trimmingWhitespace().lowercased()) else {
             throw error("type", "unknown type '\(typeText)'; expected one of \(Self.kindList)")
         }
         for key in map.keys.compactMap(\.string) where !Self.knownKeys.contains(key) {
@@ -97,7 +97,7 @@ struct ProviderEntryReader {
 
     private func text(_ map: Node.Mapping, _ key: String) throws(ConfigurationError) -> String? {
         guard let node = map[key], !node.isNull else { return nil }
-        guard case .scalar = node, let value = node.string?.trimmed, !value.isEmpty else {
+        guard case .scalar = node, let value = node.string?.trimmingWhitespace(), !value.isEmpty else {
             throw error(key, "must be a non-empty string")
         }
         return value
@@ -105,11 +105,11 @@ struct ProviderEntryReader {
 
     private func textList(_ map: Node.Mapping, _ key: String) throws(ConfigurationError) -> [String] {
         guard let node = map[key], !node.isNull else { return [] }
-        if case .scalar = node, let single = node.string?.trimmed, !single.isEmpty { return [single] }
+        if case .scalar = node, let single = node.string?.trimmingWhitespace(), !single.isEmpty { return [single] }
         guard let items = node.sequence else { throw error(key, "must be a list of strings") }
         var values: [String] = []
         for item in items {
-            guard case .scalar = item, let value = item.string?.trimmed, !value.isEmpty else {
+            guard case .scalar = item, let value = item.string?.trimmingWhitespace(), !value.isEmpty else {
                 throw error(key, "must be a list of non-empty strings")
             }
             values.append(value)
@@ -186,14 +186,5 @@ extension Node {
         case .sequence: "a list"
         case .alias: "an alias"
         }
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
     }
 }

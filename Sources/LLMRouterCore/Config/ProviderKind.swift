@@ -45,4 +45,13 @@ public enum ProviderKind: String, Sendable, CaseIterable, Codable {
         case .huggingface: "HUGGINGFACE_API_TOKEN"
         }
     }
+
+    /// The API root for this kind when the configuration names none: the override variable
+    /// (`GROQ_BASE_URL` ...) when set in `environment`, else ``defaultBaseURL``.
+    public func apiRoot(environment: [String: String]) -> String? {
+        if let variable = baseURLOverrideVariable, let override = environment[variable]?.trimmingWhitespace(), !override.isEmpty {
+            return override
+        }
+        return defaultBaseURL
+    }
 }

@@ -12,7 +12,7 @@ public enum ModelName {
     /// | `meta-llama/llama-3.3-70b-instruct:free` | `meta-llama/llama-3.3-70b-instruct` |
     /// | `llama_3.3 70b` | `llama-3.3-70b` |
     public static func normalize(_ name: String) -> String {
-        var text = name.trimmed.lowercased()
+        var text = name.trimmingWhitespace().lowercased()
         if text.hasSuffix(":free") { text.removeLast(5) }
         var result = ""
         result.reserveCapacity(text.utf8.count)

@@ -34,7 +34,7 @@ enum CompletionBody {
     static func streamFailure(in payload: ByteBuffer, redactor: SecretRedactor) -> UpstreamFailure? {
         let bytes = payload.readableBytesView
         guard bytes.firstRange(of: errorKey) != nil,
-              let value = try? JSONValue(parsing: Data(bytes)),
+              let value = try? JSONValue(parsing: bytes),
               let error = value.objectValue?["error"], error != .null
         else { return nil }
         return .streamedError(error, redactor: redactor)
@@ -42,7 +42,7 @@ enum CompletionBody {
 
     /// Whether `body` is an `{"error": ...}` object; its failure when it is.
     static func errorObject(in body: [UInt8], redactor: SecretRedactor) -> UpstreamFailure? {
-        guard let value = try? JSONValue(parsing: Data(body)),
+        guard let value = try? JSONValue(parsing: body),
               let error = value.objectValue?["error"], error != .null
         else { return nil }
         return .streamedError(error, redactor: redactor)

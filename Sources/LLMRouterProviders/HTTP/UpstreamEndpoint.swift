@@ -64,11 +64,7 @@ public struct UpstreamEndpoint: Sendable, Equatable {
 
     /// The API root: `base_url`, else the kind's override variable, else the kind's default.
     public static func baseURL(for configuration: ProviderConfiguration, environment: [String: String]) -> String? {
-        if let configured = nonEmpty(configuration.baseURL) { return configured }
-        if let variable = configuration.kind.baseURLOverrideVariable, let override = nonEmpty(environment[variable]) {
-            return override
-        }
-        return configuration.kind.defaultBaseURL
+        nonEmpty(configuration.baseURL) ?? configuration.kind.apiRoot(environment: environment)
     }
 
     /// Appends `/chat/completions` to an API root, tolerating a trailing slash; a URL that
@@ -104,14 +100,4 @@ public struct EndpointResolutionError: Error, Sendable, Equatable, CustomStringC
     }
 
     public var description: String { "provider '\(provider)': \(message)" }
-}
-
-extension StringProtocol {
-    /// The string without leading and trailing whitespace (no Foundation needed).
-    func trimmingWhitespace() -> String {
-        var view = self[...]
-        while let first = view.first, first.isWhitespace { view.removeFirst() }
-        while let last = view.last, last.isWhitespace { view.removeLast() }
-        return String(view)
-    }
 }

@@ -83,7 +83,7 @@ enum UpstreamErrorText {
     static func detail(of body: [UInt8], redactor: SecretRedactor) -> String? {
         guard !body.isEmpty else { return nil }
         let text: String?
-        if let json = try? JSONValue(parsing: Data(body)) {
+        if let json = try? JSONValue(parsing: body) {
             text = errorText(json)
         } else {
             text = String(validating: body, as: UTF8.self)

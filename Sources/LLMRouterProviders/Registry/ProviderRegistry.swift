@@ -43,10 +43,6 @@ public struct ProviderRegistry: Sendable {
             }
         }
     }
-
-    public var configuration: RouterConfiguration {
-        RouterConfiguration(providers: entries.map(\.configuration))
-    }
 }
 
 /// Why a provider cannot be called at all, shown as `disabled: <reason>`.

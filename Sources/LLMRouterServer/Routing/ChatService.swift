@@ -47,19 +47,20 @@ public struct ChatService: Sendable {
             throw OpenAIError.modelNotFound(requestedModel ?? "")
         }
         var skipped: [AttemptRecord] = []
-        var candidates: [ProviderRegistry.Entry] = []
+        var candidates: [Candidate] = []
         for index in order.order(indices, priorities: table.priorities) {
             let entry = table.registry.entries[index]
-            if let reason = entry.disabledReason {
-                skipped.append(AttemptRecord(provider: entry.configuration.name, outcome: .skipped(reason: "disabled: \(reason)")))
+            if let provider = entry.provider {
+                candidates.append(Candidate(configuration: entry.configuration, provider: provider))
             } else {
-                candidates.append(entry)
+                let reason = entry.disabledReason ?? "no provider"
+                skipped.append(AttemptRecord(provider: entry.configuration.name, outcome: .skipped(reason: "disabled: \(reason)")))
             }
         }
         if request.stream {
             return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger)
         }
-        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger) { entry, provider, context in
+        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger) { provider, context in
             try await provider.complete(request, context: context)
         }
         switch outcome {
@@ -78,11 +79,11 @@ public struct ChatService: Sendable {
 
     private func respondStreaming(
         to request: ChatRequest,
-        candidates: [ProviderRegistry.Entry],
+        candidates: [Candidate],
         skipped: [AttemptRecord],
         logger: Logger
     ) async throws -> Response {
-        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger) { entry, provider, context in
+        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger) { provider, context in
             let stream = try await provider.stream(request, context: context)
             return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
         }
@@ -115,24 +116,27 @@ public struct ChatService: Sendable {
     /// The deadline travels with the request instead of racing it with a timer task: the loop
     /// starts no attempt after it, and each provider bounds its call by it.
     private func runFailover<Output: Sendable>(
-        _ candidates: [ProviderRegistry.Entry],
+        _ candidates: [Candidate],
         settlement: FailoverLoop<ContinuousClock>.Settlement,
         logger: Logger,
-        attempt: (ProviderRegistry.Entry, any Provider, ProviderContext) async throws -> Output
+        attempt: (any Provider, ProviderContext) async throws -> Output
     ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
         let deadline = ContinuousClock.now + settings.requestDeadline
-        return try await loop.run(candidates, name: \.configuration.name, deadline: deadline, settlement: settlement, logger: logger) { entry in
-            guard let provider = entry.provider else {
-                throw UpstreamFailure(kind: .connection, message: entry.disabledReason ?? "disabled")
-            }
+        return try await loop.run(candidates, name: \.configuration.name, deadline: deadline, settlement: settlement, logger: logger) { candidate in
             let context = ProviderContext(
-                providerName: entry.configuration.name,
-                upstreamModel: entry.configuration.model,
+                providerName: candidate.configuration.name,
+                upstreamModel: candidate.configuration.model,
                 deadline: deadline,
                 logger: logger
             )
-            return try await attempt(entry, provider, context)
+            return try await attempt(candidate.provider, context)
         }
+    }
+
+    /// An enabled provider of this request, ready to call.
+    private struct Candidate {
+        var configuration: ProviderConfiguration
+        var provider: any Provider
     }
 
     static func routingHeaders(provider: String, attempts: [AttemptRecord]) -> HTTPFields {
