@@ -4,6 +4,8 @@
 #   (b) llmrouter proxying to a fast local upstream (nginx returning a canned completion),
 #   (c) that nginx upstream directly,
 #   (d) a bare Hummingbird endpoint returning the same JSON (the framework's own ceiling),
+#   (e) a bare Hummingbird endpoint proxying to (c) with AsyncHTTPClient (the stack's own
+#       ceiling for proxying: the two packages llmrouter is built on, with no routing at all),
 # at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), and
 # llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 10).
 #   scripts/bench.sh            release build (the figures in README)
@@ -68,11 +70,15 @@ PROXY_PID=$!
 
 BASELINE_PORT=$(free_port)
 "$BASELINE" "$BASELINE_PORT" "$COMPLETION" >/dev/null 2>&1 &
+BASELINE_PROXY_PORT=$(free_port)
+"$BASELINE" "$BASELINE_PROXY_PORT" --proxy "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" >/dev/null 2>&1 &
 
 for port in "$ECHO_PORT" "$PROXY_PORT" "$NGINX_PORT"; do
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
 done
-for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$BASELINE_PORT/v1/chat/completions" && break; sleep 0.1; done
+for port in "$BASELINE_PORT" "$BASELINE_PROXY_PORT"; do
+    for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" && break; sleep 0.1; done
+done
 
 # run NAME PORT CONNECTIONS: prints "req/s p50_ms p99_ms"
 run() {
@@ -107,29 +113,34 @@ for connections in 1 64; do
     RESULT[b$connections]=$(run b "$PROXY_PORT" "$connections")
     RESULT[c$connections]=$(run c "$NGINX_PORT" "$connections")
     RESULT[d$connections]=$(run d "$BASELINE_PORT" "$connections")
+    RESULT[e$connections]=$(run e "$BASELINE_PROXY_PORT" "$connections")
 done
 RSS_ECHO=$(awk '/VmHWM/ {print $2}' "/proc/$ECHO_PID/status")
 RSS_PROXY=$(awk '/VmHWM/ {print $2}' "/proc/$PROXY_PID/status")
 
 python3 - "$CONFIGURATION" "$SECONDS_PER_RUN" "$RSS_ECHO" "$RSS_PROXY" \
-    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" \
-    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" <<'PY'
+    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" \
+    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" <<'PY'
 import os, platform, sys
 configuration, seconds, rss_echo, rss_proxy = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 rows = [tuple(map(float, value.split())) for value in sys.argv[5:]]
-names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird"]
+names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird",
+         "(e) bare HB + AHC -> nginx"]
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
 print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s per run (wrk)")
-for block, connections in ((0, 1), (4, 64)):
+for block, connections in ((0, 1), (5, 64)):
     print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
     print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, (rps, p50, p99) in zip(names, rows[block:block + 4]):
+    for name, (rps, p50, p99) in zip(names, rows[block:block + 5]):
         print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}")
-b1, c1, b64, d64 = rows[1], rows[2], rows[5], rows[7]
+b1, c1, e1, b64, d64, e64 = rows[1], rows[2], rows[4], rows[6], rows[8], rows[9]
 added_p50, added_p99 = b1[1] - c1[1], b1[2] - c1[2]
 share = b64[0] / d64[0] * 100
 peak = max(rss_echo, rss_proxy) / 1024
 print(f"\nllmrouter adds over the direct upstream at 1 connection: p50 {added_p50:+.3f} ms, p99 {added_p99:+.3f} ms (targets < 0.3 / < 1)")
 print(f"proxying at 64 connections keeps {share:.0f}% of bare Hummingbird's req/s (target >= 50%)")
+print(f"against the bare Hummingbird + AsyncHTTPClient proxy (e): p50 at 1 connection {b1[1] - e1[1]:+.3f} ms, "
+      f"req/s at 64 connections {b64[0] / e64[0] * 100:.0f}%; (e) itself adds p50 {e1[1] - c1[1]:+.3f} ms "
+      f"and keeps {e64[0] / d64[0] * 100:.0f}% of (d)")
 print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB (target < 50 MB)")
 PY

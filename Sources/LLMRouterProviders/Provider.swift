@@ -25,12 +25,22 @@ public struct ProviderContext: Sendable {
     /// timeouts. `nil` means no request deadline.
     public var deadline: ContinuousClock.Instant?
     public var logger: Logger
+    /// The event loop serving the client's connection, if known: an upstream call made there
+    /// needs no thread hop to hand its answer back.
+    public var eventLoop: (any EventLoop)?
 
-    public init(providerName: String, upstreamModel: String?, deadline: ContinuousClock.Instant? = nil, logger: Logger) {
+    public init(
+        providerName: String,
+        upstreamModel: String?,
+        deadline: ContinuousClock.Instant? = nil,
+        logger: Logger,
+        eventLoop: (any EventLoop)? = nil
+    ) {
         self.providerName = providerName
         self.upstreamModel = upstreamModel
         self.deadline = deadline
         self.logger = logger
+        self.eventLoop = eventLoop
     }
 }
 

@@ -15,7 +15,7 @@ import Metrics
 /// Assembles the HTTP application from a routing table: the one place that wires routes,
 /// middleware and shared state together.
 public struct RouterApplication: Sendable {
-    public typealias Context = BasicRequestContext
+    public typealias Context = RouterRequestContext
 
     public let tables: RoutingTableStore
     public let health: ProviderHealth<ContinuousClock>

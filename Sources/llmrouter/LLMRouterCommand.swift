@@ -5,7 +5,7 @@ import LLMRouterServer
 import Logging
 
 /// `llmrouter`: serve the OpenAI-compatible router. Flags win over environment variables.
-@main
+/// Started by ``Entry``.
 struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LLMRouterCore
 import NIOCore
 
@@ -12,17 +7,14 @@ enum CompletionBody {
     /// Why a 2xx body is not a usable `chat.completion`, or `nil` when it is one: a JSON object
     /// (leading whitespace allowed, as OpenRouter sends) with a `choices` array and no `error`.
     static func failure(in body: ByteBuffer, redactor: SecretRedactor) -> UpstreamFailure? {
-        let probe: Probe
-        do {
-            probe = try JSONDecoder().decode(Probe.self, from: Data(body.readableBytesView))
-        } catch {
+        guard let answer = (try? JSONValue(parsing: body.readableBytesView))?.objectValue else {
             return UpstreamFailure(kind: .badResponse, message: "answer is not a JSON object")
         }
-        if let error = probe.error {
+        if let error = answer["error"], error != .null {
             let detail = UpstreamErrorText.errorText(error).map(redactor.redact) ?? "no message"
             return UpstreamFailure(kind: .badResponse, message: UpstreamErrorText.truncated("error object in a success answer: " + detail))
         }
-        guard probe.hasChoices else {
+        guard answer["choices"]?.arrayValue != nil else {
             return UpstreamFailure(kind: .badResponse, message: "answer has no choices array")
         }
         return nil
@@ -49,18 +41,4 @@ enum CompletionBody {
     }
 
     private static let errorKey = Array(#""error""#.utf8)
-
-    /// Decodes only what the checks need; every other field is skipped.
-    private struct Probe: Decodable {
-        var hasChoices: Bool
-        var error: JSONValue?
-
-        enum CodingKeys: String, CodingKey { case choices, error }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            hasChoices = (try? container.nestedUnkeyedContainer(forKey: .choices)) != nil
-            error = try? container.decodeIfPresent(JSONValue.self, forKey: .error)
-        }
-    }
 }

@@ -16,21 +16,20 @@ extension OpenAICompatibleProvider {
     /// calls `stream` is false and `stream_options` is dropped, because OpenAI rejects
     /// `stream_options` without streaming.
     func makeRequest(_ request: ChatRequest, context: ProviderContext, stream: Bool) -> HTTPClientRequest {
-        let body: [UInt8]
-        if stream {
-            body = request.upstreamBody(model: context.upstreamModel, stream: true)
-        } else {
-            body = request.upstreamBody(
-                model: context.upstreamModel,
-                stream: request.fields["stream"] == nil ? nil : false,
-                removing: ["stream_options"]
-            )
-        }
         var upstream = HTTPClientRequest(url: chatCompletionsURL)
         upstream.method = .POST
         upstream.headers = headers(stream: stream)
-        upstream.body = .bytes(body)
+        upstream.body = .bytes(stream ? request.upstreamBody(model: context.upstreamModel, stream: true) : completeBody(request, context: context))
         return upstream
+    }
+
+    /// The body of a complete (non-streamed) call.
+    func completeBody(_ request: ChatRequest, context: ProviderContext) -> [UInt8] {
+        request.upstreamBody(
+            model: context.upstreamModel,
+            stream: request.fields["stream"] == nil ? nil : false,
+            removing: ["stream_options"]
+        )
     }
 
     /// Authorization (when there is a key), JSON content type, the right `Accept`, then the

@@ -31,6 +31,8 @@ public struct OpenAICompatibleProvider: Provider {
     /// The most bytes a complete answer may have. Defaults to 16 MiB.
     public let maximumBodySize: Int
     let httpClient: HTTPClient
+    /// The client's event loops, to tell whether a caller's loop can host the upstream call.
+    let clientEventLoops: Set<ObjectIdentifier>
     let apiKey: String?
     let redactor: SecretRedactor
     let now: @Sendable () -> Date
@@ -56,6 +58,7 @@ public struct OpenAICompatibleProvider: Provider {
     ) {
         self.configuration = configuration
         self.httpClient = httpClient
+        self.clientEventLoops = Set(httpClient.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
         self.apiKey = apiKey
         self.chatCompletionsURL = UpstreamEndpoint.chatCompletionsURL(forBase: baseURL)
         self.maximumBodySize = maximumBodySize
@@ -66,31 +69,6 @@ public struct OpenAICompatibleProvider: Provider {
     /// A provider for a resolved ``UpstreamEndpoint``.
     public init(configuration: ProviderConfiguration, httpClient: HTTPClient, endpoint: UpstreamEndpoint) {
         self.init(configuration: configuration, httpClient: httpClient, apiKey: endpoint.apiKey, baseURL: endpoint.chatCompletionsURL)
-    }
-
-    /// A complete answer, within the provider's total timeout (body included).
-    public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
-        let deadline = ContinuousClock.now + configuration.timeouts.total
-        let upstreamRequest = makeRequest(request, context: context, stream: false)
-        do {
-            // AHC's own deadline stops at the response head; the body needs this race.
-            return try await withDeadline(deadline, failure: self.totalTimeoutFailure) {
-                let response = try await self.execute(upstreamRequest, context: context)
-                guard (200..<300).contains(response.status.code) else {
-                    throw await self.failure(for: response)
-                }
-                let body: ByteBuffer
-                do {
-                    body = try await response.body.collect(upTo: self.maximumBodySize)
-                } catch {
-                    throw self.classify(error, phase: .body)
-                }
-                if let failure = CompletionBody.failure(in: body, redactor: self.redactor) { throw failure }
-                return ChatCompletion(body: body)
-            }
-        } catch {
-            throw logged(classify(error, phase: .body), context: context)
-        }
     }
 
     /// A stream: the head within connect + first byte; the body, read by a pump task that runs
@@ -127,16 +105,21 @@ public struct OpenAICompatibleProvider: Provider {
     /// head arrives); its connect timeout is a setting of the shared client, so the per-provider
     /// connect budget is folded into this deadline.
     func execute(_ request: HTTPClientRequest, context: ProviderContext) async throws -> HTTPClientResponse {
-        let timeouts = configuration.timeouts
-        var headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
-        if let requestDeadline = context.deadline {
-            headTimeout = min(headTimeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
-        }
+        let headTimeout = headTimeout(context: context)
         do {
             return try await httpClient.execute(request, deadline: .now() + TimeAmount(headTimeout), logger: context.logger)
         } catch {
             throw classify(error, phase: .head(timeout: headTimeout))
         }
+    }
+
+    /// How long the call may wait for the response head: connect + first byte, capped by the
+    /// total timeout and by what is left of the request deadline.
+    func headTimeout(context: ProviderContext) -> Duration {
+        let timeouts = configuration.timeouts
+        let headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
+        guard let requestDeadline = context.deadline else { return headTimeout }
+        return min(headTimeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
     }
 
     /// The failure a non-2xx answer stands for, reading a bounded prefix of its body.
@@ -167,7 +150,7 @@ public struct OpenAICompatibleProvider: Provider {
         return UpstreamFailure.transport(error, phase: phase, redactor: redactor)
     }
 
-    private func logged(_ error: any Error, context: ProviderContext) -> any Error {
+    func logged(_ error: any Error, context: ProviderContext) -> any Error {
         if let failure = error as? UpstreamFailure {
             context.logger.debug(
                 "upstream call failed",

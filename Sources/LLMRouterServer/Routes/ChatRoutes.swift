@@ -3,7 +3,8 @@ import LLMRouterCore
 import NIOCore
 
 /// `POST /v1/chat/completions`: reads and validates the body, then hands it to ``ChatService``.
-public struct ChatRoutes<Context: RequestContext>: Sendable {
+public struct ChatRoutes: Sendable {
+    public typealias Context = RouterRequestContext
     public let service: ChatService
     /// Largest accepted request body. Defaults to 4 MiB.
     public let maxBodyBytes: Int
@@ -39,6 +40,6 @@ public struct ChatRoutes<Context: RequestContext>: Sendable {
         } catch {
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
-        return try await service.respond(to: chatRequest, logger: context.logger)
+        return try await service.respond(to: chatRequest, logger: context.logger, eventLoop: context.eventLoop)
     }
 }

@@ -1,6 +1,6 @@
 public import Hummingbird
 import HTTPTypes
-import NIOCore
+public import NIOCore
 public import LLMRouterCore
 import LLMRouterProviders
 public import Logging
@@ -40,7 +40,8 @@ public struct ChatService: Sendable {
     }
 
     /// Answers `request`, as JSON or as a server-sent event stream.
-    public func respond(to request: ChatRequest, logger: Logger) async throws -> Response {
+    /// `eventLoop` is the one serving the client's connection, where upstream calls should run.
+    public func respond(to request: ChatRequest, logger: Logger, eventLoop: (any EventLoop)? = nil) async throws -> Response {
         let table = tables.current
         let requestedModel = request.model ?? settings.defaultModel
         guard case .providers(let indices) = table.resolver.resolve(requestedModel) else {
@@ -60,7 +61,7 @@ public struct ChatService: Sendable {
         if request.stream {
             return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger)
         }
-        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger) { provider, context in
+        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger, eventLoop: eventLoop) { provider, context in
             try await provider.complete(request, context: context)
         }
         switch outcome {
@@ -119,6 +120,7 @@ public struct ChatService: Sendable {
         _ candidates: [Candidate],
         settlement: FailoverLoop<ContinuousClock>.Settlement,
         logger: Logger,
+        eventLoop: (any EventLoop)? = nil,
         attempt: (any Provider, ProviderContext) async throws -> Output
     ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
         let deadline = ContinuousClock.now + settings.requestDeadline
@@ -127,7 +129,8 @@ public struct ChatService: Sendable {
                 providerName: candidate.configuration.name,
                 upstreamModel: candidate.configuration.model,
                 deadline: deadline,
-                logger: logger
+                logger: logger,
+                eventLoop: eventLoop
             )
             return try await attempt(candidate.provider, context)
         }
