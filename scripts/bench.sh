@@ -7,11 +7,14 @@
 #   (e) a bare Hummingbird endpoint proxying to (c) with AsyncHTTPClient (the stack's own
 #       ceiling for proxying: the two packages llmrouter is built on, with no routing at all),
 # at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), and
-# llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 10).
+# llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 5), and the
+# five targets take turns for BENCH_ROUNDS rounds (default 3): each figure is the median of its
+# rounds, since a small VM's neighbours move single runs by a quarter either way.
 #   scripts/bench.sh            release build (the figures in README)
-#   BENCH_SECONDS=2 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
+#   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 source "$(dirname "$0")/lib.sh"
-SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 
@@ -108,26 +111,31 @@ PY
 }
 
 declare -A RESULT
-for connections in 1 64; do
-    RESULT[a$connections]=$(run a "$ECHO_PORT" "$connections")
-    RESULT[b$connections]=$(run b "$PROXY_PORT" "$connections")
-    RESULT[c$connections]=$(run c "$NGINX_PORT" "$connections")
-    RESULT[d$connections]=$(run d "$BASELINE_PORT" "$connections")
-    RESULT[e$connections]=$(run e "$BASELINE_PROXY_PORT" "$connections")
+for round in $(seq 1 "$ROUNDS"); do
+    echo "round $round of $ROUNDS" >&2
+    for connections in 1 64; do
+        RESULT[a$connections]+="$(run a "$ECHO_PORT" "$connections");"
+        RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections");"
+        RESULT[c$connections]+="$(run c "$NGINX_PORT" "$connections");"
+        RESULT[d$connections]+="$(run d "$BASELINE_PORT" "$connections");"
+        RESULT[e$connections]+="$(run e "$BASELINE_PROXY_PORT" "$connections");"
+    done
 done
 RSS_ECHO=$(awk '/VmHWM/ {print $2}' "/proc/$ECHO_PID/status")
 RSS_PROXY=$(awk '/VmHWM/ {print $2}' "/proc/$PROXY_PID/status")
 
-python3 - "$CONFIGURATION" "$SECONDS_PER_RUN" "$RSS_ECHO" "$RSS_PROXY" \
+python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY" \
     "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" \
     "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" <<'PY'
-import os, platform, sys
+import os, platform, statistics, sys
 configuration, seconds, rss_echo, rss_proxy = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-rows = [tuple(map(float, value.split())) for value in sys.argv[5:]]
+# Each argument holds one "req/s p50 p99" per round; every column is the median of its rounds.
+runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[5:]]
+rows = [tuple(statistics.median(column) for column in zip(*target)) for target in runs]
 names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird",
          "(e) bare HB + AHC -> nginx"]
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
-print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s per run (wrk)")
+print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s runs (wrk), medians")
 for block, connections in ((0, 1), (5, 64)):
     print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
     print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
