@@ -33,8 +33,8 @@ final class CompletionCollector: HTTPClientResponseDelegate {
         }
     }
 
-    // AsyncHTTPClient calls the delegate on one event loop, but the head-timeout check may come
-    // from another; an uncontended lock is cheaper than hopping there.
+    // AsyncHTTPClient calls the delegate on one event loop, but the waiting request reads
+    // `headArrived` from its own thread after a failure; an uncontended lock is cheaper than a hop.
     private let state = NIOLockedValueBox(State())
     private let successLimit: Int
     private let errorLimit: Int

@@ -2,8 +2,8 @@
 ///
 /// The operation runs in a child task, so when the deadline wins it is cancelled, and
 /// AsyncHTTPClient cancels the request (closing its connection) when its task is cancelled.
-/// AHC's own `deadline` only covers the call up to the response head, so the total timeout of a
-/// call, body included, needs this race.
+/// AHC's async API takes a `deadline` that only covers the call up to the response head, so the
+/// total timeout of a stream, which reads its body through that API, needs this race.
 func withDeadline<Result: Sendable>(
     _ deadline: ContinuousClock.Instant,
     failure: @autoclosure @escaping @Sendable () -> any Error,

@@ -9,21 +9,19 @@ import NIOCore
 import NIOHTTP1
 
 extension OpenAICompatibleProvider {
-    /// The upstream request: the client's body with `model` spliced in, never re-encoded.
-    ///
-    /// Every other field (tools, response_format, seed, vendor extensions ...) is sent as the
-    /// client wrote it. Only the stream switch is ours: `stream: true` for streams; for complete
-    /// calls `stream` is false and `stream_options` is dropped, because OpenAI rejects
-    /// `stream_options` without streaming.
-    func makeRequest(_ request: ChatRequest, context: ProviderContext, stream: Bool) -> HTTPClientRequest {
+    /// The upstream request of a stream: the client's body with `model` spliced in and
+    /// `stream: true`, never re-encoded. Every other field (tools, response_format, seed, vendor
+    /// extensions ...) is sent as the client wrote it.
+    func makeStreamRequest(_ request: ChatRequest, context: ProviderContext) -> HTTPClientRequest {
         var upstream = HTTPClientRequest(url: chatCompletionsURL)
         upstream.method = .POST
-        upstream.headers = headers(stream: stream)
-        upstream.body = .bytes(stream ? request.upstreamBody(model: context.upstreamModel, stream: true) : completeBody(request, context: context))
+        upstream.headers = headers(stream: true)
+        upstream.body = .bytes(request.upstreamBody(model: context.upstreamModel, stream: true))
         return upstream
     }
 
-    /// The body of a complete (non-streamed) call.
+    /// The body of a complete (non-streamed) call, spliced the same way: `stream` is false and
+    /// `stream_options` is dropped, because OpenAI rejects `stream_options` without streaming.
     func completeBody(_ request: ChatRequest, context: ProviderContext) -> [UInt8] {
         request.upstreamBody(
             model: context.upstreamModel,

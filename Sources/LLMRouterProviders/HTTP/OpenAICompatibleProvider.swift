@@ -75,7 +75,7 @@ public struct OpenAICompatibleProvider: Provider {
     /// for the whole stream, within the total timeout.
     public func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream {
         let deadline = ContinuousClock.now + configuration.timeouts.total
-        let upstreamRequest = makeRequest(request, context: context, stream: true)
+        let upstreamRequest = makeStreamRequest(request, context: context)
         let body: HTTPClientResponse.Body
         do {
             let response = try await execute(upstreamRequest, context: context)

@@ -59,7 +59,7 @@ public struct ChatService: Sendable {
             }
         }
         if request.stream {
-            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger)
+            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger, eventLoop: eventLoop)
         }
         let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger, eventLoop: eventLoop) { provider, context in
             try await provider.complete(request, context: context)
@@ -82,9 +82,10 @@ public struct ChatService: Sendable {
         to request: ChatRequest,
         candidates: [Candidate],
         skipped: [AttemptRecord],
-        logger: Logger
+        logger: Logger,
+        eventLoop: (any EventLoop)?
     ) async throws -> Response {
-        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger) { provider, context in
+        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger, eventLoop: eventLoop) { provider, context in
             let stream = try await provider.stream(request, context: context)
             return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
         }
@@ -120,7 +121,7 @@ public struct ChatService: Sendable {
         _ candidates: [Candidate],
         settlement: FailoverLoop<ContinuousClock>.Settlement,
         logger: Logger,
-        eventLoop: (any EventLoop)? = nil,
+        eventLoop: (any EventLoop)?,
         attempt: (any Provider, ProviderContext) async throws -> Output
     ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
         let deadline = ContinuousClock.now + settings.requestDeadline
