@@ -103,17 +103,11 @@ struct SeedEntryReader {
     }
 
     private func textList(_ map: Node.Mapping, _ key: String) throws(SeedError) -> [String] {
-        guard let node = map[key], node.null == nil else { return [] }
-        if case .scalar = node, let single = node.string?.trimmingWhitespace(), !single.isEmpty { return [single] }
-        guard let items = node.sequence else { throw error(key, "must be a list of strings") }
-        var values: [String] = []
-        for item in items {
-            guard case .scalar = item, let value = item.string?.trimmingWhitespace(), !value.isEmpty else {
-                throw error(key, "must be a list of non-empty strings")
-            }
-            if !values.contains(value) { values.append(value) }
+        do {
+            return try YAMLTextList.read(map[key])
+        } catch {
+            throw self.error(key, error.message)
         }
-        return values
     }
 
     private func textMap(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> [String: String] {

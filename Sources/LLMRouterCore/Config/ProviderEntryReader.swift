@@ -104,17 +104,11 @@ struct ProviderEntryReader {
     }
 
     private func textList(_ map: Node.Mapping, _ key: String) throws(ConfigurationError) -> [String] {
-        guard let node = map[key], !node.isNull else { return [] }
-        if case .scalar = node, let single = node.string?.trimmingWhitespace(), !single.isEmpty { return [single] }
-        guard let items = node.sequence else { throw error(key, "must be a list of strings") }
-        var values: [String] = []
-        for item in items {
-            guard case .scalar = item, let value = item.string?.trimmingWhitespace(), !value.isEmpty else {
-                throw error(key, "must be a list of non-empty strings")
-            }
-            values.append(value)
+        do {
+            return try YAMLTextList.read(map[key])
+        } catch {
+            throw self.error(key, error.message)
         }
-        return values
     }
 
     private func textMap(_ map: Node.Mapping, _ key: String) throws(ConfigurationError) -> [String: String] {

@@ -19,14 +19,14 @@ extension OpenAICompatibleProvider {
             let upstreamRequest = try HTTPClient.Request(
                 url: chatCompletionsURL,
                 method: .POST,
-                headers: headers(stream: false),
+                headers: completeHeaders,
                 body: .bytes(completeBody(request, context: context))
             )
             let call = httpClient.execute(
                 request: upstreamRequest,
                 delegate: collector,
                 eventLoop: eventLoopPreference(context),
-                deadline: start + TimeAmount(totalTimeout(context: context)),
+                deadline: start + TimeAmount(cappedByRequestDeadline(configuration.timeouts.total, context: context)),
                 logger: context.logger
             )
             let headTimer = call.eventLoop.scheduleTask(deadline: start + TimeAmount(headTimeout)) {
@@ -55,12 +55,6 @@ extension OpenAICompatibleProvider {
             throw logged(failure, context: context)
         }
         return ChatCompletion(body: collected.body)
-    }
-
-    /// The total timeout, capped by what is left of the request deadline.
-    private func totalTimeout(context: ProviderContext) -> Duration {
-        guard let requestDeadline = context.deadline else { return configuration.timeouts.total }
-        return min(configuration.timeouts.total, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
     }
 
     /// Runs the call where the client's connection is served, when that loop is one of the HTTP

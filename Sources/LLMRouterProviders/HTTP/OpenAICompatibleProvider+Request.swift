@@ -15,7 +15,7 @@ extension OpenAICompatibleProvider {
     func makeStreamRequest(_ request: ChatRequest, context: ProviderContext) -> HTTPClientRequest {
         var upstream = HTTPClientRequest(url: chatCompletionsURL)
         upstream.method = .POST
-        upstream.headers = headers(stream: true)
+        upstream.headers = streamHeaders
         upstream.body = .bytes(request.upstreamBody(model: context.upstreamModel, stream: true))
         return upstream
     }
@@ -31,8 +31,8 @@ extension OpenAICompatibleProvider {
     }
 
     /// Authorization (when there is a key), JSON content type, the right `Accept`, then the
-    /// configured `extra_headers`, which replace ours on a name clash.
-    func headers(stream: Bool) -> HTTPHeaders {
+    /// configured `extra_headers`, which replace ours on a name clash. Built once per provider.
+    static func headers(stream: Bool, apiKey: String?, extraHeaders: [String: String]) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: "llmrouter")
         headers.add(name: "Content-Type", value: "application/json")
@@ -40,7 +40,7 @@ extension OpenAICompatibleProvider {
         if let apiKey {
             headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         }
-        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key }) {
+        for (name, value) in extraHeaders.sorted(by: { $0.key < $1.key }) {
             headers.replaceOrAdd(name: name, value: value)
         }
         return headers

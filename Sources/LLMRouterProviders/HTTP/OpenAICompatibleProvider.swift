@@ -33,7 +33,9 @@ public struct OpenAICompatibleProvider: Provider {
     let httpClient: HTTPClient
     /// The client's event loops, to tell whether a caller's loop can host the upstream call.
     let clientEventLoops: Set<ObjectIdentifier>
-    let apiKey: String?
+    /// The request headers of complete calls and of streams (they differ in `Accept`).
+    let completeHeaders: HTTPHeaders
+    let streamHeaders: HTTPHeaders
     let redactor: SecretRedactor
     let now: @Sendable () -> Date
 
@@ -59,7 +61,8 @@ public struct OpenAICompatibleProvider: Provider {
         self.configuration = configuration
         self.httpClient = httpClient
         self.clientEventLoops = Set(httpClient.eventLoopGroup.makeIterator().map { ObjectIdentifier($0) })
-        self.apiKey = apiKey
+        self.completeHeaders = Self.headers(stream: false, apiKey: apiKey, extraHeaders: configuration.extraHeaders)
+        self.streamHeaders = Self.headers(stream: true, apiKey: apiKey, extraHeaders: configuration.extraHeaders)
         self.chatCompletionsURL = UpstreamEndpoint.chatCompletionsURL(forBase: baseURL)
         self.maximumBodySize = maximumBodySize
         self.redactor = SecretRedactor(secrets: apiKey.map { [$0] } ?? [])
@@ -117,9 +120,13 @@ public struct OpenAICompatibleProvider: Provider {
     /// total timeout and by what is left of the request deadline.
     func headTimeout(context: ProviderContext) -> Duration {
         let timeouts = configuration.timeouts
-        let headTimeout = min(timeouts.connect + timeouts.firstByte, timeouts.total)
-        guard let requestDeadline = context.deadline else { return headTimeout }
-        return min(headTimeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
+        return cappedByRequestDeadline(min(timeouts.connect + timeouts.firstByte, timeouts.total), context: context)
+    }
+
+    /// `timeout`, or what is left of the request deadline when that is sooner.
+    func cappedByRequestDeadline(_ timeout: Duration, context: ProviderContext) -> Duration {
+        guard let requestDeadline = context.deadline else { return timeout }
+        return min(timeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
     }
 
     /// The failure a non-2xx answer stands for, reading a bounded prefix of its body.

@@ -64,17 +64,10 @@ public struct ChatService: Sendable {
         let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger, eventLoop: eventLoop) { provider, context in
             try await provider.complete(request, context: context)
         }
-        switch outcome {
-        case .answered(let completion, let provider, _, let attempts):
+        return try response(for: outcome, skipped: skipped) { completion, provider, _, attempts in
             var headers = Self.routingHeaders(provider: provider, attempts: attempts)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: completion.body))
-        case .rejected(let failure, let provider, let attempts):
-            return Self.passThrough(failure, provider: provider, attempts: attempts)
-        case .exhausted(let attempts):
-            throw Self.unavailable(skipped + attempts)
-        case .expired:
-            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
         }
     }
 
@@ -89,8 +82,7 @@ public struct ChatService: Sendable {
             let stream = try await provider.stream(request, context: context)
             return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
         }
-        switch outcome {
-        case .answered(let stream, let provider, let latency, let attempts):
+        return try response(for: outcome, skipped: skipped) { stream, provider, latency, attempts in
             var headers = Self.routingHeaders(provider: provider, attempts: attempts)
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
@@ -104,6 +96,20 @@ public struct ChatService: Sendable {
                 logger: logger
             )
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
+        }
+    }
+
+    /// The response to a failover outcome: `answered` builds it from the answer (its provider,
+    /// first-answer latency and attempts); every other outcome is answered the same way for
+    /// complete calls and streams.
+    private func response<Output>(
+        for outcome: FailoverLoop<ContinuousClock>.Outcome<Output>,
+        skipped: [AttemptRecord],
+        answered: (Output, String, Duration, [AttemptRecord]) -> Response
+    ) throws -> Response {
+        switch outcome {
+        case .answered(let output, let provider, let latency, let attempts):
+            return answered(output, provider, latency, attempts)
         case .rejected(let failure, let provider, let attempts):
             return Self.passThrough(failure, provider: provider, attempts: attempts)
         case .exhausted(let attempts):
