@@ -4,12 +4,22 @@ import LLMRouterCore
 import LLMRouterServer
 import Logging
 
-/// `llmrouter`: serve the OpenAI-compatible router. Flags win over environment variables.
-/// Started by ``Entry``.
+/// `llmrouter`: the router's commands; `serve` runs when none is named, so `llmrouter --port 9000`
+/// serves. Started by ``Entry``.
 struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",
-        abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats."
+        abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats.",
+        subcommands: [ServeCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// `llmrouter serve`: serve the OpenAI-compatible router. Flags win over environment variables.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the OpenAI-compatible router (the default command)."
     )
 
     @Option(help: "Interface to listen on (env LLMROUTER_HOST, default 127.0.0.1).")

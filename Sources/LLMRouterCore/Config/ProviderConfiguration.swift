@@ -28,6 +28,12 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var allowPaid: Bool
     public var circuitBreaker: BreakerConfiguration
     public var timeouts: UpstreamTimeouts
+    /// Known limits to pace under (`rate_limit:`, or the catalog's free-tier facts). Defaults to `nil`: none known.
+    public var rateLimit: RateLimitConfiguration?
+    /// What the route supports (tools, vision, context length). Defaults to all unknown.
+    public var capabilities: RouteCapabilities
+    /// The route's price; `nil` when unknown. Free catalog routes carry ``RoutePrice/free``.
+    public var price: RoutePrice?
 
     public init(
         name: String,
@@ -43,7 +49,10 @@ public struct ProviderConfiguration: Sendable, Equatable {
         extraHeaders: [String: String] = [:],
         allowPaid: Bool = false,
         circuitBreaker: BreakerConfiguration = .init(),
-        timeouts: UpstreamTimeouts = .init()
+        timeouts: UpstreamTimeouts = .init(),
+        rateLimit: RateLimitConfiguration? = nil,
+        capabilities: RouteCapabilities = .init(),
+        price: RoutePrice? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -59,6 +68,9 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.allowPaid = allowPaid
         self.circuitBreaker = circuitBreaker
         self.timeouts = timeouts
+        self.rateLimit = rateLimit
+        self.capabilities = capabilities
+        self.price = price
     }
 
     /// A provider with neither `model` nor `canonical_model` serves any requested model.
