@@ -34,13 +34,23 @@ public struct UpstreamFailure: Error, Sendable, Equatable, CustomStringConvertib
     public var retryAfter: Duration?
     /// The upstream's error body, passed back to the client for non-retryable client errors.
     public var body: [UInt8]?
+    /// What a rate-limit refusal said about the limit: its kind, reset and buckets.
+    public var rateLimit: RateLimitSignal?
 
-    public init(kind: FailureKind, message: String, status: Int? = nil, retryAfter: Duration? = nil, body: [UInt8]? = nil) {
+    public init(
+        kind: FailureKind,
+        message: String,
+        status: Int? = nil,
+        retryAfter: Duration? = nil,
+        body: [UInt8]? = nil,
+        rateLimit: RateLimitSignal? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.status = status
-        self.retryAfter = retryAfter
+        self.retryAfter = retryAfter ?? rateLimit?.waitHint
         self.body = body
+        self.rateLimit = rateLimit
     }
 
     public var description: String {

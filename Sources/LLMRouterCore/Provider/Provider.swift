@@ -1,4 +1,3 @@
-public import LLMRouterCore
 public import Logging
 public import NIOCore
 
@@ -47,9 +46,43 @@ public struct ProviderContext: Sendable {
 /// A complete answer: the `chat.completion` JSON exactly as it goes to the client.
 public struct ChatCompletion: Sendable {
     public var body: ByteBuffer
+    /// What the upstream's answer said about its limits and usage.
+    public var report: UpstreamReport
 
-    public init(body: ByteBuffer) {
+    public init(body: ByteBuffer, report: UpstreamReport = .init()) {
         self.body = body
+        self.report = report
+    }
+}
+
+/// What an upstream's successful answer told us besides the answer: its rate-limit headers,
+/// read and as sent (to pass through to the client), and the tokens it counted.
+public struct UpstreamReport: Sendable, Equatable {
+    /// The limits the answer's headers describe; `nil` when it sent none.
+    public var rateLimit: RateLimitSignal?
+    /// The upstream's `x-ratelimit-*` (and similar) headers, name and value as sent.
+    public var rateLimitHeaders: [(name: String, value: String)]
+    /// `usage.prompt_tokens`, when the answer carried it.
+    public var promptTokens: Int?
+    /// `usage.completion_tokens`, when the answer carried it.
+    public var completionTokens: Int?
+
+    public init(
+        rateLimit: RateLimitSignal? = nil,
+        rateLimitHeaders: [(name: String, value: String)] = [],
+        promptTokens: Int? = nil,
+        completionTokens: Int? = nil
+    ) {
+        self.rateLimit = rateLimit
+        self.rateLimitHeaders = rateLimitHeaders
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    public static func == (lhs: UpstreamReport, rhs: UpstreamReport) -> Bool {
+        lhs.rateLimit == rhs.rateLimit && lhs.promptTokens == rhs.promptTokens && lhs.completionTokens == rhs.completionTokens
+            && lhs.rateLimitHeaders.map(\.name) == rhs.rateLimitHeaders.map(\.name)
+            && lhs.rateLimitHeaders.map(\.value) == rhs.rateLimitHeaders.map(\.value)
     }
 }
 
@@ -60,9 +93,12 @@ public struct ChatEventStream: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
     private let makeIterator: @Sendable () -> Iterator
+    /// What the upstream's response head said about its limits (tokens arrive in the chunks).
+    public var report: UpstreamReport
 
-    public init<Base: AsyncSequence & Sendable>(_ base: Base) where Base.Element == ByteBuffer {
+    public init<Base: AsyncSequence & Sendable>(_ base: Base, report: UpstreamReport = .init()) where Base.Element == ByteBuffer {
         self.makeIterator = { Iterator(base.makeAsyncIterator()) }
+        self.report = report
     }
 
     public func makeAsyncIterator() -> Iterator { makeIterator() }
