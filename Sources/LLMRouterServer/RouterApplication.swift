@@ -18,22 +18,32 @@ public struct RouterApplication: Sendable {
     public typealias Context = RouterRequestContext
 
     public let tables: RoutingTableStore
-    public let health: ProviderHealth<ContinuousClock>
+    /// Every route's breaker, cool-downs and quota.
+    public let state: ProviderState<ContinuousClock>
     public let settings: ServerSettings
     /// Rendered at `GET /metrics`; `nil` leaves the route out.
     public let metrics: PrometheusCollectorRegistry?
+    /// Receives every finished chat request's record (usage log, metrics); `nil` for none.
+    public let recorder: (any RequestRecorder)?
 
-    public init(table: RoutingTable, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil, redactor: SecretRedactor = .init()) {
+    public init(
+        table: RoutingTable,
+        settings: ServerSettings,
+        metrics: PrometheusCollectorRegistry? = nil,
+        redactor: SecretRedactor = .init(),
+        recorder: (any RequestRecorder)? = nil
+    ) {
         self.tables = RoutingTableStore(table)
-        self.health = ProviderHealth(providers: table.healthEntries, clock: ContinuousClock(), redactor: redactor)
+        self.state = ProviderState(routes: table.specs, clock: ContinuousClock(), redactor: redactor)
         self.settings = settings
         self.metrics = metrics
+        self.recorder = recorder
     }
 
-    /// Swaps in a new routing table without dropping requests; providers whose settings did not
-    /// change keep their health.
+    /// Swaps in a new routing table without dropping requests; routes whose settings did not
+    /// change keep their health, cool-downs and quota counts.
     public func replaceTable(with table: RoutingTable) {
-        health.replaceProviders(table.healthEntries)
+        state.replaceRoutes(table.specs)
         tables.replace(with: table)
     }
 
@@ -42,17 +52,21 @@ public struct RouterApplication: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes(tables: tables, health: health).register(on: router)
+        HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
         let service = ChatService(
             tables: tables,
-            health: health,
+            router: ChatRouter(
+                state: state,
+                clock: state.clock,
+                metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory,
+                recorder: recorder
+            ),
             settings: .init(
                 defaultModel: settings.defaultModel,
                 requestDeadline: settings.requestDeadline,
                 streamKeepAlive: settings.streamKeepAlive
-            ),
-            metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory
+            )
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
         if let metrics {

@@ -56,29 +56,3 @@ struct ModelResolverTests {
         )
     }
 }
-
-struct CandidateOrderTests {
-    @Test func lowerPriorityComesFirst() {
-        let order = CandidateOrder()
-        #expect(order.order([0, 1, 2], priorities: [3, 1, 2]) == [1, 2, 0])
-    }
-
-    @Test func equalPrioritiesTakeTurns() {
-        let order = CandidateOrder()
-        let priorities = [1, 1, 1, 5]
-        var firsts: [Int: Int] = [:]
-        for _ in 0..<300 {
-            let ordered = order.order([0, 1, 2, 3], priorities: priorities)
-            #expect(ordered.last == 3, "the lone lower-priority provider always comes last")
-            #expect(Set(ordered.prefix(3)) == [0, 1, 2])
-            firsts[ordered[0], default: 0] += 1
-        }
-        #expect(firsts == [0: 100, 1: 100, 2: 100])
-    }
-
-    @Test func rotationKeepsRelativeOrderWithinTheTieGroup() {
-        let order = CandidateOrder()
-        let seen = (0..<3).map { _ in order.order([0, 1, 2], priorities: [1, 1, 1]) }
-        #expect(seen == [[0, 1, 2], [1, 2, 0], [2, 0, 1]])
-    }
-}

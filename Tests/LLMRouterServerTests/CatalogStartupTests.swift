@@ -96,8 +96,8 @@ struct CatalogStartupTests {
             RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: { _ in .success(EchoProvider()) }))
         }
         let application = RouterApplication(table: makeTable(configuration), settings: settings())
-        _ = application.health.admit("groq/alpha")
-        application.health.recordSuccess("groq/alpha", latency: .milliseconds(3))
+        _ = application.state.admit("groq/alpha")
+        application.state.settle("groq/alpha", .answered(latency: .milliseconds(3), report: .init(), tokens: 0))
 
         _ = try write(Self.index(["alpha", "gamma"]), "index.json")
         let refresh = CatalogRefreshService(
@@ -105,9 +105,9 @@ struct CatalogStartupTests {
             application: application, makeTable: makeTable, logger: logger
         )
         #expect(await refresh.refreshOnce())
-        #expect(application.tables.current.registry.entries.map(\.configuration.name) == ["groq/alpha", "groq/gamma"])
-        #expect(application.health.snapshot("groq/alpha")?.successes == 1, "unchanged provider kept its health")
-        #expect(application.health.snapshot("groq/gamma")?.requests == 0)
+        #expect(application.tables.current.routes.map(\.configuration.name) == ["groq/alpha", "groq/gamma"])
+        #expect(application.state.snapshot("groq/alpha")?.successes == 1, "unchanged provider kept its health")
+        #expect(application.state.snapshot("groq/gamma")?.requests == 0)
         try await Application(router: application.buildRouter()).test(.router) { client in
             let response = try await client.chat(model: "gamma-alias")
             #expect(response.status == .ok)
@@ -118,6 +118,6 @@ struct CatalogStartupTests {
         _ = try write("{ broken", "index.json")
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("cache"))
         #expect(await refresh.refreshOnce() == false)
-        #expect(application.tables.current.registry.entries.count == 2)
+        #expect(application.tables.current.routes.count == 2)
     }
 }

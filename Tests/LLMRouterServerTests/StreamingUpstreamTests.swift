@@ -52,7 +52,7 @@ struct StreamingUpstreamTests {
             let written = try #require(writtenWhenFirstArrived)
             #expect(written < Self.events.count, "the first chunk reached the client before the upstream finished")
         }
-        #expect(app.router.health.snapshot("up")?.successes == 1)
+        #expect(app.router.state.snapshot("up")?.successes == 1)
         try await upstream.shutdown()
     }
 
@@ -88,7 +88,7 @@ struct StreamingUpstreamTests {
             #expect(error["error"]?["code"] as? String == "upstream_stream_failed")
             #expect(events.last == "[DONE]")
         }
-        let health = try #require(app.router.health.snapshot("up"))
+        let health = try #require(app.router.state.snapshot("up"))
         #expect(health.failures == 1)
         #expect(health.successes == 0)
         try await upstream.shutdown()
@@ -115,7 +115,7 @@ struct StreamingUpstreamTests {
             #expect(cancelled, "the upstream connection was closed after the client left")
             #expect(upstream.streamChunksWritten < slowEvents.count)
         }
-        let health = try #require(app.router.health.snapshot("up"))
+        let health = try #require(app.router.state.snapshot("up"))
         #expect(health.failures == 0, "a client leaving is not the provider's fault")
         try await upstream.shutdown()
     }

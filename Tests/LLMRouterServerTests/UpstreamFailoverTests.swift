@@ -41,7 +41,7 @@ struct UpstreamFailoverTests {
             #expect(response.headers[.attempts] == "2")
         }
         #expect(first.requestCount == 1)
-        #expect(app.router.health.snapshot("first")?.failuresByKind == ["server_error": 1])
+        #expect(app.router.state.snapshot("first")?.failuresByKind == ["server_error": 1])
         try await first.shutdown()
         try await second.shutdown()
     }
@@ -70,7 +70,7 @@ struct UpstreamFailoverTests {
             #expect(response.headers[.provider] == "first")
         }
         #expect(second.requestCount == 0)
-        #expect(app.router.health.snapshot("first")?.state == .closed)
+        #expect(app.router.state.snapshot("first")?.state == .closed)
         try await first.shutdown()
         try await second.shutdown()
     }
@@ -104,7 +104,7 @@ struct UpstreamFailoverTests {
             case "rate_limited": .rateLimited
             default: .connection
             }
-        #expect(app.router.health.snapshot("first")?.failuresByKind == [expected.rawValue: 1])
+        #expect(app.router.state.snapshot("first")?.failuresByKind == [expected.rawValue: 1])
         if kind != "refused" { try await first.shutdown() }
         try await second.shutdown()
     }

@@ -46,6 +46,15 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// A whole number, given as an integer or as a number with no fraction.
+    public var intValue: Int? {
+        switch self {
+        case .integer(let value): Int(exactly: value)
+        case .number(let value): value.rounded() == value && abs(value) < 1e15 ? Int(value) : nil
+        default: nil
+        }
+    }
+
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil

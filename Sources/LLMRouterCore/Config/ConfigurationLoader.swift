@@ -45,7 +45,7 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
         }
         var warnings: [ConfigurationWarning] = []
-        for key in top.keys.compactMap(\.string) where key != "providers" {
+        for key in top.keys.compactMap(\.string) where key != "providers" && key != "routing" {
             warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let providersNode = top["providers"] else {
@@ -68,6 +68,9 @@ public struct ConfigurationLoader: Sendable {
             providers.append(provider)
             warnings += reader.warnings
         }
-        return Loaded(configuration: RouterConfiguration(providers: providers), warnings: warnings)
+        var routingReader = RoutingSectionReader(file: file)
+        let routing = try top["routing"].map { (node: Node) throws(ConfigurationError) in try routingReader.read(node) } ?? RoutingConfiguration()
+        warnings += routingReader.warnings
+        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing), warnings: warnings)
     }
 }

@@ -8,6 +8,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var kind: ProviderKind
     /// Lower is tried first; equal priorities take turns. Defaults to 100.
     public var priority: Int
+    /// Share of traffic under the `weighted` policy, relative to the others. Defaults to 1.
+    public var weight: Double
     /// Share of calls (0...1) that fail on purpose before any network call, for drills. Defaults to 0.
     public var mockFailureRate: Double
     /// Added latency for the echo provider. Defaults to zero.
@@ -39,6 +41,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
         name: String,
         kind: ProviderKind,
         priority: Int = 100,
+        weight: Double = 1,
         mockFailureRate: Double = 0,
         mockLatency: Duration = .zero,
         model: String? = nil,
@@ -57,6 +60,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.name = name
         self.kind = kind
         self.priority = priority
+        self.weight = weight
         self.mockFailureRate = mockFailureRate
         self.mockLatency = mockLatency
         self.model = model

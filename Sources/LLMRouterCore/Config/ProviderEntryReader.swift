@@ -5,7 +5,9 @@ struct ProviderEntryReader {
     static let knownKeys: Set<String> = [
         "name", "type", "priority", "mock_failure_rate", "mock_latency_ms", "model", "canonical_model",
         "aliases", "base_url", "api_key_env", "extra_headers", "allow_paid", "circuit_breaker", "timeouts",
+        "weight", "rate_limit",
     ]
+    static let rateLimitKeys: Set<String> = ["scope", "rpm", "rpd", "tpm", "tpd", "max_concurrency", "daily_reset"]
     static let breakerKeys: Set<String> = [
         "failure_threshold", "recovery_time_seconds", "window_seconds", "failure_rate_threshold", "min_requests",
     ]
@@ -43,6 +45,13 @@ struct ProviderEntryReader {
         }
         var provider = ProviderConfiguration(name: name, kind: kind)
         provider.priority = try integer(map, "priority", minimum: 0) ?? provider.priority
+        if let weight = try number(map, "weight", prefix: "") {
+            guard weight >= 0 else { throw error("weight", "must not be negative, got \(weight)") }
+            provider.weight = weight
+        }
+        if let rateLimit = map["rate_limit"], !rateLimit.isNull {
+            provider.rateLimit = try readRateLimit(rateLimit)
+        }
         provider.mockFailureRate = try fraction(map, "mock_failure_rate") ?? 0
         provider.mockLatency = .milliseconds(try integer(map, "mock_latency_ms", minimum: 0) ?? 0)
         provider.model = try text(map, "model")
@@ -79,6 +88,36 @@ struct ProviderEntryReader {
         breaker.failureRateThreshold = try fraction(map, "failure_rate_threshold", prefix: "circuit_breaker.") ?? breaker.failureRateThreshold
         breaker.minimumRequests = try integer(map, "min_requests", minimum: 1, prefix: "circuit_breaker.") ?? breaker.minimumRequests
         return breaker
+    }
+
+    private mutating func readRateLimit(_ node: Node) throws(ConfigurationError) -> RateLimitConfiguration {
+        guard let map = node.mapping else { throw error("rate_limit", "must be a mapping (scope, rpm, rpd, tpm, tpd, max_concurrency, daily_reset)") }
+        for key in map.keys.compactMap(\.string) where !Self.rateLimitKeys.contains(key) {
+            warn("unknown key 'rate_limit.\(key)' ignored")
+        }
+        var limits = RateLimitConfiguration()
+        if let scope = try text(map, "scope") {
+            switch scope.lowercased() {
+            case "route": limits.scope = .route
+            case "provider": limits.scope = .provider
+            case let pool where pool.hasPrefix("pool:") && pool.count > 5: limits.scope = .pool(String(scope.dropFirst(5)))
+            default: throw error("rate_limit.scope", "must be route, provider or pool:NAME, got \"\(scope)\"")
+            }
+        }
+        limits.requestsPerMinute = try integer(map, "rpm", minimum: 1, prefix: "rate_limit.")
+        limits.requestsPerDay = try integer(map, "rpd", minimum: 1, prefix: "rate_limit.")
+        limits.tokensPerMinute = try integer(map, "tpm", minimum: 1, prefix: "rate_limit.")
+        limits.tokensPerDay = try integer(map, "tpd", minimum: 1, prefix: "rate_limit.")
+        limits.maxConcurrency = try integer(map, "max_concurrency", minimum: 1, prefix: "rate_limit.")
+        if let reset = try text(map, "daily_reset") {
+            switch reset {
+            case "utc", "UTC": limits.dailyReset = .utc
+            case "rolling": limits.dailyReset = .rolling
+            case let zone where zone.contains("/") && DailyResetClock.isKnownTimeZone(zone): limits.dailyReset = .timeZone(zone)
+            default: throw error("rate_limit.daily_reset", "must be utc, rolling or an IANA time zone such as America/Los_Angeles, got \"\(reset)\"")
+            }
+        }
+        return limits
     }
 
     private mutating func readTimeouts(_ node: Node) throws(ConfigurationError) -> UpstreamTimeouts {

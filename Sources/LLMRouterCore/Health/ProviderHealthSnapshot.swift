@@ -44,9 +44,17 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
     public var lastError: String?
     public var lastSuccessAt: Date?
     public var lastFailureAt: Date?
+    /// 429s (or 402s) that cooled the route or its pool.
+    public var coolDowns: Int = 0
+    /// Set while the route, its pool or its account is cooling down.
+    public var coolDown: CoolDownSnapshot?
+    /// Where the route's limits are kept and what is known of them.
+    public var limits: LimitsSnapshot?
 
     enum CodingKeys: String, CodingKey {
-        case state, requests, successes, failures, window
+        case state, requests, successes, failures, window, limits
+        case coolDowns = "cool_downs"
+        case coolDown = "cool_down"
         case nextTrialAt = "next_trial_at"
         case failuresByKind = "failures_by_kind"
         case consecutiveFailures = "consecutive_failures"
@@ -54,5 +62,50 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
         case lastError = "last_error"
         case lastSuccessAt = "last_success_at"
         case lastFailureAt = "last_failure_at"
+    }
+}
+
+/// A cool-down in force, as `/health/providers` shows it.
+public struct CoolDownSnapshot: Sendable, Encodable, Equatable {
+    /// The route, pool or account key that is cooling (`route:groq-llama`, `pool:openrouter-free`).
+    public var scope: String
+    public var until: Date
+    /// `rate_limited:short_window`, `rate_limited:daily`, `remaining_zero`, ...
+    public var reason: String
+}
+
+/// What is known of a route's limits.
+public struct LimitsSnapshot: Sendable, Encodable, Equatable {
+    /// The key configured limits are kept under: the route, its account or a pool.
+    public var scope: String
+    /// The provider account the route belongs to.
+    public var account: String
+    /// Configured limits (`rate_limit:` or the catalog's); `nil` when none.
+    public var configured: Configured?
+    /// Calls and tokens counted against the configured limits.
+    public var used: QuotaUsage?
+    /// What the upstream's last headers said, counted down since.
+    public var remainingRequests: Int?
+    public var remainingTokens: Int?
+    public var requestsResetAt: Date?
+
+    public struct Configured: Sendable, Encodable, Equatable {
+        public var rpm: Int?
+        public var rpd: Int?
+        public var tpm: Int?
+        public var tpd: Int?
+        public var maxConcurrency: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case rpm, rpd, tpm, tpd
+            case maxConcurrency = "max_concurrency"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scope, account, configured, used
+        case remainingRequests = "remaining_requests"
+        case remainingTokens = "remaining_tokens"
+        case requestsResetAt = "requests_reset_at"
     }
 }

@@ -9,6 +9,8 @@ public import NIOCore
 /// task that writes the response, and only ever used by one of them at a time.
 public final class PrimedStream: @unchecked Sendable {
     public let first: ByteBuffer
+    /// What the upstream's response head said about its limits.
+    public let report: UpstreamReport
     private var iterator: ChatEventStream.Iterator
 
     /// Waits for the first chunk of `stream`.
@@ -18,6 +20,7 @@ public final class PrimedStream: @unchecked Sendable {
         var iterator = stream.makeAsyncIterator()
         guard let first = try await iterator.next() else { throw emptyFailure() }
         self.first = first
+        self.report = stream.report
         self.iterator = iterator
     }
 

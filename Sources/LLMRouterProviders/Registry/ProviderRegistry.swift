@@ -5,15 +5,9 @@ public import LLMRouterCore
 /// Built once per configuration (and again when a catalog refresh swaps the table); immutable
 /// while requests use it. Indices match the configuration's provider order.
 public struct ProviderRegistry: Sendable {
-    public struct Entry: Sendable {
-        public var configuration: ProviderConfiguration
-        /// The callable provider, already wrapped for `mock_failure_rate`; `nil` when disabled.
-        public var provider: (any Provider)?
-        /// Why the provider is not called, e.g. `missing GROQ_API_KEY`.
-        public var disabledReason: String?
-
-        public var isEnabled: Bool { provider != nil }
-    }
+    /// A configured provider with its callable provider (already wrapped for
+    /// `mock_failure_rate`), or the reason it is disabled.
+    public typealias Entry = Route
 
     /// Builds a remote (HTTP) provider, or says why it cannot be enabled.
     public typealias RemoteFactory = @Sendable (ProviderConfiguration) -> Result<any Provider, ProviderUnavailable>
@@ -37,9 +31,9 @@ public struct ProviderRegistry: Sendable {
                 let callable: any Provider =
                     provider.mockFailureRate > 0
                     ? SimulatedFailureProvider(base: base, rate: provider.mockFailureRate, roll: roll) : base
-                return Entry(configuration: provider, provider: callable, disabledReason: nil)
+                return Route(configuration: provider, provider: callable)
             case .failure(let unavailable):
-                return Entry(configuration: provider, provider: nil, disabledReason: unavailable.reason)
+                return Route(configuration: provider, provider: nil, disabledReason: unavailable.reason)
             }
         }
     }
@@ -55,5 +49,12 @@ public struct ProviderUnavailable: Error, Sendable, Equatable {
 
     public static func missingKey(_ variable: String) -> ProviderUnavailable {
         ProviderUnavailable(reason: "missing \(variable)")
+    }
+}
+
+extension RoutingTable {
+    /// The table for a registry's routes.
+    public init(registry: ProviderRegistry, routing: RoutingConfiguration = .init()) {
+        self.init(routes: registry.entries, routing: routing)
     }
 }

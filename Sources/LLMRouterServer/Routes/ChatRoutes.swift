@@ -1,5 +1,6 @@
 public import Hummingbird
 import LLMRouterCore
+import HTTPTypes
 import NIOCore
 
 /// `POST /v1/chat/completions`: reads and validates the body, then hands it to ``ChatService``.
@@ -40,6 +41,11 @@ public struct ChatRoutes: Sendable {
         } catch {
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
-        return try await service.respond(to: chatRequest, logger: context.logger, eventLoop: context.eventLoop)
+        let info = RequestInfo(
+            requestID: request.headers[.requestID] ?? context.id,
+            logger: context.logger,
+            eventLoop: context.eventLoop
+        )
+        return try await service.respond(to: chatRequest, info: info)
     }
 }

@@ -10,15 +10,15 @@ public import LLMRouterCore
 import LLMRouterProviders
 
 /// `GET /`, `GET /health` (cheap liveness for load balancers) and `GET /health/providers`
-/// (each provider's breaker state and statistics).
+/// (each route's breaker, cool-down, limits and statistics).
 public struct HealthRoutes<Context: RequestContext>: Sendable {
     public let tables: RoutingTableStore
-    public let health: ProviderHealth<ContinuousClock>
+    public let state: ProviderState<ContinuousClock>
     private let started = ContinuousClock.now
 
-    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>) {
+    public init(tables: RoutingTableStore, state: ProviderState<ContinuousClock>) {
         self.tables = tables
-        self.health = health
+        self.state = state
     }
 
     public func register(on router: Router<Context>) {
@@ -34,7 +34,7 @@ public struct HealthRoutes<Context: RequestContext>: Sendable {
     }
 
     func liveness() -> Liveness {
-        let entries = tables.current.registry.entries
+        let entries = tables.current.routes
         return Liveness(
             providers: entries.count,
             enabledProviders: entries.filter(\.isEnabled).count,
@@ -44,7 +44,7 @@ public struct HealthRoutes<Context: RequestContext>: Sendable {
 
     func providers() -> ProviderHealthList {
         ProviderHealthList(
-            providers: tables.current.registry.entries.map { entry in
+            providers: tables.current.routes.map { entry in
                 let provider = entry.configuration
                 return ProviderHealthList.Item(
                     name: provider.name,
@@ -53,7 +53,7 @@ public struct HealthRoutes<Context: RequestContext>: Sendable {
                     model: provider.model,
                     canonicalModel: provider.canonicalModel,
                     status: entry.disabledReason.map { "disabled: \($0)" } ?? "enabled",
-                    health: health.snapshot(provider.name)
+                    health: state.snapshot(provider.name)
                 )
             }
         )

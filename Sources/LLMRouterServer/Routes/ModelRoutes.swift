@@ -30,7 +30,7 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
 
     func list() -> ModelList {
         let table = tables.current
-        let entries = table.registry.entries
+        let entries = table.routes
         func reference(_ index: Int) -> ModelList.Model.ProviderReference {
             let provider = entries[index].configuration
             return .init(name: provider.name, type: provider.kind.rawValue, model: provider.model, enabled: entries[index].isEnabled)

@@ -1,21 +1,21 @@
 public import Hummingbird
 import HTTPTypes
-public import NIOCore
+import NIOCore
 public import LLMRouterCore
-import LLMRouterProviders
-public import Logging
 public import Metrics
 
-/// The way of one chat-completions request, read top to bottom:
-/// resolve the model → order the candidates → failover loop (breaker gates) → provider → response.
+/// Maps HTTP to the Core router and back: a parsed request in, a response out.
+///
+/// The routing itself (resolve → order → admit → attempt → settle) is ``ChatRouter``'s; this
+/// type only calls the providers' complete or stream entry points and turns each
+/// ``RoutingOutcome`` into a status, headers and an OpenAI error body.
 public struct ChatService: Sendable {
     public struct Settings: Sendable {
         /// Model used when a request names none. Defaults to `nil` (every provider).
         public var defaultModel: String?
-        /// Bounds the whole failover, from the first attempt to an answer (or the first chunk of
-        /// a stream). Defaults to 120 seconds.
+        /// Bounds the whole failover, waits for rate limits included, from arrival to an
+        /// answer (or the first chunk of a stream). Defaults to 120 seconds.
         public var requestDeadline: Duration
-
         /// Idle time after which a stream gets a `: keep-alive` comment. Defaults to 10 seconds.
         public var streamKeepAlive: Duration
 
@@ -26,139 +26,119 @@ public struct ChatService: Sendable {
         }
     }
 
-    public let tables: RoutingTableStore
-    public let health: ProviderHealth<ContinuousClock>
-    public let settings: Settings
-    private let loop: FailoverLoop<ContinuousClock>
-    private let order = CandidateOrder()
+    public typealias Router = ChatRouter<ProviderState<ContinuousClock>, ContinuousClock>
 
-    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>, settings: Settings, metrics: any MetricsFactory) {
+    public let tables: RoutingTableStore
+    public let router: Router
+    public let settings: Settings
+
+    public init(tables: RoutingTableStore, router: Router, settings: Settings) {
         self.tables = tables
-        self.health = health
+        self.router = router
         self.settings = settings
-        self.loop = FailoverLoop(health: health, metrics: metrics)
     }
 
     /// Answers `request`, as JSON or as a server-sent event stream.
-    /// `eventLoop` is the one serving the client's connection, where upstream calls should run.
-    public func respond(to request: ChatRequest, logger: Logger, eventLoop: (any EventLoop)? = nil) async throws -> Response {
+    public func respond(to request: ChatRequest, info: RequestInfo) async throws -> Response {
         let table = tables.current
-        let requestedModel = request.model ?? settings.defaultModel
-        guard case .providers(let indices) = table.resolver.resolve(requestedModel) else {
-            throw OpenAIError.modelNotFound(requestedModel ?? "")
-        }
-        var skipped: [AttemptRecord] = []
-        var candidates: [Candidate] = []
-        for index in order.order(indices, priorities: table.priorities) {
-            let entry = table.registry.entries[index]
-            if let provider = entry.provider {
-                candidates.append(Candidate(configuration: entry.configuration, provider: provider))
-            } else {
-                let reason = entry.disabledReason ?? "no provider"
-                skipped.append(AttemptRecord(provider: entry.configuration.name, outcome: .skipped(reason: "disabled: \(reason)")))
+        let model = request.model ?? settings.defaultModel
+        let deadline = router.clock.now.advanced(by: settings.requestDeadline)
+        if request.stream {
+            let outcome = try await router.route(
+                request, model: model, table: table, deadline: deadline, stream: true, info: info,
+                call: { provider, context in
+                    let stream = try await provider.stream(request, context: context)
+                    return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
+                },
+                report: { (primed: PrimedStream) in primed.report }
+            )
+            return try response(for: outcome, model: model) { answer in
+                var headers = Self.routingHeaders(answer)
+                headers[.contentType] = "text/event-stream"
+                headers[.cacheControl] = "no-cache"
+                headers[.accelBuffering] = "no"
+                let relay = StreamRelay(
+                    stream: answer.output,
+                    provider: answer.provider,
+                    keepAlive: settings.streamKeepAlive,
+                    settlement: answer.settlement ?? StreamSettlement { _ in },
+                    logger: info.logger
+                )
+                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
             }
         }
-        if request.stream {
-            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger, eventLoop: eventLoop)
-        }
-        let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger, eventLoop: eventLoop) { provider, context in
-            try await provider.complete(request, context: context)
-        }
-        return try response(for: outcome, skipped: skipped) { completion, provider, _, attempts in
-            var headers = Self.routingHeaders(provider: provider, attempts: attempts)
+        let outcome = try await router.route(
+            request, model: model, table: table, deadline: deadline, stream: false, info: info,
+            call: { provider, context in try await provider.complete(request, context: context) },
+            report: { completion in
+                var report = completion.report
+                // Without `usage`, four bytes of answer a token is a fair guess for quotas.
+                if report.completionTokens == nil { report.completionTokens = completion.body.readableBytes / 4 }
+                return report
+            }
+        )
+        return try response(for: outcome, model: model) { answer in
+            var headers = Self.routingHeaders(answer)
             headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: completion.body))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
         }
     }
 
-    private func respondStreaming(
-        to request: ChatRequest,
-        candidates: [Candidate],
-        skipped: [AttemptRecord],
-        logger: Logger,
-        eventLoop: (any EventLoop)?
-    ) async throws -> Response {
-        let outcome = try await runFailover(candidates, settlement: .deferred, logger: logger, eventLoop: eventLoop) { provider, context in
-            let stream = try await provider.stream(request, context: context)
-            return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
-        }
-        return try response(for: outcome, skipped: skipped) { stream, provider, latency, attempts in
-            var headers = Self.routingHeaders(provider: provider, attempts: attempts)
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            headers[.accelBuffering] = "no"
-            let relay = StreamRelay(
-                stream: stream,
-                provider: provider,
-                firstChunkLatency: latency,
-                keepAlive: settings.streamKeepAlive,
-                health: health,
-                logger: logger
-            )
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
-        }
-    }
-
-    /// The response to a failover outcome: `answered` builds it from the answer (its provider,
-    /// first-answer latency and attempts); every other outcome is answered the same way for
-    /// complete calls and streams.
+    /// The response to a routing outcome: `answered` builds it from the answer; every other
+    /// outcome is answered the same way for complete calls and streams.
     private func response<Output>(
-        for outcome: FailoverLoop<ContinuousClock>.Outcome<Output>,
-        skipped: [AttemptRecord],
-        answered: (Output, String, Duration, [AttemptRecord]) -> Response
+        for outcome: RoutingOutcome<Output>,
+        model: String?,
+        answered: (RoutedAnswer<Output>) -> Response
     ) throws -> Response {
         switch outcome {
-        case .answered(let output, let provider, let latency, let attempts):
-            return answered(output, provider, latency, attempts)
+        case .answered(let answer):
+            return answered(answer)
         case .rejected(let failure, let provider, let attempts):
             return Self.passThrough(failure, provider: provider, attempts: attempts)
-        case .exhausted(let attempts):
-            throw Self.unavailable(skipped + attempts)
+        case .rateLimited(let retryAfter, let attempts):
+            throw OpenAIError.rateLimited(model: model ?? "", retryAfter: retryAfter, attempts: attempts, headers: Self.failureHeaders(attempts, retryAfter: retryAfter))
+        case .exhausted(let attempts, let retryAfter):
+            throw Self.unavailable(attempts, retryAfter: retryAfter)
         case .expired:
             throw OpenAIError.deadlineExceeded(settings.requestDeadline)
+        case .modelNotFound(let name):
+            throw OpenAIError.modelNotFound(name)
+        case .unsupported(let name, let reasons):
+            throw OpenAIError.unsupported(model: name, reasons: reasons)
         }
     }
 
-    /// Runs the failover loop under the request deadline.
-    ///
-    /// The deadline travels with the request instead of racing it with a timer task: the loop
-    /// starts no attempt after it, and each provider bounds its call by it.
-    private func runFailover<Output: Sendable>(
-        _ candidates: [Candidate],
-        settlement: FailoverLoop<ContinuousClock>.Settlement,
-        logger: Logger,
-        eventLoop: (any EventLoop)?,
-        attempt: (any Provider, ProviderContext) async throws -> Output
-    ) async throws -> FailoverLoop<ContinuousClock>.Outcome<Output> {
-        let deadline = ContinuousClock.now + settings.requestDeadline
-        return try await loop.run(candidates, name: \.configuration.name, deadline: deadline, settlement: settlement, logger: logger) { candidate in
-            let context = ProviderContext(
-                providerName: candidate.configuration.name,
-                upstreamModel: candidate.configuration.model,
-                deadline: deadline,
-                logger: logger,
-                eventLoop: eventLoop
-            )
-            return try await attempt(candidate.provider, context)
+    /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, and the answering upstream's own
+    /// rate-limit headers, so a client can pace itself as if it talked to the upstream.
+    static func routingHeaders<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
+        var headers = failureHeaders(answer.attempts, retryAfter: nil)
+        headers[.llmrouterProvider] = answer.provider
+        for (name, value) in answer.report.rateLimitHeaders {
+            guard let field = HTTPField.Name(name), field != .retryAfter else { continue }
+            headers.append(HTTPField(name: field, value: value))
         }
+        return headers
     }
 
-    /// An enabled provider of this request, ready to call.
-    private struct Candidate {
-        var configuration: ProviderConfiguration
-        var provider: any Provider
-    }
-
-    static func routingHeaders(provider: String, attempts: [AttemptRecord]) -> HTTPFields {
+    /// Attempt count, the routes skipped and why, and `Retry-After` when known.
+    static func failureHeaders(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.llmrouterProvider] = provider
         headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
+        let skipped = attempts.compactMap { attempt -> String? in
+            guard case .skipped(let reason) = attempt.outcome else { return nil }
+            let resume = attempt.resumeIn.map { "; retry_in=\(AttemptRecord.roundedSeconds($0))s" } ?? ""
+            return "\(attempt.provider) (\(reason)\(resume))"
+        }
+        if !skipped.isEmpty { headers[.llmrouterSkipped] = skipped.joined(separator: ", ") }
+        if let retryAfter { headers[.retryAfter] = String(max(AttemptRecord.roundedSeconds(retryAfter), 1)) }
         return headers
     }
 
     /// A request every provider would reject: the upstream's own status and error body go back.
     private static func passThrough(_ failure: UpstreamFailure, provider: String, attempts: [AttemptRecord]) -> Response {
-        var headers = routingHeaders(provider: provider, attempts: attempts)
+        var headers = failureHeaders(attempts, retryAfter: nil)
+        headers[.llmrouterProvider] = provider
         headers[.contentType] = "application/json"
         let status = HTTPResponse.Status(code: failure.status ?? 400)
         if let body = failure.body, !body.isEmpty {
@@ -168,11 +148,9 @@ public struct ChatService: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
     }
 
-    private static func unavailable(_ attempts: [AttemptRecord]) -> OpenAIError {
+    private static func unavailable(_ attempts: [AttemptRecord], retryAfter: Duration?) -> OpenAIError {
         let summary = attempts.isEmpty ? "no provider is configured for this model" : attempts.map(\.summary).joined(separator: "; ")
-        var headers = HTTPFields()
-        headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
-        return OpenAIError.allProvidersFailed(summary, headers: headers)
+        return OpenAIError.allProvidersFailed(summary, headers: failureHeaders(attempts, retryAfter: retryAfter))
     }
 }
 
@@ -181,9 +159,8 @@ extension HTTPField.Name {
     static let llmrouterProvider = Self("X-LLMRouter-Provider")!
     /// How many providers were called for the request, the one that answered included.
     static let llmrouterAttempts = Self("X-LLMRouter-Attempts")!
-}
-
-extension HTTPField.Name {
+    /// The routes passed over without a call, each with its reason.
+    static let llmrouterSkipped = Self("X-LLMRouter-Skipped")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
 }

@@ -8,17 +8,17 @@ import Logging
 /// Copies an upstream's chunks to the client as server-sent events, flushing each one.
 ///
 /// Once the first byte is out, failover is over: an upstream failure ends the stream with an
-/// SSE error event (OpenAI SDKs raise it as an API error) and counts against the provider. A
-/// client that disconnects stops the copy, which drops the upstream iterator and cancels the call.
+/// SSE error event (OpenAI SDKs raise it as an API error). A client that disconnects stops the
+/// copy, which drops the upstream iterator and cancels the call. However it ends, the relay
+/// reports the end to the router's ``StreamSettlement``, which settles the route then.
 struct StreamRelay: Sendable {
     let stream: PrimedStream
     let provider: String
-    let firstChunkLatency: Duration
     /// How long the client may go without a byte before a `: keep-alive` comment is sent. The
     /// comment keeps proxies from timing out and, since a write to a gone client fails, is how
     /// a disconnect is noticed while a slow upstream is thinking.
     let keepAlive: Duration
-    let health: ProviderHealth<ContinuousClock>
+    let settlement: StreamSettlement
     let logger: Logger
 
     private enum Event: Sendable {
@@ -51,7 +51,7 @@ struct StreamRelay: Sendable {
                 try await relay(events, to: &writer)
             }
         } catch let failure as ClientGone {
-            health.release(provider)
+            settlement.settle(.abandoned(chunks: failure.chunks))
             logger.debug("client left during stream", metadata: ["llmrouter.provider": "\(provider)"])
             throw failure.error
         }
@@ -59,18 +59,22 @@ struct StreamRelay: Sendable {
 
     /// Writes events until the upstream ends; throws ``ClientGone`` when a write fails.
     private func relay(_ events: AsyncThrowingStream<Event, any Error>, to writer: inout any ResponseBodyWriter) async throws {
+        var usage = StreamUsage()
         do {
             for try await event in events {
                 switch event {
-                case .chunk(let chunk): try await send(SSE.event(chunk), to: &writer)
-                case .keepAlive: try await send(SSE.keepAlive, to: &writer)
+                case .chunk(let chunk):
+                    usage.observe(chunk)
+                    try await send(SSE.event(chunk), to: &writer, chunks: usage.chunks)
+                case .keepAlive:
+                    try await send(SSE.keepAlive, to: &writer, chunks: usage.chunks)
                 }
             }
         } catch let gone as ClientGone {
             throw gone
         } catch {
             let failure = (error as? UpstreamFailure) ?? UpstreamFailure(kind: .connection, message: "stream failed: \(type(of: error))")
-            health.recordFailure(provider, failure)
+            settlement.settle(.failed(failure, chunks: usage.chunks))
             logger.debug(
                 "upstream failed mid-stream",
                 metadata: ["llmrouter.provider": "\(provider)", "llmrouter.failure": "\(failure.kind.rawValue)"]
@@ -81,27 +85,59 @@ struct StreamRelay: Sendable {
                 type: "upstream_error",
                 code: "upstream_stream_failed"
             )
-            try await send(SSE.event(ByteBuffer(bytes: event.body)), to: &writer)
-            try await send(SSE.done, to: &writer)
-            try await writer.finish(nil)
+            try? await writer.write(SSE.event(ByteBuffer(bytes: event.body)))
+            try? await writer.write(SSE.done)
+            try? await writer.finish(nil)
             return
         }
-        health.recordSuccess(provider, latency: firstChunkLatency)
-        try await send(SSE.done, to: &writer)
-        try await writer.finish(nil)
+        settlement.settle(.finished(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, chunks: usage.chunks))
+        try? await writer.write(SSE.done)
+        try? await writer.finish(nil)
     }
 
-    private func send(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter) async throws(ClientGone) {
+    private func send(_ buffer: ByteBuffer, to writer: inout any ResponseBodyWriter, chunks: Int) async throws(ClientGone) {
         do {
             try await writer.write(buffer)
         } catch {
-            throw ClientGone(error: error)
+            throw ClientGone(error: error, chunks: chunks)
         }
     }
 
     /// A write to the client failed: it disconnected.
     private struct ClientGone: Error {
         var error: any Error
+        var chunks: Int
+    }
+}
+
+/// Counts a stream's chunks and picks up the `usage` an upstream sends in its last ones
+/// (`stream_options.include_usage`, Groq's `x_groq.usage`), without parsing the other chunks.
+struct StreamUsage {
+    private(set) var chunks = 0
+    private(set) var promptTokens: Int?
+    private(set) var completionTokens: Int?
+    private static let marker = Array(#""usage""#.utf8)
+
+    mutating func observe(_ chunk: ByteBuffer) {
+        chunks += 1
+        let view = chunk.readableBytesView
+        guard view.count >= Self.marker.count, Self.contains(view, Self.marker),
+              let object = try? JSONValue(parsing: view)
+        else { return }
+        let usage = object.objectValue?["usage"]?.objectValue ?? object.objectValue?["x_groq"]?.objectValue?["usage"]?.objectValue
+        if let prompt = usage?["prompt_tokens"]?.intValue { promptTokens = prompt }
+        if let completion = usage?["completion_tokens"]?.intValue { completionTokens = completion }
+    }
+
+    private static func contains(_ haystack: ByteBufferView, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 }
 

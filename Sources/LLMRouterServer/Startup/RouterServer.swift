@@ -17,7 +17,7 @@ public enum RouterServer {
         httpClient: HTTPClient
     ) -> RoutingTable {
         let factory = RemoteProviderFactory(environment: environment, httpClient: httpClient)
-        return RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: factory.make))
+        return RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: factory.make), routing: configuration.routing)
     }
 
     /// The keys in `environment` that providers of `configuration` read, so they can be masked
@@ -83,7 +83,7 @@ public enum RouterServer {
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {
-        for entry in table.registry.entries {
+        for entry in table.routes {
             let provider = entry.configuration
             logger.info(
                 "provider",

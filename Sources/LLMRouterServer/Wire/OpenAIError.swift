@@ -104,6 +104,30 @@ extension OpenAIError {
         )
     }
 
+    /// Every route is rate-limited for longer than the request may wait: the OpenAI SDKs raise
+    /// `RateLimitError` on this and honour `Retry-After` before retrying.
+    static func rateLimited(model: String, retryAfter: Duration, attempts: [AttemptRecord], headers: HTTPFields) -> OpenAIError {
+        let seconds = max(AttemptRecord.roundedSeconds(retryAfter), 1)
+        let routes = attempts.filter(\.rateLimited).map(\.summary).joined(separator: "; ")
+        return OpenAIError(
+            status: .tooManyRequests,
+            message: "Every provider for '\(model)' is rate-limited; retry after \(seconds) s. \(routes)",
+            type: "rate_limit_error",
+            code: "rate_limit_exceeded",
+            headers: headers
+        )
+    }
+
+    /// The model is served, but no route supports what the request needs (tools, images ...).
+    static func unsupported(model: String, reasons: [AttemptRecord]) -> OpenAIError {
+        OpenAIError(
+            status: .badRequest,
+            message: "No provider of '\(model)' supports this request: \(reasons.map(\.summary).joined(separator: "; "))",
+            type: "invalid_request_error",
+            code: "model_not_capable"
+        )
+    }
+
     static func deadlineExceeded(_ deadline: Duration) -> OpenAIError {
         OpenAIError(
             status: .gatewayTimeout,

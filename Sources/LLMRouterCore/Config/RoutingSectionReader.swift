@@ -1,0 +1,62 @@
+import Yams
+
+/// Reads the optional top-level `routing:` section:
+///
+/// ```yaml
+/// routing:
+///   policy: priority            # priority | round_robin | weighted | least_latency | headroom
+///   max_wait_seconds: 5         # wait this long at most for a rate limit to reset, else 429
+///   max_waiting: 64             # requests that may wait at once
+///   models:
+///     llama-3.3-70b: {policy: least_latency}
+/// ```
+struct RoutingSectionReader {
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models"]
+
+    let file: String
+    private(set) var warnings: [ConfigurationWarning] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func read(_ node: Node) throws(ConfigurationError) -> RoutingConfiguration {
+        guard let map = node.mapping else { throw error("routing", "must be a mapping (policy, max_wait_seconds, max_waiting, models)") }
+        for key in map.keys.compactMap(\.string) where !Self.knownKeys.contains(key) {
+            warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown key 'routing.\(key)' ignored"))
+        }
+        var routing = RoutingConfiguration()
+        if let policy = map["policy"] { routing.policy = try self.policy(policy, field: "routing.policy") }
+        if let node = map["max_wait_seconds"] {
+            guard let value = node.float ?? node.int.map(Double.init), value.isFinite, value >= 0 else {
+                throw error("routing.max_wait_seconds", "must be a number of seconds ≥ 0")
+            }
+            routing.maxWait = .milliseconds(Int64((value * 1000).rounded()))
+        }
+        if let node = map["max_waiting"] {
+            guard let value = node.int, value >= 0 else { throw error("routing.max_waiting", "must be a whole number ≥ 0") }
+            routing.maxWaiting = value
+        }
+        if let node = map["models"] {
+            guard let models = node.mapping else { throw error("routing.models", "must map model names to {policy: ...}") }
+            for (key, value) in models {
+                guard let name = key.string, !name.isEmpty else { throw error("routing.models", "model names must be strings") }
+                guard let policy = value.mapping?["policy"] else { throw error("routing.models.\(name)", "needs a policy") }
+                routing.modelPolicies[name] = try self.policy(policy, field: "routing.models.\(name).policy")
+            }
+        }
+        return routing
+    }
+
+    private func policy(_ node: Node, field: String) throws(ConfigurationError) -> RoutingPolicyName {
+        let names = RoutingPolicyName.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = node.string, let policy = RoutingPolicyName(rawValue: text.trimmingWhitespace().lowercased()) else {
+            throw error(field, "unknown policy; expected one of \(names)")
+        }
+        return policy
+    }
+
+    private func error(_ field: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(file: file, provider: nil, field: field, message: message)
+    }
+}

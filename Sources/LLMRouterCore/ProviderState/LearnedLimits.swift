@@ -1,0 +1,67 @@
+/// What the upstream's own headers said about its buckets, counted down locally between answers.
+///
+/// An answer with `x-ratelimit-remaining-requests: 3` means three more calls fit until the
+/// reset; the router counts its own calls (in flight included) against that, so the fourth is
+/// skipped without spending a call to learn the bucket is empty.
+public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    struct Bucket: Sendable, Equatable {
+        var remaining: Int
+        var resetAt: Instant
+        var limit: Int?
+    }
+
+    private(set) var requests: Bucket?
+    private(set) var tokens: Bucket?
+
+    public init() {}
+
+    /// Adopts what an answer's headers said. Per unit, the bucket that runs out first wins
+    /// (fewest remaining), since that is the one that will refuse the next call.
+    public mutating func observe(_ signal: RateLimitSignal, now: Instant) {
+        var newRequests: Bucket?
+        var newTokens: Bucket?
+        for window in signal.windows {
+            guard let remaining = window.remaining, let reset = window.resetIn else { continue }
+            let bucket = Bucket(remaining: max(remaining, 0), resetAt: now.advanced(by: max(reset, .zero)), limit: window.limit)
+            switch window.unit {
+            case .requests:
+                if newRequests.map({ bucket.remaining < $0.remaining }) ?? true { newRequests = bucket }
+            case .tokens:
+                if newTokens.map({ bucket.remaining < $0.remaining }) ?? true { newTokens = bucket }
+            }
+        }
+        if let newRequests { requests = newRequests }
+        if let newTokens { tokens = newTokens }
+    }
+
+    /// Until when the buckets say no call fits; `nil` when one may go now.
+    public mutating func blockedUntil(now: Instant) -> Instant? {
+        if let bucket = requests, now >= bucket.resetAt { requests = nil }
+        if let bucket = tokens, now >= bucket.resetAt { tokens = nil }
+        var until: Instant?
+        for bucket in [requests, tokens].compactMap({ $0 }) where bucket.remaining <= 0 {
+            until = max(until ?? bucket.resetAt, bucket.resetAt)
+        }
+        return until
+    }
+
+    /// Counts one call against the request bucket.
+    public mutating func consume() {
+        if requests != nil { requests?.remaining -= 1 }
+    }
+
+    /// Counts tokens an answer used against the token bucket.
+    public mutating func consume(tokens used: Int) {
+        if tokens != nil { tokens?.remaining -= used }
+    }
+
+    /// Share of the request bucket left (0...1), when its size is known; for `headroom`.
+    public var requestHeadroom: Double? {
+        guard let bucket = requests, let limit = bucket.limit, limit > 0 else { return nil }
+        return min(max(Double(bucket.remaining) / Double(limit), 0), 1)
+    }
+
+    var remainingRequests: Int? { requests?.remaining }
+    var remainingTokens: Int? { tokens?.remaining }
+    var requestsResetAt: Instant? { requests?.resetAt }
+}

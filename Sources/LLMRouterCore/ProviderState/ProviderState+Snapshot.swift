@@ -1,0 +1,76 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+extension ProviderState {
+    /// The current state of `route`, or `nil` for an unknown name.
+    public func snapshot(_ route: String) -> ProviderHealthSnapshot? {
+        let now = clock.now
+        return table.withLock { table -> ProviderHealthSnapshot? in
+            guard let entry = table.routes[route] else { return nil }
+            let state: ProviderHealthSnapshot.BreakerState
+            var nextTrial: Instant?
+            switch entry.breaker.state {
+            case .closed: state = .closed
+            case .open(let until):
+                state = .open
+                nextTrial = until
+            case .halfOpen: state = .halfOpen
+            }
+            let counts = entry.breaker.windowCounts(now: now)
+            let stats = entry.stats
+            var snapshot = ProviderHealthSnapshot(
+                state: state,
+                nextTrialAt: nextTrial.map(wallTime),
+                requests: stats.requests,
+                successes: stats.successes,
+                failures: stats.failuresByKind.values.reduce(0, +),
+                failuresByKind: Dictionary(uniqueKeysWithValues: stats.failuresByKind.map { ($0.key.rawValue, $0.value) }),
+                consecutiveFailures: entry.breaker.consecutiveFailures,
+                window: .init(
+                    seconds: entry.breaker.configuration.window.seconds,
+                    requests: counts.total,
+                    failures: counts.failures,
+                    failureRate: counts.total == 0 ? 0 : Double(counts.failures) / Double(counts.total)
+                ),
+                latencyMilliseconds: .init(
+                    ewma: stats.latency.ewmaMilliseconds,
+                    p50: stats.latency.percentile(0.5),
+                    p95: stats.latency.percentile(0.95)
+                ),
+                lastError: stats.lastError,
+                lastSuccessAt: stats.lastSuccessAt.map(wallTime),
+                lastFailureAt: stats.lastFailureAt.map(wallTime)
+            )
+            snapshot.coolDowns = stats.coolDowns
+            for scope in entry.scopes {
+                guard let limit = table.limits[scope], let until = limit.coolDown.until, now < until else { continue }
+                if snapshot.coolDown.map({ $0.until < wallTime(until) }) ?? true {
+                    snapshot.coolDown = CoolDownSnapshot(scope: scope, until: wallTime(until), reason: limit.coolDown.reason?.label ?? "rate_limited")
+                }
+            }
+            var limits = LimitsSnapshot(scope: entry.spec.limitScope, account: entry.spec.account)
+            if var scoped = table.limits[entry.spec.limitScope] {
+                if let configured = scoped.quota?.limits {
+                    limits.configured = .init(
+                        rpm: configured.requestsPerMinute,
+                        rpd: configured.requestsPerDay,
+                        tpm: configured.tokensPerMinute,
+                        tpd: configured.tokensPerDay,
+                        maxConcurrency: configured.maxConcurrency
+                    )
+                    let reset = scoped.nextReset ?? now.advanced(by: .seconds(86_400))
+                    limits.used = scoped.quota?.usage(now: now, dailyReset: reset)
+                }
+                limits.remainingRequests = scoped.learned.remainingRequests
+                limits.remainingTokens = scoped.learned.remainingTokens
+                limits.requestsResetAt = scoped.learned.requestsResetAt.map(wallTime)
+            }
+            snapshot.limits = limits
+            return snapshot
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// What the provider state needs to know about one route (a provider entry: provider +
+/// upstream model) to keep its breaker, cool-downs and quota.
+public struct RouteSpec: Sendable, Equatable {
+    /// The configured provider name; unique, the route's key.
+    public var name: String
+    public var breaker: BreakerConfiguration
+    /// Limits to pace under; `nil` when none are known.
+    public var limits: RateLimitConfiguration?
+    /// Where the configured limits (and a route's learned limits) are kept: the route itself,
+    /// every route of the same provider account, or a named pool.
+    public var limitScope: String
+    /// The provider account the route belongs to (kind + key variable): an account-wide limit
+    /// (OpenRouter's daily cap on free models) cools every route that shares it.
+    public var account: String
+
+    public init(name: String, breaker: BreakerConfiguration = .init(), limits: RateLimitConfiguration? = nil, limitScope: String? = nil, account: String? = nil) {
+        self.name = name
+        self.breaker = breaker
+        self.limits = limits
+        self.limitScope = limitScope ?? "route:\(name)"
+        self.account = account ?? "account:\(name)"
+    }
+
+    /// The spec of a configured provider entry.
+    public init(_ configuration: ProviderConfiguration) {
+        let account = "account:\(configuration.kind.rawValue):\(configuration.effectiveAPIKeyVariable ?? configuration.name)"
+        let scope: String
+        switch configuration.rateLimit?.scope ?? .route {
+        case .route: scope = "route:\(configuration.name)"
+        case .provider: scope = account
+        case .pool(let name): scope = "pool:\(name)"
+        }
+        self.init(
+            name: configuration.name,
+            breaker: configuration.circuitBreaker,
+            limits: configuration.rateLimit.flatMap { $0.isEmpty ? nil : $0 },
+            limitScope: scope,
+            account: account
+        )
+    }
+}
+
+/// Why a route was not called for a request, with when it may be called again.
+public struct RouteSkip<Instant: InstantProtocol>: Sendable, Equatable {
+    public enum Cause: Sendable, Equatable {
+        /// The breaker is open (health), or half-open with its one trial out.
+        case breakerOpen
+        case trialInFlight
+        /// A 429 (or an answer with nothing left) cooled the route or its pool.
+        case coolingDown(String)
+        /// A configured limit is used up.
+        case quota(String)
+        /// The provider cannot be called at all (no key).
+        case disabled(String)
+        /// The request needs something the route does not support.
+        case incapable(String)
+    }
+
+    public var cause: Cause
+    /// When the route may take a call again; `nil` when unknown.
+    public var resumeAt: Instant?
+
+    public init(cause: Cause, resumeAt: Instant? = nil) {
+        self.cause = cause
+        self.resumeAt = resumeAt
+    }
+
+    /// Whether the route is held back by a rate limit or quota (and will come back by itself),
+    /// as opposed to being broken or unable to serve the request.
+    public var isRateLimit: Bool {
+        switch cause {
+        case .coolingDown, .quota: true
+        default: false
+        }
+    }
+
+    /// A short reason for headers, logs and error messages.
+    public var reason: String {
+        switch cause {
+        case .breakerOpen: "circuit open"
+        case .trialInFlight: "circuit half-open, trial in progress"
+        case .coolingDown(let why): "cooling down (\(why))"
+        case .quota(let limit): "quota \(limit) used up"
+        case .disabled(let why): "disabled: \(why)"
+        case .incapable(let why): "unsupported: \(why)"
+        }
+    }
+
+    /// A metric label.
+    public var label: String {
+        switch cause {
+        case .breakerOpen, .trialInFlight: "breaker"
+        case .coolingDown: "cool_down"
+        case .quota: "quota"
+        case .disabled: "disabled"
+        case .incapable: "capability"
+        }
+    }
+}
+
+/// A change in a route's state worth a log line and a metric.
+public enum RouteStateEvent<Instant: InstantProtocol>: Sendable, Equatable {
+    case breakerOpened(retryIn: Duration)
+    case breakerHalfOpened
+    case breakerClosed
+    /// `scope` (a route, pool or account key) cools until `until`.
+    case coolDownStarted(scope: String, until: Instant, reason: String)
+    case coolDownEnded(scope: String)
+}
+
+/// The answer to "may this route be called now?".
+public enum RouteAdmission<Instant: InstantProtocol>: Sendable, Equatable where Instant.Duration == Duration {
+    /// Call it; the call must be settled. `trial` when it is the breaker's half-open trial.
+    case admitted(trial: Bool)
+    /// Skip it, without a call.
+    case skipped(RouteSkip<Instant>)
+}

@@ -1,0 +1,176 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Logging
+import Metrics
+
+/// What happened to one request on its way through the router, gathered for its record.
+struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    let arrival: Instant
+    let stream: Bool
+    let model: String?
+    let info: RequestInfo
+    /// Four bytes of request body a token, for answers that report no usage.
+    var estimatedPromptTokens = 0
+    var calls = 0
+    var waits = 0
+    var upstreamTime: Duration = .zero
+    var firstToken: Instant?
+    var promptTokens: Int?
+    var completionTokens: Int?
+
+    init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
+        self.arrival = arrival
+        self.stream = stream
+        self.model = model
+        self.info = info
+    }
+}
+
+extension ChatRouter {
+    /// The handle a stream's relay reports its end to: settles the route (breaker, quota,
+    /// tokens), logs and counts what that changed, and records the request.
+    func streamSettlement<Output>(_ answer: RoutedAnswer<Output>, journey: Journey<C.Instant>, table: RoutingTable) -> StreamSettlement {
+        let state = self.state
+        let clock = self.clock
+        let router = self
+        let route = answer.provider
+        let firstChunkLatency = answer.latency
+        let headReport = answer.report
+        let price = table.routes.first { $0.name == route }?.configuration.price
+        return StreamSettlement { end in
+            var journey = journey
+            let now = clock.now
+            // The upstream was busy from the call to the stream's end.
+            journey.upstreamTime += journey.firstToken.map { $0.duration(to: now) } ?? .zero
+            var status = 200
+            var errorCode: String?
+            switch end {
+            case .finished(let prompt, let completion, let chunks):
+                journey.promptTokens = prompt ?? journey.estimatedPromptTokens
+                journey.completionTokens = completion ?? chunks
+                let tokens = (journey.promptTokens ?? 0) + (journey.completionTokens ?? 0)
+                router.handle(state.settle(route, .answered(latency: firstChunkLatency, report: headReport, tokens: tokens)), route: route, logger: journey.info.logger)
+            case .failed(let failure, let chunks):
+                journey.completionTokens = chunks
+                errorCode = "upstream_stream_failed"
+                router.handle(state.settle(route, .failed(failure, latency: firstChunkLatency)), route: route, logger: journey.info.logger)
+                router.count("llmrouter_upstream_attempts_total", provider: route, ("outcome", failure.kind.rawValue))
+            case .abandoned(let chunks):
+                journey.completionTokens = chunks
+                status = 499
+                errorCode = "client_closed_request"
+                state.settle(route, .abandoned)
+            }
+            var record = router.baseRecord(journey: journey, status: status, errorCode: errorCode, now: now)
+            record.provider = route
+            record.upstreamModel = answer.upstreamModel
+            record.attempts = answer.attempts.map(Self.recordAttempt)
+            record.estimatedCostUSD = price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
+            router.recorder?.record(record)
+        }
+    }
+
+    /// Records a request that ended inside the router (everything but a running stream).
+    func record<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>, table: RoutingTable) {
+        guard let recorder else { return }
+        let now = clock.now
+        var record: RequestRecord
+        switch outcome {
+        case .answered(let answer):
+            record = baseRecord(journey: journey, status: 200, errorCode: nil, now: now)
+            record.provider = answer.provider
+            record.upstreamModel = answer.upstreamModel
+            record.attempts = answer.attempts.map(Self.recordAttempt)
+            let price = table.routes.first { $0.name == answer.provider }?.configuration.price
+            record.estimatedCostUSD = price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
+        case .rejected(let failure, let provider, let attempts):
+            record = baseRecord(journey: journey, status: failure.status ?? 400, errorCode: "upstream_rejected", now: now)
+            record.provider = provider
+            record.attempts = attempts.map(Self.recordAttempt)
+        case .rateLimited(_, let attempts):
+            record = baseRecord(journey: journey, status: 429, errorCode: "rate_limit_exceeded", now: now)
+            record.attempts = attempts.map(Self.recordAttempt)
+        case .exhausted(let attempts, _):
+            record = baseRecord(journey: journey, status: 503, errorCode: "all_providers_failed", now: now)
+            record.attempts = attempts.map(Self.recordAttempt)
+        case .expired(let attempts):
+            record = baseRecord(journey: journey, status: 504, errorCode: "deadline_exceeded", now: now)
+            record.attempts = attempts.map(Self.recordAttempt)
+        case .modelNotFound:
+            record = baseRecord(journey: journey, status: 404, errorCode: "model_not_found", now: now)
+        case .unsupported(_, let reasons):
+            record = baseRecord(journey: journey, status: 400, errorCode: "model_not_capable", now: now)
+            record.attempts = reasons.map(Self.recordAttempt)
+        }
+        recorder.record(record)
+    }
+
+    func baseRecord(journey: Journey<C.Instant>, status: Int, errorCode: String?, now: C.Instant) -> RequestRecord {
+        RequestRecord(
+            startedAt: journey.info.startedAt,
+            requestID: journey.info.requestID,
+            keyName: journey.info.keyName,
+            requestedModel: journey.model,
+            stream: journey.stream,
+            status: status,
+            errorCode: errorCode,
+            latency: journey.arrival.duration(to: now),
+            upstreamLatency: journey.calls > 0 ? journey.upstreamTime : nil,
+            timeToFirstToken: journey.firstToken.map { journey.arrival.duration(to: $0) },
+            promptTokens: journey.promptTokens,
+            completionTokens: journey.completionTokens
+        )
+    }
+
+    static func recordAttempt(_ attempt: AttemptRecord) -> RequestRecord.Attempt {
+        let skipReason: String? = if case .skipped(let reason) = attempt.outcome { reason } else { nil }
+        return RequestRecord.Attempt(
+            provider: attempt.provider,
+            upstreamModel: attempt.upstreamModel,
+            outcome: attempt.outcomeLabel,
+            skipReason: skipReason,
+            latency: attempt.latency
+        )
+    }
+
+    /// Logs and counts state changes: breaker transitions and cool-downs.
+    func handle(_ events: [RouteStateEvent<C.Instant>], route: String, logger: Logger) {
+        guard !events.isEmpty else { return }
+        let now = clock.now
+        for event in events {
+            switch event {
+            case .breakerOpened(let retryIn):
+                logger.warning("circuit opened", metadata: ["llmrouter.provider": "\(route)", "llmrouter.retry_in_seconds": "\(retryIn.seconds)"])
+                count("llmrouter_breaker_transitions_total", provider: route, ("to", "open"))
+            case .breakerHalfOpened:
+                logger.info("circuit half-open, admitting one trial", metadata: ["llmrouter.provider": "\(route)"])
+                count("llmrouter_breaker_transitions_total", provider: route, ("to", "half_open"))
+            case .breakerClosed:
+                logger.info("circuit closed", metadata: ["llmrouter.provider": "\(route)"])
+                count("llmrouter_breaker_transitions_total", provider: route, ("to", "closed"))
+            case .coolDownStarted(let scope, let until, let reason):
+                logger.info(
+                    "cool-down started",
+                    metadata: [
+                        "llmrouter.provider": "\(route)", "llmrouter.scope": "\(scope)", "llmrouter.reason": "\(reason)",
+                        "llmrouter.retry_in_seconds": "\(now.duration(to: until).seconds)",
+                    ]
+                )
+                count("llmrouter_cooldowns_total", route: route, ("reason", reason))
+            case .coolDownEnded(let scope):
+                logger.info("cool-down ended", metadata: ["llmrouter.provider": "\(route)", "llmrouter.scope": "\(scope)"])
+            }
+        }
+    }
+
+    func count(_ label: String, provider: String, _ dimension: (String, String)) {
+        Counter(label: label, dimensions: [("provider", provider), dimension], factory: metrics).increment()
+    }
+
+    func count(_ label: String, route: String, _ dimension: (String, String)) {
+        Counter(label: label, dimensions: [("route", route), dimension], factory: metrics).increment()
+    }
+}

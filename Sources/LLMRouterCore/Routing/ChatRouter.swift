@@ -1,0 +1,295 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Logging
+public import Metrics
+import Synchronization
+
+/// The way of one chat request, with no HTTP in it:
+/// resolve the model → ask the policy for an order → admission (breaker, cool-down, quota) →
+/// attempt loop → settlement; and, when every route is rate-limited, wait for the earliest
+/// reset or say when to come back.
+///
+/// One injected clock times everything: admission, cool-downs, waits and latencies, so the
+/// timing logic is tested by moving a mock clock.
+public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.Instant == Store.Instant, C.Duration == Duration {
+    public let state: Store
+    public let clock: C
+    /// Where attempt, skip, cool-down and breaker counters go.
+    public let metrics: any MetricsFactory
+    /// Receives every finished request's record.
+    public let recorder: (any RequestRecorder)?
+    let waitLine: WaitLine
+
+    public init(state: Store, clock: C, metrics: any MetricsFactory = MetricsSystem.factory, recorder: (any RequestRecorder)? = nil) {
+        self.state = state
+        self.clock = clock
+        self.metrics = metrics
+        self.recorder = recorder
+        self.waitLine = WaitLine()
+    }
+
+    /// How many requests are waiting for a rate limit to reset.
+    public var waitingRequests: Int { waitLine.count }
+
+    /// Routes `request` over `table`.
+    /// - Parameters:
+    ///   - model: the model asked for (the default model applied); `nil` serves any.
+    ///   - deadline: when the request gives up; no attempt or wait runs past it, and providers
+    ///     bound their calls by it.
+    ///   - stream: whether the answer is a stream, settled later through its ``StreamSettlement``.
+    ///   - call: calls one provider; throws ``UpstreamFailure`` when it cannot answer.
+    ///   - report: reads what an answer said about limits and usage.
+    /// - Throws: `CancellationError` when the request is cancelled (the client left).
+    public func route<Output: Sendable>(
+        _ request: ChatRequest,
+        model: String?,
+        table: RoutingTable,
+        deadline: C.Instant,
+        stream: Bool,
+        info: RequestInfo,
+        call: (any Provider, ProviderContext) async throws -> Output,
+        report: (Output) -> UpstreamReport
+    ) async throws -> RoutingOutcome<Output> {
+        let arrival = clock.now
+        var journey = Journey(arrival: arrival, stream: stream, model: model, info: info)
+        journey.estimatedPromptTokens = request.body.count / 4
+        guard case .providers(let indices) = table.resolver.resolve(model) else {
+            let outcome = RoutingOutcome<Output>.modelNotFound(model ?? "")
+            record(outcome, journey: journey, table: table)
+            return outcome
+        }
+        let needs = RequestNeeds(request)
+        var candidates: [Route] = []
+        var attempts: [AttemptRecord] = []
+        for index in indices {
+            let route = table.routes[index]
+            if !route.isEnabled {
+                attempts.append(skipped(route, reason: "disabled: \(route.disabledReason ?? "no provider")", label: "disabled"))
+            } else if let shortfall = needs.shortfall(of: route.configuration.capabilities) {
+                attempts.append(skipped(route, reason: "unsupported: \(shortfall)", label: "capability"))
+            } else {
+                candidates.append(route)
+            }
+        }
+        if candidates.isEmpty, !indices.isEmpty, attempts.contains(where: { if case .skipped(let reason) = $0.outcome { reason.hasPrefix("unsupported") } else { false } }) {
+            let outcome = RoutingOutcome<Output>.unsupported(model: model ?? "", reasons: attempts)
+            record(outcome, journey: journey, table: table)
+            return outcome
+        }
+        var order = table.policy(for: model).order(candidates, state: state)
+        let waitUntil = arrival.advanced(by: table.routing.maxWait)
+        var waited = false
+        defer { if waited { waitLine.leave() } }
+        while true {
+            let pass = try await attemptPass(order, request: request, deadline: deadline, journey: &journey, attempts: &attempts, call: call, report: report)
+            switch pass {
+            case .answered(var answer):
+                answer.attempts = attempts
+                if stream {
+                    answer.settlement = streamSettlement(answer, journey: journey, table: table)
+                } else {
+                    record(.answered(answer), journey: journey, table: table)
+                }
+                return .answered(answer)
+            case .rejected(let failure, let provider):
+                let outcome = RoutingOutcome<Output>.rejected(failure, provider: provider, attempts: attempts)
+                record(outcome, journey: journey, table: table)
+                return outcome
+            case .expired:
+                let outcome = RoutingOutcome<Output>.expired(attempts: attempts)
+                record(outcome, journey: journey, table: table)
+                return outcome
+            case .noAnswer(let limited, let earliestLimited, let earliestTrial):
+                let now = clock.now
+                guard !limited.isEmpty else {
+                    let outcome = RoutingOutcome<Output>.exhausted(attempts: attempts, retryAfter: earliestTrial.map { now.duration(to: $0) })
+                    record(outcome, journey: journey, table: table)
+                    return outcome
+                }
+                // Nothing answers now, but some route resets soon: wait for it when the reset
+                // falls within both the request's deadline and the configured wait.
+                let resume = earliestLimited ?? now.advanced(by: .seconds(1))
+                if resume <= deadline, resume <= waitUntil, waited || waitLine.enter(capacity: table.routing.maxWaiting) {
+                    waited = true
+                    journey.waits += 1
+                    info.logger.debug("waiting for a rate limit to reset", metadata: ["llmrouter.wait_ms": "\(now.duration(to: resume).milliseconds)"])
+                    try await clock.sleep(until: resume, tolerance: nil)
+                    order = limited
+                    continue
+                }
+                let outcome = RoutingOutcome<Output>.rateLimited(retryAfter: max(now.duration(to: resume), .seconds(1)), attempts: attempts)
+                record(outcome, journey: journey, table: table)
+                return outcome
+            }
+        }
+    }
+
+    /// What one pass over the routes came to.
+    private enum Pass<Output: Sendable> {
+        case answered(RoutedAnswer<Output>)
+        case rejected(UpstreamFailure, provider: String)
+        case expired
+        /// Nobody answered; `limited` are the routes held back by rate limits (to try again
+        /// after a wait), with the earliest instant one of them resets, and the earliest
+        /// instant an open breaker admits a trial.
+        case noAnswer(limited: [Route], earliestLimited: C.Instant?, earliestTrial: C.Instant?)
+    }
+
+    private func attemptPass<Output: Sendable>(
+        _ order: [Route],
+        request: ChatRequest,
+        deadline: C.Instant,
+        journey: inout Journey<C.Instant>,
+        attempts: inout [AttemptRecord],
+        call: (any Provider, ProviderContext) async throws -> Output,
+        report: (Output) -> UpstreamReport
+    ) async throws -> Pass<Output> {
+        var limited: [Route] = []
+        var earliestLimited: C.Instant?
+        var earliestTrial: C.Instant?
+        let logger = journey.info.logger
+        for route in order {
+            try Task.checkCancellation()
+            if clock.now >= deadline { return .expired }
+            guard let provider = route.provider else { continue }
+            let (admission, admitEvents) = state.admit(route.name)
+            handle(admitEvents, route: route.name, logger: logger)
+            if case .skipped(let skip) = admission {
+                let now = clock.now
+                attempts.append(
+                    AttemptRecord(
+                        provider: route.name,
+                        outcome: .skipped(reason: skip.reason),
+                        upstreamModel: route.configuration.model,
+                        resumeIn: skip.resumeAt.map { now.duration(to: $0) },
+                        rateLimited: skip.isRateLimit
+                    )
+                )
+                count("llmrouter_route_skips_total", route: route.name, ("reason", skip.label))
+                if skip.isRateLimit {
+                    limited.append(route)
+                    earliestLimited = Self.earliest(earliestLimited, skip.resumeAt)
+                } else if skip.cause == .breakerOpen {
+                    earliestTrial = Self.earliest(earliestTrial, skip.resumeAt)
+                }
+                continue
+            }
+            let started = clock.now
+            let context = ProviderContext(
+                providerName: route.name,
+                upstreamModel: route.configuration.model,
+                deadline: ContinuousClock.now.advanced(by: started.duration(to: deadline)),
+                logger: logger,
+                eventLoop: journey.info.eventLoop
+            )
+            journey.calls += 1
+            do {
+                let output = try await call(provider, context)
+                let latency = started.duration(to: clock.now)
+                journey.upstreamTime += latency
+                let answerReport = report(output)
+                attempts.append(AttemptRecord(provider: route.name, outcome: .succeeded, latency: latency, upstreamModel: route.configuration.model))
+                count("llmrouter_upstream_attempts_total", provider: route.name, ("outcome", "success"))
+                let answer = RoutedAnswer(
+                    output: output,
+                    provider: route.name,
+                    upstreamModel: route.configuration.model,
+                    latency: latency,
+                    attempts: [],
+                    report: answerReport,
+                    settlement: nil
+                )
+                journey.firstToken = clock.now
+                // A stream is settled when it ends, through the handle `route` attaches.
+                if !journey.stream {
+                    let tokens = Self.tokens(answerReport, request: request, answerBytes: nil)
+                    journey.promptTokens = tokens.prompt
+                    journey.completionTokens = tokens.completion
+                    handle(state.settle(route.name, .answered(latency: latency, report: answerReport, tokens: tokens.prompt + tokens.completion)), route: route.name, logger: logger)
+                }
+                return .answered(answer)
+            } catch {
+                if error is CancellationError || Task.isCancelled {
+                    state.settle(route.name, .abandoned)
+                    throw CancellationError()
+                }
+                let failure = (error as? UpstreamFailure) ?? UpstreamFailure(kind: .serverError, message: "unexpected error: \(type(of: error))")
+                let now = clock.now
+                let latency = started.duration(to: now)
+                journey.upstreamTime += latency
+                let events = state.settle(route.name, .failed(failure, latency: latency))
+                handle(events, route: route.name, logger: logger)
+                count("llmrouter_upstream_attempts_total", provider: route.name, ("outcome", failure.kind.rawValue))
+                logger.debug("upstream attempt failed", metadata: ["llmrouter.provider": "\(route.name)", "llmrouter.failure": "\(failure.kind.rawValue)"])
+                var resumeAt: C.Instant?
+                if failure.kind == .rateLimited {
+                    resumeAt = Self.coolDownEnd(events) ?? failure.retryAfter.map { now.advanced(by: $0) }
+                    limited.append(route)
+                    earliestLimited = Self.earliest(earliestLimited, resumeAt ?? now.advanced(by: .seconds(1)))
+                }
+                attempts.append(
+                    AttemptRecord(
+                        provider: route.name,
+                        outcome: .failed(failure),
+                        latency: latency,
+                        upstreamModel: route.configuration.model,
+                        resumeIn: resumeAt.map { now.duration(to: $0) },
+                        rateLimited: failure.kind == .rateLimited
+                    )
+                )
+                if !failure.kind.isRetryable { return .rejected(failure, provider: route.name) }
+            }
+        }
+        if clock.now >= deadline { return .expired }
+        return .noAnswer(limited: limited, earliestLimited: earliestLimited, earliestTrial: earliestTrial)
+    }
+
+    private func skipped(_ route: Route, reason: String, label: String) -> AttemptRecord {
+        count("llmrouter_route_skips_total", route: route.name, ("reason", label))
+        return AttemptRecord(provider: route.name, outcome: .skipped(reason: reason), upstreamModel: route.configuration.model)
+    }
+
+    private static func earliest(_ current: C.Instant?, _ candidate: C.Instant?) -> C.Instant? {
+        guard let candidate else { return current }
+        guard let current else { return candidate }
+        return min(current, candidate)
+    }
+
+    private static func coolDownEnd(_ events: [RouteStateEvent<C.Instant>]) -> C.Instant? {
+        for event in events {
+            if case .coolDownStarted(_, let until, _) = event { return until }
+        }
+        return nil
+    }
+
+    /// Prompt and completion tokens of an answer: counted by the upstream, or estimated at
+    /// four bytes a token when it did not say.
+    static func tokens(_ report: UpstreamReport, request: ChatRequest, answerBytes: Int?) -> (prompt: Int, completion: Int) {
+        let prompt = report.promptTokens ?? request.body.count / 4
+        let completion = report.completionTokens ?? (answerBytes.map { $0 / 4 } ?? 0)
+        return (prompt, completion)
+    }
+}
+
+/// Bounds how many requests wait for a rate limit to reset at once.
+final class WaitLine: Sendable {
+    private let waiting = Atomic<Int>(0)
+
+    /// Takes a place if fewer than `capacity` are waiting.
+    func enter(capacity: Int) -> Bool {
+        while true {
+            let current = waiting.load(ordering: .relaxed)
+            guard current < capacity else { return false }
+            if waiting.compareExchange(expected: current, desired: current + 1, ordering: .relaxed).exchanged { return true }
+        }
+    }
+
+    func leave() {
+        waiting.subtract(1, ordering: .relaxed)
+    }
+
+    var count: Int { waiting.load(ordering: .relaxed) }
+}

@@ -1,0 +1,88 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+public import Logging
+public import NIOCore
+
+/// Who is asking and where: what the router needs of a request besides its body.
+public struct RequestInfo: Sendable {
+    /// The id the client sees in `X-Request-Id`.
+    public var requestID: String
+    /// The access key's name, when keys are on.
+    public var keyName: String?
+    /// Wall time the request arrived, for the usage log.
+    public var startedAt: Date
+    /// Carries the request id on every line.
+    public var logger: Logger
+    /// The event loop serving the client's connection, handed to providers.
+    public var eventLoop: (any EventLoop)?
+
+    public init(requestID: String, keyName: String? = nil, startedAt: Date = Date(), logger: Logger, eventLoop: (any EventLoop)? = nil) {
+        self.requestID = requestID
+        self.keyName = keyName
+        self.startedAt = startedAt
+        self.logger = logger
+        self.eventLoop = eventLoop
+    }
+}
+
+/// How routing one request ended.
+public enum RoutingOutcome<Output: Sendable>: Sendable {
+    case answered(RoutedAnswer<Output>)
+    /// A provider rejected the request itself; its failure carries the status and body.
+    case rejected(UpstreamFailure, provider: String, attempts: [AttemptRecord])
+    /// Every route is held back by a rate limit past what the request may wait: answer 429
+    /// with `Retry-After`.
+    case rateLimited(retryAfter: Duration, attempts: [AttemptRecord])
+    /// Every route failed or is unavailable for other reasons; `retryAfter` is when the first
+    /// open breaker admits a trial, if known.
+    case exhausted(attempts: [AttemptRecord], retryAfter: Duration?)
+    /// The request's deadline passed before a route answered.
+    case expired(attempts: [AttemptRecord])
+    /// No route serves the model.
+    case modelNotFound(String)
+    /// Routes serve the model, but none supports what the request needs.
+    case unsupported(model: String, reasons: [AttemptRecord])
+}
+
+/// An answer and how it was obtained.
+public struct RoutedAnswer<Output: Sendable>: Sendable {
+    public var output: Output
+    /// The route (provider name) that answered.
+    public var provider: String
+    public var upstreamModel: String?
+    /// Time from the call to the answer (a stream's first chunk).
+    public var latency: Duration
+    public var attempts: [AttemptRecord]
+    /// The upstream's rate-limit headers and usage, to pass on.
+    public var report: UpstreamReport
+    /// For streams: report how the stream ended here, so the route is settled (and the
+    /// request recorded) when it ends, not at its first chunk. Complete answers are settled
+    /// already and carry `nil`.
+    public var settlement: StreamSettlement?
+}
+
+/// The rest of a streamed answer's settlement, called once by whoever relays the stream.
+public struct StreamSettlement: Sendable {
+    /// How a stream ended.
+    public enum End: Sendable {
+        /// It ran to its end; tokens from the stream's `usage` when it had one.
+        case finished(promptTokens: Int?, completionTokens: Int?, chunks: Int)
+        /// The upstream failed after the first chunk.
+        case failed(UpstreamFailure, chunks: Int)
+        /// The client left.
+        case abandoned(chunks: Int)
+    }
+
+    private let body: @Sendable (End) -> Void
+
+    public init(_ body: @escaping @Sendable (End) -> Void) {
+        self.body = body
+    }
+
+    public func settle(_ end: End) {
+        body(end)
+    }
+}
