@@ -72,6 +72,12 @@ public struct CoolDownSnapshot: Sendable, Encodable, Equatable {
     public var until: Date
     /// `rate_limited:short_window`, `rate_limited:daily`, `remaining_zero`, ...
     public var reason: String
+
+    public init(scope: String, until: Date, reason: String) {
+        self.scope = scope
+        self.until = until
+        self.reason = reason
+    }
 }
 
 /// What is known of a route's limits.
