@@ -19,7 +19,7 @@ struct TestApp {
         makeRemote: @escaping ProviderRegistry.RemoteFactory = { _ in .failure(ProviderUnavailable(reason: "no network in this test")) }
     ) throws {
         let configuration = try ConfigurationLoader().parse(yaml: yaml, file: "test.yaml").configuration
-        let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: makeRemote))
+        let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: makeRemote), routing: configuration.routing)
         router = RouterApplication(table: table, settings: settings, metrics: metrics)
     }
 
