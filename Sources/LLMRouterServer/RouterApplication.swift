@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import Hummingbird
+public import HummingbirdCore
 import HTTPTypes
 public import NIOCore
 public import LLMRouterCore
@@ -88,10 +89,16 @@ public struct RouterApplication: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(),
+            server: Self.httpServer,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "llmrouter"),
             onServerRunning: onServerRunning,
             logger: logger
         )
+    }
+
+    /// HTTP/1.1 with llmrouter's connection handlers: a client that leaves cancels its request.
+    public static var httpServer: HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler()]))
     }
 }
 

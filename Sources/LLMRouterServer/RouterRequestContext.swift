@@ -6,9 +6,12 @@ public import NIOCore
 public struct RouterRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public let eventLoop: any EventLoop
+    /// The client's connection: its closing cancels work done for it.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.eventLoop = source.channel.eventLoop
+        self.channel = source.channel
     }
 }

@@ -70,3 +70,20 @@ struct ChatRequestTests {
         #expect(request.messages.count == 3)
     }
 }
+
+struct DuplicateKeyTests {
+    @Test(arguments: [
+        (#"{"model":"a","messages":[{"role":"user","content":"x"}],"model":"b"}"#, "model"),
+        (#"{"stream":true,"stream":false,"model":"a","messages":[{"role":"user","content":"x"}]}"#, "stream"),
+    ])
+    func aRepeatedTopLevelKeyIsRejectedNamingIt(body: String, key: String) {
+        #expect(throws: ChatRequestError(message: "The request body names '\(key)' more than once; send each parameter once.", param: key)) {
+            try ChatRequest(json: Array(body.utf8))
+        }
+    }
+
+    @Test func repeatedKeysInsideNestedObjectsAreLeftToTheUpstream() throws {
+        let request = try ChatRequest(json: Array(#"{"model":"a","messages":[{"role":"user","content":"x"}],"metadata":{"k":1,"k":2}}"#.utf8))
+        #expect(request.model == "a")
+    }
+}

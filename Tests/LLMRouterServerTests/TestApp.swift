@@ -24,7 +24,7 @@ struct TestApp {
     }
 
     func test<Value>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = Application(router: router.buildRouter())
+        let app = Application(router: router.buildRouter(), server: RouterApplication.httpServer)
         return try await app.test(setup) { client in try await body(client) }
     }
 }

@@ -25,10 +25,14 @@ public struct ChatRequest: Sendable {
     public init(json: some DataProtocol) throws(ChatRequestError) {
         let value: JSONValue
         let bytes = Array(json)
+        let repeated: String?
         do {
-            value = try JSONValue(parsing: bytes)
+            (value, repeated) = try JSONValue.parsingDocument(bytes)
         } catch {
             throw ChatRequestError(message: "We could not parse the JSON body of your request: it is not valid JSON.", param: nil)
+        }
+        if let repeated {
+            throw ChatRequestError(message: "The request body names '\(repeated)' more than once; send each parameter once.", param: repeated)
         }
         guard case .object(let fields) = value else {
             throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)

@@ -19,6 +19,24 @@ extension JSONValue {
         let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
         self = try result.get()
     }
+
+    /// Parses a document like ``init(parsing:)`` and also reports the first key the top-level
+    /// object repeats: a request with two `"model"` keys is ambiguous (parsers disagree on which
+    /// one counts), so the caller can refuse it instead of routing by one and sending the other.
+    public static func parsingDocument(_ bytes: some Sequence<UInt8>) throws(JSONParseError) -> (value: JSONValue, repeatedTopLevelKey: String?) {
+        func parse(_ pointer: UnsafeBufferPointer<UInt8>) -> Result<(JSONValue, String?), JSONParseError> {
+            var parser = JSONParser(bytes: pointer)
+            do throws(JSONParseError) {
+                let value = try parser.parseDocument()
+                return .success((value, parser.repeatedTopLevelKey))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
+        let (value, repeated) = try result.get()
+        return (value, repeated)
+    }
 }
 
 /// Why JSON text could not be parsed, and where.
@@ -36,6 +54,8 @@ struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
     var depth = 0
+    /// The first key the outermost object holds twice.
+    var repeatedTopLevelKey: String?
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         let value = try parseValue()
@@ -74,6 +94,7 @@ struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
+            if depth == 1, repeatedTopLevelKey == nil, object[key] != nil { repeatedTopLevelKey = key }
             object[key] = try parseValue()
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }

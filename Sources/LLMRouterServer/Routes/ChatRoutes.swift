@@ -46,6 +46,9 @@ public struct ChatRoutes: Sendable {
             logger: context.logger,
             eventLoop: context.eventLoop
         )
-        return try await service.respond(to: chatRequest, info: info)
+        let service = self.service
+        return try await ClientDisconnectWatch.shared.run(on: context.channel) {
+            try await service.respond(to: chatRequest, info: info)
+        }
     }
 }
