@@ -17,6 +17,7 @@
 # Knobs: FREETIER_CONFIGURED_LIMITS=auto|1|0 (auto: pass `rate_limit` and grade the third scenario
 # on zero 429s only when the router accepts the key; 1: always pass and grade; 0: skip the scenario),
 # FREETIER_CEREBRAS_TYPE (provider type of the Cerebras-style fake, default openai),
+# FREETIER_UPSTREAM_DELAY_MS (each fake's answer time, default 50), FREETIER_TIME_LIMIT (90),
 # FREETIER_STRICT=1 (exit 1 when a target is missed).
 source "$(dirname "$0")/lib.sh"
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
@@ -33,9 +34,9 @@ else
     BIN="$SCRATCH/$CONFIGURATION/llmrouter"
 fi
 # The run after the build is bounded: timeout(1) ends this script and everything it started
-# (its own process group) after 90 s.
+# (its own process group) after FREETIER_TIME_LIMIT seconds (90).
 if [ -z "${FREETIER_BOUNDED:-}" ]; then
-    FREETIER_BOUNDED=1 LLMROUTER_BIN=$BIN exec timeout --kill-after=5 90 "$0" "$@"
+    FREETIER_BOUNDED=1 LLMROUTER_BIN=$BIN exec timeout --kill-after=5 "${FREETIER_TIME_LIMIT:-90}" "$0" "$@"
 fi
 WORK=$(mktemp -d)
 PIDS=()
@@ -44,7 +45,7 @@ stop_all() {
     PIDS=()
 }
 trap 'stop_all; rm -rf "$WORK"' EXIT
-trap 'echo "bench-freetier: stopped (over 90 s, or interrupted)" >&2; exit 143' TERM INT
+trap 'echo "bench-freetier: stopped (time limit reached, or interrupted)" >&2; exit 143' TERM INT
 STARTED=$(date +%s)
 
 export GROQ_API_KEY=fake-groq-key OPENROUTER_API_KEY=fake-openrouter-key FREETIER_CEREBRAS_KEY=fake-cerebras-key
@@ -105,8 +106,8 @@ scenario() {
     stop_all
 }
 
-echo "llmrouter: $BIN ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)); fakes answer after ${UPSTREAM_DELAY_MS} ms;" \
-    "machine: $(nproc) cores"
+echo "llmrouter: $BIN (checkout $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown));" \
+    "fakes answer after ${UPSTREAM_DELAY_MS} ms; machine: $(nproc) cores"
 scenario "inside capacity" learning 2.4 20 5/5
 scenario "over capacity" over 6 10 5/5
 if [ "$CONFIGURED_LIMITS" != 0 ]; then

@@ -91,11 +91,13 @@ def fake_stats(port):
         connection.close()
 
 
-def percentile(values, share):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))] * 1000
+def percentiles(outcomes):
+    """'p50/p95' of the outcomes' latencies in milliseconds (nearest rank), or '-' when there are none."""
+    if not outcomes:
+        return "-"
+    ordered = sorted(o.latency * 1000 for o in outcomes)
+    rank = lambda share: ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+    return f"{rank(.5):.1f}/{rank(.95):.1f}"
 
 
 def main():
@@ -112,9 +114,7 @@ def main():
     limits = ", ".join(f"{name} {s['limit']} per {s['window_seconds']:g} s" for name, s in fakes)
     print(f"   upstream capacity over the run: about {capacity} calls ({limits})")
     print(f"   answered/sent        {len(answered)}/{sent} ({len(answered) / sent * 100:.1f}%)")
-    print(f"   client p50/p95 ms    answered {percentile([o.latency for o in answered], .5):.1f}/"
-          f"{percentile([o.latency for o in answered], .95):.1f}, refused "
-          f"{percentile([o.latency for o in refused], .5):.1f}/{percentile([o.latency for o in refused], .95):.1f}")
+    print(f"   client p50/p95 ms    answered {percentiles(answered)}, refused {percentiles(refused)}")
     refusal_kinds = ", ".join(f"{status} x{count}" for status, count in sorted(statuses.items())) or "none"
     print(f"   refusals             {len(refused)} ({refusal_kinds}); with Retry-After {with_retry_after}")
     print(f"   {'provider':<18}{'dialect':<12}{'answered':>9}{'429s':>6}{'max 429s/window':>17}"
