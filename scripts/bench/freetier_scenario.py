@@ -25,7 +25,7 @@ parser.add_argument("--seconds", type=float, required=True)
 parser.add_argument("--targets", choices=["learning", "configured", "over"], required=True)
 parser.add_argument("--title", required=True)
 parser.add_argument("--model", default="free-model")
-parser.add_argument("--timeout", type=float, default=8.0, help="client timeout per request, seconds")
+parser.add_argument("--timeout", type=float, default=6.0, help="client timeout per request, seconds")
 args = parser.parse_args()
 router = urllib.parse.urlparse(args.router)
 if router.hostname != "127.0.0.1":
