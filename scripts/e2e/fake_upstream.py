@@ -3,7 +3,9 @@
 
 It answers POST /v1/chat/completions (JSON, or SSE when "stream": true) and GET /v1/models,
 and fails a share of chat calls on purpose: --fail-rate picks how many, --fail-kinds how
-(500, 503, 429, reset, slow, malformed). GET /_stats reports what it received, so a script can
+(500, 503, 429, reset, slow, malformed). With --rate-limit N/W and --dialect it is a free tier
+instead: N calls per W seconds per API key, 429s beyond, rate-limit headers as Groq, OpenRouter or
+Cerebras send them (see rate_limits.py). GET /_stats reports what it received, so a script can
 check which upstream was really called and what body reached it.
 """
 import argparse
@@ -16,6 +18,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from rate_limits import RateLimitedUpstream
 
 
 class State:
@@ -48,9 +52,13 @@ def chunk(name, model, delta, finish=None):
     }
 
 
-def make_handler(args, state):
+def make_handler(args, state, limits):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, *_):
             pass
@@ -70,8 +78,11 @@ def make_handler(args, state):
                 self.send_json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": args.name} for m in args.models]})
             elif self.path == "/_stats":
                 with state.lock:
-                    self.send_json(200, {"chat_requests": state.chat_requests, "failures": state.failures,
-                                         "last_body": state.last_body, "last_headers": state.last_headers})
+                    stats = {"chat_requests": state.chat_requests, "failures": state.failures,
+                             "last_body": state.last_body, "last_headers": state.last_headers}
+                if limits:
+                    stats["rate_limits"] = limits.stats()
+                self.send_json(200, stats)
             else:
                 self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
 
@@ -93,6 +104,12 @@ def make_handler(args, state):
                 fail = random.random() < args.fail_rate
                 if fail:
                     state.failures += 1
+            verdict = limits.check(self.headers.get("Authorization", "")) if limits else None
+            if verdict and not verdict.allowed:
+                headers = limits.headers(verdict)
+                self.send_json(429, limits.refusal_body(verdict, headers), headers)
+                limits.sent(verdict)
+                return
             if fail:
                 self.fail(random.choice(args.fail_kinds))
                 return
@@ -101,14 +118,19 @@ def make_handler(args, state):
             text = next((m.get("content") for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
             content = f"{args.name}: {text}"
             model = body.get("model", "unknown")
+            headers = limits.headers(verdict) if verdict else {}
             if body.get("stream"):
-                self.stream(model, content)
+                self.stream(model, content, headers)
             else:
-                self.send_json(200, completion(args.name, model, content))
+                self.send_json(200, completion(args.name, model, content), headers)
+            if verdict:
+                limits.sent(verdict)
 
-        def stream(self, model, content):
+        def stream(self, model, content, headers):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
+            for key, value in headers.items():
+                self.send_header(key, value)
             self.send_header("Connection", "close")
             self.end_headers()
             events = [chunk(args.name, model, {"role": "assistant", "content": ""})]
@@ -160,11 +182,17 @@ def main():
     parser.add_argument("--stream-gap-ms", type=int, default=0)
     parser.add_argument("--models", default="fake-model")
     parser.add_argument("--port-file", help="write the bound port here once listening")
+    parser.add_argument("--rate-limit", help="N/W: N calls per W-second window per API key, 429 beyond")
+    parser.add_argument("--dialect", default="groq", help="rate-limit headers: groq, openrouter or cerebras")
     args = parser.parse_args()
+    limits = None
+    if args.rate_limit:
+        count, _, window = args.rate_limit.partition("/")
+        limits = RateLimitedUpstream(int(count), float(window or 60), args.dialect)
     args.fail_kinds = args.fail_kinds.split(",")
     args.models = args.models.split(",")
     ThreadingHTTPServer.request_queue_size = 256
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args, State()))
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args, State(), limits))
     server.daemon_threads = True
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
