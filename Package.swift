@@ -80,6 +80,7 @@ let package = Package(
             name: "LLMRouterCatalog",
             dependencies: [
                 "LLMRouterCore",
+                "LLMRouterProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -25,8 +25,12 @@ struct ProbeTests {
         #expect(backoff.delay(beforeRetry: 1, retryAfter: "3") == .seconds(3))
         // Longer than 30 s: give up rather than stall the build.
         #expect(backoff.delay(beforeRetry: 1, retryAfter: "3600") == nil)
-        // HTTP-date form is ignored; the computed delay applies.
-        #expect(backoff.delay(beforeRetry: 1, retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == .milliseconds(500))
+        // The HTTP-date form is read like the chat adapter reads it.
+        let now = Date(timeIntervalSince1970: 1_445_412_470)
+        #expect(backoff.delay(beforeRetry: 1, retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT", now: now) == .seconds(10))
+        // Unreadable values are ignored; the computed delay applies.
+        #expect(backoff.delay(beforeRetry: 1, retryAfter: "soon") == .milliseconds(500))
+        #expect(backoff.delay(beforeRetry: 1, retryAfter: "-3") == .milliseconds(500))
     }
 
     @Test func endpointUsesOverrideAndNamesMissingVariable() throws {

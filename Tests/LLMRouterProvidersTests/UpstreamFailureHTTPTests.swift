@@ -15,7 +15,7 @@ struct UpstreamFailureHTTPTests {
 
     @Test(arguments: [
         (400, FailureKind.clientError), (413, .clientError), (422, .clientError), (418, .clientError),
-        (401, .authentication), (403, .authentication), (402, .authentication),
+        (401, .authentication), (403, .authentication), (402, .rateLimited),
         (404, .serverError), (408, .serverError), (409, .serverError),
         (500, .serverError), (502, .serverError), (503, .serverError), (504, .serverError),
         (429, .rateLimited), (302, .serverError),
@@ -24,6 +24,19 @@ struct UpstreamFailureHTTPTests {
         let failure = UpstreamFailure.http(status: status, headers: [:], body: [], redactor: redactor)
         #expect(failure.kind == kind)
         #expect(failure.status == status)
+        #expect((failure.rateLimit != nil) == (kind == .rateLimited))
+    }
+
+    @Test func paymentRequiredIsARateLimitOfKindCredits() {
+        let failure = UpstreamFailure.http(status: 402, headers: [:], body: [], redactor: redactor)
+        #expect(failure.rateLimit == RateLimitSignal(kind: .credits))
+        #expect(failure.retryAfter == nil)
+    }
+
+    @Test func rateLimitWaitBecomesRetryAfter() {
+        let failure = UpstreamFailure.http(status: 429, headers: ["retry-after": "3"], body: [], redactor: redactor)
+        #expect(failure.rateLimit == RateLimitSignal(kind: .shortWindow, retryAfter: .seconds(3)))
+        #expect(failure.retryAfter == .seconds(3))
     }
 
     @Test func clientErrorKeepsTheBody() {

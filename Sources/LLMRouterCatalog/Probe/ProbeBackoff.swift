@@ -1,9 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import LLMRouterCore
+import LLMRouterProviders
 
 /// How long to wait before retrying a `/models` call that answered 429 or 5xx or did not answer.
 ///
 /// Exponential from 500 ms, doubling, capped at 8 s, with ±10 % jitter so concurrent builds do
-/// not retry in step. A `Retry-After` (in seconds) from the server wins when it is no longer than
+/// not retry in step. A `Retry-After` from the server (seconds or HTTP date, read by the same
+/// ``RateLimitValues`` as the chat adapter's) wins when it is no longer than
 /// ``maximumRetryAfter``; a longer one means the provider is out for a while, so the probe gives up
 /// instead of stalling the build.
 ///
@@ -39,11 +46,11 @@ public struct ProbeBackoff: Sendable, Equatable {
     /// The delay before retry number `retry`, or `nil` to stop retrying.
     /// - Parameters:
     ///   - retry: 1 for the first retry.
-    ///   - retryAfter: the server's `Retry-After` value, if any (seconds; HTTP dates are ignored).
+    ///   - retryAfter: the server's `Retry-After` value, if any; unreadable values are ignored.
     ///   - jitter: a value in -1...1 (random in production, fixed in tests).
-    public func delay(beforeRetry retry: Int, retryAfter: String? = nil, jitter: Double = 0) -> Duration? {
-        if let retryAfter, let seconds = Double(retryAfter.trimmingWhitespace()), seconds.isFinite, seconds >= 0 {
-            let asked = Duration.milliseconds(Int64((seconds * 1000).rounded()))
+    ///   - now: the wall clock, for a `Retry-After` date.
+    public func delay(beforeRetry retry: Int, retryAfter: String? = nil, jitter: Double = 0, now: Date = Date()) -> Duration? {
+        if let retryAfter, let asked = RateLimitValues.parseRetryAfter(retryAfter, now: now) {
             return asked <= maximumRetryAfter ? asked : nil
         }
         let exponent = min(max(retry - 1, 0), 30)

@@ -47,14 +47,20 @@ extension OpenAICompatibleProvider {
                 headers: collected.head.headers,
                 body: Array(collected.body.readableBytesView),
                 redactor: redactor,
+                dialect: dialect,
                 now: now()
             )
             throw logged(failure, context: context)
         }
-        if let failure = CompletionBody.failure(in: collected.body, redactor: redactor) {
+        switch CompletionBody.check(collected.body, redactor: redactor, dialect: dialect) {
+        case .failure(let failure):
             throw logged(failure, context: context)
+        case .success(let usage):
+            var report = dialect.report(headers: collected.head.headers, now: now())
+            report.promptTokens = usage.promptTokens
+            report.completionTokens = usage.completionTokens
+            return ChatCompletion(body: collected.body, report: report)
         }
-        return ChatCompletion(body: collected.body)
     }
 
     /// Runs the call where the client's connection is served, when that loop is one of the HTTP

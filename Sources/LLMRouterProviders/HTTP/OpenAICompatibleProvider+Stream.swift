@@ -56,6 +56,7 @@ struct StreamPump: Sendable {
     let deadline: ContinuousClock.Instant
     let timeoutFailure: UpstreamFailure
     let redactor: SecretRedactor
+    let dialect: VendorDialect
     let providerName: String
     let logger: Logger
 
@@ -115,7 +116,7 @@ struct StreamPump: Sendable {
         to continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
     ) throws -> Delivery {
         if event.isDone { return .done }
-        if let failure = CompletionBody.streamFailure(in: event.data, redactor: redactor) { throw failure }
+        if let failure = CompletionBody.streamFailure(in: event.data, redactor: redactor, dialect: dialect) { throw failure }
         if case .terminated = continuation.yield(event.data) { throw CancellationError() }
         return .more
     }

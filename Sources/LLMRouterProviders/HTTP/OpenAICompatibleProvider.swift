@@ -37,6 +37,8 @@ public struct OpenAICompatibleProvider: Provider {
     let completeHeaders: HTTPHeaders
     let streamHeaders: HTTPHeaders
     let redactor: SecretRedactor
+    /// How this vendor writes its rate limits (from the configuration's kind).
+    let dialect: VendorDialect
     let now: @Sendable () -> Date
 
     /// The most bytes of an error body kept for the message and the client.
@@ -66,6 +68,7 @@ public struct OpenAICompatibleProvider: Provider {
         self.chatCompletionsURL = UpstreamEndpoint.chatCompletionsURL(forBase: baseURL)
         self.maximumBodySize = maximumBodySize
         self.redactor = SecretRedactor(secrets: apiKey.map { [$0] } ?? [])
+        self.dialect = VendorDialect.for(configuration.kind)
         self.now = now
     }
 
@@ -80,6 +83,7 @@ public struct OpenAICompatibleProvider: Provider {
         let deadline = ContinuousClock.now + configuration.timeouts.total
         let upstreamRequest = makeStreamRequest(request, context: context)
         let body: HTTPClientResponse.Body
+        let report: UpstreamReport
         do {
             let response = try await execute(upstreamRequest, context: context)
             guard (200..<300).contains(response.status.code) else {
@@ -87,6 +91,7 @@ public struct OpenAICompatibleProvider: Provider {
             }
             if let failure = await nonStreamAnswerFailure(response) { throw failure }
             body = response.body
+            report = dialect.report(headers: response.headers, now: now())
         } catch {
             throw logged(classify(error, phase: .stream), context: context)
         }
@@ -95,10 +100,11 @@ public struct OpenAICompatibleProvider: Provider {
             deadline: deadline,
             timeoutFailure: totalTimeoutFailure,
             redactor: redactor,
+            dialect: dialect,
             providerName: configuration.name,
             logger: context.logger
         )
-        return ChatEventStream(UpstreamEventSequence(pump: pump))
+        return ChatEventStream(UpstreamEventSequence(pump: pump), report: report)
     }
 
     /// Sends the request and waits for the response head, within connect + first-byte time
@@ -132,7 +138,7 @@ public struct OpenAICompatibleProvider: Provider {
     /// The failure a non-2xx answer stands for, reading a bounded prefix of its body.
     func failure(for response: HTTPClientResponse) async -> UpstreamFailure {
         let body = await Self.prefix(of: response.body, limit: Self.maximumErrorBodySize)
-        return .http(status: Int(response.status.code), headers: response.headers, body: body, redactor: redactor, now: now())
+        return .http(status: Int(response.status.code), headers: response.headers, body: body, redactor: redactor, dialect: dialect, now: now())
     }
 
     /// A 2xx JSON answer to a stream request: an error object, or an upstream that ignored
@@ -142,7 +148,7 @@ public struct OpenAICompatibleProvider: Provider {
               contentType.hasPrefix("application/json")
         else { return nil }
         let body = await Self.prefix(of: response.body, limit: Self.maximumErrorBodySize)
-        return CompletionBody.errorObject(in: body, redactor: redactor)
+        return CompletionBody.errorObject(in: body, redactor: redactor, dialect: dialect)
             ?? UpstreamFailure(kind: .badResponse, message: "expected an event stream, got \(contentType)")
     }
 

@@ -14,9 +14,9 @@ extension UpstreamFailure {
     ///
     /// | Status                    | Kind              | Why                                                    |
     /// |---------------------------|-------------------|--------------------------------------------------------|
-    /// | 429                       | `rateLimited`     | with `retryAfter` from the headers or message           |
+    /// | 429                       | `rateLimited`     | `rateLimit` read by the vendor's ``VendorDialect``: kind, windows, wait |
+    /// | 402                       | `rateLimited`     | kind `credits`: our account cannot pay; another provider may answer |
     /// | 401, 403                  | `authentication`  | our key is refused                                      |
-    /// | 402                       | `authentication`  | our account cannot pay (OpenRouter credits); another provider may answer |
     /// | 404, 408, 409, 5xx        | `serverError`     | another provider may have the model or be up            |
     /// | other 4xx (400, 413, 422) | `clientError`     | the request itself is wrong; `status` and `body` kept  |
     /// | anything else (1xx, 3xx)  | `serverError`     | not an answer a chat-completions API gives              |
@@ -24,11 +24,13 @@ extension UpstreamFailure {
     /// - Parameters:
     ///   - body: the error body as received (at most a bounded prefix of it).
     ///   - redactor: masks keys in the message and in a body passed back to the client.
+    ///   - dialect: how the vendor writes its limits.
     public static func http(
         status: Int,
         headers: HTTPHeaders,
         body: [UInt8],
         redactor: SecretRedactor,
+        dialect: VendorDialect = .openAI,
         now: Date = Date()
     ) -> UpstreamFailure {
         let detail = UpstreamErrorText.detail(of: body, redactor: redactor)
@@ -36,13 +38,13 @@ extension UpstreamFailure {
         let reason = phrase.isEmpty ? "HTTP \(status)" : phrase
         let message = UpstreamErrorText.truncated(detail.map { "\(reason): \($0)" } ?? reason)
         switch status {
-        case 429:
-            let delay = RateLimitDelay.delay(headers: headers, message: detail, now: now)
-            return UpstreamFailure(kind: .rateLimited, message: message, status: status, retryAfter: delay)
-        case 401, 402, 403:
+        case 402, 429:
+            let signal = dialect.refusal(status: status, headers: headers, body: body, now: now)
+            return UpstreamFailure(kind: .rateLimited, message: message, status: status, rateLimit: signal)
+        case 401, 403:
             return UpstreamFailure(kind: .authentication, message: message, status: status)
         case 404, 408, 409, 500...599:
-            let delay = headers.first(name: "retry-after").flatMap { RateLimitDelay.parseRetryAfter($0, now: now) }
+            let delay = headers.first(name: "retry-after").flatMap { RateLimitValues.parseRetryAfter($0, now: now) }
             return UpstreamFailure(kind: .serverError, message: message, status: status, retryAfter: delay)
         case 400...499:
             return UpstreamFailure(kind: .clientError, message: message, status: status, body: UpstreamErrorText.redacted(body: body, redactor: redactor))
@@ -53,25 +55,37 @@ extension UpstreamFailure {
 
     /// A failure the upstream reported inside a stream (`data: {"error": ...}`) or inside a 200.
     ///
-    /// An error event whose code or type says rate limit becomes `rateLimited`; anything else is
-    /// `serverError`, since the upstream failed after accepting the request.
-    static func streamedError(_ error: JSONValue, redactor: SecretRedactor) -> UpstreamFailure {
+    /// An error whose code, type or status says rate limit (`429`, `rate_limit…`,
+    /// `RESOURCE_EXHAUSTED`, `too_many_requests…`) or out of credits (`402`,
+    /// `insufficient_quota`) becomes `rateLimited` with the dialect's reading; anything else is
+    /// `otherwise` (`serverError` in a stream: the upstream failed after accepting the request).
+    static func embeddedError(
+        _ error: JSONValue,
+        redactor: SecretRedactor,
+        dialect: VendorDialect,
+        prefix: String = "upstream error in stream: ",
+        otherwise: FailureKind = .serverError,
+        now: Date = Date()
+    ) -> UpstreamFailure {
         let object = error.objectValue ?? [:]
         let text = UpstreamErrorText.errorText(error).map(redactor.redact)
-        let markers = [object["code"], object["type"]].compactMap { value -> String? in
+        let markers = [object["code"], object["type"], object["status"]].compactMap { value -> String? in
             switch value {
             case .string(let text)?: text.lowercased()
             case .integer(let code)?: String(code)
-            case .number(let code)?: String(Int(code))
+            case .number(let code)?: String(Int(exactly: code.rounded()) ?? 0)
             default: nil
             }
         }
-        let isRateLimit = markers.contains { $0 == "429" || $0.contains("rate_limit") || $0.contains("rate-limit") }
-        let message = UpstreamErrorText.truncated("upstream error in stream: " + (text ?? "no message"))
-        if isRateLimit {
-            return UpstreamFailure(kind: .rateLimited, message: message, retryAfter: text.flatMap(RateLimitDelay.delay(fromMessage:)))
+        let isRateLimit = markers.contains { marker in
+            marker == "429" || marker == "402" || ["rate_limit", "rate-limit", "ratelimit", "resource_exhausted", "too_many_requests", "insufficient_quota"]
+                .contains { marker.contains($0) }
         }
-        return UpstreamFailure(kind: .serverError, message: message)
+        let message = UpstreamErrorText.truncated(prefix + (text ?? "no message"))
+        guard isRateLimit else { return UpstreamFailure(kind: otherwise, message: message) }
+        let status = markers.contains("402") ? 402 : nil
+        let signal = dialect.refusal(status: status, headers: [(name: String, value: String)](), body: .object(["error": error]), now: now)
+        return UpstreamFailure(kind: .rateLimited, message: message, rateLimit: signal)
     }
 }
 
@@ -98,6 +112,9 @@ enum UpstreamErrorText {
         switch value {
         case .string(let text):
             return text
+        case .array(let items):
+            // Gemini's OpenAI-compatible endpoint wraps its error object in an array.
+            return items.first.flatMap(errorText)
         case .object(let object):
             if let inner = object["error"], inner != .null, let text = errorText(inner) { return text }
             guard let message = ["message", "detail", "title"].lazy.compactMap({ object[$0]?.stringValue }).first else {

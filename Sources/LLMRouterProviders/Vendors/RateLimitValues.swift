@@ -6,43 +6,29 @@ public import Foundation
 #endif
 public import NIOHTTP1
 
-/// How long an upstream asked us to wait after a rate limit, read from its headers or message.
+/// The value grammars of rate-limit signals, shared by every vendor dialect, the chat adapter
+/// and the catalog probe.
 ///
-/// Sources, first match wins:
+/// Every parser takes untrusted text and answers `nil` for anything it does not understand:
+/// signs, letters, non-ASCII digits, empty text, numbers that overflow, and durations longer
+/// than ``maximum`` (no real limit resets more than a week away; such a value is garbage, and
+/// honouring it would park a route for good). A reset that already passed reads as zero, never
+/// as a negative duration.
 ///
-/// | Source                                  | Example value                       | Delay          |
-/// |-----------------------------------------|-------------------------------------|----------------|
-/// | `Retry-After` (seconds)                 | `2`                                 | 2 s            |
-/// | `Retry-After` (seconds, fractional)     | `1.5`                               | 1.5 s          |
-/// | `Retry-After` (HTTP date)               | `Wed, 21 Oct 2015 07:28:00 GMT`     | date − now, ≥ 0 |
-/// | `x-ratelimit-reset-requests` (Groq)     | `2m59.56s`                          | 179.56 s       |
-/// | `x-ratelimit-reset-tokens` (Groq)       | `7.66s`                             | 7.66 s         |
-/// | `x-ratelimit-reset-*`                   | `120ms`                             | 0.12 s         |
-/// | `x-ratelimit-reset` (OpenRouter, epoch ms) | `1761609600000`                  | that instant − now, ≥ 0 |
-/// | the error message (Groq)                | `… Please try again in 9m52.272s.`  | 592.272 s      |
-///
-/// When several reset headers are present, the ones whose `x-ratelimit-remaining-*` is `0` are
-/// the limits that were hit; the longest of those is used (or the longest of all when none says
-/// `0`), because retrying before the exhausted bucket refills would only earn another 429.
-public enum RateLimitDelay {
-    /// The delay the headers (or, failing that, `message`) ask for; `nil` when they say nothing.
-    public static func delay(headers: HTTPHeaders, message: String? = nil, now: Date) -> Duration? {
-        if let value = headers.first(name: "retry-after"), let delay = parseRetryAfter(value, now: now) {
-            return delay
-        }
-        var candidates: [(exhausted: Bool, delay: Duration)] = []
-        for suffix in ["-requests", "-tokens", ""] {
-            guard let value = headers.first(name: "x-ratelimit-reset" + suffix),
-                  let delay = parseReset(value, now: now) else { continue }
-            let remaining = headers.first(name: "x-ratelimit-remaining" + suffix)?.trimmingWhitespace()
-            candidates.append((remaining == "0", delay))
-        }
-        let exhausted = candidates.filter(\.exhausted)
-        if let longest = (exhausted.isEmpty ? candidates : exhausted).map(\.delay).max() {
-            return longest
-        }
-        return message.flatMap(delay(fromMessage:))
-    }
+/// | Source                                     | Example value                    | Result           |
+/// |--------------------------------------------|----------------------------------|------------------|
+/// | `Retry-After` (seconds, fractions allowed) | `2`, `1.5`                       | 2 s, 1.5 s       |
+/// | `Retry-After` (HTTP date)                  | `Wed, 21 Oct 2015 07:28:00 GMT`  | date − now, ≥ 0  |
+/// | `retry-after-ms`                           | `1500`                           | 1.5 s            |
+/// | reset, Go-style (Groq, OpenAI)             | `2m59.56s`, `7.66s`, `120ms`     | 179.56 s, ...    |
+/// | reset, plain seconds (Cerebras)            | `33011.382867097855`             | 33011.38 s       |
+/// | reset, epoch milliseconds (OpenRouter)     | `1761609600000`                  | that instant − now, ≥ 0 |
+/// | reset, epoch seconds                       | `1761609600`                     | that instant − now, ≥ 0 |
+/// | the error message (Groq)                   | `… Please try again in 9m52.272s.` | 592.272 s      |
+/// | the error message (GitHub Models)          | `… Please wait 24367 seconds …`  | 24367 s          |
+public enum RateLimitValues {
+    /// The longest wait any parser returns; longer values are treated as garbage.
+    public static let maximum: Duration = .seconds(8 * 86_400)
 
     /// Parses a `Retry-After` value: delay-seconds (fractions accepted) or an IMF-fixdate.
     ///
@@ -56,10 +42,22 @@ public enum RateLimitDelay {
     public static func parseRetryAfter(_ value: String, now: Date) -> Duration? {
         let text = value.trimmingWhitespace()
         if let nanoseconds = decimalNanoseconds(Substring(text), unit: 1_000_000_000) {
-            return .nanoseconds(nanoseconds)
+            return bounded(.nanoseconds(nanoseconds))
         }
         guard let date = HTTPDate.parse(text) else { return nil }
         return untilInstant(secondsSince1970: date, now: now)
+    }
+
+    /// Parses `retry-after-ms` (OpenAI, Azure): milliseconds, fractions allowed.
+    public static func parseRetryAfterMilliseconds(_ value: String) -> Duration? {
+        decimalNanoseconds(Substring(value.trimmingWhitespace()), unit: 1_000_000).flatMap { bounded(.nanoseconds($0)) }
+    }
+
+    /// Parses a limit or remaining count: ASCII digits only, no sign, within `Int`.
+    public static func parseCount(_ value: String) -> Int? {
+        let text = value.trimmingWhitespace()
+        guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
     }
 
     /// Parses a Go-style duration as Groq sends in `x-ratelimit-reset-*`: a sequence of decimal
@@ -74,6 +72,10 @@ public enum RateLimitDelay {
     /// | `30`       | 30 s       |
     /// | `5x`, ``   | `nil`      |
     public static func parseGoDuration(_ value: String) -> Duration? {
+        unboundedGoDuration(value).flatMap(bounded)
+    }
+
+    private static func unboundedGoDuration(_ value: String) -> Duration? {
         var rest = Substring(value.trimmingWhitespace())
         guard !rest.isEmpty else { return nil }
         if let nanoseconds = decimalNanoseconds(rest, unit: 1_000_000_000) { return .nanoseconds(nanoseconds) }
@@ -92,22 +94,37 @@ public enum RateLimitDelay {
         return .nanoseconds(total)
     }
 
-    /// Finds Groq's "Please try again in 9m52.272s" in an error message.
+    /// Finds the wait an error message names: Groq's "Please try again in 9m52.272s", GitHub
+    /// Models' "Please wait 24367 seconds before retrying".
     public static func delay(fromMessage message: String) -> Duration? {
         let lowered = message.lowercased()
-        guard let range = lowered.firstRange(of: "try again in ") else { return nil }
-        var token = lowered[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != ")" }
-        while token.last == "." { token.removeLast() }
-        return parseGoDuration(String(token))
+        if let range = lowered.firstRange(of: "try again in ") {
+            var token = lowered[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != ")" }
+            while token.last == "." { token.removeLast() }
+            return parseGoDuration(String(token))
+        }
+        if let range = lowered.firstRange(of: "please wait ") {
+            let words = lowered[range.upperBound...].split(separator: " ", maxSplits: 2)
+            guard words.count >= 2, words[1].hasPrefix("second") else { return nil }
+            return decimalNanoseconds(words[0], unit: 1_000_000_000).flatMap { bounded(.nanoseconds($0)) }
+        }
+        return nil
     }
 
-    /// A reset header: epoch milliseconds (OpenRouter) or a Go-style duration (Groq).
-    static func parseReset(_ value: String, now: Date) -> Duration? {
+    /// A reset header: epoch milliseconds (OpenRouter, 12 digits and more), epoch seconds (10 or
+    /// 11 digits from 1e9, which as a duration would be decades), or a duration: Go-style (Groq)
+    /// or plain seconds (Cerebras).
+    public static func parseReset(_ value: String, now: Date) -> Duration? {
         let text = value.trimmingWhitespace()
-        if text.count >= 12, text.allSatisfy(\.isASCII), let milliseconds = Int64(text) {
-            return untilInstant(secondsSince1970: Double(milliseconds) / 1000, now: now)
+        if text.utf8.count >= 10, text.utf8.count <= 16, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int64(text) {
+            if number >= 100_000_000_000 { return untilInstant(secondsSince1970: Double(number) / 1000, now: now) }
+            if number >= 1_000_000_000 { return untilInstant(secondsSince1970: Double(number), now: now) }
         }
         return parseGoDuration(text)
+    }
+
+    private static func bounded(_ duration: Duration) -> Duration? {
+        duration <= maximum ? duration : nil
     }
 
     private static let goUnits: [String: Int64] = [
@@ -136,9 +153,11 @@ public enum RateLimitDelay {
         return wholeNanoseconds + fraction
     }
 
-    private static func untilInstant(secondsSince1970 instant: Double, now: Date) -> Duration {
+    private static func untilInstant(secondsSince1970 instant: Double, now: Date) -> Duration? {
         let seconds = instant - now.timeIntervalSince1970
-        return seconds > 0 ? .milliseconds(Int64((seconds * 1000).rounded())) : .zero
+        guard seconds.isFinite else { return nil }
+        guard seconds > 0 else { return .zero }
+        return bounded(.milliseconds(Int64((min(seconds, 1e12) * 1000).rounded())))
     }
 }
 

@@ -1,0 +1,62 @@
+import LLMRouterCore
+
+extension VendorDialect {
+    /// Google AI Studio's OpenAI-compatible endpoint (`generativelanguage.googleapis.com/v1beta/openai`).
+    ///
+    /// - No rate-limit headers; the 429 body carries everything: `error.status`
+    ///   `RESOURCE_EXHAUSTED`, a `google.rpc.QuotaFailure` whose `violations[].quotaId` names the
+    ///   bucket (`GenerateRequestsPerMinutePerProjectPerModel-FreeTier`,
+    ///   `GenerateContentInputTokensPerModelPerMinute-FreeTier`,
+    ///   `GenerateRequestsPerDayPerProjectPerModel-FreeTier`) with `quotaValue` as text, and a
+    ///   `google.rpc.RetryInfo` with `retryDelay` (`"26s"`).
+    /// - A `PerDay` quota is daily even when `retryDelay` is short: the delay does not mean the
+    ///   day's quota is back, so it is not used as the wait.
+    /// - The OpenAI-compatible endpoint wraps the error object in a JSON array; often without
+    ///   details (then: short, no wait).
+    /// - Limits are per project and model.
+    public static let gemini = VendorDialect(name: "gemini", readRefusal: GeminiRefusal.read)
+}
+
+enum GeminiRefusal {
+    static func read(_ signal: inout RateLimitSignal, _ evidence: RefusalEvidence) {
+        guard let details = evidence.error["details"]?.arrayValue else {
+            if evidence.marker("status") == "resource_exhausted", evidence.textPeriod == nil { signal.kind = .shortWindow }
+            return
+        }
+        var retryDelay: Duration?
+        var quotaWindows: [RateLimitSignal.Window] = []
+        for detail in details.compactMap(\.objectValue) {
+            let type = detail["@type"]?.stringValue ?? ""
+            if type.hasSuffix("google.rpc.RetryInfo") {
+                retryDelay = detail["retryDelay"]?.stringValue.flatMap(RateLimitValues.parseGoDuration)
+            } else if type.hasSuffix("google.rpc.QuotaFailure") {
+                let violations = detail["violations"]?.arrayValue ?? []
+                quotaWindows += violations.compactMap { $0.objectValue.flatMap(window(for:)) }
+            }
+        }
+        if quotaWindows.contains(where: { $0.period == .day }) {
+            signal.kind = .daily
+        } else if !quotaWindows.isEmpty || retryDelay != nil {
+            signal.kind = .shortWindow
+            signal.retryAfter = signal.retryAfter ?? retryDelay
+            for index in quotaWindows.indices { quotaWindows[index].resetIn = retryDelay }
+        } else {
+            return
+        }
+        signal.windows += quotaWindows
+    }
+
+    /// The exhausted bucket a `QuotaFailure` violation names.
+    static func window(for violation: [String: JSONValue]) -> RateLimitSignal.Window? {
+        guard let quotaId = violation["quotaId"]?.stringValue?.lowercased() else { return nil }
+        let unit: RateLimitSignal.Window.Unit = quotaId.contains("token") ? .tokens : .requests
+        let period: RateLimitSignal.Window.Period? =
+            quotaId.contains("perday") ? .day : quotaId.contains("perhour") ? .hour : quotaId.contains("perminute") ? .minute : nil
+        let limit: Int? = switch violation["quotaValue"] {
+        case .string(let text)?: RateLimitValues.parseCount(text)
+        case .integer(let value)?: Int(exactly: value)
+        default: nil
+        }
+        return RateLimitSignal.Window(unit: unit, period: period, limit: limit, remaining: 0)
+    }
+}

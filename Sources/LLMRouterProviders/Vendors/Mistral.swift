@@ -1,0 +1,12 @@
+import LLMRouterCore
+
+extension VendorDialect {
+    /// Mistral La Plateforme (`api.mistral.ai/v1`).
+    ///
+    /// - Headers: tokens per minute as `x-ratelimitbysize-{limit,remaining}-minute` with
+    ///   `ratelimitbysize-reset` (the `-month` cap makes no window: there is no monthly period),
+    ///   and on newer answers `x-ratelimit-*-{requests,tokens}`, tokens per minute.
+    /// - 429 bodies (`{"object":"error","message":"Requests rate limit exceeded","type":"rate_limited",…}`)
+    ///   say nothing of the window: short. No capture of a Mistral 429 exists in the fixtures.
+    public static let mistral = VendorDialect(name: "mistral", headerConvention: .init(tokensPeriod: .minute))
+}

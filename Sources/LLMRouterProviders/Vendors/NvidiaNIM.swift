@@ -1,0 +1,10 @@
+import LLMRouterCore
+
+extension VendorDialect {
+    /// NVIDIA NIM (`integrate.api.nvidia.com/v1`).
+    ///
+    /// - No rate-limit headers seen; the 429 body is bare: `{"status":429,"title":"Too Many Requests"}`.
+    ///   Nothing tells the window or the reset, so a 429 is short with no wait (the engine backs
+    ///   off). The free tier allows about 40 requests a minute.
+    public static let nvidiaNIM = VendorDialect(name: "nvidia_nim")
+}

@@ -1,0 +1,17 @@
+import LLMRouterCore
+
+extension VendorDialect {
+    /// OpenAI, and any `openai`-type server (LiteLLM, vLLM, a vendor without its own kind).
+    ///
+    /// - Headers: `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (Go-style resets),
+    ///   `retry-after-ms` besides `retry-after`; periods not assumed.
+    /// - `insufficient_quota` (in `code` or `type`) is out of credits, not a rate limit.
+    /// - Because such a server may relay any vendor's error, its refusals are read by every
+    ///   vendor's body reader in turn; each acts only on its own markers.
+    public static let openAI = VendorDialect(name: "openai") { signal, evidence in
+        for read in [OpenRouterRefusal.read, GeminiRefusal.read, CerebrasRefusal.read, GitHubModelsRefusal.read, GroqRefusal.read] {
+            read(&signal, evidence)
+            if signal.kind != nil { return }
+        }
+    }
+}
