@@ -31,8 +31,8 @@ YAML
 OUTPUT=$("$BIN" --config "$WORK/bad.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
 check "invalid rate exits non-zero" test "$STATUS" -ne 0
 check "message names file, provider and field" grep -q "bad.yaml: provider 'one' field 'mock_failure_rate': must be between 0 and 1" <<<"$OUTPUT"
-OUTPUT=$(LLMROUTER_CONFIG="$WORK/missing.yaml" "$BIN" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
-check "explicit missing config exits non-zero" test "$STATUS" -ne 0
+OUTPUT=$("$BIN" --config "$WORK/missing.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
+check "--config naming a missing file exits non-zero" test "$STATUS" -ne 0
 check "message names the missing file" grep -q "missing.yaml: no such file" <<<"$OUTPUT"
 OUTPUT=$(PORT=eighty "$BIN" 2>&1) && STATUS=0 || STATUS=$?
 check "bad PORT exits non-zero naming the variable" grep -q "PORT must be a port number" <<<"$OUTPUT"

@@ -3,7 +3,7 @@
 #   wait_for_http URL    waits (≤ 30 s) until URL answers
 #   check NAME COND...   runs COND, prints "ok NAME" or "FAIL NAME" and counts failures
 #   finish               prints the 'N passed, N failed' line and exits non-zero on failures
-#   llmrouter_bin        path of the built llmrouter binary (builds it when missing)
+#   llmrouter_bin        path of the built llmrouter binary (builds it when missing; LLMROUTER_BIN overrides)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PASSED=0
@@ -41,6 +41,10 @@ finish() {
 }
 
 llmrouter_bin() {
+    if [ -n "${LLMROUTER_BIN:-}" ]; then
+        echo "$LLMROUTER_BIN"
+        return
+    fi
     local configuration=${LLMROUTER_BUILD_CONFIGURATION:-debug}
     local bin="$ROOT/.build/$configuration/llmrouter"
     if [ ! -x "$bin" ]; then

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled generated/model_index.json by running catalog-build itself against the newest
 # real /models captures in ../shared/fixtures/upstream, served by a throwaway python3 http.server on
-# 127.0.0.1 (a free port) with dummy keys. Nothing leaves the machine.
+# 127.0.0.1 (a free port) with dummy keys. Nothing leaves the machine. SCRATCH_PATH picks the build directory.
 #
 #   scripts/regenerate-bundled-index.sh            # rewrite generated/model_index.json
 #   scripts/regenerate-bundled-index.sh --output /tmp/x.json   # extra flags go to catalog-build
 #
-# The test BundledIndexTests checks that the committed file is what this produces (except generated_at).
+# The test BundledIndexTests checks that the committed file is what this produces (except generated_at);
+# scripts/embed-bundled-index.sh then compiles it into the binaries (EmbeddedIndexTests checks the copy).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,10 +21,11 @@ cleanup() {
 trap cleanup EXIT
 
 # Lay the captures out as {base}/models for each provider.
-mkdir -p "$work/www/groq/v1" "$work/www/openrouter/v1" "$work/www/nvidia_nim/v1"
+mkdir -p "$work/www/groq/v1" "$work/www/openrouter/v1" "$work/www/nvidia_nim/v1" "$work/www/cerebras/v1"
 cp "$fixtures/groq-models.json" "$work/www/groq/v1/models"
 cp "$fixtures/openrouter-models-2026-08.json" "$work/www/openrouter/v1/models"
 cp "$fixtures/nvidia-nim-models-2026-06.json" "$work/www/nvidia_nim/v1/models"
+cp "$fixtures/cerebras-models.json" "$work/www/cerebras/v1/models"
 
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -40,11 +42,14 @@ if [ -z "$port" ]; then
 fi
 
 cd "$root"
-swift build --product catalog-build >&2
-bin=$(swift build --show-bin-path)
+scratch=${SCRATCH_PATH:-.build}
+swift build --scratch-path "$scratch" --product catalog-build >&2
+bin=$(swift build --scratch-path "$scratch" --show-bin-path)
 
 base="http://127.0.0.1:$port"
-env GROQ_API_KEY=dummy-groq-key OPENROUTER_API_KEY=dummy-openrouter-key NVIDIA_NIM_KEY=dummy-nim-key \
+env GROQ_API_KEY=dummy-groq-key OPENROUTER_API_KEY=dummy-openrouter-key NVIDIA_NIM_KEY=dummy-nim-key CEREBRAS_API_KEY=dummy-cerebras-key \
   GROQ_BASE_URL="$base/groq/v1" OPENROUTER_BASE_URL="$base/openrouter/v1" NVIDIA_NIM_BASE_URL="$base/nvidia_nim/v1" \
-  "$bin/catalog-build" --providers groq,openrouter,nvidia_nim --seed config/model_catalog_seed.yaml \
+  CEREBRAS_BASE_URL="$base/cerebras/v1" \
+  "$bin/catalog-build" --providers groq,openrouter,nvidia_nim,cerebras --seed config/model_catalog_seed.yaml \
   --output generated/model_index.json --pretty "$@"
+"$root/scripts/embed-bundled-index.sh"

@@ -1,3 +1,4 @@
+public import LLMRouterCatalog
 public import Logging
 
 /// How the server runs: where it listens and the limits it applies. Built by the `llmrouter`
@@ -9,9 +10,12 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// Providers YAML (`LLMROUTER_CONFIG`). Defaults to `config/providers.yaml`.
     public var configPath: String
-    /// Whether ``configPath`` was given explicitly; a missing explicit file is an error, a
-    /// missing default one means "no config" and the embedded default is served.
+    /// Whether ``configPath`` was given with `--config`; a missing file is then an error, while a
+    /// missing default one means "no config" and the catalog (or the embedded echo) is served.
     public var configPathIsExplicit: Bool
+    /// Whether ``configPath`` came from `LLMROUTER_CONFIG`: a missing file is warned about, naming
+    /// it, and the catalog is served, as the original llmrouter does (Docker setups rely on it).
+    public var configPathFromEnvironment: Bool
     /// Model used when a request names none (`LLMROUTER_DEFAULT_MODEL`). Defaults to `nil`: any provider.
     public var defaultModel: String?
     /// Largest request body accepted (`LLMROUTER_MAX_BODY_BYTES`). Defaults to 4 MiB.
@@ -20,25 +24,29 @@ public struct ServerSettings: Sendable {
     public var requestDeadline: Duration
     /// Idle time on a stream before a `: keep-alive` comment (`LLMROUTER_SSE_KEEPALIVE_SECONDS`). Defaults to 10 s.
     public var streamKeepAlive: Duration
-    /// The catalog shipped with the code, used when neither a config file nor a downloadable
-    /// catalog is there. Defaults to `generated/model_index.json`.
-    public var bundledIndexPath: String
+    /// A file to use as the bundled catalog instead of the copy compiled into the binary
+    /// (`generated/model_index.json` at build time). Defaults to `nil`: the compiled-in copy.
+    public var bundledIndexPath: String?
     /// How often to reload the catalog in the background (`LLMROUTER_CATALOG_REFRESH_SECONDS`);
     /// `nil`, the default, never reloads. Applies only when serving the catalog.
     public var catalogRefreshInterval: Duration?
     /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
     public var logLevel: Logger.Level
 
+    /// The bundled catalog the loader reads.
+    public var bundledIndex: CatalogLoader.BundledIndex { bundledIndexPath.map { .file($0) } ?? .embedded }
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 8000,
         configPath: String = "config/providers.yaml",
         configPathIsExplicit: Bool = false,
+        configPathFromEnvironment: Bool = false,
         defaultModel: String? = nil,
         maxBodyBytes: Int = 4 * 1024 * 1024,
         requestDeadline: Duration = .seconds(120),
         streamKeepAlive: Duration = .seconds(10),
-        bundledIndexPath: String = "generated/model_index.json",
+        bundledIndexPath: String? = nil,
         catalogRefreshInterval: Duration? = nil,
         logLevel: Logger.Level = .info
     ) {
@@ -46,6 +54,7 @@ public struct ServerSettings: Sendable {
         self.port = port
         self.configPath = configPath
         self.configPathIsExplicit = configPathIsExplicit
+        self.configPathFromEnvironment = configPathFromEnvironment
         self.defaultModel = defaultModel
         self.maxBodyBytes = maxBodyBytes
         self.requestDeadline = requestDeadline

@@ -14,9 +14,13 @@ struct CatalogBuildCommand: AsyncParsableCommand {
         commandName: "catalog-build",
         abstract: "Build the free-model catalog (generated/model_index.json) from the providers' live /models.",
         discussion: """
-            Keys come from GROQ_API_KEY, OPENROUTER_API_KEY and NVIDIA_NIM_KEY; GROQ_BASE_URL, OPENROUTER_BASE_URL \
-            and NVIDIA_NIM_BASE_URL replace the default API roots. If any listed provider cannot be listed, \
-            nothing is written and the previous output file stays as it was.
+            Keys come from GROQ_API_KEY, OPENROUTER_API_KEY, NVIDIA_NIM_KEY, CEREBRAS_API_KEY, GEMINI_API_KEY, \
+            MISTRAL_API_KEY, GITHUB_TOKEN and HUGGINGFACE_API_TOKEN; <PROVIDER>_BASE_URL (GROQ_BASE_URL, ...) \
+            replaces a default API root. If any listed provider cannot be listed, nothing is written and the \
+            previous output file stays as it was. --verify makes one 1-token chat call per route, records latency \
+            and rate-limit headers, and quarantines routes that answer 401/403/404/410 or turn out paid. \
+            --sign-key writes a detached Ed25519 signature next to the output (<output>.sig); --new-sign-key \
+            FILE creates such a key and prints the public key for LLMROUTER_CATALOG_PUBLIC_KEY.
             """
     )
 
@@ -41,14 +45,31 @@ struct CatalogBuildCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(help: "Make one 1-token test call per route; quarantine routes that fail for good or turn out paid.")
+    var verify = false
+
+    @Option(help: "Providers verified at once with --verify.")
+    var verifyConcurrency = 4
+
+    @Option(help: "Ed25519 private key file (base64) to sign the index with; writes <output>.sig.")
+    var signKey: String?
+
+    @Option(help: "Create a new signing key in FILE (mode 600), print its public key, and exit.")
+    var newSignKey: String?
+
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds greater than 0") }
+        guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be at least 1") }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
     }
 
     func run() async throws {
+        if let newSignKey {
+            try Self.createSigningKey(at: newSignKey)
+            return
+        }
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
         LoggingSystem.bootstrapStandardError(level: level)
         let logger = Logger(label: "catalog-build")
@@ -56,18 +77,42 @@ struct CatalogBuildCommand: AsyncParsableCommand {
             let kinds = try CatalogBuildJob.providers(from: providers)
             let options = CatalogBuildJob.Options(
                 providers: kinds, seedPath: seed, outputPath: output, pretty: pretty, includePaid: includePaid,
-                probe: .init(timeout: .milliseconds(Int64(timeout * 1000)))
+                probe: .init(timeout: .milliseconds(Int64(timeout * 1000))), signingKeyPath: signKey
             )
             let summary = try await HTTPClient.withHTTPClient { client in
-                let probe = ModelsProbe(fetcher: AsyncHTTPFetcher(client: client), configuration: options.probe)
-                let job = CatalogBuildJob(options: options, environment: ProcessInfo.processInfo.environment, probe: probe)
+                let fetcher = AsyncHTTPFetcher(client: client)
+                let probe = ModelsProbe(fetcher: fetcher, configuration: options.probe)
+                let verifier = verify ? RouteVerifier(
+                    fetcher: fetcher, configuration: .init(concurrency: verifyConcurrency),
+                    timestamp: { CatalogBuildJob.timestamp(Date()) },
+                    progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+                ) : nil
+                let job = CatalogBuildJob(
+                    options: options, environment: ProcessInfo.processInfo.environment, probe: probe, verifier: verifier
+                )
                 return try await job.run(logger: logger)
             }
             let automatic = summary.index.models.filter(\.autoMatched).count
             print("wrote \(summary.outputPath): \(summary.index.models.count) models (\(automatic) auto-matched), \(summary.drops.count) seed mappings dropped")
+            if verify {
+                let quarantined = summary.verification.filter { $0.summary.hasPrefix("quarantined") }.count
+                print("verified \(summary.verification.count) routes, \(quarantined) quarantined")
+            }
         } catch let error as CatalogBuildError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Writes a new private key (owner-only) and prints the public key.
+    static func createSigningKey(at path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("--new-sign-key: \(path) exists; refusing to overwrite a key")
+        }
+        let key = CatalogSigningKey()
+        guard FileManager.default.createFile(atPath: path, contents: Data(key.base64.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("--new-sign-key: cannot write \(path)")
+        }
+        print("wrote \(path); public key (LLMROUTER_CATALOG_PUBLIC_KEY): \(key.publicKeyBase64)")
     }
 }

@@ -17,7 +17,9 @@ struct DebugModelsCommand: AsyncParsableCommand {
         discussion: """
             Without --index the catalog is found as the server finds it: LLMROUTER_MODEL_INDEX_URL, then the cached \
             download, then generated/model_index.json. Required providers come from --providers, else \
-            LLMROUTER_PROVIDERS (default groq,openrouter,nvidia_nim). Keys are reported as "set" or "missing", never shown.
+            LLMROUTER_PROVIDERS (every listed provider must offer a model); without either, a model is served when any \
+            provider with a key offers it. Each model shows which providers serve it and why each other does not. \
+            Keys are reported as "set" or "missing", never shown.
             """
     )
 
@@ -61,8 +63,8 @@ struct DebugModelsCommand: AsyncParsableCommand {
         LoggingSystem.bootstrapStandardError(level: level)
         let logger = Logger(label: "debug-models")
         let environment = ProcessInfo.processInfo.environment
-        let required = providers.map(Self.names) ?? RequiredProviders.parse(environment: environment)
-        guard !required.isEmpty else { throw ValidationError("--providers must name at least one provider") }
+        let required = providers.map(ProviderSelection.list) ?? ProviderSelection.parse(environment: environment).required
+        if providers != nil, required.isEmpty { throw ValidationError("--providers must name at least one provider") }
         let requestTimeout = Duration.milliseconds(Int64(timeout * 1000))
 
         let output: String
@@ -79,6 +81,7 @@ struct DebugModelsCommand: AsyncParsableCommand {
         try await HTTPClient.withHTTPClient { client in
             let fetcher = AsyncHTTPFetcher(client: client)
             var loaderConfiguration = CatalogLoader.Configuration(environment: environment)
+            loaderConfiguration.publicKey = try? CatalogPublicKey.fromEnvironment(environment)
             if let index {
                 loaderConfiguration = .init(indexLocation: index, cacheFile: nil, bundledFile: nil, downloadTimeout: requestTimeout)
             }
@@ -90,7 +93,7 @@ struct DebugModelsCommand: AsyncParsableCommand {
             }
             var liveResults: [ProviderKind: Result<ProviderListing, ProbeError>]?
             if live {
-                liveResults = await Self.listLive(required, environment: environment, fetcher: fetcher, timeout: requestTimeout, logger: logger)
+                liveResults = await Self.listLive(required.isEmpty ? catalog.providers : required, environment: environment, fetcher: fetcher, timeout: requestTimeout, logger: logger)
             }
             let report = ModelsReport.make(
                 index: catalog, source: loaded.source,
@@ -117,15 +120,6 @@ struct DebugModelsCommand: AsyncParsableCommand {
         let probe = ModelsProbe(fetcher: fetcher, configuration: .init(timeout: timeout, maximumAttempts: 2))
         results.merge(await probe.listings(for: endpoints, logger: logger)) { _, new in new }
         return results
-    }
-
-    static func names(_ list: String) -> [String] {
-        var names: [String] = []
-        for part in list.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
-            if !name.isEmpty, !names.contains(name) { names.append(name) }
-        }
-        return names
     }
 }
 

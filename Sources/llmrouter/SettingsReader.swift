@@ -22,9 +22,12 @@ struct SettingsReader {
             guard let number = Int(text) else { throw Failure(message: "PORT must be a port number, got '\(text)'") }
             settings.port = try validPort(number, source: "PORT")
         }
-        if let path = config ?? value("LLMROUTER_CONFIG") {
+        if let path = config {
             settings.configPath = path
             settings.configPathIsExplicit = true
+        } else if let path = value("LLMROUTER_CONFIG") {
+            settings.configPath = path
+            settings.configPathFromEnvironment = true
         }
         settings.defaultModel = defaultModel ?? value("LLMROUTER_DEFAULT_MODEL")
         if let text = logLevel ?? value("LLMROUTER_LOG_LEVEL") {

@@ -56,7 +56,13 @@ struct CatalogBuilderTests {
         let drops = Set(outcome.drops.map { "\($0.canonical)|\($0.provider?.rawValue ?? "-")|\($0.reason)" })
         let notListed = CatalogDrop.Reason.notListed.description
         let none = CatalogDrop.Reason.noProviderLeft.description
+        let notInBuild = CatalogDrop.Reason.providerNotListed.description
         #expect(drops == [
+            "llama-3.3-70b|cerebras|\(notInBuild)",
+            "llama-3.1-8b|cerebras|\(notInBuild)",
+            "gpt-oss-120b|cerebras|\(notInBuild)",
+            "qwen3-32b|cerebras|\(notInBuild)",
+            "gemma-3-27b-it|gemini|\(notInBuild)",
             "llama-3.3-70b|openrouter|\(notListed)",
             "llama-3.1-8b|openrouter|\(notListed)",
             "llama-4-maverick|openrouter|\(notListed)",

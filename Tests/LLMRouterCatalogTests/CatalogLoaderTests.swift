@@ -117,7 +117,7 @@ struct CatalogLoaderTests {
         #expect(Configuration.cacheFile(environment: [:]) == nil)
         let configuration = Configuration(environment: ["LLMROUTER_MODEL_INDEX_URL": " https://x/i.json "])
         #expect(configuration.indexLocation == "https://x/i.json")
-        #expect(configuration.bundledFile == "generated/model_index.json")
+        #expect(configuration.bundled == .embedded)
         #expect(Configuration(environment: ["LLMROUTER_MODEL_INDEX_URL": ""]).indexLocation == nil)
         #expect(CatalogSource(kind: .url, location: "https://user:pw@host/p/i.json?t=1").displayLocation == "https://host/p/i.json")
     }
@@ -126,7 +126,7 @@ struct CatalogLoaderTests {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let nothing = await CatalogStartup.resolve(
-            environment: ["LLMROUTER_CACHE_DIR": scratch.path("cache")], bundledFile: scratch.path("missing.json"),
+            environment: ["LLMROUTER_CACHE_DIR": scratch.path("cache")], bundled: .file(scratch.path("missing.json")),
             fetcher: nil, logger: quiet
         )
         #expect(nothing.usesEmbeddedDefault)
@@ -136,7 +136,7 @@ struct CatalogLoaderTests {
         // A loaded index with no key set at all also starts on echo, and says why.
         let noKeys = await CatalogStartup.resolve(
             environment: ["LLMROUTER_CACHE_DIR": scratch.path("cache"), "LLMROUTER_PROVIDERS": "groq"],
-            bundledFile: try scratch.write(Self.index("m"), to: "bundled.json"), fetcher: nil, logger: quiet
+            bundled: .file(try scratch.write(Self.index("m"), to: "bundled.json")), fetcher: nil, logger: quiet
         )
         #expect(noKeys.usesEmbeddedDefault)
         #expect(noKeys.source?.kind == .bundled)
@@ -144,7 +144,7 @@ struct CatalogLoaderTests {
 
         let ready = await CatalogStartup.resolve(
             environment: ["LLMROUTER_CACHE_DIR": scratch.path("cache"), "LLMROUTER_PROVIDERS": "groq", "GROQ_API_KEY": "gsk_TESTKEY0123456789"],
-            bundledFile: scratch.path("bundled.json"), fetcher: nil, logger: quiet
+            bundled: .file(scratch.path("bundled.json")), fetcher: nil, logger: quiet
         )
         #expect(!ready.usesEmbeddedDefault)
         #expect(ready.configuration.providers.map(\.name) == ["groq/m"])
@@ -153,7 +153,44 @@ struct CatalogLoaderTests {
     @Test func theCommittedBundledIndexLoads() throws {
         let result = CatalogLoader.readFile(CatalogSource(kind: .bundled, location: Fixtures.bundledIndexPath))
         let index = try result.get()
-        #expect(index.schemaVersion == 1)
+        #expect(index.schemaVersion == 2)
         #expect(index.entry(named: "gpt-oss-20b") != nil)
+    }
+
+    static func dated(_ tag: String, _ generatedAt: String?) -> String {
+        let stamp = generatedAt.map { #""generated_at": "\#($0)", "# } ?? ""
+        return #"{\#(stamp)"providers": ["groq"], "models": [{"canonical": "\#(tag)", "providers": {"groq": {"model": "x"}}}]}"#
+    }
+
+    /// The newer of cache and bundled wins, by generated_at; the log says why the other lost.
+    @Test func newestOfCacheAndBundledWins() async throws {
+        let older = "2026-01-01T00:00:00Z", newer = "2026-11-22T00:33:01Z"
+        let cases: [(cache: String?, bundled: String?, winner: String)] = [
+            (older, newer, "from-bundle"),  // the bug: an old cache beat a newer bundled index
+            (newer, older, "from-cache"),
+            (nil, older, "from-bundle"),  // an undated index counts as the oldest
+            (newer, newer, "from-cache"),  // a tie keeps the download
+        ]
+        for (cacheDate, bundledDate, winner) in cases {
+            let sources = try Sources(cache: Self.dated("from-cache", cacheDate), bundled: Self.dated("from-bundle", bundledDate))
+            defer { sources.scratch.remove() }
+            let logs = InMemoryLogHandler()
+            let result = await sources.loader(url: nil, fetcher: nil).load(logger: Logger(label: "test", factory: { _ in logs }))
+            #expect(result.index?.models.first?.canonical == winner, "cache \(cacheDate ?? "undated") vs bundled \(bundledDate ?? "undated")")
+            #expect(result.passedOver.count == 1)
+            #expect(result.passedOver.first?.reason.hasPrefix("older") == true)
+            let line = try #require(logs.entries.first { $0.message == "model catalog loaded" })
+            #expect(line.metadata["not_used"]?.description.contains("older") == true)
+        }
+    }
+
+    /// Without any file, the copy compiled into the binary loads: the server finds its catalog
+    /// from any working directory.
+    @Test func theEmbeddedIndexLoadsWithoutAnyFile() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let result = await CatalogLoader(configuration: .init(cacheFile: scratch.path("none.json")), fetcher: nil).load(logger: quiet)
+        #expect(result.source == CatalogSource(kind: .bundled, location: EmbeddedModelIndex.location))
+        #expect(result.index == (try ModelIndex.decode(Data(contentsOf: URL(fileURLWithPath: Fixtures.bundledIndexPath)), source: "x")))
     }
 }

@@ -21,15 +21,16 @@ struct ExecutableTests {
     @Test func catalogBuildReproducesTheCommittedIndex() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        try await FakeUpstream.withServer(FakeUpstream.newestCaptures) { port in
+        try await FakeUpstream.withServer(FakeUpstream.bundledCaptures) { port in
             let environment = Fixtures.keys.merging(FakeUpstream.baseURLs(port: port)) { _, url in url }
             let output = scratch.path("generated/model_index.json")
             let result = try await ProcessRunner.run(
-                "catalog-build", ["--seed", Fixtures.seedPath, "--output", output, "--pretty", "--timeout", "5"],
+                "catalog-build",
+                ["--providers", "groq,openrouter,nvidia_nim,cerebras", "--seed", Fixtures.seedPath, "--output", output, "--pretty", "--timeout", "5"],
                 environment: environment, in: scratch.url
             )
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("15 models (3 auto-matched), 13 seed mappings dropped"))
+            #expect(result.stdout.contains("15 models (3 auto-matched), 14 seed mappings dropped"))
             #expect(result.stderr.contains("seed entry dropped"))
             let committed = try String(contentsOfFile: Fixtures.bundledIndexPath, encoding: .utf8)
             let built = try String(contentsOfFile: output, encoding: .utf8)
@@ -68,9 +69,9 @@ struct ExecutableTests {
         )
         #expect(result.status != 0)
         #expect(result.stderr.contains("error: OPENROUTER_API_KEY is not set"))
-        let badFlag = try await ProcessRunner.run("catalog-build", ["--providers", "groq,cerebras"], environment: Fixtures.keys, in: scratch.url)
+        let badFlag = try await ProcessRunner.run("catalog-build", ["--providers", "groq,cerebrus"], environment: Fixtures.keys, in: scratch.url)
         #expect(badFlag.status != 0)
-        #expect(badFlag.stderr.contains("--providers: unknown provider 'cerebras'"))
+        #expect(badFlag.stderr.contains("--providers: unknown provider 'cerebrus'"))
     }
 
     @Test func debugModelsJSONShape() async throws {
@@ -84,7 +85,8 @@ struct ExecutableTests {
         )
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["report_version", "index", "required_providers", "credentials", "models", "total_models", "common_models"])
+        #expect(Set(json.keys) == ["report_version", "index", "selection", "required_providers", "credentials", "models", "total_models", "common_models"])
+        #expect(json["selection"] as? String == "all")
         #expect(json["report_version"] as? Int == 1)
         #expect(json["required_providers"] as? [String] == ["groq", "nvidia_nim"])
         #expect(json["total_models"] as? Int == 15)
@@ -94,7 +96,10 @@ struct ExecutableTests {
         let models = try #require(json["models"] as? [[String: Any]])
         #expect(models.count == 3)
         let first = try #require(models.first)
-        #expect(Set(first.keys) == ["canonical", "aliases", "auto_matched", "enabled", "common", "providers"])
+        #expect(Set(first.keys) == ["canonical", "aliases", "auto_matched", "enabled", "common", "providers", "served_by", "not_served_by"])
+        #expect(first["served_by"] as? [String] == ["groq", "cerebras"])
+        let notServed = try #require(first["not_served_by"] as? [String: String])
+        #expect(notServed["nvidia_nim"] == "key variable NVIDIA_NIM_KEY is not set")
         #expect(first["canonical"] as? String == "llama-3.3-70b")
         #expect(first["enabled"] as? Bool == true)
         #expect(first["common"] as? Bool == false)
@@ -136,7 +141,8 @@ struct ExecutableTests {
             )
             #expect(table.status == 0, "\(table.stderr)")
             #expect(table.stdout.contains("MODEL"))
-            #expect(table.stdout.contains("Keys: groq GROQ_API_KEY set"))
+            #expect(table.stdout.contains("groq GROQ_API_KEY set"))
+            #expect(table.stdout.contains("SERVES"))
             #expect(table.stdout.contains("Live /models:"))
             expectNoSecrets(json.stdout, json.stderr, table.stdout, table.stderr)
         }

@@ -109,10 +109,37 @@ struct ModelIndexDecodingTests {
     }
 
     @Test func refusesNewerSchemasAndNonJSON() {
-        let newer = error(#"{"schema_version": 2, "models": [{"canonical": "m", "providers": {}}]}"#)
+        let newer = error(#"{"schema_version": 3, "models": [{"canonical": "m", "providers": {}}]}"#)
         #expect(newer?.kind == .unsupportedSchema)
         #expect(newer?.field == "schema_version")
         #expect(error("{not json")?.kind == .malformedJSON)
         #expect(error("")?.kind == .malformedJSON)
+    }
+
+    /// Schema 2's route facts round-trip through the encoder, and are checked on the way in.
+    @Test func schemaTwoRouteFactsRoundTrip() throws {
+        let mapping = ModelIndex.ProviderMapping(
+            model: "x",
+            limits: RateLimitConfiguration(scope: .pool("openrouter-free"), requestsPerMinute: 20, requestsPerDay: 50, dailyReset: .timeZone("America/Los_Angeles")),
+            capabilities: RouteCapabilities(tools: true, vision: false, jsonMode: nil, contextLength: 131072, maxOutputTokens: 8192),
+            price: .free,
+            quarantine: .init(reason: "HTTP 404 on the test call", at: "2026-11-22T00:00:00Z"),
+            verification: .init(at: "2026-11-22T00:00:00Z", latencyMilliseconds: 210, rateLimitHeaders: ["x-ratelimit-limit-requests": "1000"])
+        )
+        let index = ModelIndex(generatedAt: "2026-11-22T00:00:00Z", providers: ["openrouter"], models: [.init(canonical: "m", providers: ["openrouter": mapping])])
+        let data = try index.encoded(pretty: true)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""scope": "pool""#))
+        #expect(text.contains(#""daily_reset": "America/Los_Angeles""#))
+        #expect(try ModelIndex.decode(data, source: "round-trip") == index)
+        // A v1 mapping writes none of the new keys.
+        let plain = String(decoding: try ModelIndex(providers: ["groq"], models: [.init(canonical: "m", providers: ["groq": .init(model: "x")])]).encoded(pretty: false), as: UTF8.self)
+        #expect(!plain.contains("limits") && !plain.contains("capabilities") && !plain.contains("quarantine"))
+        #expect(error(#"{"models": [{"canonical": "m", "providers": {"groq": {"model": "x", "limits": {"rpm": -1}}}}]}"#)?.field
+            == "models[0].providers.groq.limits.rpm")
+        #expect(error(#"{"models": [{"canonical": "m", "providers": {"groq": {"model": "x", "limits": {"scope": "pool"}}}}]}"#)?.field
+            == "models[0].providers.groq.limits.scope")
+        #expect(error(#"{"models": [{"canonical": "m", "providers": {"groq": {"model": "x", "limits": {"daily_reset": "noon"}}}}]}"#)?.field
+            == "models[0].providers.groq.limits.daily_reset")
     }
 }

@@ -25,6 +25,8 @@ public struct CatalogBuildJob: Sendable {
         /// Keep paid models, marked `paid`. Defaults to false.
         public var includePaid: Bool
         public var probe: ModelsProbe.Configuration
+        /// Sign the index with this Ed25519 key file, writing `<output>.sig` (`--sign-key`).
+        public var signingKeyPath: String?
 
         public init(
             providers: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM],
@@ -32,7 +34,8 @@ public struct CatalogBuildJob: Sendable {
             outputPath: String = "generated/model_index.json",
             pretty: Bool = false,
             includePaid: Bool = false,
-            probe: ModelsProbe.Configuration = .init()
+            probe: ModelsProbe.Configuration = .init(),
+            signingKeyPath: String? = nil
         ) {
             self.providers = providers
             self.seedPath = seedPath
@@ -40,6 +43,7 @@ public struct CatalogBuildJob: Sendable {
             self.pretty = pretty
             self.includePaid = includePaid
             self.probe = probe
+            self.signingKeyPath = signingKeyPath
         }
     }
 
@@ -49,21 +53,29 @@ public struct CatalogBuildJob: Sendable {
         public var drops: [CatalogDrop]
         public var autoMatchSkips: [AutoMatchSkip]
         public var outputPath: String
+        /// One per verified route, with `--verify`.
+        public var verification: [RouteVerifier.Outcome] = []
     }
 
     public var options: Options
     private let environment: [String: String]
     private let probe: ModelsProbe
+    private let verifier: RouteVerifier?
     private let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - environment: supplies keys and `*_BASE_URL` overrides (the process environment in production).
     ///   - probe: lists the providers; build it over an ``AsyncHTTPFetcher`` or a fake.
+    ///   - verifier: with `--verify`, makes one test call per route after the build.
     ///   - now: the clock for `generated_at`.
-    public init(options: Options, environment: [String: String], probe: ModelsProbe, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        options: Options, environment: [String: String], probe: ModelsProbe, verifier: RouteVerifier? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.options = options
         self.environment = environment
         self.probe = probe
+        self.verifier = verifier
         self.now = now
     }
 
@@ -84,6 +96,7 @@ public struct CatalogBuildJob: Sendable {
     public func run(logger: Logger) async throws(CatalogBuildError) -> Summary {
         let endpoints = try resolveEndpoints()
         let seed = try loadSeed(logger: logger)
+        _ = try loadSigningKey()
 
         logger.info("listing provider models", metadata: ["providers": "\(options.providers.map(\.rawValue).joined(separator: ","))"])
         let results = await probe.listings(for: endpoints, logger: logger)
@@ -113,8 +126,16 @@ public struct CatalogBuildJob: Sendable {
         }
 
         let builder = CatalogBuilder(options: .init(providers: options.providers, includePaid: options.includePaid))
-        let outcome = builder.build(seed: seed, listings: listings, generatedAt: Self.timestamp(now()))
+        var outcome = builder.build(seed: seed, listings: listings, generatedAt: Self.timestamp(now()))
         log(outcome, logger: logger)
+        var verification: [RouteVerifier.Outcome] = []
+        if let verifier {
+            let endpointsByKind = Dictionary(endpoints.map { ($0.provider, $0) }) { first, _ in first }
+            (outcome.index, verification) = await verifier.verify(outcome.index, endpoints: endpointsByKind)
+            let quarantined = verification.filter { $0.summary.hasPrefix("quarantined") }.count
+            logger.info("routes verified", metadata: ["routes": "\(verification.count)", "quarantined": "\(quarantined)"])
+        }
+        let signingKey = try loadSigningKey()
 
         let data: Data
         do {
@@ -125,11 +146,36 @@ public struct CatalogBuildJob: Sendable {
         if let reason = AtomicFile.write(data, to: options.outputPath) {
             throw CatalogBuildError(.write, message: "\(options.outputPath): cannot write the index (\(reason))")
         }
+        if let signingKey {
+            let signaturePath = CatalogSignature.path(for: options.outputPath)
+            let signature: Data
+            do {
+                signature = try signingKey.signature(for: data)
+            } catch {
+                throw CatalogBuildError(.write, message: error.message)
+            }
+            if let reason = AtomicFile.write(signature, to: signaturePath) {
+                throw CatalogBuildError(.write, message: "\(signaturePath): cannot write the signature (\(reason))")
+            }
+        }
         logger.info("catalog written", metadata: [
             "path": "\(options.outputPath)", "models": "\(outcome.index.models.count)",
             "auto_matched": "\(outcome.index.models.filter(\.autoMatched).count)", "dropped": "\(outcome.drops.count)",
         ])
-        return Summary(index: outcome.index, drops: outcome.drops, autoMatchSkips: outcome.autoMatchSkips, outputPath: options.outputPath)
+        return Summary(
+            index: outcome.index, drops: outcome.drops, autoMatchSkips: outcome.autoMatchSkips, outputPath: options.outputPath,
+            verification: verification
+        )
+    }
+
+    /// Reads `--sign-key` before any network call, so a bad key costs nothing.
+    private func loadSigningKey() throws(CatalogBuildError) -> CatalogSigningKey? {
+        guard let path = options.signingKeyPath else { return nil }
+        do {
+            return try CatalogSigningKey(contentsOf: path)
+        } catch {
+            throw CatalogBuildError(.invalidOption, message: "--sign-key \(error.message)")
+        }
     }
 
     private func resolveEndpoints() throws(CatalogBuildError) -> [ProviderEndpoint] {
@@ -186,7 +232,7 @@ public struct CatalogBuildJob: Sendable {
     }
 
     /// `2026-08-20T10:00:00Z`: whole seconds, UTC, as the Python builder's consumers expect ISO 8601.
-    static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 }

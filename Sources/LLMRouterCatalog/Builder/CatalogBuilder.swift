@@ -77,6 +77,15 @@ public struct CatalogBuilder: Sendable {
             skips = matched.skips
         }
 
+        models = models.map { entry in
+            var entry = entry
+            for (name, mapping) in entry.providers {
+                guard let kind = ProviderKind(rawValue: name) else { continue }
+                entry.providers[name] = Self.withListingFacts(mapping, listed: listings[kind]?.model(id: mapping.model), defaults: seed.providerLimits[kind])
+            }
+            return entry
+        }
+
         var catalogs: [String: [String]] = [:]
         for provider in options.providers {
             if let listing = listings[provider] { catalogs[provider.rawValue] = listing.freeIDs }
@@ -88,6 +97,29 @@ public struct CatalogBuilder: Sendable {
             providerCatalogs: catalogs
         )
         return Outcome(index: index, drops: drops, autoMatchSkips: skips)
+    }
+
+    /// The route facts of a published mapping: the seed's (which already hold the provider's
+    /// documented limits) first, then what the listing says (limits by tier, capabilities,
+    /// context, price). Auto-matched mappings start from the provider's documented limits.
+    static func withListingFacts(
+        _ mapping: ModelIndex.ProviderMapping, listed: ListedModel?, defaults: RateLimitConfiguration?
+    ) -> ModelIndex.ProviderMapping {
+        var mapping = mapping
+        var limits = mapping.limits ?? defaults
+        if let fromListing = listed?.limits { limits = limits?.filling(from: fromListing) ?? fromListing }
+        mapping.limits = limits
+        let known = mapping.capabilities
+        let listedCapabilities = listed?.capabilities ?? RouteCapabilities()
+        mapping.capabilities = RouteCapabilities(
+            tools: known.tools ?? listedCapabilities.tools,
+            vision: known.vision ?? listedCapabilities.vision,
+            jsonMode: known.jsonMode ?? listedCapabilities.jsonMode,
+            contextLength: known.contextLength ?? listedCapabilities.contextLength,
+            maxOutputTokens: known.maxOutputTokens ?? listedCapabilities.maxOutputTokens
+        )
+        mapping.price = mapping.paid ? listed?.price : .free
+        return mapping
     }
 
     private enum Verdict {

@@ -6,7 +6,7 @@ public struct IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a small extensible set (compare with `==`).
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: String, Sendable, Hashable {
-            case unavailable, unreadable, malformedJSON, invalidField, unsupportedSchema
+            case unavailable, unreadable, malformedJSON, invalidField, unsupportedSchema, untrusted
         }
 
         private let code: Code
@@ -21,6 +21,8 @@ public struct IndexError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidField = Kind(code: .invalidField)
         /// `schema_version` is newer than this code understands.
         public static let unsupportedSchema = Kind(code: .unsupportedSchema)
+        /// A signature was required and is missing or does not match (`LLMROUTER_CATALOG_PUBLIC_KEY`).
+        public static let untrusted = Kind(code: .untrusted)
 
         public var description: String { code.rawValue }
     }

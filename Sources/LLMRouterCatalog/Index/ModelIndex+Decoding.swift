@@ -121,6 +121,7 @@ extension ModelIndex {
             if let (key, message) = settings.violation() { throw breaker.error(key, message) }
             mapping.circuitBreaker = settings
         }
+        try decodeRouteFacts(reader, into: &mapping)
         return mapping
     }
 

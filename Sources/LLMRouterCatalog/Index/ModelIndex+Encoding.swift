@@ -95,6 +95,7 @@ private struct MappingFile: Encodable {
         try container.encode(mapping.circuitBreaker.map(BreakerFile.init), forKey: .circuitBreaker)
         try container.encode(mapping.mockFailureRate, forKey: .mockFailureRate)
         if mapping.paid { try container.encode(true, forKey: .paid) }
+        try RouteFactsFile(mapping: mapping).encode(to: encoder)
     }
 }
 

@@ -7,9 +7,12 @@ import LLMRouterCore
 /// those of the original Python llmrouter, so files written by either tool load in both; our files
 /// add `schema_version`, `generated_at` and `auto_matched`, which the Python tool ignores.
 ///
+/// Schema 2 adds per-route facts (`limits`, `capabilities`, `context_length`, `max_output_tokens`,
+/// `price`, `quarantine`, `verified`; see docs/catalog.md); version 1 and Python files still load.
+///
 /// ```json
 /// {
-///   "schema_version": 1,
+///   "schema_version": 2,
 ///   "generated_at": "2026-08-20T10:00:00Z",
 ///   "providers": ["groq", "openrouter", "nvidia_nim"],
 ///   "models": [{"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
@@ -19,7 +22,7 @@ import LLMRouterCore
 /// ```
 public struct ModelIndex: Sendable, Equatable {
     /// The schema this code writes; files with a larger number are refused.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     /// `nil` for files written by the Python llmrouter, which has no version field.
     public var schemaVersion: Int?
@@ -92,6 +95,17 @@ public struct ModelIndex: Sendable, Equatable {
         public var mockFailureRate: Double
         /// Whether the provider listed this model as paid (only with `catalog-build --include-paid`).
         public var paid: Bool
+        /// The free tier's limits on this route (`limits`, schema 2): from the seed's documented
+        /// limits and, with `catalog-build --verify`, the provider's headers.
+        public var limits: RateLimitConfiguration?
+        /// Tools, vision, JSON mode, context length and output cap (schema 2); unknown when `nil`.
+        public var capabilities: RouteCapabilities
+        /// Price per million tokens (schema 2); zero on a free route, `nil` when unknown.
+        public var price: RoutePrice?
+        /// Set by `catalog-build --verify` when the route failed its test call; the router skips it.
+        public var quarantine: Quarantine?
+        /// What `catalog-build --verify` saw on the route's test call.
+        public var verification: Verification?
 
         public init(
             model: String,
@@ -102,7 +116,12 @@ public struct ModelIndex: Sendable, Equatable {
             priorityOffset: Int = 0,
             circuitBreaker: CircuitBreakerSettings? = nil,
             mockFailureRate: Double = 0,
-            paid: Bool = false
+            paid: Bool = false,
+            limits: RateLimitConfiguration? = nil,
+            capabilities: RouteCapabilities = .init(),
+            price: RoutePrice? = nil,
+            quarantine: Quarantine? = nil,
+            verification: Verification? = nil
         ) {
             self.model = model
             self.apiKeyEnv = apiKeyEnv
@@ -113,6 +132,11 @@ public struct ModelIndex: Sendable, Equatable {
             self.circuitBreaker = circuitBreaker
             self.mockFailureRate = mockFailureRate
             self.paid = paid
+            self.limits = limits
+            self.capabilities = capabilities
+            self.price = price
+            self.quarantine = quarantine
+            self.verification = verification
         }
 
         /// Whether the router may call it: free, or paid with `allow_paid`.
@@ -141,5 +165,35 @@ extension ModelIndex {
 
     static func withoutFreeSuffix(_ id: String) -> String {
         id.hasSuffix(":free") ? String(id.dropLast(5)) : id
+    }
+}
+
+extension ModelIndex {
+    /// Why a route was taken out of service by `catalog-build --verify`, and when.
+    public struct Quarantine: Sendable, Equatable {
+        /// For example `HTTP 404 on the test call` or `paid: the test call cost 0.0001`.
+        public var reason: String
+        /// ISO 8601, UTC.
+        public var at: String
+
+        public init(reason: String, at: String) {
+            self.reason = reason
+            self.at = at
+        }
+    }
+
+    /// The outcome of a route's test call (`catalog-build --verify`).
+    public struct Verification: Sendable, Equatable {
+        /// ISO 8601, UTC.
+        public var at: String
+        public var latencyMilliseconds: Int
+        /// The rate-limit headers the answer carried (lower-cased names), e.g. Groq's `x-ratelimit-limit-requests`.
+        public var rateLimitHeaders: [String: String]
+
+        public init(at: String, latencyMilliseconds: Int, rateLimitHeaders: [String: String] = [:]) {
+            self.at = at
+            self.latencyMilliseconds = latencyMilliseconds
+            self.rateLimitHeaders = rateLimitHeaders
+        }
     }
 }

@@ -7,17 +7,22 @@ import LLMRouterCore
 
 /// Turns a provider's `GET /models` body into a ``ProviderListing``, applying that provider's free rule.
 ///
-/// The free rules, per provider:
+/// The free rules, per provider (each vendor's reading is in `ListingParser+Vendors.swift`):
 ///
 /// | provider | free when | not usable when |
 /// |---|---|---|
 /// | OpenRouter | the id ends in `:free`, or `pricing.prompt` and `pricing.completion` are both zero (strings such as `"0"`, or numbers); everything else, including `"-1"` (router-priced), is paid | `architecture.output_modalities` is given and lacks `text`; ``NonChatModels`` says so |
 /// | Groq | always (the whole free tier is listed) | `active` is `false`; ``NonChatModels`` says so |
-/// | NVIDIA NIM | always (the listing carries no price) | ``NonChatModels`` says so |
-/// | Hugging Face, OpenAI-compatible | as NVIDIA NIM | as NVIDIA NIM |
+/// | NVIDIA NIM, Cerebras | always (the listing carries no price; every listed model is on the free tier) | ``NonChatModels`` says so |
+/// | Mistral | always (the free "Experiment" plan covers every model) | `capabilities.completion_chat` is `false`; ``NonChatModels`` says so |
+/// | Google AI Studio | the id is a Flash, Flash-Lite or Gemma model (the documented free tier; Pro models have none) | image, video, speech, live-audio, embedding and AQA models |
+/// | GitHub Models | `rate_limit_tier` is `low`, `high` or `custom` (every account gets these, rate-limited) | tier `embeddings`, or no `text` in `supported_output_modalities` |
+/// | Hugging Face | a live provider marks it `is_free: true`; otherwise it spends the account's credits (paid) | no provider is `live`; no `text` output |
+/// | OpenAI-compatible | as NVIDIA NIM | as NVIDIA NIM |
 ///
-/// The body may be `{"data": [...]}` (every provider), `{"models": [...]}` or a bare list; items
-/// without a string `id` are skipped and repeated ids are kept once.
+/// The body may be `{"data": [...]}`, `{"models": [...]}` or a bare list (GitHub Models); items
+/// without a string `id` are skipped and repeated ids are kept once. Gemini's `models/` id prefix
+/// is dropped, since its chat endpoint takes the bare name.
 public enum ListingParser {
     /// Parses `body`, the answer of `provider`'s `/models`.
     /// - Throws: ``ListingError`` when the body is not JSON or has no model list.
@@ -39,7 +44,8 @@ public enum ListingParser {
         var seen: Set<String> = []
         var models: [ListedModel] = []
         for item in items {
-            guard let object = item.objectValue, let id = object["id"]?.stringValue, !id.isEmpty else { continue }
+            guard let object = item.objectValue, var id = object["id"]?.stringValue, !id.isEmpty else { continue }
+            if provider == .gemini, id.hasPrefix("models/") { id = String(id.dropFirst("models/".count)) }
             guard seen.insert(id).inserted else { continue }
             models.append(classify(id: id, fields: object, provider: provider))
         }
@@ -48,26 +54,15 @@ public enum ListingParser {
 
     static func classify(id: String, fields: [String: JSONValue], provider: ProviderKind) -> ListedModel {
         switch provider {
-        case .openrouter:
-            return ListedModel(
-                id: id,
-                tier: isOpenRouterFree(id: id, fields: fields) ? .free : .paid,
-                unusableReason: openRouterUnusableReason(fields) ?? NonChatModels.reason(for: id),
-                isBaseModel: isOpenRouterBase(id: id, fields: fields)
-            )
-        case .groq:
-            let inactive = fields["active"] == .bool(false)
-            return ListedModel(id: id, tier: .free, unusableReason: inactive ? "inactive" : NonChatModels.reason(for: id))
-        case .nvidiaNIM, .huggingface, .openai, .echo:
-            return ListedModel(id: id, tier: .free, unusableReason: NonChatModels.reason(for: id))
+        case .openrouter: openRouter(id: id, fields: fields)
+        case .groq: groq(id: id, fields: fields)
+        case .mistral: mistral(id: id, fields: fields)
+        case .gemini: gemini(id: id, fields: fields)
+        case .githubModels: githubModels(id: id, fields: fields)
+        case .huggingface: huggingFace(id: id, fields: fields)
+        case .nvidiaNIM, .cerebras, .openai, .echo:
+            ListedModel(id: id, tier: .free, unusableReason: NonChatModels.reason(for: id))
         }
-    }
-
-    /// OpenRouter's rule: a `:free` id, or both token prices zero.
-    static func isOpenRouterFree(id: String, fields: [String: JSONValue]) -> Bool {
-        if id.hasSuffix(":free") { return true }
-        guard let pricing = fields["pricing"]?.objectValue else { return false }
-        return price(pricing["prompt"]) == 0 && price(pricing["completion"]) == 0
     }
 
     /// A price given as a string (`"0"`, `"0.0000015"`) or a number; `nil` when absent or unreadable.
@@ -80,16 +75,15 @@ public enum ListingParser {
         }
     }
 
-    private static func openRouterUnusableReason(_ fields: [String: JSONValue]) -> String? {
-        guard let outputs = fields["architecture"]?.objectValue?["output_modalities"]?.arrayValue else { return nil }
-        let names = outputs.compactMap(\.stringValue)
-        return names.contains("text") ? nil : "no text output"
+    static func integer(_ value: JSONValue?) -> Int? {
+        switch value {
+        case .integer(let number) where number >= 0 && number <= Int64(Int32.max): Int(number)
+        case .number(let number) where number >= 0 && number < 1e9: Int(number)
+        default: nil
+        }
     }
 
-    /// OpenRouter names base models "… (base)"; some ids also end in `-base`.
-    private static func isOpenRouterBase(id: String, fields: [String: JSONValue]) -> Bool {
-        let bare = ModelIndex.withoutFreeSuffix(id).lowercased()
-        if bare.hasSuffix("-base") { return true }
-        return fields["name"]?.stringValue?.lowercased().contains("(base)") ?? false
+    static func strings(_ value: JSONValue?) -> [String]? {
+        value?.arrayValue?.compactMap(\.stringValue)
     }
 }

@@ -16,12 +16,24 @@ public struct ListedModel: Sendable, Equatable {
     /// A pre-trained base model the listing marks as such (OpenRouter's "(base)"). Base and instruct
     /// variants share a normalised name, so auto-matching leaves base models out.
     public var isBaseModel: Bool
+    /// What the listing says the model can do (tools, vision, JSON mode, context, output cap).
+    public var capabilities: RouteCapabilities
+    /// The listed price per million tokens; ``RoutePrice/free`` on a free model, `nil` when the listing has none.
+    public var price: RoutePrice?
+    /// Limits the listing implies (GitHub Models' `rate_limit_tier`); `nil` for most providers.
+    public var limits: RateLimitConfiguration?
 
-    public init(id: String, tier: Tier, unusableReason: String? = nil, isBaseModel: Bool = false) {
+    public init(
+        id: String, tier: Tier, unusableReason: String? = nil, isBaseModel: Bool = false,
+        capabilities: RouteCapabilities = .init(), price: RoutePrice? = nil, limits: RateLimitConfiguration? = nil
+    ) {
         self.id = id
         self.tier = tier
         self.unusableReason = unusableReason
         self.isBaseModel = isBaseModel
+        self.capabilities = capabilities
+        self.price = price ?? (tier == .free ? .free : nil)
+        self.limits = limits
     }
 
     /// Usable for chat and free.

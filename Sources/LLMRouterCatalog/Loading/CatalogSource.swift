@@ -7,9 +7,13 @@ public struct CatalogSource: Sendable, Equatable, CustomStringConvertible {
         case file
         /// The copy of the last successful download.
         case cache
-        /// The index shipped with the code, `generated/model_index.json`.
+        /// The index shipped with the code, `generated/model_index.json`, compiled into the binaries.
         case bundled
     }
+
+    /// Whether the index is trusted to choose hosts, key variables and headers: local files are;
+    /// a download, and the cache that holds one, are not (see ``CatalogTrust``).
+    public var isTrusted: Bool { kind == .file || kind == .bundled }
 
     public var kind: Kind
     /// The path or URL as configured.
@@ -51,6 +55,20 @@ public struct CatalogSourceFailure: Sendable, Equatable, CustomStringConvertible
     public var description: String { "\(source.kind.rawValue): \(error)" }
 }
 
+/// A source that loaded but was not used, and why (older than the winner, or not read at all).
+public struct CatalogSourceSkip: Sendable, Equatable, CustomStringConvertible {
+    /// `cache` or `bundled`.
+    public var kind: String
+    public var reason: String
+
+    public init(kind: String, reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    public var description: String { "\(kind): \(reason)" }
+}
+
 /// The outcome of the loading chain.
 public struct CatalogLoadResult: Sendable {
     /// The index, or `nil` when every source failed (the caller then uses the embedded echo default).
@@ -59,10 +77,13 @@ public struct CatalogLoadResult: Sendable {
     public var source: CatalogSource?
     /// The sources tried before it, in order, with their errors.
     public var failures: [CatalogSourceFailure]
+    /// Sources that were fine but lost to the winner.
+    public var passedOver: [CatalogSourceSkip]
 
-    public init(index: ModelIndex?, source: CatalogSource?, failures: [CatalogSourceFailure]) {
+    public init(index: ModelIndex?, source: CatalogSource?, failures: [CatalogSourceFailure], passedOver: [CatalogSourceSkip] = []) {
         self.index = index
         self.source = source
         self.failures = failures
+        self.passedOver = passedOver
     }
 }

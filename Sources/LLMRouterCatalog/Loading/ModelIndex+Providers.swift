@@ -1,20 +1,44 @@
 import LLMRouterCore
 
-/// The providers a model must be offered by before the router enables it (`LLMROUTER_PROVIDERS`).
-public enum RequiredProviders {
-    public static let variable = "LLMROUTER_PROVIDERS"
-    /// Used when the variable is unset or blank.
-    public static let defaults = ["groq", "openrouter", "nvidia_nim"]
+/// Which catalog models the router serves (`LLMROUTER_PROVIDERS`).
+public enum ProviderSelection: Sendable, Equatable {
+    /// The default: a model is served when at least one provider whose key is set offers it;
+    /// every provider that offers it joins its failover group.
+    case anyKeyed
+    /// `LLMROUTER_PROVIDERS` set: the original llmrouter's rule, every listed provider must offer it.
+    case all([String])
 
-    /// The comma-separated list from `environment`, lower-cased, duplicates removed, order kept.
-    public static func parse(environment: [String: String]) -> [String] {
-        let raw = environment[variable] ?? ""
+    public static let variable = "LLMROUTER_PROVIDERS"
+
+    /// `.all` of the comma-separated list in `environment` (lower-cased, duplicates removed), or
+    /// `.anyKeyed` when the variable is unset or blank.
+    public static func parse(environment: [String: String]) -> ProviderSelection {
+        let names = list(environment[variable] ?? "")
+        return names.isEmpty ? .anyKeyed : .all(names)
+    }
+
+    /// Names from a comma-separated list, lower-cased, duplicates removed, order kept.
+    public static func list(_ raw: String) -> [String] {
         var names: [String] = []
         for part in raw.split(separator: ",") {
             let name = String(part).trimmingWhitespace().lowercased()
             if !name.isEmpty, !names.contains(name) { names.append(name) }
         }
-        return names.isEmpty ? defaults : names
+        return names
+    }
+
+    /// The providers every model must have; empty for ``anyKeyed``.
+    public var required: [String] {
+        if case .all(let names) = self { return names }
+        return []
+    }
+
+    /// For logs: `any provider with a key` or the list.
+    public var summary: String {
+        switch self {
+        case .anyKeyed: "any provider with a key"
+        case .all(let names): "all of \(names.joined(separator: ","))"
+        }
     }
 }
 
@@ -23,7 +47,8 @@ public struct CatalogProviders: Sendable, Equatable {
     /// A model that is not enabled.
     public struct SkippedModel: Sendable, Equatable, CustomStringConvertible {
         public var canonical: String
-        /// Required providers that do not offer it (absent, or paid without `allow_paid`).
+        /// Required providers that do not offer it (absent, or paid without `allow_paid`); empty
+        /// when the reason is that no provider with a key offers it.
         public var missingProviders: [String]
 
         public init(canonical: String, missingProviders: [String]) {
@@ -31,10 +56,14 @@ public struct CatalogProviders: Sendable, Equatable {
             self.missingProviders = missingProviders
         }
 
-        public var description: String { "\(canonical): not offered by \(missingProviders.joined(separator: ", "))" }
+        public var description: String {
+            missingProviders.isEmpty
+                ? "\(canonical): no provider with a key offers it"
+                : "\(canonical): not offered by \(missingProviders.joined(separator: ", "))"
+        }
     }
 
-    /// A provider entry of an enabled model that was not configured.
+    /// A route (model × provider) that was not configured, or configured without its key.
     public struct DisabledProvider: Sendable, Equatable, CustomStringConvertible {
         public var name: String
         public var reason: String
@@ -66,106 +95,122 @@ public struct CatalogProviders: Sendable, Equatable {
 extension ModelIndex {
     /// Turns the index into provider entries for the router.
     ///
-    /// - A model is enabled only if **every** provider in `requiredProviders` offers it: maps it,
-    ///   and the mapping is free or has `allow_paid`. This is the Python llmrouter's rule, which
-    ///   keeps the published set to models with full failover across the providers you rely on.
-    /// - An enabled model gets an entry for every provider that offers it, including providers
-    ///   not in the list (the list is a requirement, not a filter).
-    /// - An entry whose key variable is unset is kept but reported in
-    ///   ``CatalogProviders/disabledProviders``; the router shows it as disabled and never calls it.
-    ///   The file's `api_key_env` is used when that variable is set; otherwise the provider's
-    ///   default variable, so a Python index naming `PROVIDER_KEY_GROQ` still works with `GROQ_API_KEY`.
+    /// - With ``ProviderSelection/anyKeyed`` (the default) a model is enabled when at least one
+    ///   provider whose key is set offers it; with ``ProviderSelection/all(_:)`` only when every
+    ///   listed provider offers it (maps it, free or `allow_paid`), the Python llmrouter's rule.
+    /// - An enabled model gets an entry for every provider that offers it. An entry whose key
+    ///   is unset is kept but reported in ``CatalogProviders/disabledProviders``; the router
+    ///   shows it as disabled and never calls it.
+    /// - Never configured, with the reason: quarantined routes, paid ones without `allow_paid`,
+    ///   unknown provider names, and routes a downloaded index may not set (``CatalogTrust``).
+    /// - The key variable: the file's `api_key_env` when set in `environment`, else the first
+    ///   of the kind's accepted variables that is set, so a Python index naming
+    ///   `PROVIDER_KEY_GROQ` still works with `GROQ_API_KEY`.
     /// - Priority: `10 × position + priority_offset` (at least 0), where position counts enabled
     ///   models in catalog order. Providers of one model with the same offset share a priority and
     ///   take turns; a positive offset makes a provider a later fallback.
-    /// - Parameters:
-    ///   - requiredProviders: provider names, e.g. from ``RequiredProviders/parse(environment:)``.
-    ///   - environment: used only to check that key variables are set; values are never copied.
-    public func providerConfigurations(requiredProviders: [String], environment: [String: String]) -> CatalogProviders {
+    /// - The route's free-tier limits, capabilities and price are copied onto the entry.
+    /// - Parameter environment: used only to check that key variables are set; values are never copied.
+    public func providerConfigurations(
+        selection: ProviderSelection,
+        environment: [String: String],
+        trust: CatalogTrust = .local
+    ) -> CatalogProviders {
         var result = CatalogProviders(providers: [], enabledModels: [], skippedModels: [], disabledProviders: [])
         var position = 0
         for entry in models {
-            let missing = requiredProviders.filter { entry.providers[$0]?.isAllowed != true }
+            let required = selection.required
+            let missing = required.filter { name in
+                guard let mapping = entry.providers[name] else { return true }
+                return !mapping.isAllowed || mapping.quarantine != nil
+            }
             guard missing.isEmpty else {
                 result.skippedModels.append(.init(canonical: entry.canonical, missingProviders: missing))
                 continue
             }
             let aliases = entry.aliases.filter { ModelName.normalize($0) != ModelName.normalize(entry.canonical) }
-            var configured = 0
-            for providerName in entry.providerNames(in: requiredProviders + providers) {
+            var routes: [(provider: ProviderConfiguration, keyless: CatalogProviders.DisabledProvider?)] = []
+            var refused: [CatalogProviders.DisabledProvider] = []
+            for providerName in entry.providerNames(in: required + providers) {
                 guard let mapping = entry.providers[providerName] else { continue }
                 let name = "\(providerName)/\(entry.canonical)"
-                let outcome = configuration(name: name, providerName: providerName, mapping: mapping, environment: environment)
-                switch outcome {
-                case .success(var provider), .keyless(var provider, _):
-                    provider.priority = max(0, position * 10 + mapping.priorityOffset)
-                    provider.canonicalModel = entry.canonical
-                    provider.aliases = aliases
-                    result.providers.append(provider)
-                    configured += 1
-                    if case .keyless(_, let disabled) = outcome {
-                        result.disabledProviders.append(disabled)
-                    } else {
-                        result.usableProviderCount += 1
-                    }
+                var provider: ProviderConfiguration
+                var keyless: CatalogProviders.DisabledProvider?
+                switch route(name: name, providerName: providerName, mapping: mapping, environment: environment, trust: trust) {
+                case .success(let configured):
+                    provider = configured
+                case .keyless(let configured, let reason):
+                    provider = configured
+                    keyless = reason
                 case .failure(let disabled):
-                    result.disabledProviders.append(disabled)
+                    refused.append(disabled)
+                    continue
                 }
+                provider.priority = max(0, position * 10 + mapping.priorityOffset)
+                provider.canonicalModel = entry.canonical
+                provider.aliases = aliases
+                routes.append((provider, keyless))
             }
-            if configured > 0 {
-                result.enabledModels.append(entry.canonical)
-                position += 1
-            } else {
+            result.disabledProviders += refused
+            let keyed = routes.filter { $0.keyless == nil }.count
+            guard !routes.isEmpty, selection != .anyKeyed || keyed > 0 else {
                 result.skippedModels.append(.init(canonical: entry.canonical, missingProviders: []))
+                result.disabledProviders += routes.compactMap(\.keyless)
+                continue
             }
+            for route in routes {
+                result.providers.append(route.provider)
+                if let keyless = route.keyless { result.disabledProviders.append(keyless) } else { result.usableProviderCount += 1 }
+            }
+            result.enabledModels.append(entry.canonical)
+            position += 1
         }
         return result
     }
 
-    private enum ProviderOutcome {
+    enum RouteOutcome {
         case success(ProviderConfiguration)
         /// Configured, but its key variable is unset: listed, never called.
         case keyless(ProviderConfiguration, CatalogProviders.DisabledProvider)
         case failure(CatalogProviders.DisabledProvider)
     }
 
-    private func configuration(
-        name: String, providerName: String, mapping: ProviderMapping, environment: [String: String]
-    ) -> ProviderOutcome {
-        guard let kind = ProviderKind(rawValue: providerName), kind != .echo else {
-            return .failure(CatalogProviders.DisabledProvider(name: name, reason: "unknown provider '\(providerName)'"))
-        }
-        guard mapping.isAllowed else {
-            return .failure(CatalogProviders.DisabledProvider(name: name, reason: "paid model and allow_paid is not set"))
-        }
-        if kind == .openai, mapping.baseURL == nil {
-            return .failure(CatalogProviders.DisabledProvider(name: name, reason: "type openai needs a base_url"))
-        }
-        func isSet(_ variable: String?) -> Bool {
-            guard let variable, let value = environment[variable] else { return false }
+    func route(
+        name: String, providerName: String, mapping: ProviderMapping, environment: [String: String], trust: CatalogTrust
+    ) -> RouteOutcome {
+        func refuse(_ reason: String) -> RouteOutcome { .failure(CatalogProviders.DisabledProvider(name: name, reason: reason)) }
+        guard let kind = ProviderKind(rawValue: providerName), kind != .echo else { return refuse("unknown provider '\(providerName)'") }
+        guard mapping.isAllowed else { return refuse("paid model and allow_paid is not set") }
+        if let quarantine = mapping.quarantine { return refuse("quarantined since \(quarantine.at): \(quarantine.reason)") }
+        if let violation = trust.violation(kind: kind, mapping: mapping) { return refuse(violation) }
+        if kind == .openai, mapping.baseURL == nil { return refuse("type openai needs a base_url") }
+        func isSet(_ variable: String) -> Bool {
+            guard let value = environment[variable] else { return false }
             return !value.trimmingWhitespace().isEmpty
         }
-        var keyless: CatalogProviders.DisabledProvider?
-        let variable: String?
-        if let fromFile = mapping.apiKeyEnv, isSet(fromFile) {
-            variable = fromFile
-        } else if let fallback = kind.defaultAPIKeyVariable, isSet(fallback) {
-            variable = fallback
-        } else {
-            let wanted = [mapping.apiKeyEnv, kind.defaultAPIKeyVariable].compactMap { $0 }
-            let names = Array(Set(wanted)).sorted().joined(separator: " or ")
-            keyless = CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names.isEmpty ? "(none)" : names) is not set")
-            variable = kind.defaultAPIKeyVariable ?? mapping.apiKeyEnv
-        }
+        let candidates = Self.uniqued([mapping.apiKeyEnv].compactMap { $0 } + kind.acceptedAPIKeyVariables)
         var provider = ProviderConfiguration(name: name, kind: kind)
         provider.model = mapping.model
         provider.baseURL = mapping.baseURL
-        provider.apiKeyVariable = variable
+        provider.apiKeyVariable = candidates.first(where: isSet) ?? kind.defaultAPIKeyVariable ?? mapping.apiKeyEnv
         provider.extraHeaders = mapping.extraHeaders
         provider.allowPaid = mapping.allowPaid
         provider.mockFailureRate = mapping.mockFailureRate
         if let breaker = mapping.circuitBreaker { provider.circuitBreaker = breaker.applied() }
-        if let keyless { return .keyless(provider, keyless) }
+        provider.rateLimit = mapping.limits.flatMap { $0.isEmpty ? nil : $0 }
+        provider.capabilities = mapping.capabilities
+        provider.price = mapping.price ?? (mapping.paid ? nil : .free)
+        guard candidates.contains(where: isSet) else {
+            let wanted = Self.uniqued([mapping.apiKeyEnv, kind.defaultAPIKeyVariable].compactMap { $0 }).sorted()
+            let names = wanted.isEmpty ? "(none)" : wanted.joined(separator: " or ")
+            return .keyless(provider, CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names) is not set"))
+        }
         return .success(provider)
+    }
+
+    public static func uniqued(_ names: [String]) -> [String] {
+        var seen: [String] = []
+        for name in names where !seen.contains(name) { seen.append(name) }
+        return seen
     }
 }

@@ -23,8 +23,19 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
     }
 
     public func get(_ url: String, headers: [(name: String, value: String)], timeout: Duration) async throws(FetchError) -> FetchedResponse {
+        try await send(.GET, url, headers: headers, body: nil, timeout: timeout)
+    }
+
+    public func post(_ url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(FetchError) -> FetchedResponse {
+        try await send(.POST, url, headers: headers, body: body, timeout: timeout)
+    }
+
+    private func send(
+        _ method: HTTPMethod, _ url: String, headers: [(name: String, value: String)], body: Data?, timeout: Duration
+    ) async throws(FetchError) -> FetchedResponse {
         var request = HTTPClientRequest(url: url)
-        request.method = .GET
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         for header in headers {
             request.headers.add(name: header.name, value: header.value)
         }
@@ -36,7 +47,8 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
             return FetchedResponse(
                 status: Int(response.status.code),
                 retryAfter: response.headers.first(name: "retry-after"),
-                body: Data(body.readableBytesView)
+                body: Data(body.readableBytesView),
+                headers: Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { first, _ in first }
             )
         } catch let error as HTTPClientError {
             throw Self.fetchError(error)

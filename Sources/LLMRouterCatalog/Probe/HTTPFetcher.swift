@@ -18,6 +18,9 @@ public protocol HTTPFetcher: Sendable {
     /// - Returns: the status and body, whatever the status.
     /// - Throws: ``FetchError`` when no answer arrived (timeout, refused connection, invalid URL).
     func get(_ url: String, headers: [(name: String, value: String)], timeout: Duration) async throws(FetchError) -> FetchedResponse
+
+    /// Posts `body` to `url` (the test calls of `catalog-build --verify`); same contract as ``get(_:headers:timeout:)``.
+    func post(_ url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(FetchError) -> FetchedResponse
 }
 
 /// An HTTP answer: status, the headers the catalog code reads, and the body.
@@ -26,11 +29,14 @@ public struct FetchedResponse: Sendable, Equatable {
     /// The `Retry-After` header, when the server sent one.
     public var retryAfter: String?
     public var body: Data
+    /// Every response header, names lower-cased (the first value of a repeated one).
+    public var headers: [String: String]
 
-    public init(status: Int, retryAfter: String? = nil, body: Data) {
+    public init(status: Int, retryAfter: String? = nil, body: Data, headers: [String: String] = [:]) {
         self.status = status
-        self.retryAfter = retryAfter
+        self.retryAfter = retryAfter ?? headers["retry-after"]
         self.body = body
+        self.headers = headers
     }
 }
 
@@ -60,15 +66,27 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// A fetcher made of a closure, for tests and adapters.
+/// A fetcher made of closures, for tests and adapters.
 public struct ClosureHTTPFetcher: HTTPFetcher {
+    public typealias Post = @Sendable (String, [(name: String, value: String)], Data, Duration) async throws(FetchError) -> FetchedResponse
     private let body: @Sendable (String, [(name: String, value: String)], Duration) async throws(FetchError) -> FetchedResponse
+    private let postBody: Post?
 
-    public init(_ body: @escaping @Sendable (String, [(name: String, value: String)], Duration) async throws(FetchError) -> FetchedResponse) {
+    /// - Parameter post: answers POSTs; without it a POST fails as an invalid request.
+    public init(
+        post: Post? = nil,
+        _ body: @escaping @Sendable (String, [(name: String, value: String)], Duration) async throws(FetchError) -> FetchedResponse
+    ) {
         self.body = body
+        self.postBody = post
     }
 
     public func get(_ url: String, headers: [(name: String, value: String)], timeout: Duration) async throws(FetchError) -> FetchedResponse {
         try await body(url, headers, timeout)
+    }
+
+    public func post(_ url: String, headers: [(name: String, value: String)], body: Data, timeout: Duration) async throws(FetchError) -> FetchedResponse {
+        guard let postBody else { throw FetchError(.invalidURL, message: "POST is not supported by this fetcher") }
+        return try await postBody(url, headers, body, timeout)
     }
 }

@@ -12,8 +12,17 @@ public struct ProviderEndpoint: Sendable, CustomStringConvertible {
     public var apiKeyVariable: String
     let apiKey: String
 
-    /// `GET` target: `{base}/models`.
-    public var modelsURL: String { baseURL + "/models" }
+    /// `GET` target: `{base}/models`; GitHub Models lists its catalog at `/catalog/models` beside
+    /// the `/inference` root.
+    public var modelsURL: String {
+        if provider == .githubModels, baseURL.hasSuffix("/inference") {
+            return String(baseURL.dropLast("/inference".count)) + "/catalog/models"
+        }
+        return baseURL + "/models"
+    }
+
+    /// `POST` target of a test call (`catalog-build --verify`).
+    public var chatURL: String { baseURL + "/chat/completions" }
 
     public var description: String { "\(provider.rawValue) \(modelsURL) (key from \(apiKeyVariable))" }
 
@@ -21,10 +30,15 @@ public struct ProviderEndpoint: Sendable, CustomStringConvertible {
     /// - Throws: ``ProbeError`` of kind ``ProbeError/Kind/missingKey`` naming the variable when the
     ///   key is unset or blank, or ``ProbeError/Kind/unsupportedProvider`` for a kind with no default URL.
     public static func resolve(_ provider: ProviderKind, environment: [String: String]) throws(ProbeError) -> ProviderEndpoint {
-        guard let base = provider.apiRoot(environment: environment), let variable = provider.defaultAPIKeyVariable else {
+        guard let base = provider.apiRoot(environment: environment), let fallback = provider.defaultAPIKeyVariable else {
             throw ProbeError(.unsupportedProvider, provider: provider, message: "has no /models endpoint to list")
         }
-        guard let key = environment[variable]?.trimmingWhitespace(), !key.isEmpty else {
+        func value(_ name: String) -> String? {
+            guard let key = environment[name]?.trimmingWhitespace(), !key.isEmpty else { return nil }
+            return key
+        }
+        let variable = provider.acceptedAPIKeyVariables.first { value($0) != nil } ?? fallback
+        guard let key = value(variable) else {
             throw ProbeError(.missingKey, provider: provider, variable: variable, message: "\(variable) is not set; export it to list \(provider.rawValue)")
         }
         var trimmed = base

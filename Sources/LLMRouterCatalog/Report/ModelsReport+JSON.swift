@@ -13,6 +13,7 @@ extension ModelsReport {
     /// ```json
     /// {
     ///   "report_version": 1,
+    ///   "selection": "all",
     ///   "index": {"source": "bundled", "location": "generated/model_index.json",
     ///             "generated_at": "2026-08-20T10:00:00Z", "schema_version": 1, "models": 15},
     ///   "required_providers": ["groq", "openrouter", "nvidia_nim"],
@@ -21,7 +22,8 @@ extension ModelsReport {
     ///     {"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
     ///      "enabled": true, "common": true,
     ///      "providers": {"groq": {"model": "openai/gpt-oss-20b", "key_variable": "GROQ_API_KEY", "key": "set",
-    ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true}}}
+    ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true}},
+    ///      "served_by": ["groq"], "not_served_by": {"openrouter": "key variable OPENROUTER_API_KEY is not set"}}
     ///   ],
     ///   "total_models": 15,
     ///   "common_models": ["gpt-oss-20b"],
@@ -31,8 +33,12 @@ extension ModelsReport {
     ///
     /// - `credentials.*.status` and `models[].providers.*.key` are `"set"` or `"missing"`; key
     ///   values never appear.
-    /// - `enabled`: the router enables the model (every required provider offers it, one has a key).
-    /// - `common`: every required provider is usable now (key set and listed as free).
+    /// - `selection`: `any_keyed` (default: a model is served when any provider with a key offers it,
+    ///   `required_providers` is empty) or `all` (`LLMROUTER_PROVIDERS`/`--providers`: every listed one must).
+    /// - `enabled`: the router enables the model.
+    /// - `common`: every required provider is usable now (key set and listed as free); false under `any_keyed`.
+    /// - `served_by`: the providers the router would call for it now; `not_served_by`: why each other
+    ///   known provider does not (does not offer it, not free, key not set, quarantined, untrusted catalog, model not served).
     /// - `models` holds at most `--limit` entries unless `--full`; `total_models` counts them all.
     /// - `live` is present only with `--live`; a failed provider has `"status": "error"` and `"error"`.
     ///   `paid_models` is present only with `--include-paid`.
@@ -49,7 +55,7 @@ private struct ReportFile: Encodable {
     init(_ report: ModelsReport) { self.report = report }
 
     enum Keys: String, CodingKey {
-        case reportVersion = "report_version", index, requiredProviders = "required_providers", credentials, models
+        case reportVersion = "report_version", index, selection, requiredProviders = "required_providers", credentials, models
         case totalModels = "total_models", commonModels = "common_models", live
     }
 
@@ -57,6 +63,7 @@ private struct ReportFile: Encodable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(ModelsReport.jsonVersion, forKey: .reportVersion)
         try container.encode(IndexFile(info: report.index), forKey: .index)
+        try container.encode(report.requiredProviders.isEmpty ? "any_keyed" : "all", forKey: .selection)
         try container.encode(report.requiredProviders, forKey: .requiredProviders)
         try container.encode(report.credentials.mapValues(CredentialFile.init), forKey: .credentials)
         try container.encode(report.models.map(ModelFile.init), forKey: .models)
@@ -92,7 +99,10 @@ private struct CredentialFile: Encodable {
 private struct ModelFile: Encodable {
     let model: ModelsReport.Model
     init(_ model: ModelsReport.Model) { self.model = model }
-    enum Keys: String, CodingKey { case canonical, aliases, autoMatched = "auto_matched", enabled, common, providers }
+    enum Keys: String, CodingKey {
+        case canonical, aliases, autoMatched = "auto_matched", enabled, common, providers
+        case servedBy = "served_by", notServedBy = "not_served_by"
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
@@ -102,6 +112,8 @@ private struct ModelFile: Encodable {
         try container.encode(model.enabled, forKey: .enabled)
         try container.encode(model.common, forKey: .common)
         try container.encode(model.providers.mapValues(ProviderFile.init), forKey: .providers)
+        try container.encode(model.servedBy, forKey: .servedBy)
+        try container.encode(model.notServedBy, forKey: .notServedBy)
     }
 }
 

@@ -6,9 +6,9 @@ extension ModelsReport {
     /// Required providers: groq, openrouter, nvidia_nim
     /// Keys: groq GROQ_API_KEY set, openrouter OPENROUTER_API_KEY missing, nvidia_nim NVIDIA_NIM_KEY set
     ///
-    /// MODEL          ENABLED  PROVIDER    KEY      LISTED  USABLE  UPSTREAM MODEL
-    /// gpt-oss-20b    yes      groq        set      free    yes     openai/gpt-oss-20b
-    ///                         openrouter  missing  free    no      openai/gpt-oss-20b:free
+    /// MODEL        ENABLED  PROVIDER    KEY      LISTED  USABLE  UPSTREAM MODEL           SERVES
+    /// gpt-oss-20b  yes      groq        set      free    yes     openai/gpt-oss-20b       yes
+    ///                       openrouter  missing  free    no      openai/gpt-oss-20b:free  no: key variable OPENROUTER_API_KEY is not set
     /// ```
     public func table() -> String {
         var lines: [String] = []
@@ -16,16 +16,18 @@ extension ModelsReport {
         var about = "\(index.models) models"
         if let generatedAt = index.generatedAt { about += ", generated \(generatedAt)" }
         lines.append("Index: \(source.isEmpty ? "(none)" : source) (\(about))")
-        lines.append("Required providers: \(requiredProviders.joined(separator: ", "))")
+        lines.append(requiredProviders.isEmpty
+            ? "Served when: any provider with a key offers the model (set LLMROUTER_PROVIDERS to require some)"
+            : "Required providers: \(requiredProviders.joined(separator: ", "))")
         let keys = credentials.keys.sorted().compactMap { name in credentials[name].map { "\(name) \($0.variable) \($0.status)" } }
         lines.append("Keys: \(keys.isEmpty ? "(none)" : keys.joined(separator: ", "))")
         lines.append("")
 
-        var rows: [[String]] = [["MODEL", "ENABLED", "PROVIDER", "KEY", "LISTED", "USABLE", "UPSTREAM MODEL"]]
+        var rows: [[String]] = [["MODEL", "ENABLED", "PROVIDER", "KEY", "LISTED", "USABLE", "UPSTREAM MODEL", "SERVES"]]
         for model in models {
             let name = model.canonical + (model.autoMatched ? " (auto)" : "")
             if model.providerOrder.isEmpty {
-                rows.append([name, model.enabled ? "yes" : "no", "-", "-", "-", "-", "-"])
+                rows.append([name, model.enabled ? "yes" : "no", "-", "-", "-", "-", "-", "-"])
             }
             for (position, provider) in model.providerOrder.enumerated() {
                 guard let status = model.providers[provider] else { continue }
@@ -33,6 +35,7 @@ extension ModelsReport {
                 rows.append([
                     position == 0 ? name : "", position == 0 ? (model.enabled ? "yes" : "no") : "",
                     provider, status.key, listed, status.usable ? "yes" : "no", status.model,
+                    model.servedBy.contains(provider) ? "yes" : "no: \(model.notServedBy[provider] ?? "unknown")",
                 ])
             }
         }

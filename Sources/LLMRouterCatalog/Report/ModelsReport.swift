@@ -7,7 +7,8 @@ import LLMRouterCore
 /// variable is set. See ``json()`` for the documented JSON shape and ``table()`` for the human one.
 public struct ModelsReport: Sendable, Equatable {
     public struct Options: Sendable {
-        /// Providers a model must be offered by (`--providers`, else `LLMROUTER_PROVIDERS`).
+        /// Providers a model must be offered by (`--providers`, else `LLMROUTER_PROVIDERS`); empty
+        /// means the default rule: served when any provider with a key offers it.
         public var requiredProviders: [String]
         /// Show paid mappings and paid live ids (`--include-paid`). Defaults to false.
         public var includePaid: Bool
@@ -19,6 +20,8 @@ public struct ModelsReport: Sendable, Equatable {
             self.includePaid = includePaid
             self.limit = limit
         }
+
+        public var selection: ProviderSelection { requiredProviders.isEmpty ? .anyKeyed : .all(requiredProviders) }
     }
 
     public struct IndexInfo: Sendable, Equatable {
@@ -65,6 +68,11 @@ public struct ModelsReport: Sendable, Equatable {
         public var providers: [String: ProviderStatus]
         /// Provider names in display order.
         public var providerOrder: [String]
+        /// Providers the router would call for it now (key set), in display order.
+        public var servedBy: [String] = []
+        /// Why each other known provider does not serve it: does not offer it, not free, no key,
+        /// quarantined, untrusted catalog, or the model is not enabled.
+        public var notServedBy: [String: String] = [:]
     }
 
     public struct Live: Sendable, Equatable {
@@ -117,7 +125,13 @@ public struct ModelsReport: Sendable, Equatable {
             case .failure: liveFailed.insert(provider.rawValue)
             }
         }
-        let enabled = Set(index.providerConfigurations(requiredProviders: options.requiredProviders, environment: environment).enabledModels)
+        let conversion = index.providerConfigurations(
+            selection: options.selection, environment: environment, trust: CatalogTrust(source: source, environment: environment)
+        )
+        let enabled = Set(conversion.enabledModels)
+        let disabledReasons = Dictionary(conversion.disabledProviders.map { ($0.name, $0.reason) }) { first, _ in first }
+        let configured = Set(conversion.providers.map(\.name))
+        let skipped = Dictionary(conversion.skippedModels.map { ($0.canonical, $0.description) }) { first, _ in first }
 
         var models: [Model] = []
         for entry in index.models {
@@ -142,12 +156,25 @@ public struct ModelsReport: Sendable, Equatable {
                     paid: mapping.paid, allowPaid: mapping.allowPaid, usable: keySet && listed && mapping.isAllowed
                 )
             }
-            let common = options.requiredProviders.allSatisfy { statuses[$0]?.usable == true }
-            models.append(Model(
+            let common = !options.requiredProviders.isEmpty && options.requiredProviders.allSatisfy { statuses[$0]?.usable == true }
+            var model = Model(
                 canonical: entry.canonical, aliases: entry.aliases, autoMatched: entry.autoMatched,
                 enabled: enabled.contains(entry.canonical), common: common, providers: statuses,
                 providerOrder: entry.providerNames(in: order).filter { statuses[$0] != nil }
-            ))
+            )
+            for name in uniqued(order + entry.providerNames(in: order)) {
+                let route = "\(name)/\(entry.canonical)"
+                if entry.providers[name] == nil {
+                    model.notServedBy[name] = "does not offer it"
+                } else if let reason = disabledReasons[route] {
+                    model.notServedBy[name] = reason
+                } else if configured.contains(route) {
+                    model.servedBy.append(name)
+                } else {
+                    model.notServedBy[name] = "model not served: \(skipped[entry.canonical] ?? entry.canonical)"
+                }
+            }
+            models.append(model)
         }
 
         var liveReport: [String: Live]?

@@ -17,13 +17,20 @@ import LLMRouterCore
 /// ```
 ///
 /// Per provider the optional fields are `api_key_env`, `base_url`, `extra_headers`, `allow_paid`,
-/// `priority_offset`, `circuit_breaker` and `mock_failure_rate`, with the meaning they have in the
-/// index (``ModelIndex/ProviderMapping``).
+/// `priority_offset`, `circuit_breaker`, `mock_failure_rate`, `limits` (`rpm`, `rpd`, `tpm`, `tpd`,
+/// `max_concurrency`, `daily_reset`, `scope`, `pool`), `context_length`, `max_output_tokens` and
+/// `capabilities` (`tools`, `vision`, `json_mode`), with the meaning they have in the index
+/// (``ModelIndex/ProviderMapping``). A top-level `provider_limits:` maps provider names to the
+/// limits their free tier documents.
 public struct CatalogSeed: Sendable, Equatable {
     public var entries: [Entry]
+    /// Each provider's documented free-tier limits (`provider_limits:`), applied to all its
+    /// routes; an entry's own `limits:` override them field by field.
+    public var providerLimits: [ProviderKind: RateLimitConfiguration]
 
-    public init(entries: [Entry]) {
+    public init(entries: [Entry], providerLimits: [ProviderKind: RateLimitConfiguration] = [:]) {
         self.entries = entries
+        self.providerLimits = providerLimits
     }
 
     public struct Entry: Sendable, Equatable {

@@ -6,10 +6,12 @@ struct SeedEntryReader {
     static let entryKeys: Set<String> = ["canonical", "aliases", "providers"]
     static let providerKeys: Set<String> = [
         "model", "api_key_env", "base_url", "extra_headers", "allow_paid", "priority_offset", "circuit_breaker",
-        "mock_failure_rate",
+        "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities",
     ]
 
     let file: String
+    /// `provider_limits:`, the starting point of every mapping's `limits`.
+    var providerLimits: [ProviderKind: RateLimitConfiguration] = [:]
     private(set) var warnings: [SeedWarning] = []
     /// How the entry is named in messages: its canonical name once known, its position before.
     private var label: String
@@ -35,7 +37,12 @@ struct SeedEntryReader {
             guard let name = keyNode.string, let kind = ProviderKind(rawValue: name.lowercased()), kind != .echo else {
                 throw error("providers.\(keyNode.string ?? "?")", "unknown provider; expected one of \(Self.providerList)")
             }
-            let mapping = try readMapping(value, prefix: "providers.\(name).")
+            var mapping = try readMapping(value, prefix: "providers.\(name).")
+            if let limits = value.mapping?["limits"], limits.null == nil {
+                mapping.limits = try readLimits(limits, prefix: "providers.\(name).limits.", base: providerLimits[kind])
+            } else {
+                mapping.limits = providerLimits[kind]
+            }
             if kind == .openai, mapping.baseURL == nil {
                 throw error("providers.\(name).base_url", "required for 'openai' (the API root, e.g. https://host/v1)")
             }
@@ -68,7 +75,57 @@ struct SeedEntryReader {
         if let breakerNode = map["circuit_breaker"], breakerNode.null == nil {
             mapping.circuitBreaker = try readBreaker(breakerNode, prefix: prefix + "circuit_breaker.")
         }
+        mapping.capabilities.contextLength = try count(map, "context_length", prefix: prefix)
+        mapping.capabilities.maxOutputTokens = try count(map, "max_output_tokens", prefix: prefix)
+        if let node = map["capabilities"], node.null == nil {
+            guard let flags = node.mapping else { throw error(prefix + "capabilities", "must be a mapping of tools, vision, json_mode to true or false") }
+            for key in flags.keys.compactMap(\.string) where !["tools", "vision", "json_mode"].contains(key) {
+                warn("unknown key '\(prefix)capabilities.\(key)' ignored")
+            }
+            mapping.capabilities.tools = try flag(flags, "tools", prefix: prefix + "capabilities.")
+            mapping.capabilities.vision = try flag(flags, "vision", prefix: prefix + "capabilities.")
+            mapping.capabilities.jsonMode = try flag(flags, "json_mode", prefix: prefix + "capabilities.")
+        }
         return mapping
+    }
+
+    /// A `limits:` mapping laid over `base`: fields it sets win, the rest stay.
+    mutating func readLimits(_ node: Node, prefix: String, base: RateLimitConfiguration?) throws(SeedError) -> RateLimitConfiguration {
+        guard let map = node.mapping else { throw error(String(prefix.dropLast()), "must be a mapping of rpm, rpd, tpm, tpd, daily_reset, scope") }
+        for key in map.keys.compactMap(\.string) where !RouteLimitText.limitKeys.contains(key) {
+            warn("unknown key '\(prefix)\(key)' ignored")
+        }
+        var limits = base ?? RateLimitConfiguration()
+        limits.requestsPerMinute = try count(map, "rpm", prefix: prefix) ?? limits.requestsPerMinute
+        limits.requestsPerDay = try count(map, "rpd", prefix: prefix) ?? limits.requestsPerDay
+        limits.tokensPerMinute = try count(map, "tpm", prefix: prefix) ?? limits.tokensPerMinute
+        limits.tokensPerDay = try count(map, "tpd", prefix: prefix) ?? limits.tokensPerDay
+        limits.maxConcurrency = try count(map, "max_concurrency", prefix: prefix) ?? limits.maxConcurrency
+        if let text = try text(map, "daily_reset", prefix: prefix) {
+            guard let reset = RouteLimitText.dailyReset(text) else {
+                throw error(prefix + "daily_reset", "must be utc, rolling or an IANA time zone such as America/Los_Angeles")
+            }
+            limits.dailyReset = reset
+        }
+        if let text = try text(map, "scope", prefix: prefix) {
+            guard let scope = RouteLimitText.scope(text, pool: try self.text(map, "pool", prefix: prefix)) else {
+                throw error(prefix + "scope", "must be route, provider, or pool with a 'pool' name")
+            }
+            limits.scope = scope
+        }
+        return limits
+    }
+
+    private func count(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> Int? {
+        guard let value = try integer(map, key, prefix: prefix) else { return nil }
+        guard value >= 0 else { throw error(prefix + key, "must be ≥ 0, got \(value)") }
+        return value
+    }
+
+    private func flag(_ map: Node.Mapping, _ key: String, prefix: String) throws(SeedError) -> Bool? {
+        guard let node = map[key], node.null == nil else { return nil }
+        guard let value = node.bool else { throw error(prefix + key, "must be true or false") }
+        return value
     }
 
     private mutating func readBreaker(_ node: Node, prefix: String) throws(SeedError) -> CircuitBreakerSettings {

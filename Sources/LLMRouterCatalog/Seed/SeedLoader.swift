@@ -45,17 +45,19 @@ public struct SeedLoader: Sendable {
             throw SeedError(file: file, message: "expected a mapping with a 'models' list at the top level")
         }
         var warnings: [SeedWarning] = []
-        for key in top.keys.compactMap(\.string) where key != "models" {
+        for key in top.keys.compactMap(\.string) where key != "models" && key != "provider_limits" {
             warnings.append(SeedWarning(file: file, entry: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let list = top["models"]?.sequence, !list.isEmpty else {
             throw SeedError(file: file, field: "models", message: "missing or empty; list at least one model")
         }
+        let providerLimits = try readProviderLimits(top["provider_limits"], file: file, warnings: &warnings)
         var entries: [CatalogSeed.Entry] = []
         var names: [String: String] = [:]
         var claimed: [CatalogSeed.ClaimedID: String] = [:]
         for (index, node) in list.enumerated() {
             var reader = SeedEntryReader(file: file, position: index + 1)
+            reader.providerLimits = providerLimits
             let entry = try reader.read(node)
             warnings += reader.warnings
             for name in [entry.canonical] + entry.aliases {
@@ -76,6 +78,28 @@ public struct SeedLoader: Sendable {
             }
             entries.append(entry)
         }
-        return Loaded(seed: CatalogSeed(entries: entries), warnings: warnings)
+        return Loaded(seed: CatalogSeed(entries: entries, providerLimits: providerLimits), warnings: warnings)
+    }
+
+    /// `provider_limits:`: provider name → limits.
+    private func readProviderLimits(_ node: Node?, file: String, warnings: inout [SeedWarning]) throws(SeedError) -> [ProviderKind: RateLimitConfiguration] {
+        guard let node, node.null == nil else { return [:] }
+        guard let map = node.mapping else {
+            throw SeedError(file: file, field: "provider_limits", message: "must map provider names to limits")
+        }
+        var result: [ProviderKind: RateLimitConfiguration] = [:]
+        for (key, value) in map {
+            guard let name = key.string, let kind = ProviderKind(rawValue: name.lowercased()), kind != .echo else {
+                throw SeedError(file: file, field: "provider_limits.\(key.string ?? "?")", message: "unknown provider")
+            }
+            var reader = SeedEntryReader(file: file, position: 0)
+            do {
+                result[kind] = try reader.readLimits(value, prefix: "provider_limits.\(name).", base: nil)
+            } catch {
+                throw SeedError(file: file, field: error.field, message: error.message)
+            }
+            warnings += reader.warnings.map { SeedWarning(file: $0.file, entry: nil, message: $0.message) }
+        }
+        return result
     }
 }

@@ -21,11 +21,24 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
         router.get("/v1/models") { _, _ in self.list() }
         router.get("/v1/models/{id}") { _, context in
             let id = try context.parameters.require("id")
-            guard let model = self.list().data.first(where: { ModelName.normalize($0.id) == ModelName.normalize(id) }) else {
-                throw OpenAIError.modelNotFound(id)
-            }
+            guard let model = self.model(named: id) else { throw OpenAIError.modelNotFound(id) }
             return model
         }
+    }
+
+    /// The listed model `name` resolves to as chat resolves it: by id, alias or upstream model id.
+    func model(named name: String) -> ModelList.Model? {
+        let models = list().data
+        let key = ModelName.normalize(name)
+        if let exact = models.first(where: { ModelName.normalize($0.id) == key || $0.aliases.contains { ModelName.normalize($0) == key } }) {
+            return exact
+        }
+        let table = tables.current
+        guard case .providers(let indices) = table.resolver.resolve(name) else { return nil }
+        // A wildcard provider serves any name, but that does not make the name a listed model.
+        let named = Set(indices.filter { table.registry.entries[$0].configuration.publicModelName != nil })
+        guard let listed = table.resolver.listedModels.first(where: { !named.isDisjoint(with: $0.providers) }) else { return nil }
+        return models.first { $0.id == listed.id }
     }
 
     func list() -> ModelList {

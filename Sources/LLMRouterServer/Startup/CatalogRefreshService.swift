@@ -52,7 +52,7 @@ public struct CatalogRefreshService: Service {
     public func refreshOnce() async -> Bool {
         let startup = await CatalogStartup.resolve(
             environment: environment,
-            bundledFile: settings.bundledIndexPath,
+            bundled: settings.bundledIndex,
             fetcher: fetcher,
             logger: logger
         )

@@ -17,18 +17,38 @@ public enum ConfigurationSource {
         case embeddedDefault
     }
 
+    /// The configuration and what the catalog knew, for the startup checks.
+    public struct Loaded: Sendable {
+        public var configuration: RouterConfiguration
+        public var origin: Origin
+        /// The catalog index that loaded (also when no key made it usable); `nil` with a config file.
+        public var catalogIndex: ModelIndex?
+    }
+
     /// Loads the configuration the server starts with.
-    /// - Parameters:
-    ///   - environment: catalog variables (`LLMROUTER_MODEL_INDEX_URL`, `LLMROUTER_PROVIDERS`,
-    ///     `LLMROUTER_CACHE_DIR`) and the provider keys (checked for presence only).
-    ///   - fetcher: downloads an http(s) catalog.
-    /// - Throws: ``ConfigurationError`` for a malformed file, or a missing file that was named explicitly.
+    /// - Throws: ``ConfigurationError`` for a malformed file, or a missing file named by `--config`.
     public static func load(
         settings: ServerSettings,
         environment: [String: String],
         fetcher: (any HTTPFetcher)?,
         logger: Logger
     ) async throws(ConfigurationError) -> (RouterConfiguration, Origin) {
+        let loaded = try await loadDetailed(settings: settings, environment: environment, fetcher: fetcher, logger: logger)
+        return (loaded.configuration, loaded.origin)
+    }
+
+    /// Loads the configuration the server starts with.
+    /// - Parameters:
+    ///   - environment: catalog variables (`LLMROUTER_MODEL_INDEX_URL`, `LLMROUTER_PROVIDERS`,
+    ///     `LLMROUTER_CACHE_DIR`, ...) and the provider keys (checked for presence only).
+    ///   - fetcher: downloads an http(s) catalog.
+    /// - Throws: ``ConfigurationError`` for a malformed file, or a missing file named by `--config`.
+    public static func loadDetailed(
+        settings: ServerSettings,
+        environment: [String: String],
+        fetcher: (any HTTPFetcher)?,
+        logger: Logger
+    ) async throws(ConfigurationError) -> Loaded {
         let path = settings.configPath
         if FileManager.default.fileExists(atPath: path) {
             let loaded = try ConfigurationLoader().load(path: path)
@@ -36,14 +56,20 @@ public enum ConfigurationSource {
                 logger.warning("config warning", metadata: ["llmrouter.warning": "\(warning)"])
             }
             logger.notice("configuration loaded", metadata: ["llmrouter.source": "file", "llmrouter.config": "\(path)"])
-            return (loaded.configuration, .file(path))
+            return Loaded(configuration: loaded.configuration, origin: .file(path), catalogIndex: nil)
         }
         if settings.configPathIsExplicit {
-            throw ConfigurationError(file: path, message: "no such file (named by --config or LLMROUTER_CONFIG)")
+            throw ConfigurationError(file: path, message: "no such file (named by --config)")
+        }
+        if settings.configPathFromEnvironment {
+            logger.warning(
+                "config file not found; using the free-model catalog",
+                metadata: ["llmrouter.config": "\(path)", "llmrouter.variable": "LLMROUTER_CONFIG"]
+            )
         }
         let startup = await CatalogStartup.resolve(
             environment: environment,
-            bundledFile: settings.bundledIndexPath,
+            bundled: settings.bundledIndex,
             fetcher: fetcher,
             logger: logger
         )
@@ -56,18 +82,35 @@ public enum ConfigurationSource {
                 metadata: [
                     "llmrouter.source": "catalog",
                     "llmrouter.catalog": "\(source)",
+                    "llmrouter.selection": "\(startup.selection.summary)",
                     "llmrouter.models": "\(startup.providers?.enabledModels.joined(separator: ",") ?? "")",
                 ]
             )
-            return (startup.configuration, .catalog(source))
+            return Loaded(configuration: startup.configuration, origin: .catalog(source), catalogIndex: startup.index)
         }
         logger.notice(
             "serving the embedded local-echo provider",
             metadata: [
-                "llmrouter.reason": "\(startup.source == nil ? "no config file and no model catalog" : "no config file and no provider key set")",
-                "llmrouter.hint": "set GROQ_API_KEY, OPENROUTER_API_KEY or NVIDIA_NIM_KEY to serve the free-model catalog, or copy config/providers.example.yaml to \(path)",
+                "llmrouter.reason": "\(reason(startup))",
+                "llmrouter.hint": "\(hint(startup, configPath: path))",
             ]
         )
-        return (.embeddedDefault, .embeddedDefault)
+        return Loaded(configuration: .embeddedDefault, origin: .embeddedDefault, catalogIndex: startup.index)
+    }
+
+    private static func reason(_ startup: CatalogStartup.Result) -> String {
+        guard startup.source != nil else { return "no config file and no model catalog" }
+        if case .all(let names) = startup.selection {
+            return "no catalog model is offered by all of LLMROUTER_PROVIDERS=\(names.joined(separator: ",")) with a key set"
+        }
+        return "no config file and no provider key set"
+    }
+
+    private static func hint(_ startup: CatalogStartup.Result, configPath: String) -> String {
+        let variables = startup.index.map { index in
+            ModelIndex.uniqued(index.providers.compactMap { ProviderKind(rawValue: $0)?.defaultAPIKeyVariable })
+        } ?? []
+        let keys = variables.isEmpty ? "a provider key" : variables.joined(separator: ", ")
+        return "set one of \(keys) to serve the free-model catalog, or copy config/providers.example.yaml to \(configPath)"
     }
 }

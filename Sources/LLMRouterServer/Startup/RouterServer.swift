@@ -42,14 +42,22 @@ public enum RouterServer {
 
     private static func serve(settings: ServerSettings, environment: [String: String], httpClient: HTTPClient, logger: Logger) async throws {
         let fetcher = AsyncHTTPFetcher(client: httpClient)
-        let (configuration, origin) = try await ConfigurationSource.load(
+        let loaded = try await ConfigurationSource.loadDetailed(
             settings: settings,
             environment: environment,
             fetcher: fetcher,
             logger: logger
         )
+        let (configuration, origin) = (loaded.configuration, loaded.origin)
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
+        switch DefaultModelCheck.check(settings.defaultModel, table: table, catalogIndex: loaded.catalogIndex) {
+        case .servable: break
+        case .reachableLater(let reason):
+            logger.warning("default model not servable now", metadata: ["llmrouter.default_model": "\(settings.defaultModel ?? "")", "llmrouter.reason": "\(reason)"])
+        case .never(let reason):
+            throw ConfigurationError(file: "--default-model (LLMROUTER_DEFAULT_MODEL)", message: reason)
+        }
         let application = RouterApplication(
             table: table,
             settings: settings,

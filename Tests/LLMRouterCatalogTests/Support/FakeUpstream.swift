@@ -27,10 +27,15 @@ enum FakeUpstream {
         Dictionary(uniqueKeysWithValues: Fixtures.newest.map { (modelsPath($0.key), [.fixture($0.value)]) })
     }
 
-    /// `GROQ_BASE_URL`, `OPENROUTER_BASE_URL`, `NVIDIA_NIM_BASE_URL` for a server on `port`.
+    /// Answers serving the captures the bundled index is built from (the newest three plus Cerebras).
+    static var bundledCaptures: [String: [Answer]] {
+        Dictionary(uniqueKeysWithValues: Fixtures.bundled.map { (modelsPath($0.key), [.fixture($0.value)]) })
+    }
+
+    /// `GROQ_BASE_URL`, `OPENROUTER_BASE_URL`, `NVIDIA_NIM_BASE_URL`, `CEREBRAS_BASE_URL` for a server on `port`.
     static func baseURLs(port: Int) -> [String: String] {
         var environment: [String: String] = [:]
-        for provider in [ProviderKind.groq, .openrouter, .nvidiaNIM] {
+        for provider in [ProviderKind.groq, .openrouter, .nvidiaNIM, .cerebras] {
             if let variable = provider.baseURLOverrideVariable {
                 environment[variable] = "http://127.0.0.1:\(port)/\(provider.rawValue)/v1"
             }

@@ -25,6 +25,12 @@ enum Fixtures {
         .nvidiaNIM: "nvidia-nim-models-2026-06.json",
     ]
 
+    /// The captures the bundled index is built from: the newest three plus Cerebras.
+    static let bundled: [ProviderKind: String] = newest.merging([.cerebras: "cerebras-models.json"]) { old, _ in old }
+
+    /// The providers the bundled index is built from, in `--providers` order.
+    static let bundledProviders: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM, .cerebras]
+
     /// The older captures.
     static let older: [ProviderKind: String] = [
         .groq: "groq-models-2025-03.json",
@@ -55,6 +61,7 @@ enum Fixtures {
         "GROQ_API_KEY": "gsk_TEST.KEY.groq.0123.abcdef",
         "OPENROUTER_API_KEY": "sk-or-v1-TESTKEYopenrouter0123456789",
         "NVIDIA_NIM_KEY": "nvapi-TEST.KEY.nim.0123.abcdef",
+        "CEREBRAS_API_KEY": "csk-TEST.KEY.cerebras.0123.abcdef",
     ]
 }
 

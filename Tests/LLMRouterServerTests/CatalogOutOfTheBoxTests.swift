@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InMemoryLogging
+import LLMRouterCatalog
+import LLMRouterCore
+import LLMRouterProviders
+import LLMRouterServer
+import Logging
+import NIOCore
+import Testing
+
+/// The catalog works out of the box: the compiled-in index, a missing LLMROUTER_CONFIG, aliases
+/// on `/v1/models/{id}`, and `--default-model` checked at startup.
+struct CatalogOutOfTheBoxTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("llmrouter-ootb-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    var environment: [String: String] {
+        ["GROQ_API_KEY": "gsk_TEST.KEY.ootb.0123", "LLMROUTER_CACHE_DIR": directory.appendingPathComponent("cache").path]
+    }
+
+    /// No file anywhere: the index compiled into the binary is served, with only a Groq key,
+    /// including llama-3.3-70b (it answered 404 before, under the all-three-providers rule).
+    @Test func theEmbeddedCatalogIsServedWithoutAnyFile() async throws {
+        let settings = ServerSettings(configPath: directory.appendingPathComponent("absent.yaml").path)
+        let loaded = try await ConfigurationSource.loadDetailed(settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t"))
+        #expect(loaded.origin == .catalog(CatalogSource(kind: .bundled, location: EmbeddedModelIndex.location)))
+        let names = loaded.configuration.providers.map(\.name)
+        #expect(names.contains("groq/llama-3.3-70b"))
+        let groq = try #require(loaded.configuration.providers.first { $0.name == "groq/llama-3.3-70b" })
+        #expect(groq.rateLimit?.requestsPerDay == 1000, "the seed's documented Groq limits reach the route")
+        #expect(groq.price == .free)
+        let openRouter = loaded.configuration.providers.first { $0.name.hasPrefix("openrouter/") }
+        #expect(openRouter?.rateLimit?.scope == .pool("openrouter-free"), "OpenRouter's free models share one pool")
+    }
+
+    @Test func aMissingConfigFromTheEnvironmentWarnsAndServesTheCatalog() async throws {
+        var settings = ServerSettings(configPath: directory.appendingPathComponent("providers.yaml").path)
+        settings.configPathFromEnvironment = true
+        let logs = InMemoryLogHandler()
+        let loaded = try await ConfigurationSource.loadDetailed(
+            settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t", factory: { _ in logs })
+        )
+        #expect(loaded.origin == .catalog(CatalogSource(kind: .bundled, location: EmbeddedModelIndex.location)))
+        let warning = try #require(logs.entries.first { $0.level == .warning && $0.message.description.contains("config file not found") })
+        #expect(warning.metadata["llmrouter.config"]?.description == settings.configPath)
+        #expect(warning.metadata["llmrouter.variable"]?.description == "LLMROUTER_CONFIG")
+
+        // --config naming a missing file stays an error.
+        settings.configPathFromEnvironment = false
+        settings.configPathIsExplicit = true
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await ConfigurationSource.loadDetailed(settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t"))
+        }
+    }
+
+    static let yaml = """
+        providers:
+          - {name: groq-llama, type: groq, model: llama-3.3-70b-versatile, canonical_model: llama-3.3-70b, aliases: [llama3.3], api_key_env: LLMROUTER_TEST_UNSET_KEY}
+          - {name: local, type: echo, model: small-echo}
+        """
+
+    @Test func modelLookupResolvesAliasesLikeChat() async throws {
+        let app = try TestApp(yaml: Self.yaml)
+        try await app.test { client in
+            for name in ["llama-3.3-70b", "llama3.3", "LLAMA3.3", "llama-3.3-70b-versatile"] {
+                let response = try await client.execute(uri: "/v1/models/\(name)", method: .get)
+                #expect(response.status == .ok, "\(name)")
+                #expect(try response.jsonObject()["id"] as? String == "llama-3.3-70b")
+            }
+            let unknown = try await client.execute(uri: "/v1/models/no-such-model", method: .get)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func defaultModelIsCheckedAtStartup() throws {
+        let configuration = try ConfigurationLoader().parse(yaml: Self.yaml, file: "t.yaml").configuration
+        let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: { _ in .failure(.missingKey("LLMROUTER_TEST_UNSET_KEY")) }))
+        #expect(DefaultModelCheck.check(nil, table: table, catalogIndex: nil) == .servable)
+        #expect(DefaultModelCheck.check("small-echo", table: table, catalogIndex: nil) == .servable)
+        guard case .reachableLater(let reason) = DefaultModelCheck.check("llama3.3", table: table, catalogIndex: nil) else {
+            Issue.record("a model whose only provider lacks its key is reachable later")
+            return
+        }
+        #expect(reason.contains("groq-llama"))
+        guard case .never(let why) = DefaultModelCheck.check("gpt-typo", table: table, catalogIndex: nil) else {
+            Issue.record("an unknown model can never be served")
+            return
+        }
+        #expect(why.contains("no provider serves 'gpt-typo'"))
+        // A catalog model without a keyed provider now may be served once a key is set.
+        let index = ModelIndex(providers: ["groq"], models: [.init(canonical: "gpt-oss-20b", providers: ["groq": .init(model: "openai/gpt-oss-20b")])])
+        if case .reachableLater = DefaultModelCheck.check("gpt-oss-20b", table: table, catalogIndex: index) {} else {
+            Issue.record("a catalog model is reachable later")
+        }
+    }
+}
