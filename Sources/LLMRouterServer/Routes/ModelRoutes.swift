@@ -36,7 +36,7 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
         let table = tables.current
         guard case .providers(let indices) = table.resolver.resolve(name) else { return nil }
         // A wildcard provider serves any name, but that does not make the name a listed model.
-        let named = Set(indices.filter { table.registry.entries[$0].configuration.publicModelName != nil })
+        let named = Set(indices.filter { table.routes[$0].configuration.publicModelName != nil })
         guard let listed = table.resolver.listedModels.first(where: { !named.isDisjoint(with: $0.providers) }) else { return nil }
         return models.first { $0.id == listed.id }
     }

@@ -19,7 +19,7 @@ public enum DefaultModelCheck {
         guard let model, !ModelName.isAuto(model) else { return .servable }
         switch table.resolver.resolve(model) {
         case .providers(let indices):
-            let entries = indices.map { table.registry.entries[$0] }
+            let entries = indices.map { table.routes[$0] }
             if entries.contains(where: \.isEnabled) { return .servable }
             let reasons = entries.map { "\($0.configuration.name): \($0.disabledReason ?? "disabled")" }
             return .reachableLater("every provider of '\(model)' is disabled (\(reasons.joined(separator: "; ")))")
