@@ -22,12 +22,28 @@ public struct RouterApplication: Sendable {
     public let settings: ServerSettings
     /// Rendered at `GET /metrics`; `nil` leaves the route out.
     public let metrics: PrometheusCollectorRegistry?
+    /// The access keys; none means every route is open. A reload swaps them.
+    public let keys: AccessKeyStore
+    /// Each key's spending against its limits. Also a ``RequestRecorder``: give it every
+    /// finished request so tokens are charged to the key that used them.
+    public let keyQuota: KeyQuota<ContinuousClock>
+    /// What `POST /admin/reload` runs; set by the server once it can reload.
+    public let reloadHook: ReloadHook
 
-    public init(table: RoutingTable, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil, redactor: SecretRedactor = .init()) {
+    public init(
+        table: RoutingTable,
+        settings: ServerSettings,
+        metrics: PrometheusCollectorRegistry? = nil,
+        redactor: SecretRedactor = .init(),
+        keys: AccessKeys = AccessKeys()
+    ) {
         self.tables = RoutingTableStore(table)
         self.health = ProviderHealth(providers: table.healthEntries, clock: ContinuousClock(), redactor: redactor)
         self.settings = settings
         self.metrics = metrics
+        self.keys = AccessKeyStore(keys)
+        self.keyQuota = KeyQuota(clock: ContinuousClock())
+        self.reloadHook = ReloadHook()
     }
 
     /// Swaps in a new routing table without dropping requests; providers whose settings did not
@@ -42,6 +58,8 @@ public struct RouterApplication: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
+        AdminRoutes(hook: reloadHook).register(on: router)
         HealthRoutes(tables: tables, health: health).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
         let service = ChatService(
@@ -74,30 +92,14 @@ public struct RouterApplication: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "llmrouter"),
+            server: .guardedHTTP1(limits: settings.connections),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port),
+                serverName: "llmrouter",
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.connections.maxConnections, logger: logger)
+            ),
             onServerRunning: onServerRunning,
             logger: logger
         )
     }
-}
-
-/// Gives every response an `X-Request-Id` (the client's, or Hummingbird's own id) so a client
-/// report can be matched to the server's log lines.
-struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let id = request.headers[.requestID] ?? context.id
-        do {
-            var response = try await next(request, context)
-            response.headers[.requestID] = id
-            return response
-        } catch let error as OpenAIError {
-            var error = error
-            error.headers[.requestID] = id
-            throw error
-        }
-    }
-}
-
-extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
 }

@@ -40,6 +40,9 @@ public struct ChatRoutes: Sendable {
         } catch {
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
+        if let key = context.accessKey, case let model = chatRequest.model ?? service.settings.defaultModel, !key.allows(model: model) {
+            throw OpenAIError.modelNotAllowed(model, key: key.name)
+        }
         return try await service.respond(to: chatRequest, logger: context.logger, eventLoop: context.eventLoop)
     }
 }
