@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import Hummingbird
+import HummingbirdCore
 import HTTPTypes
 public import NIOCore
 public import LLMRouterCore

@@ -1,4 +1,5 @@
 public import Hummingbird
+import Logging
 public import LLMRouterCore
 public import NIOCore
 

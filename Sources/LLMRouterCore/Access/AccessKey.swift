@@ -47,7 +47,7 @@ public struct AccessKey: Sendable, Equatable {
     public func allows(model: String?) -> Bool {
         guard let allowed = limits.allowedModels else { return true }
         guard let model else { return false }
-        return allowed.contains { $0.caseInsensitiveCompare(model) }
+        return allowed.contains { $0.equalsIgnoringCase(model) }
     }
 
     /// SHA-256 of `secret`'s UTF-8 bytes.
@@ -87,7 +87,7 @@ public struct AccessKey: Sendable, Equatable {
 }
 
 extension String {
-    fileprivate func caseInsensitiveCompare(_ other: String) -> Bool {
+    fileprivate func equalsIgnoringCase(_ other: String) -> Bool {
         lowercased() == other.lowercased()
     }
 }

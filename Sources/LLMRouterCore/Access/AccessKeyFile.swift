@@ -50,7 +50,7 @@ public struct AccessKeyFile: Sendable {
         if let rpm = key.limits.requestsPerMinute { lines.append("    rpm: \(rpm)") }
         if let tokens = key.limits.tokensPerDay { lines.append("    tokens_per_day: \(tokens)") }
         if let models = key.limits.allowedModels {
-            lines.append("    models: [\(models.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", "))]")
+            lines.append("    models: [\(models.map { "\"\($0.replacing("\"", with: "\\\""))\"" }.joined(separator: ", "))]")
         }
         if key.isAdmin { lines.append("    admin: true") }
         return lines.joined(separator: "\n") + "\n"

@@ -45,8 +45,10 @@ public struct AccessKeysLoader: Sendable {
             }
         }
         var names: Set<String> = []
-        for key in keys where !names.insert(key.name).inserted {
-            throw AccessKeysError(source: file ?? "LLMROUTER_API_KEYS", key: key.name, field: "name", message: "duplicate key name; names must be unique")
+        for key in keys {
+            guard names.insert(key.name).inserted else {
+                throw AccessKeysError(source: file ?? "LLMROUTER_API_KEYS", key: key.name, field: "name", message: "duplicate key name; names must be unique")
+            }
         }
         return AccessKeys(keys)
     }

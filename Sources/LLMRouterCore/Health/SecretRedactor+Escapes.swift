@@ -41,12 +41,12 @@ struct EscapeDecoder {
         origins.reserveCapacity(input.count)
         var index = 0
         while index < input.count {
-            if let (decoded, length) = escape(in: input, at: index) {
-                for byte in decoded {
+            if let escaped = escape(in: input, at: index) {
+                for byte in escaped.bytes {
                     bytes.append(byte)
-                    origins.append(index..<(index + length))
+                    origins.append(index..<(index + escaped.length))
                 }
-                index += length
+                index += escaped.length
             } else {
                 bytes.append(input[index])
                 origins.append(index..<(index + 1))
@@ -57,7 +57,7 @@ struct EscapeDecoder {
     }
 
     /// The bytes an escape at `index` stands for, and its length in `input`.
-    private static func escape(in input: [UInt8], at index: Int) -> ([UInt8], Int)? {
+    private static func escape(in input: [UInt8], at index: Int) -> (bytes: [UInt8], length: Int)? {
         let byte = input[index]
         if byte == percent, index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
             let value = high << 4 | low

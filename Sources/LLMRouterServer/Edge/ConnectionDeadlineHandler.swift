@@ -96,7 +96,7 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHa
             Self.timeouts(.requestTimeout).increment()
             logger.debug("client too slow sending its request; answering 408 and closing")
             let buffer = context.channel.allocator.buffer(bytes: Self.requestTimeoutResponse)
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         }
     }
 

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 public import Hummingbird
+import NIOCore
 import Synchronization
 
 /// What a reload loaded, for the log and `POST /admin/reload`.

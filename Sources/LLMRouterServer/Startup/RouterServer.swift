@@ -99,9 +99,9 @@ public enum RouterServer {
                 )
             )
         }
-        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
-        configuration.maximumGracefulShutdownDuration = settings.drainTimeout
-        let group = ServiceGroup(configuration: configuration)
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = settings.drainTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await ServerLifecycle.run(group, reload: { _ = await reloader.reload() }, drainTimeout: settings.drainTimeout, logger: logger)
     }
 

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LLMRouterCore
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -23,7 +24,7 @@ public enum ServerLifecycle {
         logger: Logger
     ) async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigint, .sigterm)
-        let drainStarted = Mutex<ContinuousClock.Instant?>(nil)
+        let drainStarted = DrainStart()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {
@@ -32,11 +33,7 @@ public enum ServerLifecycle {
                         await reload()
                         continue
                     }
-                    let first = drainStarted.withLock { started in
-                        defer { started = started ?? .now }
-                        return started == nil
-                    }
-                    guard first else {
+                    guard drainStarted.begin() else {
                         logger.warning("second stop signal; exiting without waiting for requests in flight", metadata: ["llmrouter.signal": "\(signal)"])
                         exit(128 + signal.rawValue)
                     }
@@ -47,11 +44,27 @@ public enum ServerLifecycle {
                     await group.triggerGracefulShutdown()
                 }
             }
-            try await tasks.next()
+            _ = try await tasks.next()
             tasks.cancelAll()
         }
-        if let started = drainStarted.withLock({ $0 }) {
+        if let started = drainStarted.instant {
             logger.notice("drain finished; stopped", metadata: ["llmrouter.drain_seconds": "\((ContinuousClock.now - started).seconds)"])
+        }
+    }
+}
+
+/// When the drain began, set once by the first stop signal.
+private final class DrainStart: Sendable {
+    private let started = Mutex<ContinuousClock.Instant?>(nil)
+
+    var instant: ContinuousClock.Instant? { started.withLock { $0 } }
+
+    /// Records the start; `false` when a drain had begun already.
+    func begin() -> Bool {
+        started.withLock { started in
+            guard started == nil else { return false }
+            started = .now
+            return true
         }
     }
 }

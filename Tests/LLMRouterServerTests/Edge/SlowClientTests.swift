@@ -3,6 +3,7 @@ import Foundation
 import LLMRouterCore
 import LLMRouterServer
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// Idle, slow-header and slow-body clients are cut off on time, while other clients are served.
