@@ -14,11 +14,13 @@ struct AccessControlTests {
     static let userKey = "llmr-user-0123456789abcdef"
     static let adminKey = "llmr-admin-0123456789abcdef"
     static let limitedKey = "llmr-limited-0123456789abcdef"
+    static let modelsKey = "llmr-models-0123456789abcdef"
 
     static let keys = AccessKeys([
         AccessKey(name: "user", secret: userKey),
         AccessKey(name: "ops", secret: adminKey, isAdmin: true),
         AccessKey(name: "limited", secret: limitedKey, limits: .init(requestsPerMinute: 2, tokensPerDay: 50, allowedModels: ["small"])),
+        AccessKey(name: "models", secret: modelsKey, limits: .init(allowedModels: ["small"])),
     ])
 
     static func application(keys: AccessKeys = keys, settings: ServerSettings = .init()) throws -> RouterApplication {
@@ -104,7 +106,7 @@ struct AccessControlTests {
     @Test func aKeyLimitedToSomeModelsIsRefusedOthers() async throws {
         try await Self.test(try Self.application()) { client in
             let other = try await client.execute(
-                uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.limitedKey),
+                uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.modelsKey),
                 body: ByteBuffer(string: #"{"model":"big","messages":[{"role":"user","content":"hi"}]}"#)
             )
             #expect(other.status == .forbidden)
@@ -112,11 +114,11 @@ struct AccessControlTests {
             #expect(error["code"] as? String == "model_not_allowed")
             #expect(error["param"] as? String == "model")
             let unnamed = try await client.execute(
-                uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.limitedKey),
+                uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.modelsKey),
                 body: ByteBuffer(string: #"{"messages":[{"role":"user","content":"hi"}]}"#)
             )
             #expect(unnamed.status == .forbidden)
-            let allowed = try await client.execute(uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.limitedKey), body: Self.chatBody)
+            let allowed = try await client.execute(uri: "/v1/chat/completions", method: .post, headers: Self.bearer(Self.modelsKey), body: Self.chatBody)
             #expect(allowed.status == .ok)
         }
     }
