@@ -89,3 +89,27 @@ final class LineCollector: Sendable {
     var all: [String] { lines.withLock { $0 } }
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 }
+
+/// An upstream error body passed through to the client never carries the provider key, however
+/// the upstream wrote it.
+struct PassThroughRedactionTests {
+    @Test(arguments: [
+        #"{"error":{"message":"Invalid key test\u002dkey\u002d0123456789","type":"invalid_request_error"}}"#,
+        #"{"error":{"message":"key test-key-0123456789 rejected, see https:\/\/x\/test\u002Dkey\u002D0123456789"}}"#,
+        #"{"error":{"message":"{\"detail\":\"test\\u002dkey\\u002d0123456789\"}","param":"test-key-01234 + 56789"}}"#,
+    ])
+    func anEscapedOrSplitKeyInA400BodyIsMasked(_ body: String) async throws {
+        let upstream = try await FakeUpstream.start(defaultReply: .json(status: 400, body: body))
+        let app = try UpstreamFailoverTests.app("providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}")
+        try await app.test { client in
+            let response = try await client.chat(model: "m")
+            #expect(response.status == .badRequest)
+            let text = String(buffer: response.body)
+            #expect(text.contains("[redacted]"), "\(text)")
+            for leak in ["0123456789", "key\\u002d0123", "key\\u002D0123", "key\\\\u002d0123"] {
+                #expect(!text.contains(leak), "\(text)")
+            }
+        }
+        try await upstream.shutdown()
+    }
+}
