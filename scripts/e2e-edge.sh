@@ -30,7 +30,7 @@ provider fake-a "$PORT_A" >"$WORK/providers.yaml"
 PORT=$(free_port)
 ADMIN="llmr-admin-e2e-0123456789abcdef"
 LLMROUTER_ADMIN_KEY=$ADMIN LLMROUTER_HEADER_TIMEOUT_SECONDS=1 \
-    "$BIN" --config "$WORK/providers.yaml" --keys-file "$WORK/keys.yaml" --port "$PORT" --drain-timeout 2 >"$WORK/server.log" 2>&1 &
+    "$BIN" --config "$WORK/providers.yaml" --keys-file "$WORK/keys.yaml" --port "$PORT" --drain-timeout 2 --log-level trace >"$WORK/server.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
 URL="http://127.0.0.1:$PORT/v1/chat/completions"
@@ -114,6 +114,10 @@ echo "stopped after ${ELAPSED}s with status $STATUS (drain timeout 2 s, stream n
 check "drain start logged" grep -q "drain started" "$WORK/server.log"
 check "drain end logged" grep -q "drain finished" "$WORK/server.log"
 check "the drain deadline cut the long stream" python3 -c "import sys; sys.exit(0 if 1.5 <= $ELAPSED < 4.5 else 1)"
+echo "trace log: $(wc -l <"$WORK/server.log") lines, $(grep -c 'ahc-request-id' "$WORK/server.log") from AsyncHTTPClient"
+check "no key in the trace log, in any form" bash -c "! grep -qE '$FAKE_KEY|provider-key|$KEY|${KEY#llmr-}|$ADMIN|admin-e2e' '$WORK/server.log'"
+# Startup's one line per provider is not a request's.
+check "every request line carries a request id" bash -c "! grep -E 'ahc-request-id|llmrouter.provider=' '$WORK/server.log' | grep -v '\] provider$' | grep -v 'hb.request.id=' | grep -q ."
 
 echo "== a second signal exits at once"
 "$BIN" --config "$WORK/providers.yaml" --port "$PORT" >"$WORK/second.log" 2>&1 &
