@@ -25,6 +25,16 @@ check "the file holds its SHA-256, not the key" bash -c "grep -q \"sha256: \$(pr
 OUTPUT=$("$BIN" keys add alice --file "$WORK/keys.yaml" 2>&1) && STATUS=0 || STATUS=$?
 check "a name in use is refused" bash -c "test $STATUS -ne 0 && grep -q 'exists already' <<<\"$OUTPUT\""
 
+echo "== bad settings name their flag or variable"
+OUTPUT=$(LLMROUTER_IDLE_TIMEOUT_SECONDS=soon "$BIN" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
+check "a bad timeout variable stops startup, named" bash -c "test $STATUS -ne 0 && grep -q \"LLMROUTER_IDLE_TIMEOUT_SECONDS must be a number greater than 0, got 'soon'\" <<<\"$OUTPUT\""
+OUTPUT=$("$BIN" --port "$(free_port)" --max-connections 0 2>&1) && STATUS=0 || STATUS=$?
+check "a bad flag stops startup, named" bash -c "test $STATUS -ne 0 && grep -q -- '--max-connections must be greater than 0' <<<\"$OUTPUT\""
+echo "providers: [{name: a, type: echo}]" >"$WORK/echo.yaml"
+echo "keys: [{name: x, sha256: nothex}]" >"$WORK/badkeys.yaml"
+OUTPUT=$("$BIN" --config "$WORK/echo.yaml" --keys-file "$WORK/badkeys.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
+check "a bad keys file stops startup naming file, key and field" bash -c "test $STATUS -eq 2 && grep -q \"badkeys.yaml: key 'x' field 'sha256'\" <<<\"$OUTPUT\""
+
 echo "== serve with keys"
 provider fake-a "$PORT_A" >"$WORK/providers.yaml"
 PORT=$(free_port)
