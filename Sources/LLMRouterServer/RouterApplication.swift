@@ -26,19 +26,30 @@ public struct RouterApplication: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// Receives every finished chat request's record (usage log, metrics); `nil` for none.
     public let recorder: (any RequestRecorder)?
+    /// The access keys; none means every route is open. A reload swaps them.
+    public let keys: AccessKeyStore
+    /// Each key's spending against its limits. Also a ``RequestRecorder``: give it every
+    /// finished request so tokens are charged to the key that used them.
+    public let keyQuota: KeyQuota<ContinuousClock>
+    /// What `POST /admin/reload` runs; set by the server once it can reload.
+    public let reloadHook: ReloadHook
 
     public init(
         table: RoutingTable,
         settings: ServerSettings,
         metrics: PrometheusCollectorRegistry? = nil,
         redactor: SecretRedactor = .init(),
-        recorder: (any RequestRecorder)? = nil
+        recorder: (any RequestRecorder)? = nil,
+        keys: AccessKeys = AccessKeys()
     ) {
         self.tables = RoutingTableStore(table)
         self.state = ProviderState(routes: table.specs, clock: ContinuousClock(), redactor: redactor)
         self.settings = settings
         self.metrics = metrics
         self.recorder = recorder
+        self.keys = AccessKeyStore(keys)
+        self.keyQuota = KeyQuota(clock: ContinuousClock())
+        self.reloadHook = ReloadHook()
     }
 
     /// Swaps in a new routing table without dropping requests; routes whose settings did not
@@ -53,6 +64,8 @@ public struct RouterApplication: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
+        AdminRoutes(hook: reloadHook).register(on: router)
         HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
         let service = ChatService(
@@ -61,7 +74,8 @@ public struct RouterApplication: Sendable {
                 state: state,
                 clock: state.clock,
                 metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory,
-                recorder: recorder
+                // The key quota charges each key the tokens its requests used.
+                recorder: RequestRecorders([keyQuota] + (recorder.map { [$0] } ?? []))
             ),
             settings: .init(
                 defaultModel: settings.defaultModel,
@@ -89,36 +103,20 @@ public struct RouterApplication: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(),
-            server: Self.httpServer,
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "llmrouter"),
+            server: .guardedHTTP1(limits: settings.connections),
+            configuration: .init(
+                address: .hostname(settings.host, port: settings.port),
+                serverName: "llmrouter",
+                availableConnectionsDelegate: MaximumAvailableConnections(settings.connections.maxConnections, logger: logger)
+            ),
             onServerRunning: onServerRunning,
             logger: logger
         )
     }
 
-    /// HTTP/1.1 with llmrouter's connection handlers: a client that leaves cancels its request.
+    /// HTTP/1.1 with llmrouter's connection handlers (timeouts, 100-continue, a client that
+    /// leaves cancels its request), with default limits; for tests that build their own app.
     public static var httpServer: HTTPServerBuilder {
-        .http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler()]))
+        .guardedHTTP1(limits: ConnectionLimits())
     }
-}
-
-/// Gives every response an `X-Request-Id` (the client's, or Hummingbird's own id) so a client
-/// report can be matched to the server's log lines.
-struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let id = request.headers[.requestID] ?? context.id
-        do {
-            var response = try await next(request, context)
-            response.headers[.requestID] = id
-            return response
-        } catch let error as OpenAIError {
-            var error = error
-            error.headers[.requestID] = id
-            throw error
-        }
-    }
-}
-
-extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
 }

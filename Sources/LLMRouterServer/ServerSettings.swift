@@ -32,6 +32,15 @@ public struct ServerSettings: Sendable {
     public var catalogRefreshInterval: Duration?
     /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
     public var logLevel: Logger.Level
+    /// Timeouts for slow or idle clients and the cap on open connections.
+    public var connections: ConnectionLimits
+    /// How long a graceful stop waits for requests in flight before cutting them
+    /// (`LLMROUTER_DRAIN_TIMEOUT_SECONDS`). Defaults to 30 s.
+    public var drainTimeout: Duration
+    /// The access keys file (`LLMROUTER_KEYS_FILE`). Defaults to `config/keys.yaml`, read when it exists.
+    public var keysFile: String
+    /// Whether ``keysFile`` was named; a missing named file is an error.
+    public var keysFileIsExplicit: Bool
 
     /// The bundled catalog the loader reads.
     public var bundledIndex: CatalogLoader.BundledIndex { bundledIndexPath.map { .file($0) } ?? .embedded }
@@ -48,7 +57,11 @@ public struct ServerSettings: Sendable {
         streamKeepAlive: Duration = .seconds(10),
         bundledIndexPath: String? = nil,
         catalogRefreshInterval: Duration? = nil,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        connections: ConnectionLimits = ConnectionLimits(),
+        drainTimeout: Duration = .seconds(30),
+        keysFile: String = "config/keys.yaml",
+        keysFileIsExplicit: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -62,5 +75,9 @@ public struct ServerSettings: Sendable {
         self.bundledIndexPath = bundledIndexPath
         self.catalogRefreshInterval = catalogRefreshInterval
         self.logLevel = logLevel
+        self.connections = connections
+        self.drainTimeout = drainTimeout
+        self.keysFile = keysFile
+        self.keysFileIsExplicit = keysFileIsExplicit
     }
 }

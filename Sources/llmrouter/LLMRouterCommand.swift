@@ -10,7 +10,7 @@ struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",
         abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats.",
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, KeysCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -43,14 +43,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Deadline in seconds for answering one request, failover included (env LLMROUTER_REQUEST_TIMEOUT_SECONDS, default 120).")
     var requestTimeout: Double?
 
+    @OptionGroup var edge: EdgeOptions
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let settings: ServerSettings
+        var settings: ServerSettings
         do {
-            settings = try SettingsReader(environment: environment).read(
+            let reader = SettingsReader(environment: environment)
+            settings = try reader.read(
                 host: host, port: port, config: config, defaultModel: defaultModel,
                 logLevel: logLevel, maxBodyBytes: maxBodyBytes, requestTimeout: requestTimeout
             )
+            try reader.apply(edge, to: &settings)
         } catch {
             throw ValidationError(error.message)
         }
@@ -62,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await RouterServer.run(settings: settings, environment: environment, logger: logger)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("llmrouter: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as AccessKeysError {
+            FileHandle.standardError.write(Data("llmrouter: access keys error: \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -47,7 +47,7 @@ struct SettingsReader {
         return settings
     }
 
-    private func value(_ variable: String) -> String? {
+    func value(_ variable: String) -> String? {
         guard let text = environment[variable], !text.isEmpty else { return nil }
         return text
     }
@@ -58,12 +58,12 @@ struct SettingsReader {
     }
 
     /// A positive number of seconds from the flag (when given) or the variable.
-    private func duration(_ flagValue: Double? = nil, flag: String = "", variable: String) throws(Failure) -> Duration? {
+    func duration(_ flagValue: Double? = nil, flag: String = "", variable: String) throws(Failure) -> Duration? {
         try number(flagValue, flag: flag, variable: variable).map { .milliseconds(Int64(($0 * 1000).rounded())) }
     }
 
     /// A positive number from the flag (when given) or the variable, naming whichever was wrong.
-    private func number(_ flagValue: Double?, flag: String, variable: String) throws(Failure) -> Double? {
+    func number(_ flagValue: Double?, flag: String, variable: String) throws(Failure) -> Double? {
         if let flagValue {
             guard flagValue > 0 else { throw Failure(message: "\(flag) must be greater than 0, got \(flagValue)") }
             return flagValue

@@ -10,8 +10,8 @@ public import Logging
 extension LoggingSystem {
     /// Sends every logger to standard error at `level`: the one logging setup the executables share.
     /// Call once, from `main`; libraries and tests never bootstrap.
-    public static func bootstrapStandardError(level: Logger.Level) {
-        bootstrap { label in StandardErrorLogHandler(label: label, logLevel: level) }
+    public static func bootstrapStandardError(level: Logger.Level, redactor: SharedSecretRedactor = .logging) {
+        bootstrap { label in StandardErrorLogHandler(label: label, logLevel: level, redactor: redactor) }
     }
 }
 
@@ -21,21 +21,37 @@ extension LoggingSystem {
 /// Unlike `StreamLogHandler`, setting metadata costs nothing until a line is written: the server
 /// and AsyncHTTPClient attach a request id to a logger on every request, and most of those
 /// loggers never write at the configured level.
+///
+/// Every line passes through `redactor` before it is written, whoever logged it: AsyncHTTPClient
+/// logs upstream request heads (the provider's key among them) at trace.
 public struct StandardErrorLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     private let label: String
+    private let redactor: SharedSecretRedactor
     private let output: @Sendable (String) -> Void
 
-    public init(label: String, logLevel: Logger.Level, metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider) {
-        self.init(label: label, logLevel: logLevel, metadataProvider: metadataProvider, output: Self.writeToStandardError)
+    public init(
+        label: String,
+        logLevel: Logger.Level,
+        metadataProvider: Logger.MetadataProvider? = LoggingSystem.metadataProvider,
+        redactor: SharedSecretRedactor = .logging
+    ) {
+        self.init(label: label, logLevel: logLevel, metadataProvider: metadataProvider, redactor: redactor, output: Self.writeToStandardError)
     }
 
-    init(label: String, logLevel: Logger.Level, metadataProvider: Logger.MetadataProvider?, output: @escaping @Sendable (String) -> Void) {
+    init(
+        label: String,
+        logLevel: Logger.Level,
+        metadataProvider: Logger.MetadataProvider?,
+        redactor: SharedSecretRedactor = SharedSecretRedactor(),
+        output: @escaping @Sendable (String) -> Void
+    ) {
         self.label = label
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
+        self.redactor = redactor
         self.output = output
     }
 
@@ -49,7 +65,8 @@ public struct StandardErrorLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        output("\(Self.timestamp()) \(event.level) \(label):\(fields.isEmpty ? "" : " " + fields) [\(event.source)] \(event.message)\n")
+        let line = "\(Self.timestamp()) \(event.level) \(label):\(fields.isEmpty ? "" : " " + fields) [\(event.source)] \(event.message)\n"
+        output(redactor.current.redact(line))
     }
 
     /// One write per line, so lines from concurrent requests do not interleave.

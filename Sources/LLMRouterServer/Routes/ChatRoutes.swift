@@ -41,8 +41,12 @@ public struct ChatRoutes: Sendable {
         } catch {
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
+        if let key = context.accessKey, case let model = chatRequest.model ?? service.settings.defaultModel, !key.allows(model: model) {
+            throw OpenAIError.modelNotAllowed(model, key: key.name)
+        }
         let info = RequestInfo(
-            requestID: request.headers[.requestID] ?? context.id,
+            requestID: context.requestID,
+            keyName: context.apiKeyName,
             logger: context.logger,
             eventLoop: context.eventLoop
         )

@@ -20,11 +20,17 @@ public enum RouterServer {
         return RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: factory.make), routing: configuration.routing)
     }
 
-    /// The keys in `environment` that providers of `configuration` read, so they can be masked
-    /// wherever text from outside is shown.
+    /// The secrets in `environment` to mask wherever text from outside is shown and in every
+    /// log line: the keys providers of `configuration` read, every variable named like a
+    /// credential (`*_KEY`, `*_KEYS`, `*_TOKEN`, `*_SECRET`; comma lists split), the router's own
+    /// access keys among them.
     public static func redactor(configuration: RouterConfiguration, environment: [String: String]) -> SecretRedactor {
         let variables = Set(configuration.providers.compactMap(\.effectiveAPIKeyVariable))
-        return SecretRedactor(secrets: variables.compactMap { environment[$0] })
+        var secrets = variables.compactMap { environment[$0] }
+        for (name, value) in environment where ["_KEY", "_KEYS", "_TOKEN", "_SECRET"].contains(where: { name.uppercased().hasSuffix($0) }) {
+            secrets += value.split(separator: ",").map { $0.trimmingWhitespace() }
+        }
+        return SecretRedactor(secrets: secrets)
     }
 
     public static func run(settings: ServerSettings, environment: [String: String], logger: Logger) async throws {
@@ -49,6 +55,10 @@ public enum RouterServer {
             logger: logger
         )
         let (configuration, origin) = (loaded.configuration, loaded.origin)
+        let keys = try AccessKeysLoader().load(environment: environment, file: settings.keysFile, fileIsExplicit: settings.keysFileIsExplicit)
+        logAccess(keys, settings: settings, logger: logger)
+        let redactor = redactor(configuration: configuration, environment: environment)
+        SharedSecretRedactor.logging.replace(with: redactor)
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
         switch DefaultModelCheck.check(settings.defaultModel, table: table, catalogIndex: loaded.catalogIndex) {
@@ -62,8 +72,21 @@ public enum RouterServer {
             table: table,
             settings: settings,
             metrics: MetricsBootstrap.registry,
-            redactor: redactor(configuration: configuration, environment: environment)
+            redactor: redactor,
+            keys: keys
         )
+        let tableMaker: @Sendable (RouterConfiguration) -> RoutingTable = {
+            makeTable(configuration: $0, environment: environment, httpClient: httpClient)
+        }
+        let reloader = ConfigurationReloader(
+            settings: settings,
+            environment: environment,
+            fetcher: fetcher,
+            application: application,
+            makeTable: tableMaker,
+            logger: logger
+        )
+        application.reloadHook.set { await reloader.reload() }
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
                 "llmrouter listening",
@@ -79,15 +102,38 @@ public enum RouterServer {
                     environment: environment,
                     fetcher: fetcher,
                     application: application,
-                    makeTable: { makeTable(configuration: $0, environment: environment, httpClient: httpClient) },
+                    makeTable: tableMaker,
                     logger: logger
                 )
             )
         }
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = settings.drainTimeout
+        let group = ServiceGroup(configuration: groupConfiguration)
+        try await ServerLifecycle.run(group, reload: { _ = await reloader.reload() }, drainTimeout: settings.drainTimeout, logger: logger)
+    }
+
+    /// Says whether clients need a key, and warns when anyone who can reach a non-loopback
+    /// address may use the router.
+    static func logAccess(_ keys: AccessKeys, settings: ServerSettings, logger: Logger) {
+        if keys.isEnabled {
+            logger.notice("access keys required", metadata: ["llmrouter.keys": "\(keys.keys.count)", "llmrouter.admin_keys": "\(keys.keys.filter(\.isAdmin).count)"])
+        } else if !isLoopback(settings.host) {
+            logger.warning(
+                "listening beyond this machine without access keys: anyone who can reach it may spend the provider keys",
+                metadata: [
+                    "llmrouter.address": "\(settings.host):\(settings.port)",
+                    "llmrouter.exposed": "/v1/chat/completions, /v1/models, /health/providers, /metrics, /admin/reload",
+                    "llmrouter.hint": "set LLMROUTER_API_KEYS or add keys with `llmrouter keys add NAME`, or listen on 127.0.0.1",
+                ]
+            )
+        }
+    }
+
+    /// Whether `host` is reachable only from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {
