@@ -23,8 +23,9 @@ struct OpenAICompatibleProviderStreamTests {
     }
 
     @Test func eventsArriveAsTheyAreSent() async throws {
-        // A long gap between events: the first must be delivered while the rest are unsent.
-        try await withUpstream(.stream(events: events, gap: .milliseconds(400))) { upstream, client in
+        // A long gap between events (long enough for a loaded 2-core machine): the first must be
+        // delivered while the rest are unsent.
+        try await withUpstream(.stream(events: events, gap: .milliseconds(1500))) { upstream, client in
             let stream = try await makeProvider(upstream, client: client).stream(try chatRequest(), context: testContext)
             var iterator = stream.makeAsyncIterator()
             let first = try await iterator.next()
@@ -133,9 +134,9 @@ struct OpenAICompatibleProviderStreamTests {
     }
 
     @Test func droppingTheIteratorClosesTheUpstreamConnection() async throws {
-        try await withUpstream(.stream(events: events, gap: .milliseconds(300))) { upstream, client in
+        try await withUpstream(.stream(events: events, gap: .seconds(2))) { upstream, client in
             try await readFirstEventAndStop(try await makeProvider(upstream, client: client).stream(try chatRequest(), context: testContext))
-            #expect(await upstream.waitUntil { $0.clientDisconnects == 1 })
+            #expect(await upstream.waitUntil(timeout: .seconds(5)) { $0.clientDisconnects == 1 })
             #expect(upstream.streamChunksWritten < events.count + 1)
         }
     }
@@ -169,9 +170,9 @@ struct OpenAICompatibleProviderStreamTests {
 struct UnconsumedStreamTests {
     @Test func aStreamThatIsNeverIteratedReleasesTheUpstreamConnection() async throws {
         let events = (1...3).map { FakeUpstream.Reply.chunkJSON(content: "part \($0)") }
-        try await withUpstream(.stream(events: events, gap: .milliseconds(500))) { upstream, client in
+        try await withUpstream(.stream(events: events, gap: .seconds(2))) { upstream, client in
             _ = try await makeProvider(upstream, client: client).stream(try chatRequest(), context: testContext)
-            #expect(await upstream.waitUntil { $0.clientDisconnects == 1 })
+            #expect(await upstream.waitUntil(timeout: .seconds(5)) { $0.clientDisconnects == 1 })
         }
     }
 }
