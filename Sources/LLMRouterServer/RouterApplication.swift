@@ -85,8 +85,12 @@ public struct RouterApplication: Sendable {
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
         if let metrics {
+            let gauges = RouteStateGauges(registry: metrics)
+            let tables = self.tables
+            let state = self.state
             router.get("/metrics") { _, _ in
-                Response(
+                gauges.update(table: tables.current, state: state)
+                return Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; version=0.0.4"],
                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer()))

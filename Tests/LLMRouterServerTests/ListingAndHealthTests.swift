@@ -107,4 +107,29 @@ struct MetricsEndpointTests {
             #expect(text.contains(#"llmrouter_upstream_attempts_total{provider="healthy",outcome="success"} 2"#), "\(text)")
         }
     }
+
+    @Test func metricsShowEachRoutesBreakerCoolDownQuotaAndSkips() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let app = try TestApp(
+            yaml: """
+                routing: {max_wait_seconds: 0}
+                providers:
+                  - {name: broken, type: echo, priority: 1, mock_failure_rate: 1, circuit_breaker: {failure_threshold: 1, recovery_time_seconds: 60}}
+                  - {name: paced, type: echo, priority: 2, rate_limit: {rpm: 1}}
+                """,
+            metrics: registry
+        )
+        try await app.test { client in
+            #expect(try await client.chat().status == .ok)
+            #expect(try await client.chat().status == .tooManyRequests)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains(#"llmrouter_route_breaker_state{route="broken"} 2"#), "\(text)")
+            #expect(text.contains(#"llmrouter_route_breaker_state{route="paced"} 0"#))
+            #expect(text.contains(#"llmrouter_route_quota_limit{route="paced",limit="rpm"} 1"#))
+            #expect(text.contains(#"llmrouter_route_quota_used{route="paced",limit="rpm"} 1"#))
+            #expect(text.contains(#"llmrouter_route_skips_total{route="paced",reason="quota"} 1"#))
+            #expect(text.contains(#"llmrouter_route_skips_total{route="broken",reason="breaker"} 1"#))
+            #expect(text.contains(#"llmrouter_route_cooldown_seconds{route="broken"} 0"#))
+        }
+    }
 }

@@ -1,0 +1,47 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import LLMRouterCore
+import Prometheus
+
+/// Per-route gauges read from the provider state when `/metrics` is scraped, so a dashboard
+/// sees breakers, cool-downs and quota headroom without the request path paying for them.
+///
+/// | metric | labels | value |
+/// |---|---|---|
+/// | `llmrouter_route_breaker_state` | `route` | 0 closed, 1 half-open, 2 open |
+/// | `llmrouter_route_cooldown_seconds` | `route` | seconds until the route's cool-down ends (0 when none) |
+/// | `llmrouter_route_remaining_requests` | `route` | what the upstream's headers said is left, counted down since (-1 unknown) |
+/// | `llmrouter_route_quota_used` | `route`, `limit` (`rpm`, `rpd`, `tpm`, `tpd`) | calls or tokens counted against a configured limit |
+/// | `llmrouter_route_quota_limit` | `route`, `limit` | the configured limit |
+struct RouteStateGauges: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    func update(table: RoutingTable, state: ProviderState<ContinuousClock>, now: Date = Date()) {
+        for route in table.routes {
+            guard let snapshot = state.snapshot(route.name) else { continue }
+            let labels = [("route", route.name)]
+            let breaker: Double = switch snapshot.state {
+            case .closed: 0
+            case .halfOpen: 1
+            case .open: 2
+            }
+            registry.makeGauge(name: "llmrouter_route_breaker_state", labels: labels).set(breaker)
+            let coolDown = snapshot.coolDown.map { max($0.until.timeIntervalSince(now), 0) } ?? 0
+            registry.makeGauge(name: "llmrouter_route_cooldown_seconds", labels: labels).set(coolDown)
+            registry.makeGauge(name: "llmrouter_route_remaining_requests", labels: labels).set(Double(snapshot.limits?.remainingRequests ?? -1))
+            guard let configured = snapshot.limits?.configured, let used = snapshot.limits?.used else { continue }
+            for (limit, value, count) in [
+                ("rpm", configured.rpm, used.requestsLastMinute), ("rpd", configured.rpd, used.requestsToday),
+                ("tpm", configured.tpm, used.tokensLastMinute), ("tpd", configured.tpd, used.tokensToday),
+            ] {
+                guard let value else { continue }
+                let limitLabels = labels + [("limit", limit)]
+                registry.makeGauge(name: "llmrouter_route_quota_limit", labels: limitLabels).set(Double(value))
+                registry.makeGauge(name: "llmrouter_route_quota_used", labels: limitLabels).set(Double(count ?? 0))
+            }
+        }
+    }
+}
