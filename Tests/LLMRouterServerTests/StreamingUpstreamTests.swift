@@ -136,4 +136,41 @@ struct StreamingUpstreamTests {
         }
         try await upstream.shutdown()
     }
+
+    @Test func keepAlivesStartWhileWaitingForTheFirstChunk() async throws {
+        let upstream = try await FakeUpstream.start(defaultReply: .delay(.milliseconds(600), then: .stream(events: Array(Self.events.prefix(2)))))
+        let app = try UpstreamFailoverTests.app(
+            "providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}",
+            settings: ServerSettings(streamKeepAlive: .milliseconds(100))
+        )
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let response = try await Self.openStream(port: port)
+            #expect(response.status == .ok)
+            var received = ""
+            for try await buffer in response.body { received += String(buffer: buffer) }
+            #expect(received.hasPrefix(": keep-alive\n\n"), "a comment went out before the first chunk: \(received.prefix(40))")
+            #expect(Self.dataEvents(received) == Array(Self.events.prefix(2)) + ["[DONE]"])
+        }
+        #expect(app.router.state.snapshot("up")?.successes == 1)
+        try await upstream.shutdown()
+    }
+
+    @Test func aStreamOpenedForKeepAlivesEndsWithTheErrorWhenNoProviderAnswers() async throws {
+        let upstream = try await FakeUpstream.start(defaultReply: .delay(.milliseconds(500), then: .error(status: 503, message: "overloaded")))
+        let app = try UpstreamFailoverTests.app(
+            "providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}",
+            settings: ServerSettings(streamKeepAlive: .milliseconds(100))
+        )
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let response = try await Self.openStream(port: port)
+            var received = ""
+            for try await buffer in response.body { received += String(buffer: buffer) }
+            let events = Self.dataEvents(received)
+            #expect(events.last == "[DONE]")
+            #expect(events.first?.contains("all_providers_failed") == true, "\(received)")
+        }
+        try await upstream.shutdown()
+    }
 }

@@ -1,6 +1,7 @@
 public import Hummingbird
 import HTTPTypes
 import NIOCore
+import Synchronization
 public import LLMRouterCore
 public import Metrics
 
@@ -44,27 +45,29 @@ public struct ChatService: Sendable {
         let model = request.model ?? settings.defaultModel
         let deadline = router.clock.now.advanced(by: settings.requestDeadline)
         if request.stream {
-            let outcome = try await router.route(
-                request, model: model, table: table, deadline: deadline, stream: true, info: info,
-                call: { provider, context in
-                    let stream = try await provider.stream(request, context: context)
-                    return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
-                },
-                report: { (primed: PrimedStream) in primed.report }
-            )
-            return try response(for: outcome, model: model) { answer in
-                var headers = Self.routingHeaders(answer)
-                headers[.contentType] = "text/event-stream"
-                headers[.cacheControl] = "no-cache"
-                headers[.accelBuffering] = "no"
-                let relay = StreamRelay(
-                    stream: answer.output,
-                    provider: answer.provider,
-                    keepAlive: settings.streamKeepAlive,
-                    settlement: answer.settlement ?? StreamSettlement { _ in },
-                    logger: info.logger
+            let router = self.router
+            let routing = Task {
+                try await router.route(
+                    request, model: model, table: table, deadline: deadline, stream: true, info: info,
+                    call: { provider, context in
+                        let stream = try await provider.stream(request, context: context)
+                        return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
+                    },
+                    report: { (primed: PrimedStream) in primed.report }
                 )
-                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
+            }
+            return try await withTaskCancellationHandler {
+                if let outcome = try await FirstOf.value(of: routing, within: settings.streamKeepAlive) {
+                    return try response(for: outcome, model: model) { streamResponse($0, info: info) }
+                }
+                // Slow to start (a slow upstream, or a wait for a rate limit to reset): open
+                // the stream now and send `: keep-alive` comments until it is routed, so the
+                // client's proxies keep the connection and a client that left is noticed.
+                return Response(status: .ok, headers: Self.eventStreamHeaders(HTTPFields()), body: ResponseBody { writer in
+                    try await writeWhenRouted(routing, model: model, info: info, to: &writer)
+                })
+            } onCancel: {
+                routing.cancel()
             }
         }
         let outcome = try await router.route(
@@ -82,6 +85,72 @@ public struct ChatService: Sendable {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
         }
+    }
+
+    /// The event stream of a streamed answer, relayed chunk by chunk.
+    private func streamResponse(_ answer: RoutedAnswer<PrimedStream>, info: RequestInfo) -> Response {
+        let relay = StreamRelay(
+            stream: answer.output,
+            provider: answer.provider,
+            keepAlive: settings.streamKeepAlive,
+            settlement: answer.settlement ?? StreamSettlement { _ in },
+            logger: info.logger
+        )
+        return Response(status: .ok, headers: Self.eventStreamHeaders(Self.routingHeaders(answer)), body: ResponseBody { writer in
+            try await relay.write(to: &writer)
+        })
+    }
+
+    /// Keeps an opened stream alive until routing ends, then relays the answer, or ends the
+    /// stream with the error event the outcome would have been as a status.
+    private func writeWhenRouted(
+        _ routing: Task<RoutingOutcome<PrimedStream>, any Error>,
+        model: String?,
+        info: RequestInfo,
+        to writer: inout any ResponseBodyWriter
+    ) async throws {
+        do {
+            try await writer.write(SSE.keepAlive)
+            while true {
+                if let outcome = try await FirstOf.value(of: routing, within: settings.streamKeepAlive) {
+                    if case .answered(let answer) = outcome {
+                        let relay = StreamRelay(
+                            stream: answer.output,
+                            provider: answer.provider,
+                            keepAlive: settings.streamKeepAlive,
+                            settlement: answer.settlement ?? StreamSettlement { _ in },
+                            logger: info.logger
+                        )
+                        try await relay.write(to: &writer)
+                        return
+                    }
+                    let error: OpenAIError
+                    do {
+                        _ = try response(for: outcome, model: model) { _ in Response(status: .ok) }
+                        error = OpenAIError(status: .badGateway, message: "No provider answered.", type: "upstream_error")
+                    } catch let thrown as OpenAIError {
+                        error = thrown
+                    }
+                    try await writer.write(SSE.event(ByteBuffer(bytes: error.body)))
+                    try await writer.write(SSE.done)
+                    try await writer.finish(nil)
+                    return
+                }
+                try await writer.write(SSE.keepAlive)
+            }
+        } catch {
+            // The client left (a write failed) or routing was cancelled: stop routing too.
+            routing.cancel()
+            throw error
+        }
+    }
+
+    static func eventStreamHeaders(_ base: HTTPFields) -> HTTPFields {
+        var headers = base
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[.accelBuffering] = "no"
+        return headers
     }
 
     /// The response to a routing outcome: `answered` builds it from the answer; every other
@@ -163,4 +232,38 @@ extension HTTPField.Name {
     static let llmrouterSkipped = Self("X-LLMRouter-Skipped")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
+}
+
+/// Waits for a task's value for at most a while, without waiting for the task to end when the
+/// time runs out (awaiting `Task.value` in a cancelled child would).
+enum FirstOf {
+    static func value<Value: Sendable>(of task: Task<Value, any Error>, within limit: Duration) async throws -> Value? {
+        let gate = Gate<Value>()
+        return try await withCheckedThrowingContinuation { continuation in
+            gate.arm(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                gate.resume(with: .success(nil))
+            }
+            Task {
+                let result: Result<Value?, any Error>
+                do { result = .success(try await task.value) } catch { result = .failure(error) }
+                timer.cancel()
+                gate.resume(with: result)
+            }
+        }
+    }
+
+    /// Resumes a continuation once, by whichever side comes first.
+    private final class Gate<Value: Sendable>: Sendable {
+        private let continuation = Mutex<CheckedContinuation<Value?, any Error>?>(nil)
+
+        func arm(_ continuation: CheckedContinuation<Value?, any Error>) {
+            self.continuation.withLock { $0 = continuation }
+        }
+
+        func resume(with result: Result<Value?, any Error>) {
+            continuation.withLock { $0.take() }?.resume(with: result)
+        }
+    }
 }
