@@ -169,3 +169,52 @@ struct ConfigurationLoaderTests {
         #expect(loaded.configuration.providers.contains { $0.kind == .echo && $0.mockFailureRate == 0 })
     }
 }
+
+struct RateLimitConfigurationTests {
+    func parse(_ yaml: String) throws(ConfigurationError) -> RouterConfiguration {
+        try ConfigurationLoader().parse(yaml: yaml, file: "providers.yaml").configuration
+    }
+
+    @Test func readsRateLimitsWeightsAndRouting() throws {
+        let configuration = try parse("""
+            routing:
+              policy: headroom
+              max_wait_seconds: 1.5
+              max_waiting: 8
+              models:
+                llama: {policy: weighted}
+            providers:
+              - name: a
+                type: echo
+                weight: 2.5
+                rate_limit: {scope: "pool:free", rpm: 20, rpd: 50, tpm: 1000, tpd: 9000, max_concurrency: 2, daily_reset: America/Los_Angeles}
+              - name: b
+                type: echo
+                rate_limit: {scope: provider, daily_reset: rolling}
+            """)
+        #expect(configuration.routing == RoutingConfiguration(policy: .headroom, modelPolicies: ["llama": .weighted], maxWait: .milliseconds(1500), maxWaiting: 8))
+        let limits = try #require(configuration.providers[0].rateLimit)
+        #expect(limits == RateLimitConfiguration(scope: .pool("free"), requestsPerMinute: 20, requestsPerDay: 50, tokensPerMinute: 1000, tokensPerDay: 9000, maxConcurrency: 2, dailyReset: .timeZone("America/Los_Angeles")))
+        #expect(configuration.providers[0].weight == 2.5)
+        #expect(configuration.providers[1].rateLimit == RateLimitConfiguration(scope: .provider, dailyReset: .rolling))
+    }
+
+    @Test(arguments: [
+        ("providers:\n  - {name: a, type: echo, rate_limit: {rpm: 0}}", "rate_limit.rpm"),
+        ("providers:\n  - {name: a, type: echo, rate_limit: {scope: everywhere}}", "rate_limit.scope"),
+        ("providers:\n  - {name: a, type: echo, rate_limit: {daily_reset: Mars/Olympus}}", "rate_limit.daily_reset"),
+        ("providers:\n  - {name: a, type: echo, rate_limit: 30}", "rate_limit"),
+        ("providers:\n  - {name: a, type: echo, weight: -1}", "weight"),
+        ("routing: {policy: fastest}\nproviders:\n  - {name: a, type: echo}", "routing.policy"),
+        ("routing: {max_wait_seconds: -2}\nproviders:\n  - {name: a, type: echo}", "routing.max_wait_seconds"),
+        ("routing: [priority]\nproviders:\n  - {name: a, type: echo}", "routing"),
+    ])
+    func badValuesNameTheirField(yaml: String, field: String) {
+        do {
+            _ = try parse(yaml)
+            Issue.record("expected an error naming \(field)")
+        } catch {
+            #expect(error.field == field, "\(error)")
+        }
+    }
+}
