@@ -1,4 +1,3 @@
-import Synchronization
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
@@ -120,18 +119,5 @@ struct RateLimitResponseTests {
             let retryAfter = try #require(third.headers[.retryAfter].flatMap(Int.init))
             #expect((59...60).contains(retryAfter))
         }
-    }
-}
-
-/// A value behind a lock, shareable with `@Sendable` closures.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
-        mutex.withLock { body(&$0) }
     }
 }

@@ -35,12 +35,27 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         var quota: Quota<Instant>?
         var dailyReset: RateLimitConfiguration.DailyReset = .utc
         var nextReset: Instant?
+        /// After a rate-limit cool-down ends, one call goes first and the rest wait for its
+        /// answer: waking every waiting request at the reset would spend the new window's
+        /// calls at once and earn a burst of 429s. The answer's headers say how much is left.
+        var probe: Probe = .none
+
+        enum Probe: Sendable, Equatable {
+            case none
+            /// The cool-down just ended; the next call is the probe.
+            case due
+            /// The probe is in flight.
+            case inFlight
+        }
     }
 
     struct Table: Sendable {
         var routes: [String: RouteEntry] = [:]
         var limits: [String: LimitEntry] = [:]
     }
+
+    /// How soon a request held back by a probe in flight looks again.
+    static var probeRetry: Duration { .milliseconds(250) }
 
     public let clock: C
     let redactor: SecretRedactor
@@ -134,6 +149,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             table.routes.values[routeIndex].stats.requests += 1
             for scope in scopes {
                 guard let index = table.limits.index(forKey: scope) else { continue }
+                if table.limits.values[index].probe == .due { table.limits.values[index].probe = .inFlight }
                 table.limits.values[index].learned.consume()
                 if table.limits.values[index].quota != nil {
                     let reset = dailyReset(&table.limits.values[index], now: now)
@@ -147,11 +163,16 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// Why `entry` turns a call away at `now`, if it does.
     private func check(_ entry: inout LimitEntry, scope: String, now: Instant, events: inout [RouteStateEvent<Instant>]) -> RouteSkip<Instant>? {
         if entry.coolDown.until != nil {
+            let reason = entry.coolDown.reason
             if entry.coolDown.expire(at: now) {
                 events.append(.coolDownEnded(scope: scope))
+                if case .rateLimited? = reason { entry.probe = .due }
             } else if let until = entry.coolDown.until {
                 return RouteSkip(cause: .coolingDown(entry.coolDown.reason?.label ?? "rate limited"), resumeAt: until)
             }
+        }
+        if entry.probe == .inFlight {
+            return RouteSkip(cause: .coolingDown("probing after reset"), resumeAt: now.advanced(by: Self.probeRetry))
         }
         if let until = entry.learned.blockedUntil(now: now) {
             return RouteSkip(cause: .coolingDown(CoolDown<Instant>.Reason.exhausted.label), resumeAt: until)
@@ -178,6 +199,9 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             var events: [RouteStateEvent<Instant>] = []
             let spec = table.routes.values[routeIndex].spec
             let tokens: Int = if case .answered(_, _, let tokens) = outcome { tokens } else { 0 }
+            for scope in table.routes.values[routeIndex].scopes {
+                if table.limits[scope]?.probe == .inFlight { table.limits[scope]?.probe = .none }
+            }
             for scope in table.routes.values[routeIndex].scopes {
                 guard let index = table.limits.index(forKey: scope), table.limits.values[index].quota != nil else { continue }
                 let reset = dailyReset(&table.limits.values[index], now: now)

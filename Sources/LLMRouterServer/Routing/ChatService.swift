@@ -87,15 +87,20 @@ public struct ChatService: Sendable {
         }
     }
 
-    /// The event stream of a streamed answer, relayed chunk by chunk.
-    private func streamResponse(_ answer: RoutedAnswer<PrimedStream>, info: RequestInfo) -> Response {
-        let relay = StreamRelay(
+    /// The relay that copies a streamed answer to the client and settles it when it ends.
+    private func relay(_ answer: RoutedAnswer<PrimedStream>, info: RequestInfo) -> StreamRelay {
+        StreamRelay(
             stream: answer.output,
             provider: answer.provider,
             keepAlive: settings.streamKeepAlive,
             settlement: answer.settlement ?? StreamSettlement { _ in },
             logger: info.logger
         )
+    }
+
+    /// The event stream of a streamed answer, relayed chunk by chunk.
+    private func streamResponse(_ answer: RoutedAnswer<PrimedStream>, info: RequestInfo) -> Response {
+        let relay = relay(answer, info: info)
         return Response(status: .ok, headers: Self.eventStreamHeaders(Self.routingHeaders(answer)), body: ResponseBody { writer in
             try await relay.write(to: &writer)
         })
@@ -114,14 +119,7 @@ public struct ChatService: Sendable {
             while true {
                 if let outcome = try await FirstOf.value(of: routing, within: settings.streamKeepAlive) {
                     if case .answered(let answer) = outcome {
-                        let relay = StreamRelay(
-                            stream: answer.output,
-                            provider: answer.provider,
-                            keepAlive: settings.streamKeepAlive,
-                            settlement: answer.settlement ?? StreamSettlement { _ in },
-                            logger: info.logger
-                        )
-                        try await relay.write(to: &writer)
+                        try await relay(answer, info: info).write(to: &writer)
                         return
                     }
                     let error: OpenAIError

@@ -193,3 +193,26 @@ extension Sequence where Element: Sendable {
         return results
     }
 }
+
+struct ProbeAfterResetTests {
+    @Test func afterACoolDownOneCallGoesFirstAndTheRestWaitForItsAnswer() throws {
+        let clock = MockClock()
+        let state = ProviderState(routes: [RouteSpec(name: "a")], clock: clock)
+        _ = state.admit("a")
+        state.settle("a", .failed(UpstreamFailure(kind: .rateLimited, message: "x", status: 429, retryAfter: .seconds(5)), latency: .zero))
+        clock.advance(by: .seconds(5))
+        #expect(state.admit("a").0 == .admitted(trial: false), "the probe")
+        guard case .skipped(let held) = state.admit("a").0 else {
+            Issue.record("a second call must wait for the probe's answer")
+            return
+        }
+        #expect(held.cause == .coolingDown("probing after reset"))
+        #expect(held.resumeAt == clock.now + .milliseconds(250))
+        state.settle("a", .answered(latency: .zero, report: UpstreamReport(rateLimit: RateLimitSignal(windows: [.init(unit: .requests, remaining: 1, resetIn: .seconds(5))])), tokens: 0))
+        #expect(state.admit("a").0 == .admitted(trial: false), "the answer said one call is left")
+        guard case .skipped = state.admit("a").0 else {
+            Issue.record("and only one")
+            return
+        }
+    }
+}

@@ -88,19 +88,6 @@ final class RouterHarness: Sendable {
     }
 }
 
-/// A value behind a lock, shareable by reference with closures.
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        mutex = Mutex(value)
-    }
-
-    func withLock<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
-        mutex.withLock { body(&$0) }
-    }
-}
-
 /// A recorder made of a closure.
 struct ClosureRecorder: RequestRecorder {
     let body: @Sendable (RequestRecord) -> Void

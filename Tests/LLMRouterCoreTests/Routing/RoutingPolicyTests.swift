@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterTesting
 import Testing
 
 /// A state view with fixed figures.
