@@ -22,12 +22,25 @@ public struct RouterApplication: Sendable {
     public let settings: ServerSettings
     /// Rendered at `GET /metrics`; `nil` leaves the route out.
     public let metrics: PrometheusCollectorRegistry?
+    /// Gets every finished request's record besides the app's own metrics and dashboard feed
+    /// (the usage log). Defaults to `nil`.
+    public let recorder: (any RequestRecorder)?
+    /// The last hour of requests in memory, behind the dashboard.
+    public let recent: RecentRequests
 
-    public init(table: RoutingTable, settings: ServerSettings, metrics: PrometheusCollectorRegistry? = nil, redactor: SecretRedactor = .init()) {
+    public init(
+        table: RoutingTable,
+        settings: ServerSettings,
+        metrics: PrometheusCollectorRegistry? = nil,
+        redactor: SecretRedactor = .init(),
+        recorder: (any RequestRecorder)? = nil
+    ) {
         self.tables = RoutingTableStore(table)
         self.health = ProviderHealth(providers: table.healthEntries, clock: ContinuousClock(), redactor: redactor)
         self.settings = settings
         self.metrics = metrics
+        self.recorder = recorder
+        self.recent = RecentRequests()
     }
 
     /// Swaps in a new routing table without dropping requests; providers whose settings did not
@@ -39,9 +52,11 @@ public struct RouterApplication: Sendable {
 
     public func buildRouter() -> Router<Context> {
         let router = Router(context: Context.self)
+        let metricsFactory = metrics.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: InFlightMiddleware(factory: metricsFactory))
         HealthRoutes(tables: tables, health: health).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
         let service = ChatService(
@@ -52,9 +67,11 @@ public struct RouterApplication: Sendable {
                 requestDeadline: settings.requestDeadline,
                 streamKeepAlive: settings.streamKeepAlive
             ),
-            metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory
+            metrics: metricsFactory,
+            recorder: RequestRecorders([recent, RequestMetricsRecorder(factory: metricsFactory)] + (recorder.map { [$0] } ?? []))
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
+        DashboardRoutes(recent: recent).register(on: router)
         if let metrics {
             router.get("/metrics") { _, _ in
                 Response(

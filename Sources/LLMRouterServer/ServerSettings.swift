@@ -1,4 +1,5 @@
 public import Logging
+public import LLMRouterUsage
 
 /// How the server runs: where it listens and the limits it applies. Built by the `llmrouter`
 /// executable from flags and environment variables.
@@ -28,6 +29,9 @@ public struct ServerSettings: Sendable {
     public var catalogRefreshInterval: Duration?
     /// Log level (`LLMROUTER_LOG_LEVEL`). Defaults to `info`.
     public var logLevel: Logger.Level
+    /// The usage log (`LLMROUTER_DB`, `LLMROUTER_DB_RETENTION_DAYS`); `nil` keeps none. Defaults
+    /// to `nil`; the `llmrouter` executable turns it on unless `LLMROUTER_DB=off`.
+    public var usageLog: UsageLogSettings?
 
     public init(
         host: String = "127.0.0.1",
@@ -40,7 +44,8 @@ public struct ServerSettings: Sendable {
         streamKeepAlive: Duration = .seconds(10),
         bundledIndexPath: String = "generated/model_index.json",
         catalogRefreshInterval: Duration? = nil,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        usageLog: UsageLogSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -53,5 +58,6 @@ public struct ServerSettings: Sendable {
         self.bundledIndexPath = bundledIndexPath
         self.catalogRefreshInterval = catalogRefreshInterval
         self.logLevel = logLevel
+        self.usageLog = usageLog
     }
 }

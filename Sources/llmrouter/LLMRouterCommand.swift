@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LLMRouterCore
 import LLMRouterServer
+import LLMRouterUsage
 import Logging
 
 /// `llmrouter`: the router's commands; `serve` runs when none is named, so `llmrouter --port 9000`
@@ -10,7 +11,7 @@ struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",
         abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats.",
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, StatsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -62,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
             try await RouterServer.run(settings: settings, environment: environment, logger: logger)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("llmrouter: configuration error: \(error)\n".utf8))
+            throw ExitCode(2)
+        } catch let error as UsageStoreError {
+            FileHandle.standardError.write(Data("llmrouter: usage log (LLMROUTER_DB): \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -40,6 +40,11 @@ public struct ChatRoutes: Sendable {
         } catch {
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
-        return try await service.respond(to: chatRequest, logger: context.logger, eventLoop: context.eventLoop)
+        return try await service.respond(
+            to: chatRequest,
+            logger: context.logger,
+            eventLoop: context.eventLoop,
+            requestID: request.headers[.requestID] ?? context.id
+        )
     }
 }

@@ -31,20 +31,32 @@ public struct ChatService: Sendable {
     public let settings: Settings
     private let loop: FailoverLoop<ContinuousClock>
     private let order = CandidateOrder()
+    /// Gets each finished request's settlement (usage log, metrics, dashboard).
+    let recorder: (any RequestRecorder)?
 
-    public init(tables: RoutingTableStore, health: ProviderHealth<ContinuousClock>, settings: Settings, metrics: any MetricsFactory) {
+    public init(
+        tables: RoutingTableStore,
+        health: ProviderHealth<ContinuousClock>,
+        settings: Settings,
+        metrics: any MetricsFactory,
+        recorder: (any RequestRecorder)? = nil
+    ) {
         self.tables = tables
         self.health = health
         self.settings = settings
         self.loop = FailoverLoop(health: health, metrics: metrics)
+        self.recorder = recorder
     }
 
     /// Answers `request`, as JSON or as a server-sent event stream.
     /// `eventLoop` is the one serving the client's connection, where upstream calls should run.
-    public func respond(to request: ChatRequest, logger: Logger, eventLoop: (any EventLoop)? = nil) async throws -> Response {
+    public func respond(to request: ChatRequest, logger: Logger, eventLoop: (any EventLoop)? = nil, requestID: String = "") async throws -> Response {
         let table = tables.current
         let requestedModel = request.model ?? settings.defaultModel
+        // INTERIM settlement, see ChatService+Settlement.swift.
+        let draft = recorder.map { SettlementDraft(recorder: $0, requestID: requestID, requestedModel: requestedModel, stream: request.stream) }
         guard case .providers(let indices) = table.resolver.resolve(requestedModel) else {
+            draft?.settle(status: 404, errorCode: "model_not_found", attempts: [])
             throw OpenAIError.modelNotFound(requestedModel ?? "")
         }
         var skipped: [AttemptRecord] = []
@@ -59,12 +71,13 @@ public struct ChatService: Sendable {
             }
         }
         if request.stream {
-            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, logger: logger, eventLoop: eventLoop)
+            return try await respondStreaming(to: request, candidates: candidates, skipped: skipped, draft: draft, logger: logger, eventLoop: eventLoop)
         }
         let outcome = try await runFailover(candidates, settlement: .onReturn, logger: logger, eventLoop: eventLoop) { provider, context in
             try await provider.complete(request, context: context)
         }
-        return try response(for: outcome, skipped: skipped) { completion, provider, _, attempts in
+        return try response(for: outcome, skipped: skipped, draft: draft) { completion, provider, _, attempts in
+            draft?.settle(status: 200, provider: provider, upstreamModel: upstreamModel(of: provider), attempts: attempts, body: completion.body)
             var headers = Self.routingHeaders(provider: provider, attempts: attempts)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: completion.body))
@@ -75,6 +88,7 @@ public struct ChatService: Sendable {
         to request: ChatRequest,
         candidates: [Candidate],
         skipped: [AttemptRecord],
+        draft: SettlementDraft?,
         logger: Logger,
         eventLoop: (any EventLoop)?
     ) async throws -> Response {
@@ -82,7 +96,7 @@ public struct ChatService: Sendable {
             let stream = try await provider.stream(request, context: context)
             return try await PrimedStream(stream, emptyFailure: UpstreamFailure(kind: .badResponse, message: "stream ended before its first chunk"))
         }
-        return try response(for: outcome, skipped: skipped) { stream, provider, latency, attempts in
+        return try response(for: outcome, skipped: skipped, draft: draft) { stream, provider, latency, attempts in
             var headers = Self.routingHeaders(provider: provider, attempts: attempts)
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
@@ -93,7 +107,17 @@ public struct ChatService: Sendable {
                 firstChunkLatency: latency,
                 keepAlive: settings.streamKeepAlive,
                 health: health,
-                logger: logger
+                logger: logger,
+                settle: draft.map { draft in
+                    let firstChunk = ContinuousClock.now
+                    let model = upstreamModel(of: provider)
+                    return { errorCode, lastChunk in
+                        draft.settleStream(
+                            provider: provider, upstreamModel: model, attempts: attempts, firstChunk: firstChunk,
+                            relayed: .now - firstChunk, errorCode: errorCode, lastChunk: lastChunk
+                        )
+                    }
+                }
             )
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.write(to: &writer) })
         }
@@ -105,18 +129,27 @@ public struct ChatService: Sendable {
     private func response<Output>(
         for outcome: FailoverLoop<ContinuousClock>.Outcome<Output>,
         skipped: [AttemptRecord],
+        draft: SettlementDraft?,
         answered: (Output, String, Duration, [AttemptRecord]) -> Response
     ) throws -> Response {
         switch outcome {
         case .answered(let output, let provider, let latency, let attempts):
             return answered(output, provider, latency, attempts)
         case .rejected(let failure, let provider, let attempts):
+            draft?.settle(status: failure.status ?? 400, errorCode: "upstream_rejected", provider: provider, attempts: skipped + attempts)
             return Self.passThrough(failure, provider: provider, attempts: attempts)
         case .exhausted(let attempts):
+            draft?.settle(status: 503, errorCode: "all_providers_failed", attempts: skipped + attempts)
             throw Self.unavailable(skipped + attempts)
-        case .expired:
+        case .expired(let attempts):
+            draft?.settle(status: 504, errorCode: "deadline_exceeded", attempts: skipped + attempts)
             throw OpenAIError.deadlineExceeded(settings.requestDeadline)
         }
+    }
+
+    /// The model id the answering route sends upstream.
+    private func upstreamModel(of provider: String) -> String? {
+        tables.current.registry.entries.first { $0.configuration.name == provider }?.configuration.model
     }
 
     /// Runs the failover loop under the request deadline.

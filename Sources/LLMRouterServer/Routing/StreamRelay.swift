@@ -20,6 +20,9 @@ struct StreamRelay: Sendable {
     let keepAlive: Duration
     let health: ProviderHealth<ContinuousClock>
     let logger: Logger
+    /// INTERIM (see ChatService+Settlement.swift): told once how the stream ended — an error
+    /// code when it failed, and the last chunk, which carries the usage when there is one.
+    var settle: (@Sendable (_ errorCode: String?, _ lastChunk: ByteBuffer?) -> Void)? = nil
 
     private enum Event: Sendable {
         case chunk(ByteBuffer)
@@ -30,6 +33,7 @@ struct StreamRelay: Sendable {
         let (events, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
         let stream = self.stream
         let keepAlive = self.keepAlive
+        var settled = false
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -48,9 +52,10 @@ struct StreamRelay: Sendable {
                     }
                 }
                 defer { group.cancelAll() }
-                try await relay(events, to: &writer)
+                try await relay(events, to: &writer, settled: &settled)
             }
         } catch let failure as ClientGone {
+            if !settled { settle?("client_disconnected", nil) }
             health.release(provider)
             logger.debug("client left during stream", metadata: ["llmrouter.provider": "\(provider)"])
             throw failure.error
@@ -58,11 +63,14 @@ struct StreamRelay: Sendable {
     }
 
     /// Writes events until the upstream ends; throws ``ClientGone`` when a write fails.
-    private func relay(_ events: AsyncThrowingStream<Event, any Error>, to writer: inout any ResponseBodyWriter) async throws {
+    private func relay(_ events: AsyncThrowingStream<Event, any Error>, to writer: inout any ResponseBodyWriter, settled: inout Bool) async throws {
+        var lastChunk: ByteBuffer?
         do {
             for try await event in events {
                 switch event {
-                case .chunk(let chunk): try await send(SSE.event(chunk), to: &writer)
+                case .chunk(let chunk):
+                    lastChunk = chunk
+                    try await send(SSE.event(chunk), to: &writer)
                 case .keepAlive: try await send(SSE.keepAlive, to: &writer)
                 }
             }
@@ -81,12 +89,16 @@ struct StreamRelay: Sendable {
                 type: "upstream_error",
                 code: "upstream_stream_failed"
             )
+            settle?("upstream_stream_failed", lastChunk)
+            settled = true
             try await send(SSE.event(ByteBuffer(bytes: event.body)), to: &writer)
             try await send(SSE.done, to: &writer)
             try await writer.finish(nil)
             return
         }
         health.recordSuccess(provider, latency: firstChunkLatency)
+        settle?(nil, lastChunk)
+        settled = true
         try await send(SSE.done, to: &writer)
         try await writer.finish(nil)
     }

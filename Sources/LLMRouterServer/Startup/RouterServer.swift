@@ -3,7 +3,9 @@ import Hummingbird
 import LLMRouterCatalog
 public import LLMRouterCore
 import LLMRouterProviders
+import LLMRouterUsage
 public import Logging
+import Metrics
 import ServiceLifecycle
 import UnixSignals
 
@@ -50,11 +52,13 @@ public enum RouterServer {
         )
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
+        let usageLog = try await openUsageLog(settings.usageLog, logger: logger)
         let application = RouterApplication(
             table: table,
             settings: settings,
             metrics: MetricsBootstrap.registry,
-            redactor: redactor(configuration: configuration, environment: environment)
+            redactor: redactor(configuration: configuration, environment: environment),
+            recorder: usageLog?.writer
         )
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
@@ -62,7 +66,10 @@ public enum RouterServer {
                 metadata: ["llmrouter.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
             )
         }
-        var services: [any Service] = [app]
+        // The usage-log writer comes first: the group stops services last to first, so the server
+        // has drained (and recorded) its requests before the writer's final flush.
+        var services: [any Service] = usageLog.map { [$0.writer] } ?? []
+        services.append(app)
         if case .catalog = origin, let interval = settings.catalogRefreshInterval {
             services.append(
                 CatalogRefreshService(
@@ -79,7 +86,25 @@ public enum RouterServer {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await usageLog?.store.close()
+            throw error
+        }
+        await usageLog?.store.close()
+    }
+
+    /// Opens the usage log `settings` asks for; `nil` when it is off.
+    private static func openUsageLog(_ settings: UsageLogSettings?, logger: Logger) async throws -> (store: UsageStore, writer: UsageLogWriter)? {
+        guard let settings else {
+            logger.info("usage log off")
+            return nil
+        }
+        let store = try await UsageStore.open(path: settings.path, logger: logger)
+        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        logger.info("usage log", metadata: ["llmrouter.db": "\(settings.path)", "llmrouter.retention_days": "\(settings.retentionDays)"])
+        return (store, UsageLogWriter(sink: store, settings: settings, logger: logger, metrics: metrics))
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {
