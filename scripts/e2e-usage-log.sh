@@ -52,19 +52,23 @@ check "--by provider lists other-echo with 5 requests" grep -Eq '^other-echo +5 
 check "--since 1s after a pause sees nothing" bash -c "sleep 1.2; '$BIN' stats --db '$DB' --since 1s --json | grep -q '\"requests\" : 0'"
 
 echo "== errors name the flag or the file"
+# fails_with PATTERN: the last command (STATUS, OUTPUT) failed and said PATTERN.
+fails_with() { [ "$STATUS" -ne 0 ] && grep -q -- "$1" <<<"$OUTPUT"; }
 OUTPUT=$("$BIN" stats --db "$DB" --since yesterday 2>&1) && STATUS=0 || STATUS=$?
-check "bad --since exits non-zero naming the flag" bash -c "test $STATUS -ne 0 && grep -q -- '--since must be a number followed by' <<<'$OUTPUT'"
+check "bad --since exits non-zero naming the flag" fails_with "--since must be a number followed by"
 OUTPUT=$("$BIN" stats --db "$DB" --reference-price 1 2>&1) && STATUS=0 || STATUS=$?
-check "bad --reference-price names the flag" bash -c "test $STATUS -ne 0 && grep -q -- '--reference-price must be two prices' <<<'$OUTPUT'"
+check "bad --reference-price names the flag" fails_with "--reference-price must be two prices"
 OUTPUT=$("$BIN" stats --db "$DB" --by region 2>&1) && STATUS=0 || STATUS=$?
-check "bad --by names the flag" bash -c "test $STATUS -ne 0 && grep -q -- '--by must be provider, model or key' <<<'$OUTPUT'"
+check "bad --by names the flag" fails_with "--by must be provider, model or key"
 OUTPUT=$("$BIN" stats --db "$WORK/missing.sqlite" 2>&1) && STATUS=0 || STATUS=$?
-check "a missing file is named and not created" bash -c "test $STATUS -ne 0 && grep -q 'missing.sqlite: no such file' <<<'$OUTPUT' && test ! -e '$WORK/missing.sqlite'"
+check "a missing file is named" fails_with "missing.sqlite: no such file"
+check "... and not created" test ! -e "$WORK/missing.sqlite"
 OUTPUT=$(LLMROUTER_DB_RETENTION_DAYS=soon "$BIN" --config "$WORK/echo.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
-check "bad LLMROUTER_DB_RETENTION_DAYS stops startup naming it" bash -c "test $STATUS -ne 0 && grep -q 'LLMROUTER_DB_RETENTION_DAYS must be a number' <<<'$OUTPUT'"
+check "bad LLMROUTER_DB_RETENTION_DAYS stops startup naming it" fails_with "LLMROUTER_DB_RETENTION_DAYS must be a number"
 echo "not a database, just text that is long enough to not look like SQLite" >"$WORK/bad.sqlite"
 OUTPUT=$(LLMROUTER_DB="$WORK/bad.sqlite" "$BIN" --config "$WORK/echo.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
-check "an unusable LLMROUTER_DB stops startup naming the file" bash -c "test $STATUS -eq 2 && grep -q 'bad.sqlite' <<<'$OUTPUT'"
+check "an unusable LLMROUTER_DB stops startup with exit 2" test "$STATUS" -eq 2
+check "... the message names the file" fails_with "bad.sqlite: not a usable usage log"
 
 echo "== LLMROUTER_DB=off keeps nothing"
 mkdir "$WORK/off" && cd "$WORK/off"
@@ -77,6 +81,6 @@ kill -TERM "$PID"
 wait "$PID" || true
 check "no data folder is written" test ! -e "$WORK/off/data"
 OUTPUT=$(LLMROUTER_DB=off "$BIN" stats 2>&1) && STATUS=0 || STATUS=$?
-check "stats with LLMROUTER_DB=off says so" bash -c "test $STATUS -ne 0 && grep -q 'LLMROUTER_DB is off' <<<'$OUTPUT'"
+check "stats with LLMROUTER_DB=off says so" fails_with "LLMROUTER_DB is off"
 
 finish

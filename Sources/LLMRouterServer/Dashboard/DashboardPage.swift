@@ -26,6 +26,7 @@ main { padding:16px 24px 32px; display:grid; gap:16px; }
 .tile .value { font-size:24px; font-weight:600; margin-top:4px; font-variant-numeric:tabular-nums; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit,minmax(380px,1fr)); gap:12px; }
 .card { padding:12px 14px; overflow:auto; }
+.card.scroll { max-height:520px; }
 .card h2 { margin:0 0 8px; font-size:14px; font-weight:600; }
 .legend { font-size:12px; color:var(--muted); margin-left:8px; font-weight:400; }
 .legend i { display:inline-block; width:10px; height:3px; margin:0 4px 2px 10px; vertical-align:middle; }
@@ -59,7 +60,7 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; }
     <div class="card"><h2>Error and failover rate, %<span class="legend"><i style="background:var(--red)"></i>errors<i style="background:var(--orange)"></i>failovers</span></h2><svg id="chart-rates"></svg></div>
   </section>
   <section class="card"><h2>Routes</h2><div id="routes"></div></section>
-  <section class="card"><h2>Recent requests</h2><div id="requests"></div></section>
+  <section class="card scroll"><h2>Recent requests</h2><div id="requests"></div></section>
   <section class="card"><h2>Models</h2><div id="models"></div></section>
 </main>
 <script>

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
 public import LLMRouterCore
 
 /// Where ``UsageLogWriter`` puts its batches: the SQLite ``UsageStore`` (a PostgreSQL store
@@ -8,9 +13,3 @@ public protocol UsageSink: Sendable {
     /// Deletes rows of requests that started before `cutoff`; returns how many went.
     func deleteRows(before cutoff: Date) async throws -> Int
 }
-
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
