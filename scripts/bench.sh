@@ -145,7 +145,7 @@ python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY"
     "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" "${RESULT[f64]}" <<'PY'
 import os, platform, statistics, sys
 configuration, seconds = sys.argv[1], sys.argv[2]
-rss_echo, rss_proxy, rss_logged, served, rows, dropped = map(int, sys.argv[3:9])
+rss_echo, rss_proxy, rss_logged, served, written, dropped = map(int, sys.argv[3:9])
 # Each argument holds one "req/s p50 p99" per round; every column is the median of its rounds.
 runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[9:]]
 rows = [tuple(statistics.median(column) for column in zip(*target)) for target in runs]
@@ -171,5 +171,5 @@ print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 10
       f"proxy with usage log {rss_logged / 1024:.1f} MB (target < 50 MB)")
 print(f"usage log on vs off (f vs b): p50 at 1 connection {f1[1] - b1[1]:+.3f} ms (target <= +0.05), "
       f"p99 {f1[2] - b1[2]:+.3f} ms; req/s at 64 connections {f64[0] / b64[0] * 100:.0f}% of (b); "
-      f"{rows} of {served} requests written, {dropped} dropped")
+      f"{written} of {served} requests written, {dropped} dropped")
 PY

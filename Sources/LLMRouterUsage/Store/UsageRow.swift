@@ -3,7 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import LLMRouterCore
+import LLMRouterCore
 import SQLiteNIO
 
 /// How a ``RequestRecord`` becomes a row of the `requests` table, and back.
@@ -47,17 +47,7 @@ public enum UsageRow {
 
     /// The binds for ``UsageSQL/insertRequests(rows:)``, in ``UsageSQL/requestColumns`` order.
     static func binds(_ record: RequestRecord) -> [SQLiteData] {
-        let attempts = record.attempts.map {
-            Attempt(
-                provider: $0.provider,
-                upstreamModel: $0.upstreamModel,
-                outcome: $0.outcome,
-                skipReason: $0.skipReason,
-                latencyMs: $0.latency.map(milliseconds)
-            )
-        }
-        let attemptsJSON = (try? JSONEncoder().encode(attempts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        return [
+        [
             .integer(milliseconds(record.startedAt)),
             .text(record.requestID),
             text(record.keyName),
@@ -65,7 +55,7 @@ public enum UsageRow {
             flag(record.stream),
             text(record.provider),
             text(record.upstreamModel),
-            .text(attemptsJSON),
+            .text(attemptsJSON(record.attempts)),
             .integer(record.attempts.filter { $0.latency != nil }.count),
             flag(record.failedOver),
             .integer(record.status),
@@ -78,6 +68,32 @@ public enum UsageRow {
             real(record.estimatedCostUSD),
             flag(record.cacheHit),
         ]
+    }
+
+    /// The `attempts` column: the same JSON ``Attempt`` decodes, written by hand because the
+    /// writer makes one per request and `JSONEncoder` costs several times more.
+    static func attemptsJSON(_ attempts: [RequestRecord.Attempt]) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, attempt) in attempts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var fields: [(String, [UInt8])] = [
+                ("provider", JSONObjectMembers.jsonString(attempt.provider)),
+                ("outcome", JSONObjectMembers.jsonString(attempt.outcome)),
+            ]
+            if let model = attempt.upstreamModel { fields.append(("upstream_model", JSONObjectMembers.jsonString(model))) }
+            if let reason = attempt.skipReason { fields.append(("skip_reason", JSONObjectMembers.jsonString(reason))) }
+            if let latency = attempt.latency { fields.append(("latency_ms", Array(String(milliseconds(latency)).utf8))) }
+            bytes.append(UInt8(ascii: "{"))
+            for (position, (key, value)) in fields.enumerated() {
+                if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes += JSONObjectMembers.jsonString(key)
+                bytes.append(UInt8(ascii: ":"))
+                bytes += value
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func milliseconds(_ date: Date) -> Int {

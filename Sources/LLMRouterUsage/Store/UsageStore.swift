@@ -56,6 +56,9 @@ public struct UsageStore: UsageSink {
         // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes.
         _ = try await connection.query("PRAGMA journal_mode=WAL")
         _ = try await connection.query("PRAGMA synchronous=NORMAL")
+        // Rows are appended and read back only by stats: a small page cache keeps the server's
+        // memory flat (SQLite's default is 2 MiB).
+        _ = try await connection.query("PRAGMA cache_size=-256")
         _ = try await connection.query(UsageSQL.createSchemaTable)
         let version = try await connection.query(UsageSQL.schemaVersionQuery).first?.column("version")?.integer
         if let version, version > UsageSQL.schemaVersion {
