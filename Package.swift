@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         // Routing decisions without networking: config model, model resolution, candidate
@@ -55,6 +56,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The usage log: one row per finished request in SQLite, written in batches off the request
+        // path; its schema and every query (for `llmrouter stats`, the dashboard) in one place.
+        .target(
+            name: "LLMRouterUsage",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",
@@ -62,6 +76,7 @@ let package = Package(
                 "LLMRouterCore",
                 "LLMRouterProviders",
                 "LLMRouterCatalog",
+                "LLMRouterUsage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,6 +124,7 @@ let package = Package(
             name: "llmrouter",
             dependencies: [
                 "LLMRouterServer",
+                "LLMRouterUsage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "LLMRouterCore",
@@ -184,6 +200,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LLMRouterUsageTests",
+            dependencies: [
+                "LLMRouterUsage",
+                "LLMRouterCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LLMRouterServerTests",
             dependencies: [
                 "LLMRouterServer",
@@ -191,6 +220,8 @@ let package = Package(
                 "LLMRouterCore",
                 "LLMRouterProviders",
                 "LLMRouterTesting",
+                "LLMRouterUsage",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -6,8 +6,10 @@
 #   (d) a bare Hummingbird endpoint returning the same JSON (the framework's own ceiling),
 #   (e) a bare Hummingbird endpoint proxying to (c) with AsyncHTTPClient (the stack's own
 #       ceiling for proxying: the two packages llmrouter is built on, with no routing at all),
-# at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), and
-# llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 5), and the
+#   (f) (b) with the usage log on (LLMROUTER_DB in a temporary folder; (a) and (b) run with
+#       LLMROUTER_DB=off), so its cost is measured side by side in the same run,
+# at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), what
+# the usage log adds, and llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 5), and the
 # five targets take turns for BENCH_ROUNDS rounds (default 3): each figure is the median of its
 # rounds, since a small VM's neighbours move single runs by a quarter either way.
 #   scripts/bench.sh            release build (the figures in README)
@@ -26,9 +28,11 @@ need() {
 need wrk wrk
 need nginx nginx
 
-(cd "$ROOT" && swift build -c "$CONFIGURATION" --product llmrouter >&2 && swift build -c "$CONFIGURATION" --product bench-baseline >&2)
-BIN="$ROOT/.build/$CONFIGURATION/llmrouter"
-BASELINE="$ROOT/.build/$CONFIGURATION/bench-baseline"
+SCRATCH=${LLMROUTER_SCRATCH_PATH:-.build}
+(cd "$ROOT" && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product llmrouter >&2 \
+    && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product bench-baseline >&2)
+BIN="$ROOT/$SCRATCH/$CONFIGURATION/llmrouter"
+BASELINE="$ROOT/$SCRATCH/$CONFIGURATION/bench-baseline"
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 COMPLETION="$ROOT/scripts/bench/completion.json"
@@ -60,7 +64,7 @@ cat >"$WORK/echo.yaml" <<YAML
 providers:
   - {name: echo, type: echo}
 YAML
-"$BIN" --config "$WORK/echo.yaml" --port "$ECHO_PORT" --log-level error &
+LLMROUTER_DB=off "$BIN" --config "$WORK/echo.yaml" --port "$ECHO_PORT" --log-level error &
 ECHO_PID=$!
 
 PROXY_PORT=$(free_port)
@@ -68,15 +72,18 @@ cat >"$WORK/proxy.yaml" <<YAML
 providers:
   - {name: nginx, type: openai, base_url: "http://127.0.0.1:$NGINX_PORT/v1", model: bench-model}
 YAML
-"$BIN" --config "$WORK/proxy.yaml" --port "$PROXY_PORT" --log-level error &
+LLMROUTER_DB=off "$BIN" --config "$WORK/proxy.yaml" --port "$PROXY_PORT" --log-level error &
 PROXY_PID=$!
+LOGGED_PORT=$(free_port)
+LLMROUTER_DB="$WORK/usage.sqlite" "$BIN" --config "$WORK/proxy.yaml" --port "$LOGGED_PORT" --log-level error &
+LOGGED_PID=$!
 
 BASELINE_PORT=$(free_port)
 "$BASELINE" "$BASELINE_PORT" "$COMPLETION" >/dev/null 2>&1 &
 BASELINE_PROXY_PORT=$(free_port)
 "$BASELINE" "$BASELINE_PROXY_PORT" --proxy "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" >/dev/null 2>&1 &
 
-for port in "$ECHO_PORT" "$PROXY_PORT" "$NGINX_PORT"; do
+for port in "$ECHO_PORT" "$PROXY_PORT" "$LOGGED_PORT" "$NGINX_PORT"; do
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
 done
 for port in "$BASELINE_PORT" "$BASELINE_PROXY_PORT"; do
@@ -119,29 +126,39 @@ for round in $(seq 1 "$ROUNDS"); do
         RESULT[c$connections]+="$(run c "$NGINX_PORT" "$connections");"
         RESULT[d$connections]+="$(run d "$BASELINE_PORT" "$connections");"
         RESULT[e$connections]+="$(run e "$BASELINE_PROXY_PORT" "$connections");"
+        RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections");"
     done
 done
 RSS_ECHO=$(awk '/VmHWM/ {print $2}' "/proc/$ECHO_PID/status")
 RSS_PROXY=$(awk '/VmHWM/ {print $2}' "/proc/$PROXY_PID/status")
+RSS_LOGGED=$(awk '/VmHWM/ {print $2}' "/proc/$LOGGED_PID/status")
+DROPPED=$(curl -s "http://127.0.0.1:$LOGGED_PORT/metrics" | awk '/^llmrouter_usage_log_dropped_rows_total/ {sum += $2} END {print sum + 0}')
+SERVED=$(curl -s "http://127.0.0.1:$LOGGED_PORT/dashboard/api/summary" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_requests"])')
+# A graceful stop writes what is still buffered; then every answered request should have its row.
+kill -TERM "$LOGGED_PID" && wait "$LOGGED_PID" || true
+ROWS=$("$BIN" stats --db "$WORK/usage.sqlite" --since 1d --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["requests"])')
+DB_MB=$(du -cm "$WORK"/usage.sqlite* | awk 'END {print $1}')
+echo "usage log: $SERVED requests served, $ROWS rows written, $DROPPED dropped, ${DB_MB} MB on disk" >&2
 
-python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY" \
-    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" \
-    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" <<'PY'
+python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY" "$RSS_LOGGED" "$SERVED" "$ROWS" "$DROPPED" \
+    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" "${RESULT[f1]}" \
+    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" "${RESULT[f64]}" <<'PY'
 import os, platform, statistics, sys
-configuration, seconds, rss_echo, rss_proxy = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+configuration, seconds = sys.argv[1], sys.argv[2]
+rss_echo, rss_proxy, rss_logged, served, written, dropped = map(int, sys.argv[3:9])
 # Each argument holds one "req/s p50 p99" per round; every column is the median of its rounds.
-runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[5:]]
+runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[9:]]
 rows = [tuple(statistics.median(column) for column in zip(*target)) for target in runs]
 names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird",
-         "(e) bare HB + AHC -> nginx"]
+         "(e) bare HB + AHC -> nginx", "(f) (b) + usage log on"]
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
 print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s runs (wrk), medians")
-for block, connections in ((0, 1), (5, 64)):
+for block, connections in ((0, 1), (6, 64)):
     print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
     print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, (rps, p50, p99) in zip(names, rows[block:block + 5]):
+    for name, (rps, p50, p99) in zip(names, rows[block:block + 6]):
         print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}")
-b1, c1, e1, b64, d64, e64 = rows[1], rows[2], rows[4], rows[6], rows[8], rows[9]
+b1, c1, e1, f1, b64, d64, e64, f64 = rows[1], rows[2], rows[4], rows[5], rows[7], rows[9], rows[10], rows[11]
 added_p50, added_p99 = b1[1] - c1[1], b1[2] - c1[2]
 share = b64[0] / d64[0] * 100
 peak = max(rss_echo, rss_proxy) / 1024
@@ -150,5 +167,9 @@ print(f"proxying at 64 connections keeps {share:.0f}% of bare Hummingbird's req/
 print(f"against the bare Hummingbird + AsyncHTTPClient proxy (e): p50 at 1 connection {b1[1] - e1[1]:+.3f} ms, "
       f"req/s at 64 connections {b64[0] / e64[0] * 100:.0f}%; (e) itself adds p50 {e1[1] - c1[1]:+.3f} ms "
       f"and keeps {e64[0] / d64[0] * 100:.0f}% of (d)")
-print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB (target < 50 MB)")
+print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB, "
+      f"proxy with usage log {rss_logged / 1024:.1f} MB (target < 50 MB)")
+print(f"usage log on vs off (f vs b): p50 at 1 connection {f1[1] - b1[1]:+.3f} ms (target <= +0.05), "
+      f"p99 {f1[2] - b1[2]:+.3f} ms; req/s at 64 connections {f64[0] / b64[0] * 100:.0f}% of (b); "
+      f"{written} of {served} requests written, {dropped} dropped")
 PY

@@ -3,7 +3,8 @@
 #   wait_for_http URL    waits (≤ 30 s) until URL answers
 #   check NAME COND...   runs COND, prints "ok NAME" or "FAIL NAME" and counts failures
 #   finish               prints the 'N passed, N failed' line and exits non-zero on failures
-#   llmrouter_bin        path of the built llmrouter binary (builds it when missing; LLMROUTER_BIN overrides)
+#   llmrouter_bin        path of the built llmrouter binary (builds it when missing, under
+#                        LLMROUTER_SCRATCH_PATH, default .build; LLMROUTER_BIN overrides)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PASSED=0
@@ -46,9 +47,10 @@ llmrouter_bin() {
         return
     fi
     local configuration=${LLMROUTER_BUILD_CONFIGURATION:-debug}
-    local bin="$ROOT/.build/$configuration/llmrouter"
+    local scratch=${LLMROUTER_SCRATCH_PATH:-.build}
+    local bin="$ROOT/$scratch/$configuration/llmrouter"
     if [ ! -x "$bin" ]; then
-        (cd "$ROOT" && swift build -c "$configuration" --product llmrouter >&2)
+        (cd "$ROOT" && swift build -c "$configuration" --scratch-path "$scratch" --product llmrouter >&2)
     fi
     echo "$bin"
 }

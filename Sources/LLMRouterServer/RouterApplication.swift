@@ -33,6 +33,8 @@ public struct RouterApplication: Sendable {
     public let keyQuota: KeyQuota<ContinuousClock>
     /// What `POST /admin/reload` runs; set by the server once it can reload.
     public let reloadHook: ReloadHook
+    /// The last hour of requests in memory, behind the dashboard.
+    public let recent: RecentRequests
 
     public init(
         table: RoutingTable,
@@ -50,6 +52,7 @@ public struct RouterApplication: Sendable {
         self.keys = AccessKeyStore(keys)
         self.keyQuota = KeyQuota(clock: ContinuousClock())
         self.reloadHook = ReloadHook()
+        self.recent = RecentRequests()
     }
 
     /// Swaps in a new routing table without dropping requests; routes whose settings did not
@@ -61,10 +64,12 @@ public struct RouterApplication: Sendable {
 
     public func buildRouter() -> Router<Context> {
         let router = Router(context: Context.self)
+        let metricsFactory = metrics.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
+        router.add(middleware: InFlightMiddleware(factory: metricsFactory))
         AdminRoutes(hook: reloadHook).register(on: router)
         HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
@@ -73,9 +78,12 @@ public struct RouterApplication: Sendable {
             router: ChatRouter(
                 state: state,
                 clock: state.clock,
-                metrics: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory,
-                // The key quota charges each key the tokens its requests used.
-                recorder: RequestRecorders([keyQuota] + (recorder.map { [$0] } ?? []))
+                metrics: metricsFactory,
+                // Every finished request goes to: the key quota (charges each key its tokens),
+                // the dashboard's last hour, the request metrics, and the usage log if on.
+                recorder: RequestRecorders(
+                    [keyQuota, recent, RequestMetricsRecorder(factory: metricsFactory)] + (recorder.map { [$0] } ?? [])
+                )
             ),
             settings: .init(
                 defaultModel: settings.defaultModel,
@@ -84,6 +92,7 @@ public struct RouterApplication: Sendable {
             )
         )
         ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
+        DashboardRoutes(recent: recent).register(on: router)
         if let metrics {
             let gauges = RouteStateGauges(registry: metrics)
             let tables = self.tables

@@ -1,5 +1,6 @@
 public import LLMRouterCatalog
 public import Logging
+public import LLMRouterUsage
 
 /// How the server runs: where it listens and the limits it applies. Built by the `llmrouter`
 /// executable from flags and environment variables.
@@ -44,6 +45,9 @@ public struct ServerSettings: Sendable {
 
     /// The bundled catalog the loader reads.
     public var bundledIndex: CatalogLoader.BundledIndex { bundledIndexPath.map { .file($0) } ?? .embedded }
+    /// The usage log (`LLMROUTER_DB`, `LLMROUTER_DB_RETENTION_DAYS`); `nil` keeps none. Defaults
+    /// to `nil`; the `llmrouter` executable turns it on unless `LLMROUTER_DB=off`.
+    public var usageLog: UsageLogSettings?
 
     public init(
         host: String = "127.0.0.1",
@@ -61,7 +65,8 @@ public struct ServerSettings: Sendable {
         connections: ConnectionLimits = ConnectionLimits(),
         drainTimeout: Duration = .seconds(30),
         keysFile: String = "config/keys.yaml",
-        keysFileIsExplicit: Bool = false
+        keysFileIsExplicit: Bool = false,
+        usageLog: UsageLogSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -79,5 +84,6 @@ public struct ServerSettings: Sendable {
         self.drainTimeout = drainTimeout
         self.keysFile = keysFile
         self.keysFileIsExplicit = keysFileIsExplicit
+        self.usageLog = usageLog
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LLMRouterCore
 import LLMRouterServer
+import LLMRouterUsage
 import Logging
 
 /// `llmrouter`: the router's commands; `serve` runs when none is named, so `llmrouter --port 9000`
@@ -10,7 +11,7 @@ struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",
         abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats.",
-        subcommands: [ServeCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, KeysCommand.self, StatsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -69,6 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         } catch let error as AccessKeysError {
             FileHandle.standardError.write(Data("llmrouter: access keys error: \(error)\n".utf8))
+        } catch let error as UsageStoreError {
+            FileHandle.standardError.write(Data("llmrouter: usage log (LLMROUTER_DB): \(error)\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -1,4 +1,5 @@
 import LLMRouterServer
+import LLMRouterUsage
 import Logging
 
 /// Turns flags and environment variables into ``ServerSettings``, naming the flag or variable
@@ -44,6 +45,11 @@ struct SettingsReader {
             ?? settings.requestDeadline
         settings.catalogRefreshInterval = try duration(variable: "LLMROUTER_CATALOG_REFRESH_SECONDS")
         settings.streamKeepAlive = try duration(variable: "LLMROUTER_SSE_KEEPALIVE_SECONDS") ?? settings.streamKeepAlive
+        do {
+            settings.usageLog = try UsageLogSettings.fromEnvironment(environment)
+        } catch {
+            throw Failure(message: error.message)
+        }
         return settings
     }
 

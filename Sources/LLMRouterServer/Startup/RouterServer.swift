@@ -3,7 +3,9 @@ import Hummingbird
 import LLMRouterCatalog
 public import LLMRouterCore
 import LLMRouterProviders
+import LLMRouterUsage
 public import Logging
+import Metrics
 import ServiceLifecycle
 import UnixSignals
 
@@ -68,11 +70,13 @@ public enum RouterServer {
         case .never(let reason):
             throw ConfigurationError(file: "--default-model (LLMROUTER_DEFAULT_MODEL)", message: reason)
         }
+        let usageLog = try await openUsageLog(settings.usageLog, logger: logger)
         let application = RouterApplication(
             table: table,
             settings: settings,
             metrics: MetricsBootstrap.registry,
             redactor: redactor,
+            recorder: usageLog?.writer,
             keys: keys
         )
         let tableMaker: @Sendable (RouterConfiguration) -> RoutingTable = {
@@ -93,7 +97,10 @@ public enum RouterServer {
                 metadata: ["llmrouter.address": "\(channel.localAddress.map { "\($0)" } ?? "?")"]
             )
         }
-        var services: [any Service] = [app]
+        // The usage-log writer comes first: the group stops services last to first, so the server
+        // has drained (and recorded) its requests before the writer's final flush.
+        var services: [any Service] = usageLog.map { [$0.writer] } ?? []
+        services.append(app)
         if case .catalog = origin, let interval = settings.catalogRefreshInterval {
             services.append(
                 CatalogRefreshService(
@@ -110,9 +117,14 @@ public enum RouterServer {
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = settings.drainTimeout
         let group = ServiceGroup(configuration: groupConfiguration)
-        try await ServerLifecycle.run(group, reload: { _ = await reloader.reload() }, drainTimeout: settings.drainTimeout, logger: logger)
+        do {
+            try await ServerLifecycle.run(group, reload: { _ = await reloader.reload() }, drainTimeout: settings.drainTimeout, logger: logger)
+        } catch {
+            await usageLog?.store.close()
+            throw error
+        }
+        await usageLog?.store.close()
     }
-
     /// Says whether clients need a key, and warns when anyone who can reach a non-loopback
     /// address may use the router.
     static func logAccess(_ keys: AccessKeys, settings: ServerSettings, logger: Logger) {
@@ -134,6 +146,19 @@ public enum RouterServer {
     static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased()
         return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+
+    }
+
+    /// Opens the usage log `settings` asks for; `nil` when it is off.
+    private static func openUsageLog(_ settings: UsageLogSettings?, logger: Logger) async throws -> (store: UsageStore, writer: UsageLogWriter)? {
+        guard let settings else {
+            logger.info("usage log off")
+            return nil
+        }
+        let store = try await UsageStore.open(path: settings.path, logger: logger)
+        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        logger.info("usage log", metadata: ["llmrouter.db": "\(settings.path)", "llmrouter.retention_days": "\(settings.retentionDays)"])
+        return (store, UsageLogWriter(sink: store, settings: settings, logger: logger, metrics: metrics))
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {

@@ -1,0 +1,137 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+import Logging
+public import LLMRouterCore
+import SQLiteNIO
+
+/// The usage log in one SQLite file (the library bundles SQLite; no system library), in WAL
+/// mode so `llmrouter stats` and the dashboard can read while the server writes.
+///
+/// Calls run on NIO's blocking-I/O thread pool, never on an event loop. The SQL itself lives in
+/// ``UsageSQL``.
+public struct UsageStore: UsageSink {
+    public let path: String
+    private let connection: SQLiteConnection
+
+    private init(path: String, connection: SQLiteConnection) {
+        self.path = path
+        self.connection = connection
+    }
+
+    /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
+    /// brings its schema up to date.
+    /// - Throws: ``UsageStoreError`` naming `path`.
+    public static func open(path: String, create: Bool = true, logger: Logger) async throws -> UsageStore {
+        let fileManager = FileManager.default
+        if create {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do {
+                try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw UsageStoreError("\(path): cannot create the folder \(folder) (\(error))")
+            }
+        } else if !fileManager.fileExists(atPath: path) {
+            throw UsageStoreError("\(path): no such file; the server writes it while LLMROUTER_DB is not off")
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw UsageStoreError("\(path): cannot open the usage log (\(Self.reason(error)))")
+        }
+        let store = UsageStore(path: path, connection: connection)
+        do {
+            try await store.prepare(create: create)
+        } catch {
+            try? await connection.close()
+            throw UsageStoreError("\(path): not a usable usage log (\(Self.reason(error)))")
+        }
+        return store
+    }
+
+    private func prepare(create: Bool) async throws {
+        // WAL: readers never wait for the writer; NORMAL sync is durable across process crashes.
+        _ = try await connection.query("PRAGMA journal_mode=WAL")
+        _ = try await connection.query("PRAGMA synchronous=NORMAL")
+        // Rows are appended and read back only by stats: a small page cache keeps the server's
+        // memory flat (SQLite's default is 2 MiB).
+        _ = try await connection.query("PRAGMA cache_size=-256")
+        _ = try await connection.query(UsageSQL.createSchemaTable)
+        let version = try await connection.query(UsageSQL.schemaVersionQuery).first?.column("version")?.integer
+        if let version, version > UsageSQL.schemaVersion {
+            throw UsageStoreError("schema version \(version) is newer than this llmrouter knows (\(UsageSQL.schemaVersion))")
+        }
+        _ = try await connection.query(UsageSQL.createRequests)
+        _ = try await connection.query(UsageSQL.createStartedAtIndex)
+        if version == nil {
+            _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(UsageSQL.schemaVersion)])
+        }
+    }
+
+    public func close() async {
+        try? await connection.close()
+    }
+
+    public func insert(_ records: [RequestRecord]) async throws {
+        guard !records.isEmpty else { return }
+        // Stay far below SQLite's bind limit however large a batch is.
+        for chunk in stride(from: 0, to: records.count, by: 500) {
+            let slice = records[chunk..<min(chunk + 500, records.count)]
+            let binds = slice.flatMap(UsageRow.binds)
+            _ = try await connection.query(UsageSQL.insertRequests(rows: slice.count), binds)
+        }
+    }
+
+    public func deleteRows(before cutoff: Date) async throws -> Int {
+        _ = try await connection.query(UsageSQL.deleteBefore, [.integer(UsageRow.milliseconds(cutoff))])
+        return try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
+    }
+
+    /// The newest `limit` requests, newest first.
+    public func recentRequests(limit: Int) async throws -> [UsageRow.Recent] {
+        try await connection.query(UsageSQL.recentRequests, [.integer(limit)]).map(UsageRow.Recent.init)
+    }
+
+    /// Figures per group for requests that started at or after `since`.
+    public func stats(since: Date, grouping: UsageGrouping) async throws -> [UsageStatsRow] {
+        let start: [SQLiteData] = [.integer(UsageRow.milliseconds(since))]
+        let totals = try await connection.query(UsageSQL.totals(grouping), start)
+        let latency = try await percentiles(.latency, grouping, start)
+        let firstToken = try await percentiles(.timeToFirstToken, grouping, start)
+        return totals.map { row in
+            let group = row.column("grp")?.string ?? "(none)"
+            return UsageStatsRow(
+                group: group,
+                requests: row.column("requests")?.integer ?? 0,
+                failures: row.column("failures")?.integer ?? 0,
+                failovers: row.column("failovers")?.integer ?? 0,
+                promptTokens: row.column("prompt_tokens")?.integer ?? 0,
+                completionTokens: row.column("completion_tokens")?.integer ?? 0,
+                costUSD: row.column("cost_usd")?.double ?? 0,
+                latencyMs: latency[group] ?? .init(),
+                timeToFirstTokenMs: firstToken[group] ?? .init()
+            )
+        }
+        .sorted { ($0.requests, $1.group) > ($1.requests, $0.group) }
+    }
+
+    private func percentiles(
+        _ column: UsageLatencyColumn,
+        _ grouping: UsageGrouping,
+        _ binds: [SQLiteData]
+    ) async throws -> [String: UsageStatsRow.Percentiles] {
+        var result: [String: UsageStatsRow.Percentiles] = [:]
+        for row in try await connection.query(UsageSQL.percentiles(of: column, grouping), binds) {
+            guard let group = row.column("grp")?.string else { continue }
+            result[group] = .init(p50: row.column("p50")?.double, p95: row.column("p95")?.double)
+        }
+        return result
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as? SQLiteError).map { "\($0.reason): \($0.message)" } ?? "\(error)"
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import LLMRouterCore
+import LLMRouterServer
+import Testing
+
+struct DashboardTests {
+    @Test func pageIsSelfContained() async throws {
+        let app = try TestApp(yaml: failoverYAML)
+        try await app.test { client in
+            let response = try await client.execute(uri: "/dashboard", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            let html = String(buffer: response.body)
+            #expect(html.contains(#"id="total-requests""#))
+            for endpoint in ["/dashboard/api/summary", "/dashboard/api/requests", "/health/providers", "/v1/models"] {
+                #expect(html.contains(endpoint))
+            }
+            // Nothing is loaded from elsewhere: no external scripts, styles, fonts or images.
+            #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("@import") && !html.contains("url("))
+        }
+    }
+
+    @Test func apiReportsTheTrafficItSaw() async throws {
+        let app = try TestApp(yaml: failoverYAML)
+        try await app.test { client in
+            for _ in 0..<3 { _ = try await client.chat(model: "m1") }
+            _ = try await client.chat(model: "unknown")
+            let summary = try await client.getJSON("/dashboard/api/summary")
+            #expect(summary["total_requests"] as? Int == 4)
+            #expect(summary["requests_last_hour"] as? Int == 4)
+            #expect(summary["error_rate"] as? Double == 0.25)
+            #expect(summary["failover_rate"] as? Double == 0.75)
+            let buckets = try #require(summary["buckets"] as? [[String: Any]])
+            #expect(buckets.count == 60)
+            #expect(buckets.last?["requests"] as? Int == 4)
+            #expect(buckets.last?["latency_p50_ms"] is Double)
+
+            let list = try await client.getJSON("/dashboard/api/requests?limit=2")
+            let requests = try #require(list["requests"] as? [[String: Any]])
+            #expect(requests.count == 2)
+            #expect(requests[0]["status"] as? Int == 404 && requests[0]["model"] as? String == "unknown")
+            #expect(requests[1]["provider"] as? String == "steady")
+            #expect(requests[1]["attempts"] as? [String] == ["flaky: simulated", "steady: ok"])
+        }
+    }
+}
+
+struct RecentRequestsTests {
+    static let now = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func record(minutesAgo: Int, latencyMs: Int, status: Int = 200, id: String = "r") -> RequestRecord {
+        RequestRecord(
+            startedAt: now.addingTimeInterval(Double(-minutesAgo * 60)), requestID: id, status: status,
+            latency: .milliseconds(latencyMs), timeToFirstToken: .milliseconds(latencyMs / 2)
+        )
+    }
+
+    @Test func bucketsPerMinuteWithPercentilesAndForgetsTheOldHour() {
+        let recent = RecentRequests(minutes: 60, capacity: 3)
+        recent.record(Self.record(minutesAgo: 90, latencyMs: 9, id: "ancient"))
+        for latency in [10, 20, 30, 40] { recent.record(Self.record(minutesAgo: 2, latencyMs: latency)) }
+        recent.record(Self.record(minutesAgo: 0, latencyMs: 500, status: 503, id: "newest"))
+        let summary = recent.summary(now: Self.now)
+        #expect(summary.buckets.count == 60)
+        #expect(summary.totalRequests == 6)
+        #expect(summary.requestsLastHour == 5)
+        #expect(summary.errorRate == 0.2)
+        let twoAgo = summary.buckets[57]
+        #expect(twoAgo.requests == 4 && twoAgo.latencyP50Ms == 20 && twoAgo.latencyP95Ms == 40 && twoAgo.ttftP50Ms == 10)
+        #expect(summary.buckets[59].errors == 1)
+        #expect(recent.latest(limit: 10).map(\.requestID) == ["newest", "r", "r"])
+    }
+}

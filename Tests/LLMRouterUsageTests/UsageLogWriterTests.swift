@@ -1,0 +1,132 @@
+import Foundation
+import LLMRouterCore
+import LLMRouterUsage
+import Prometheus
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Synchronization
+import Testing
+
+struct UsageLogWriterTests {
+    @Test func gracefulShutdownWritesEverythingStillBuffered() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("data/usage.sqlite")
+        let store = try await UsageStore.open(path: path, logger: testLogger)
+        // A flush interval far beyond the test and batches larger than the traffic: only the
+        // shutdown flush can write these rows.
+        let settings = UsageLogSettings(path: path, batchSize: 1000, flushInterval: .seconds(3600))
+        let writer = UsageLogWriter(sink: store, settings: settings, logger: testLogger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                for index in 1...25 { writer.record(record("req-\(index)")) }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let rows = try await store.recentRequests(limit: 100)
+        await store.close()
+        #expect(Set(rows.map(\.requestID)) == Set((1...25).map { "req-\($0)" }))
+    }
+
+    @Test func aFullBatchIsWrittenWithoutWaitingForTheTick() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let sink = RecordingSink()
+        let settings = UsageLogSettings(path: folder.path("unused"), batchSize: 4, flushInterval: .seconds(3600))
+        let writer = UsageLogWriter(sink: sink, settings: settings, logger: testLogger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                for index in 1...4 { writer.record(record("b\(index)")) }
+                await sink.waitForRows(4)
+                #expect(sink.batches == [["b1", "b2", "b3", "b4"]])
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    @Test func aStalledSinkNeverBlocksRecordingAndDropsAreCounted() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let sink = StalledSink()
+        let settings = UsageLogSettings(path: "stalled.sqlite", bufferCapacity: 10, batchSize: 5, flushInterval: .milliseconds(10))
+        let writer = UsageLogWriter(sink: sink, settings: settings, logger: testLogger, metrics: PrometheusMetricsFactory(registry: registry))
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                // The first batch goes to the sink and hangs there; the buffer then fills.
+                for index in 1...5 { writer.record(record("first-\(index)")) }
+                await sink.waitUntilStalled()
+                for index in 1...13 { writer.record(record("more-\(index)")) }
+                #expect(writer.droppedCount == 3)
+                let metrics = String(decoding: registry.emitToBuffer(), as: UTF8.self)
+                #expect(metrics.contains(#"llmrouter_usage_log_dropped_rows_total{reason="buffer_full"} 3"#))
+                sink.release()
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(sink.written == 15)
+    }
+
+    @Test func environmentSettings() throws {
+        #expect(try UsageLogSettings.fromEnvironment([:]) == UsageLogSettings())
+        #expect(try UsageLogSettings.fromEnvironment(["LLMROUTER_DB": "off"]) == nil)
+        #expect(try UsageLogSettings.fromEnvironment(["LLMROUTER_DB": "OFF"]) == nil)
+        let custom = try UsageLogSettings.fromEnvironment(["LLMROUTER_DB": "/var/lib/x.sqlite", "LLMROUTER_DB_RETENTION_DAYS": "7"])
+        #expect(custom?.path == "/var/lib/x.sqlite")
+        #expect(custom?.retentionDays == 7)
+        #expect(UsageLogSettings().path == "data/llmrouter.sqlite")
+        #expect(UsageLogSettings().retentionDays == 30)
+        let error = #expect(throws: UsageLogSettings.Failure.self) {
+            _ = try UsageLogSettings.fromEnvironment(["LLMROUTER_DB_RETENTION_DAYS": "a month"])
+        }
+        #expect(error?.message == "LLMROUTER_DB_RETENTION_DAYS must be a number of days greater than 0, got 'a month'")
+    }
+}
+
+/// Keeps the request ids of each batch it gets.
+final class RecordingSink: UsageSink {
+    private let state = Mutex<[[String]]>([])
+
+    var batches: [[String]] { state.withLock { $0 } }
+
+    func insert(_ records: [RequestRecord]) async throws {
+        state.withLock { $0.append(records.map(\.requestID)) }
+    }
+
+    func deleteRows(before cutoff: Date) async throws -> Int { 0 }
+
+    func waitForRows(_ count: Int) async {
+        while state.withLock({ $0.joined().count }) < count { await Task.yield() }
+    }
+}
+
+/// A disk that stops answering: its first insert hangs until ``release()``.
+final class StalledSink: UsageSink {
+    private struct State {
+        var stalled = false
+        var released = false
+        var written = 0
+    }
+
+    private let state = Mutex(State())
+
+    var written: Int { state.withLock { $0.written } }
+
+    func insert(_ records: [RequestRecord]) async throws {
+        state.withLock { $0.stalled = true }
+        while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(1)) }
+        state.withLock { $0.written += records.count }
+    }
+
+    func deleteRows(before cutoff: Date) async throws -> Int { 0 }
+
+    func waitUntilStalled() async {
+        while !state.withLock({ $0.stalled }) { await Task.yield() }
+    }
+
+    func release() { state.withLock { $0.released = true } }
+}
