@@ -34,6 +34,13 @@ public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Du
         if let newTokens { tokens = newTokens }
     }
 
+    /// Expects `requests` calls to fit until `until` when nothing better is known (a refusal
+    /// named the limit; the answers that follow may not say anything).
+    public mutating func expect(requests limit: Int, until: Instant, now: Instant) {
+        if let current = requests, now < current.resetAt { return }
+        requests = Bucket(remaining: limit, resetAt: until, limit: limit)
+    }
+
     /// Until when the buckets say no call fits; `nil` when one may go now.
     public mutating func blockedUntil(now: Instant) -> Instant? {
         if let bucket = requests, now >= bucket.resetAt { requests = nil }

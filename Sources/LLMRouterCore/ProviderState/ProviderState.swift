@@ -39,6 +39,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         /// answer: waking every waiting request at the reset would spend the new window's
         /// calls at once and earn a burst of 429s. The answer's headers say how much is left.
         var probe: Probe = .none
+        /// What the last refusal said of the request limit and how long it cooled for: when
+        /// the cool-down ends, the route has about that many calls for about that long, even
+        /// from an upstream that says nothing on its answers (OpenRouter).
+        var refusal: (limit: Int, window: Duration)?
 
         enum Probe: Sendable, Equatable {
             case none
@@ -163,10 +167,13 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// Why `entry` turns a call away at `now`, if it does.
     private func check(_ entry: inout LimitEntry, scope: String, now: Instant, events: inout [RouteStateEvent<Instant>]) -> RouteSkip<Instant>? {
         if entry.coolDown.until != nil {
-            let reason = entry.coolDown.reason
             if entry.coolDown.expire(at: now) {
                 events.append(.coolDownEnded(scope: scope))
-                if case .rateLimited? = reason { entry.probe = .due }
+                entry.probe = .due
+                if let refusal = entry.refusal {
+                    entry.learned.expect(requests: refusal.limit, until: now.advanced(by: refusal.window), now: now)
+                    entry.refusal = nil
+                }
             } else if let until = entry.coolDown.until {
                 return RouteSkip(cause: .coolingDown(entry.coolDown.reason?.label ?? "rate limited"), resumeAt: until)
             }
@@ -253,6 +260,9 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         let wait = failure.retryAfter ?? signal.waitHint
         if let until = table.limits[scope]?.coolDown.rateLimited(kind, wait: wait, now: now, jitter: jitter), until != before {
             events.append(.coolDownStarted(scope: scope, until: until, reason: CoolDown<Instant>.Reason.rateLimited(kind).label))
+            if kind == .shortWindow, let limit = signal.windows.first(where: { $0.unit == .requests && $0.limit != nil })?.limit, limit > 0 {
+                table.limits[scope]?.refusal = (limit, now.duration(to: until))
+            }
         }
     }
 

@@ -216,3 +216,37 @@ struct ProbeAfterResetTests {
         }
     }
 }
+
+extension ProbeAfterResetTests {
+    @Test func aRefusalNamingItsLimitBoundsTheCallsAfterTheReset() throws {
+        let clock = MockClock()
+        let state = ProviderState(routes: [RouteSpec(name: "or")], clock: clock)
+        _ = state.admit("or")
+        // OpenRouter: limit 3 per minute, reset in 60 s, nothing on later answers.
+        let refusal = RateLimitSignal(kind: .shortWindow, windows: [.init(unit: .requests, limit: 3, remaining: 0, resetIn: .seconds(60))])
+        state.settle("or", .failed(UpstreamFailure(kind: .rateLimited, message: "x", status: 429, rateLimit: refusal), latency: .zero))
+        clock.advance(by: .seconds(60))
+        var admitted = 0
+        for _ in 0..<10 {
+            if case .admitted = state.admit("or").0 {
+                admitted += 1
+                state.settle("or", .answered(latency: .zero, report: .init(), tokens: 0))
+            }
+        }
+        #expect(admitted == 3, "the new window's three calls, not ten")
+    }
+
+    @Test func anEmptyBucketOnASuccessAlsoProbesAfterItsReset() throws {
+        let clock = MockClock()
+        let state = ProviderState(routes: [RouteSpec(name: "groq")], clock: clock)
+        _ = state.admit("groq")
+        state.settle("groq", .answered(latency: .zero, report: UpstreamReport(rateLimit: RateLimitSignal(windows: [.init(unit: .requests, remaining: 0, resetIn: .seconds(5))])), tokens: 0))
+        clock.advance(by: .seconds(5))
+        #expect(state.admit("groq").0 == .admitted(trial: false))
+        guard case .skipped(let held) = state.admit("groq").0 else {
+            Issue.record("the rest wait for the probe")
+            return
+        }
+        #expect(held.cause == .coolingDown("probing after reset"))
+    }
+}
