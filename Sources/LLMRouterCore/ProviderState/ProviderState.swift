@@ -43,6 +43,15 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         /// the cool-down ends, the route has about that many calls for about that long, even
         /// from an upstream that says nothing on its answers (OpenRouter).
         var refusal: (limit: Int, window: Duration)?
+        /// The reset the previous refusal announced: two resets apart give the window's length.
+        var lastRefusalReset: Instant?
+        var learnedWindow: Duration?
+        /// Calls in flight on the scope.
+        var inFlight = 0
+        /// Set once the scope was refused while its answers tell nothing of their budget: one
+        /// call at a time then, so a refusal is never overtaken by calls already sent. Cleared
+        /// by an answer whose headers describe the buckets (counted down exactly from then).
+        var oneAtATime = false
 
         enum Probe: Sendable, Equatable {
             case none
@@ -154,6 +163,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             for scope in scopes {
                 guard let index = table.limits.index(forKey: scope) else { continue }
                 if table.limits.values[index].probe == .due { table.limits.values[index].probe = .inFlight }
+                table.limits.values[index].inFlight += 1
                 table.limits.values[index].learned.consume()
                 if table.limits.values[index].quota != nil {
                     let reset = dailyReset(&table.limits.values[index], now: now)
@@ -181,6 +191,9 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         if entry.probe == .inFlight {
             return RouteSkip(cause: .coolingDown("probing after reset"), resumeAt: now.advanced(by: Self.probeRetry))
         }
+        if entry.oneAtATime, entry.inFlight > 0 {
+            return RouteSkip(cause: .coolingDown("one at a time after a refusal"), resumeAt: now.advanced(by: Self.probeRetry))
+        }
         if let until = entry.learned.blockedUntil(now: now) {
             return RouteSkip(cause: .coolingDown(CoolDown<Instant>.Reason.exhausted.label), resumeAt: until)
         }
@@ -207,7 +220,12 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             let spec = table.routes.values[routeIndex].spec
             let tokens: Int = if case .answered(_, _, let tokens) = outcome { tokens } else { 0 }
             for scope in table.routes.values[routeIndex].scopes {
-                if table.limits[scope]?.probe == .inFlight { table.limits[scope]?.probe = .none }
+                guard let index = table.limits.index(forKey: scope) else { continue }
+                if table.limits.values[index].probe == .inFlight { table.limits.values[index].probe = .none }
+                table.limits.values[index].inFlight = max(table.limits.values[index].inFlight - 1, 0)
+                if case .answered(_, let report, _) = outcome, report.rateLimit?.windows.contains(where: { $0.remaining != nil }) == true {
+                    table.limits.values[index].oneAtATime = false
+                }
             }
             for scope in table.routes.values[routeIndex].scopes {
                 guard let index = table.limits.index(forKey: scope), table.limits.values[index].quota != nil else { continue }
@@ -261,7 +279,14 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         if let until = table.limits[scope]?.coolDown.rateLimited(kind, wait: wait, now: now, jitter: jitter), until != before {
             events.append(.coolDownStarted(scope: scope, until: until, reason: CoolDown<Instant>.Reason.rateLimited(kind).label))
             if kind == .shortWindow, let limit = signal.windows.first(where: { $0.unit == .requests && $0.limit != nil })?.limit, limit > 0 {
-                table.limits[scope]?.refusal = (limit, now.duration(to: until))
+                // A fixed window resets every `window`: the gap between two announced resets.
+                if let last = table.limits[scope]?.lastRefusalReset, last < until, last.duration(to: until) <= .seconds(86_400) {
+                    table.limits[scope]?.learnedWindow = last.duration(to: until)
+                }
+                table.limits[scope]?.lastRefusalReset = until
+                table.limits[scope]?.oneAtATime = true
+                let window = max(table.limits[scope]?.learnedWindow ?? .zero, now.duration(to: until))
+                table.limits[scope]?.refusal = (limit, window)
             }
         }
     }
