@@ -250,3 +250,26 @@ extension ProbeAfterResetTests {
         #expect(held.cause == .coolingDown("probing after reset"))
     }
 }
+
+extension ProbeAfterResetTests {
+    @Test func aRefusedRouteThatStatesNoBudgetTakesOneCallAtATime() throws {
+        let clock = MockClock()
+        let state = ProviderState(routes: [RouteSpec(name: "or")], clock: clock)
+        _ = state.admit("or")
+        let refusal = RateLimitSignal(kind: .shortWindow, windows: [.init(unit: .requests, limit: 5, remaining: 0, resetIn: .seconds(5))])
+        state.settle("or", .failed(UpstreamFailure(kind: .rateLimited, message: "x", status: 429, rateLimit: refusal), latency: .zero))
+        clock.advance(by: .seconds(5))
+        #expect(state.admit("or").0 == .admitted(trial: false))
+        state.settle("or", .answered(latency: .zero, report: .init(), tokens: 0))
+        #expect(state.admit("or").0 == .admitted(trial: false))
+        guard case .skipped(let held) = state.admit("or").0 else {
+            Issue.record("a second concurrent call must wait")
+            return
+        }
+        #expect(held.cause == .coolingDown("one at a time after a refusal"))
+        // An answer that describes its buckets lifts it: the budget is counted exactly now.
+        state.settle("or", .answered(latency: .zero, report: UpstreamReport(rateLimit: RateLimitSignal(windows: [.init(unit: .requests, remaining: 9, resetIn: .seconds(60))])), tokens: 0))
+        #expect(state.admit("or").0 == .admitted(trial: false))
+        #expect(state.admit("or").0 == .admitted(trial: false))
+    }
+}
