@@ -82,6 +82,7 @@ BASELINE_PORT=$(free_port)
 "$BASELINE" "$BASELINE_PORT" "$COMPLETION" >/dev/null 2>&1 &
 BASELINE_PROXY_PORT=$(free_port)
 "$BASELINE" "$BASELINE_PROXY_PORT" --proxy "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" >/dev/null 2>&1 &
+BASELINE_PROXY_PID=$!
 
 for port in "$ECHO_PORT" "$PROXY_PORT" "$LOGGED_PORT" "$NGINX_PORT"; do
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
@@ -117,15 +118,28 @@ print(f"{rps:.0f} {p50:.3f} {p99:.3f}")
 PY
 }
 
+# CPU time a process has used, in clock ticks (user + system, /proc/PID/stat fields 14 and 15):
+# unlike req/s it does not move with what the neighbours on the machine are doing.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_run TARGET PORT CONNECTIONS PID: runs wrk and prints "req/s p50 p99 cpu_us_per_request".
+cpu_run() {
+    local before after figures
+    before=$(ticks "$4")
+    figures=$(run "$1" "$2" "$3")
+    after=$(ticks "$4")
+    python3 -c "import sys; rps=float(sys.argv[1].split()[0]); print(sys.argv[1], f'{(int(sys.argv[3]) - int(sys.argv[2])) * 1e6 / int(sys.argv[4]) / max(rps * float(sys.argv[5]), 1):.1f}')" \
+        "$figures" "$before" "$after" "$(getconf CLK_TCK)" "$SECONDS_PER_RUN"
+}
+
 declare -A RESULT
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round of $ROUNDS" >&2
     for connections in 1 64; do
         RESULT[a$connections]+="$(run a "$ECHO_PORT" "$connections");"
-        RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections");"
+        RESULT[b$connections]+="$(cpu_run b "$PROXY_PORT" "$connections" "$PROXY_PID");"
         RESULT[c$connections]+="$(run c "$NGINX_PORT" "$connections");"
         RESULT[d$connections]+="$(run d "$BASELINE_PORT" "$connections");"
-        RESULT[e$connections]+="$(run e "$BASELINE_PROXY_PORT" "$connections");"
+        RESULT[e$connections]+="$(cpu_run e "$BASELINE_PROXY_PORT" "$connections" "$BASELINE_PROXY_PID");"
         RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections");"
     done
 done
@@ -146,7 +160,8 @@ python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY"
 import os, platform, statistics, sys
 configuration, seconds = sys.argv[1], sys.argv[2]
 rss_echo, rss_proxy, rss_logged, served, written, dropped = map(int, sys.argv[3:9])
-# Each argument holds one "req/s p50 p99" per round; every column is the median of its rounds.
+# Each argument holds one "req/s p50 p99 [cpu µs/request]" per round; every column is the median
+# of its rounds.
 runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[9:]]
 rows = [tuple(statistics.median(column) for column in zip(*target)) for target in runs]
 names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird",
@@ -156,8 +171,10 @@ print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {secon
 for block, connections in ((0, 1), (6, 64)):
     print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
     print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, (rps, p50, p99) in zip(names, rows[block:block + 6]):
-        print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}")
+    for name, row in zip(names, rows[block:block + 6]):
+        rps, p50, p99 = row[:3]
+        cpu_text = f" {row[3]:8.1f} µs CPU/request" if len(row) > 3 else ""
+        print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}{cpu_text}")
 b1, c1, e1, f1, b64, d64, e64, f64 = rows[1], rows[2], rows[4], rows[5], rows[7], rows[9], rows[10], rows[11]
 added_p50, added_p99 = b1[1] - c1[1], b1[2] - c1[2]
 share = b64[0] / d64[0] * 100
@@ -167,6 +184,9 @@ print(f"proxying at 64 connections keeps {share:.0f}% of bare Hummingbird's req/
 print(f"against the bare Hummingbird + AsyncHTTPClient proxy (e): p50 at 1 connection {b1[1] - e1[1]:+.3f} ms, "
       f"req/s at 64 connections {b64[0] / e64[0] * 100:.0f}%; (e) itself adds p50 {e1[1] - c1[1]:+.3f} ms "
       f"and keeps {e64[0] / d64[0] * 100:.0f}% of (d)")
+print(f"server CPU per proxied request, llmrouter (b) / bare HB + AHC proxy (e): "
+      f"{b1[3] / e1[3]:.2f}x at 1 connection ({b1[3]:.1f} vs {e1[3]:.1f} µs), "
+      f"{b64[3] / e64[3]:.2f}x at 64 connections ({b64[3]:.1f} vs {e64[3]:.1f} µs) (target <= 1.1x)")
 print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB, "
       f"proxy with usage log {rss_logged / 1024:.1f} MB (target < 50 MB)")
 print(f"usage log on vs off (f vs b): p50 at 1 connection {f1[1] - b1[1]:+.3f} ms (target <= +0.05), "
