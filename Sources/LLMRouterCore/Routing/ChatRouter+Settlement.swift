@@ -15,7 +15,6 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     /// Four bytes of request body a token, for answers that report no usage.
     var estimatedPromptTokens = 0
     var calls = 0
-    var waits = 0
     var upstreamTime: Duration = .zero
     var firstToken: Instant?
     var promptTokens: Int?

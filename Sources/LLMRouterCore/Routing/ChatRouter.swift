@@ -114,7 +114,6 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
                 let resume = earliestLimited ?? now.advanced(by: .seconds(1))
                 if resume <= deadline, resume <= waitUntil, waited || waitLine.enter(capacity: table.routing.maxWaiting) {
                     waited = true
-                    journey.waits += 1
                     info.logger.debug("waiting for a rate limit to reset", metadata: ["llmrouter.wait_ms": "\(now.duration(to: resume).milliseconds)"])
                     try await clock.sleep(until: resume, tolerance: nil)
                     order = limited

@@ -39,10 +39,16 @@ final class ClientDisconnectWatch: Sendable {
                 if connections[id] != nil { connections[id]?.cancelInFlight = nil }
             }
         }
-        return try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
+        } catch is CancellationError {
+            // The client left: nobody reads this answer, but saying so keeps an expected event
+            // out of the error log (nginx's 499).
+            throw OpenAIError.clientClosedRequest
         }
     }
 

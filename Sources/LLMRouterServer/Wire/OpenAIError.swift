@@ -128,6 +128,14 @@ extension OpenAIError {
         )
     }
 
+    /// The client closed its connection before the answer; nobody will read this.
+    static let clientClosedRequest = OpenAIError(
+        status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+        message: "The client closed the connection before the answer was ready.",
+        type: "client_closed_request",
+        code: "client_closed_request"
+    )
+
     static func deadlineExceeded(_ deadline: Duration) -> OpenAIError {
         OpenAIError(
             status: .gatewayTimeout,
