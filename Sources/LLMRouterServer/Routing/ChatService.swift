@@ -3,7 +3,6 @@ import HTTPTypes
 import NIOCore
 import Synchronization
 public import LLMRouterCore
-public import Metrics
 
 /// Maps HTTP to the Core router and back: a parsed request in, a response out.
 ///

@@ -19,6 +19,16 @@ import Prometheus
 struct RouteStateGauges: Sendable {
     let registry: PrometheusCollectorRegistry
 
+    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "llmrouter", subsystem: "route", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    private static var breaker: MetricNameDescriptor { name("breaker", "state", "Circuit breaker per route: 0 closed, 1 half-open, 2 open.") }
+    private static var coolDown: MetricNameDescriptor { name("cooldown", "seconds", "Seconds until the route's rate-limit cool-down ends.") }
+    private static var remaining: MetricNameDescriptor { name("remaining", "requests", "Requests left by the upstream's headers, counted down locally; -1 unknown.") }
+    private static var quotaLimit: MetricNameDescriptor { name("quota", "limit", "A configured limit of the route.") }
+    private static var quotaUsed: MetricNameDescriptor { name("quota", "used", "Calls or tokens counted against a configured limit.") }
+
     func update(table: RoutingTable, state: ProviderState<ContinuousClock>, now: Date = Date()) {
         for route in table.routes {
             guard let snapshot = state.snapshot(route.name) else { continue }
@@ -28,10 +38,10 @@ struct RouteStateGauges: Sendable {
             case .halfOpen: 1
             case .open: 2
             }
-            registry.makeGauge(name: "llmrouter_route_breaker_state", labels: labels).set(breaker)
+            registry.makeGauge(descriptor: Self.breaker, labels: labels).set(breaker)
             let coolDown = snapshot.coolDown.map { max($0.until.timeIntervalSince(now), 0) } ?? 0
-            registry.makeGauge(name: "llmrouter_route_cooldown_seconds", labels: labels).set(coolDown)
-            registry.makeGauge(name: "llmrouter_route_remaining_requests", labels: labels).set(Double(snapshot.limits?.remainingRequests ?? -1))
+            registry.makeGauge(descriptor: Self.coolDown, labels: labels).set(coolDown)
+            registry.makeGauge(descriptor: Self.remaining, labels: labels).set(Double(snapshot.limits?.remainingRequests ?? -1))
             guard let configured = snapshot.limits?.configured, let used = snapshot.limits?.used else { continue }
             for (limit, value, count) in [
                 ("rpm", configured.rpm, used.requestsLastMinute), ("rpd", configured.rpd, used.requestsToday),
@@ -39,8 +49,8 @@ struct RouteStateGauges: Sendable {
             ] {
                 guard let value else { continue }
                 let limitLabels = labels + [("limit", limit)]
-                registry.makeGauge(name: "llmrouter_route_quota_limit", labels: limitLabels).set(Double(value))
-                registry.makeGauge(name: "llmrouter_route_quota_used", labels: limitLabels).set(Double(count ?? 0))
+                registry.makeGauge(descriptor: Self.quotaLimit, labels: limitLabels).set(Double(value))
+                registry.makeGauge(descriptor: Self.quotaUsed, labels: limitLabels).set(Double(count ?? 0))
             }
         }
     }
