@@ -70,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         } catch let error as AccessKeysError {
             FileHandle.standardError.write(Data("llmrouter: access keys error: \(error)\n".utf8))
+            throw ExitCode(2)
         } catch let error as UsageStoreError {
             FileHandle.standardError.write(Data("llmrouter: usage log (LLMROUTER_DB): \(error)\n".utf8))
             throw ExitCode(2)
