@@ -47,13 +47,15 @@ extension ProviderState {
             )
             snapshot.coolDowns = stats.coolDowns
             for scope in entry.scopes {
-                guard let limit = table.limits[scope], let until = limit.coolDown.until, now < until else { continue }
+                let limit = table.limits[scope.slot]
+                guard let until = limit.coolDown.until, now < until else { continue }
                 if snapshot.coolDown.map({ $0.until < wallTime(until) }) ?? true {
-                    snapshot.coolDown = CoolDownSnapshot(scope: scope, until: wallTime(until), reason: limit.coolDown.reason?.label ?? "rate_limited")
+                    snapshot.coolDown = CoolDownSnapshot(scope: scope.name, until: wallTime(until), reason: limit.coolDown.reason?.label ?? "rate_limited")
                 }
             }
             var limits = LimitsSnapshot(scope: entry.spec.limitScope, account: entry.spec.account)
-            if var scoped = table.limits[entry.spec.limitScope] {
+            do {
+                var scoped = table.limits[entry.limitSlot]
                 if let configured = scoped.quota?.limits {
                     limits.configured = .init(
                         rpm: configured.requestsPerMinute,

@@ -25,8 +25,23 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         var spec: RouteSpec
         var breaker: CircuitBreaker<Instant>
         var stats = RouteCounters<Instant>()
-        /// The limit scopes the route is checked against: itself, its configured scope, its account.
-        var scopes: [String]
+        /// The limit scopes the route is checked against (itself, its configured scope, its
+        /// account), as slots in ``Table/limits``, so a call hashes no scope names.
+        var scopes: [Scope]
+        /// Its own scope, its configured one (limits, learned buckets) and its account's.
+        var ownSlot: Int
+        var limitSlot: Int
+        var accountSlot: Int
+
+        /// The name of the scope in `slot`, for events and logs.
+        func scopeName(_ slot: Int) -> String {
+            scopes.first { $0.slot == slot }?.name ?? spec.limitScope
+        }
+    }
+
+    struct Scope: Sendable {
+        var name: String
+        var slot: Int
     }
 
     struct LimitEntry: Sendable {
@@ -53,6 +68,29 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         /// by an answer whose headers describe the buckets (counted down exactly from then).
         var oneAtATime = false
 
+        /// Counts a call that was just admitted.
+        mutating func admitted(now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant) {
+            if probe == .due { probe = .inFlight }
+            inFlight += 1
+            learned.consume()
+            if quota != nil {
+                let reset = dailyReset(&self, now)
+                quota?.consume(now: now, dailyReset: reset)
+            }
+        }
+
+        /// Ends a call: frees its probe and concurrency slot, counts its tokens; an answer that
+        /// states its budget lifts one-at-a-time.
+        mutating func finished(tokens: Int, statesBudget: Bool, now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant) {
+            if probe == .inFlight { probe = .none }
+            inFlight = max(inFlight - 1, 0)
+            if statesBudget { oneAtATime = false }
+            if quota != nil {
+                let reset = dailyReset(&self, now)
+                quota?.finish(tokens: tokens, now: now, dailyReset: reset)
+            }
+        }
+
         enum Probe: Sendable, Equatable {
             case none
             /// The cool-down just ended; the next call is the probe.
@@ -64,7 +102,17 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
 
     struct Table: Sendable {
         var routes: [String: RouteEntry] = [:]
-        var limits: [String: LimitEntry] = [:]
+        var limits: [LimitEntry] = []
+        /// Each scope name's slot in ``limits``.
+        var slots: [String: Int] = [:]
+
+        /// The slot of scope `name`, adding it (with `old`'s state when it had the scope).
+        mutating func slot(_ name: String, keeping old: Table) -> Int {
+            if let slot = slots[name] { return slot }
+            limits.append(old.slots[name].map { old.limits[$0] } ?? LimitEntry())
+            slots[name] = limits.count - 1
+            return limits.count - 1
+        }
     }
 
     /// How soon a request held back by a probe in flight looks again.
@@ -106,27 +154,33 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     private static func build(_ specs: [RouteSpec], keeping old: Table) -> Table {
         var next = Table()
         for spec in specs {
-            if let existing = old.routes[spec.name], existing.spec == spec {
+            var scopes: [Scope] = []
+            for name in ["route:\(spec.name)", spec.limitScope, spec.account] where !scopes.contains(where: { $0.name == name }) {
+                scopes.append(Scope(name: name, slot: next.slot(name, keeping: old)))
+            }
+            let own = next.slot("route:\(spec.name)", keeping: old)
+            let limit = next.slot(spec.limitScope, keeping: old)
+            let account = next.slot(spec.account, keeping: old)
+            if var existing = old.routes[spec.name], existing.spec == spec {
+                (existing.scopes, existing.ownSlot, existing.limitSlot, existing.accountSlot) = (scopes, own, limit, account)
                 next.routes[spec.name] = existing
             } else {
-                var scopes = ["route:\(spec.name)"]
-                for scope in [spec.limitScope, spec.account] where !scopes.contains(scope) { scopes.append(scope) }
-                next.routes[spec.name] = RouteEntry(spec: spec, breaker: CircuitBreaker(configuration: spec.breaker), scopes: scopes)
+                next.routes[spec.name] = RouteEntry(
+                    spec: spec,
+                    breaker: CircuitBreaker(configuration: spec.breaker),
+                    scopes: scopes,
+                    ownSlot: own,
+                    limitSlot: limit,
+                    accountSlot: account
+                )
             }
-            for scope in next.routes[spec.name]?.scopes ?? [] where next.limits[scope] == nil {
-                next.limits[scope] = old.limits[scope] ?? LimitEntry()
+            // Configured limits live at the route's configured scope; the first route naming a
+            // scope sets them (a pool's routes should agree).
+            if let limits = spec.limits, next.limits[limit].quota?.limits != limits {
+                next.limits[limit].quota = Quota(limits: limits)
+                next.limits[limit].dailyReset = limits.dailyReset
+                next.limits[limit].nextReset = nil
             }
-        }
-        // Configured limits live at the route's configured scope; the first route naming a
-        // scope sets them (a pool's routes should agree).
-        for spec in specs {
-            guard let limits = spec.limits, var entry = next.limits[spec.limitScope] else { continue }
-            if entry.quota?.limits != limits {
-                entry.quota = Quota(limits: limits)
-                entry.dailyReset = limits.dailyReset
-                entry.nextReset = nil
-            }
-            next.limits[spec.limitScope] = entry
         }
         return next
     }
@@ -144,8 +198,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             var events: [RouteStateEvent<Instant>] = []
             let scopes = table.routes.values[routeIndex].scopes
             for scope in scopes {
-                guard let index = table.limits.index(forKey: scope) else { continue }
-                if let skip = check(&table.limits.values[index], scope: scope, now: now, events: &events) {
+                if let skip = check(&table.limits[scope.slot], scope: scope.name, now: now, events: &events) {
                     return (.skipped(skip), events)
                 }
             }
@@ -161,14 +214,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             }
             table.routes.values[routeIndex].stats.requests += 1
             for scope in scopes {
-                guard let index = table.limits.index(forKey: scope) else { continue }
-                if table.limits.values[index].probe == .due { table.limits.values[index].probe = .inFlight }
-                table.limits.values[index].inFlight += 1
-                table.limits.values[index].learned.consume()
-                if table.limits.values[index].quota != nil {
-                    let reset = dailyReset(&table.limits.values[index], now: now)
-                    table.limits.values[index].quota?.consume(now: now, dailyReset: reset)
-                }
+                table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset)
             }
             return (.admitted(trial: permit == .trial), events)
         }
@@ -217,20 +263,14 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         return table.withLock { table in
             guard let routeIndex = table.routes.index(forKey: route) else { return [] }
             var events: [RouteStateEvent<Instant>] = []
-            let spec = table.routes.values[routeIndex].spec
+            let entry = table.routes.values[routeIndex]
             let tokens: Int = if case .answered(_, _, let tokens) = outcome { tokens } else { 0 }
-            for scope in table.routes.values[routeIndex].scopes {
-                guard let index = table.limits.index(forKey: scope) else { continue }
-                if table.limits.values[index].probe == .inFlight { table.limits.values[index].probe = .none }
-                table.limits.values[index].inFlight = max(table.limits.values[index].inFlight - 1, 0)
-                if case .answered(_, let report, _) = outcome, report.rateLimit?.windows.contains(where: { $0.remaining != nil }) == true {
-                    table.limits.values[index].oneAtATime = false
-                }
+            var statesBudget = false
+            if case .answered(_, let report, _) = outcome, report.rateLimit?.windows.contains(where: { $0.remaining != nil }) == true {
+                statesBudget = true
             }
-            for scope in table.routes.values[routeIndex].scopes {
-                guard let index = table.limits.index(forKey: scope), table.limits.values[index].quota != nil else { continue }
-                let reset = dailyReset(&table.limits.values[index], now: now)
-                table.limits.values[index].quota?.finish(tokens: tokens, now: now, dailyReset: reset)
+            for scope in entry.scopes {
+                table.limits[scope.slot].finished(tokens: tokens, statesBudget: statesBudget, now: now, dailyReset: dailyReset)
             }
             switch outcome {
             case .answered(let latency, let report, let tokens):
@@ -238,11 +278,11 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                 if let transition = table.routes.values[routeIndex].breaker.recordSuccess(now: now) {
                     events.append(Self.event(transition, now: now))
                 }
-                let scope = report.rateLimit?.accountWide == true ? spec.account : spec.limitScope
-                table.limits[scope]?.coolDown.recordSuccess()
-                table.limits[scope]?.learned.consume(tokens: tokens)
+                let slot = report.rateLimit?.accountWide == true ? entry.accountSlot : entry.limitSlot
+                table.limits[slot].coolDown.recordSuccess()
+                table.limits[slot].learned.consume(tokens: tokens)
                 if let signal = report.rateLimit {
-                    observe(signal, scope: scope, in: &table, now: now, events: &events)
+                    observe(signal, in: &table.limits[slot], scope: entry.scopeName(slot), now: now, events: &events)
                 }
             case .failed(let failure, _):
                 table.routes.values[routeIndex].stats.recordFailure(failure.kind, message: message, now: now)
@@ -251,7 +291,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                     // half-open trial it ended proved nothing either way.
                     table.routes.values[routeIndex].breaker.releaseTrial()
                     table.routes.values[routeIndex].stats.coolDowns += 1
-                    coolDown(after: failure, spec: spec, in: &table, now: now, jitter: jitterDraw, events: &events)
+                    let signal = failure.rateLimit ?? RateLimitSignal(kind: .shortWindow, retryAfter: failure.retryAfter)
+                    // An upstream's congestion is about this route's model at its host, not the account.
+                    let slot = signal.kind == .upstreamCongestion ? entry.ownSlot : (signal.accountWide ? entry.accountSlot : entry.limitSlot)
+                    coolDown(after: failure, signal: signal, in: &table.limits[slot], scope: entry.scopeName(slot), now: now, jitter: jitterDraw, events: &events)
                 } else if failure.kind.countsAgainstProvider {
                     if let transition = table.routes.values[routeIndex].breaker.recordFailure(now: now) {
                         events.append(Self.event(transition, now: now))
@@ -267,38 +310,39 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     }
 
     /// Cools the scope a rate-limit refusal names until the reset it announced.
-    private func coolDown(after failure: UpstreamFailure, spec: RouteSpec, in table: inout Table, now: Instant, jitter: Double, events: inout [RouteStateEvent<Instant>]) {
-        let signal = failure.rateLimit ?? RateLimitSignal(kind: .shortWindow, retryAfter: failure.retryAfter)
+    private func coolDown(
+        after failure: UpstreamFailure,
+        signal: RateLimitSignal,
+        in entry: inout LimitEntry,
+        scope: String,
+        now: Instant,
+        jitter: Double,
+        events: inout [RouteStateEvent<Instant>]
+    ) {
         let kind = signal.kind ?? .shortWindow
-        // An upstream's congestion is about this route's model at its host, not the account.
-        let scope = kind == .upstreamCongestion ? "route:\(spec.name)" : (signal.accountWide ? spec.account : spec.limitScope)
-        guard table.limits[scope] != nil else { return }
-        table.limits[scope]?.learned.observe(signal, now: now)
-        let before = table.limits[scope]?.coolDown.until
-        let wait = failure.retryAfter ?? signal.waitHint
-        if let until = table.limits[scope]?.coolDown.rateLimited(kind, wait: wait, now: now, jitter: jitter), until != before {
-            events.append(.coolDownStarted(scope: scope, until: until, reason: CoolDown<Instant>.Reason.rateLimited(kind).label))
-            if kind == .shortWindow, let limit = signal.windows.first(where: { $0.unit == .requests && $0.limit != nil })?.limit, limit > 0 {
-                // A fixed window resets every `window`: the gap between two announced resets.
-                if let last = table.limits[scope]?.lastRefusalReset, last < until, last.duration(to: until) <= .seconds(86_400) {
-                    table.limits[scope]?.learnedWindow = last.duration(to: until)
-                }
-                table.limits[scope]?.lastRefusalReset = until
-                table.limits[scope]?.oneAtATime = true
-                let window = max(table.limits[scope]?.learnedWindow ?? .zero, now.duration(to: until))
-                table.limits[scope]?.refusal = (limit, window)
-            }
+        entry.learned.observe(signal, now: now)
+        let before = entry.coolDown.until
+        let until = entry.coolDown.rateLimited(kind, wait: failure.retryAfter ?? signal.waitHint, now: now, jitter: jitter)
+        guard until != before else { return }
+        events.append(.coolDownStarted(scope: scope, until: until, reason: CoolDown<Instant>.Reason.rateLimited(kind).label))
+        guard kind == .shortWindow, let limit = signal.windows.first(where: { $0.unit == .requests && $0.limit != nil })?.limit, limit > 0 else { return }
+        // A fixed window resets every `window`: the gap between two announced resets.
+        if let last = entry.lastRefusalReset, last < until, last.duration(to: until) <= .seconds(86_400) {
+            entry.learnedWindow = last.duration(to: until)
         }
+        entry.lastRefusalReset = until
+        entry.oneAtATime = true
+        entry.refusal = (limit, max(entry.learnedWindow ?? .zero, now.duration(to: until)))
     }
 
     /// Adopts the buckets a successful answer described; an empty one cools the scope until
     /// its reset, so the next call is not spent learning that.
-    private func observe(_ signal: RateLimitSignal, scope: String, in table: inout Table, now: Instant, events: inout [RouteStateEvent<Instant>]) {
-        guard table.limits[scope] != nil else { return }
-        table.limits[scope]?.learned.observe(signal, now: now)
-        guard let until = table.limits[scope]?.learned.blockedUntil(now: now) else { return }
-        let before = table.limits[scope]?.coolDown.until
-        if let cooled = table.limits[scope]?.coolDown.hold(until: until, reason: .exhausted), cooled != before {
+    private func observe(_ signal: RateLimitSignal, in entry: inout LimitEntry, scope: String, now: Instant, events: inout [RouteStateEvent<Instant>]) {
+        entry.learned.observe(signal, now: now)
+        guard let until = entry.learned.blockedUntil(now: now) else { return }
+        let before = entry.coolDown.until
+        let cooled = entry.coolDown.hold(until: until, reason: .exhausted)
+        if cooled != before {
             events.append(.coolDownStarted(scope: scope, until: cooled, reason: CoolDown<Instant>.Reason.exhausted.label))
         }
     }
@@ -317,11 +361,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             guard let scopes = table.routes[route]?.scopes else { return nil }
             var shares: [Double] = []
             for scope in scopes {
-                guard let index = table.limits.index(forKey: scope) else { continue }
-                if let share = table.limits.values[index].learned.requestHeadroom { shares.append(share) }
-                if table.limits.values[index].quota != nil {
-                    let reset = dailyReset(&table.limits.values[index], now: now)
-                    if let share = table.limits.values[index].quota?.headroom(now: now, dailyReset: reset) { shares.append(share) }
+                if let share = table.limits[scope.slot].learned.requestHeadroom { shares.append(share) }
+                if table.limits[scope.slot].quota != nil {
+                    let reset = dailyReset(&table.limits[scope.slot], now: now)
+                    if let share = table.limits[scope.slot].quota?.headroom(now: now, dailyReset: reset) { shares.append(share) }
                 }
             }
             return shares.min()

@@ -31,14 +31,14 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
 extension ChatRouter {
     /// The handle a stream's relay reports its end to: settles the route (breaker, quota,
     /// tokens), logs and counts what that changed, and records the request.
-    func streamSettlement<Output>(_ answer: RoutedAnswer<Output>, journey: Journey<C.Instant>, table: RoutingTable) -> StreamSettlement {
+    func streamSettlement<Output>(_ answer: RoutedAnswer<Output>, journey: Journey<C.Instant>) -> StreamSettlement {
         let state = self.state
         let clock = self.clock
         let router = self
         let route = answer.provider
         let firstChunkLatency = answer.latency
         let headReport = answer.report
-        let price = table.routes.first { $0.name == route }?.configuration.price
+        let price = answer.price
         return StreamSettlement { end in
             var journey = journey
             let now = clock.now
@@ -73,7 +73,7 @@ extension ChatRouter {
     }
 
     /// Records a request that ended inside the router (everything but a running stream).
-    func record<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>, table: RoutingTable) {
+    func record<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>) {
         guard let recorder else { return }
         let now = clock.now
         var record: RequestRecord
@@ -83,8 +83,7 @@ extension ChatRouter {
             record.provider = answer.provider
             record.upstreamModel = answer.upstreamModel
             record.attempts = answer.attempts.map(Self.recordAttempt)
-            let price = table.routes.first { $0.name == answer.provider }?.configuration.price
-            record.estimatedCostUSD = price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
+            record.estimatedCostUSD = answer.price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
         case .rejected(let failure, let provider, let attempts):
             record = baseRecord(journey: journey, status: failure.status ?? 400, errorCode: "upstream_rejected", now: now)
             record.provider = provider

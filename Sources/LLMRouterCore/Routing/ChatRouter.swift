@@ -55,28 +55,30 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
     ) async throws -> RoutingOutcome<Output> {
         let arrival = clock.now
         var journey = Journey(arrival: arrival, stream: stream, model: model, info: info)
-        journey.estimatedPromptTokens = request.body.count / 4
         guard case .providers(let indices) = table.resolver.resolve(model) else {
             let outcome = RoutingOutcome<Output>.modelNotFound(model ?? "")
-            record(outcome, journey: journey, table: table)
+            record(outcome, journey: journey)
             return outcome
         }
         let needs = RequestNeeds(request)
+        journey.estimatedPromptTokens = needs.estimatedPromptTokens
         var candidates: [Route] = []
         var attempts: [AttemptRecord] = []
+        var incapable = false
         for index in indices {
             let route = table.routes[index]
             if !route.isEnabled {
                 attempts.append(skipped(route, reason: "disabled: \(route.disabledReason ?? "no provider")", label: "disabled"))
             } else if let shortfall = needs.shortfall(of: route.configuration.capabilities) {
                 attempts.append(skipped(route, reason: "unsupported: \(shortfall)", label: "capability"))
+                incapable = true
             } else {
                 candidates.append(route)
             }
         }
-        if candidates.isEmpty, !indices.isEmpty, attempts.contains(where: { if case .skipped(let reason) = $0.outcome { reason.hasPrefix("unsupported") } else { false } }) {
+        if candidates.isEmpty, incapable {
             let outcome = RoutingOutcome<Output>.unsupported(model: model ?? "", reasons: attempts)
-            record(outcome, journey: journey, table: table)
+            record(outcome, journey: journey)
             return outcome
         }
         var order = table.policy(for: model).order(candidates, state: state)
@@ -89,24 +91,24 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
             case .answered(var answer):
                 answer.attempts = attempts
                 if stream {
-                    answer.settlement = streamSettlement(answer, journey: journey, table: table)
+                    answer.settlement = streamSettlement(answer, journey: journey)
                 } else {
-                    record(.answered(answer), journey: journey, table: table)
+                    record(.answered(answer), journey: journey)
                 }
                 return .answered(answer)
             case .rejected(let failure, let provider):
                 let outcome = RoutingOutcome<Output>.rejected(failure, provider: provider, attempts: attempts)
-                record(outcome, journey: journey, table: table)
+                record(outcome, journey: journey)
                 return outcome
             case .expired:
                 let outcome = RoutingOutcome<Output>.expired(attempts: attempts)
-                record(outcome, journey: journey, table: table)
+                record(outcome, journey: journey)
                 return outcome
             case .noAnswer(let limited, let earliestLimited, let earliestTrial):
                 let now = clock.now
                 guard !limited.isEmpty else {
                     let outcome = RoutingOutcome<Output>.exhausted(attempts: attempts, retryAfter: earliestTrial.map { now.duration(to: $0) })
-                    record(outcome, journey: journey, table: table)
+                    record(outcome, journey: journey)
                     return outcome
                 }
                 // Nothing answers now, but some route resets soon: wait for it when the reset
@@ -120,7 +122,7 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
                     continue
                 }
                 let outcome = RoutingOutcome<Output>.rateLimited(retryAfter: max(now.duration(to: resume), .seconds(1)), attempts: attempts)
-                record(outcome, journey: journey, table: table)
+                record(outcome, journey: journey)
                 return outcome
             }
         }
@@ -196,6 +198,7 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
                     output: output,
                     provider: route.name,
                     upstreamModel: route.configuration.model,
+                    price: route.configuration.price,
                     latency: latency,
                     attempts: [],
                     report: answerReport,
@@ -204,7 +207,7 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
                 journey.firstToken = clock.now
                 // A stream is settled when it ends, through the handle `route` attaches.
                 if !journey.stream {
-                    let tokens = Self.tokens(answerReport, request: request, answerBytes: nil)
+                    let tokens = Self.tokens(answerReport, estimatedPrompt: journey.estimatedPromptTokens)
                     journey.promptTokens = tokens.prompt
                     journey.completionTokens = tokens.completion
                     handle(state.settle(route.name, .answered(latency: latency, report: answerReport, tokens: tokens.prompt + tokens.completion)), route: route.name, logger: logger)
@@ -264,12 +267,10 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
         return nil
     }
 
-    /// Prompt and completion tokens of an answer: counted by the upstream, or estimated at
-    /// four bytes a token when it did not say.
-    static func tokens(_ report: UpstreamReport, request: ChatRequest, answerBytes: Int?) -> (prompt: Int, completion: Int) {
-        let prompt = report.promptTokens ?? request.body.count / 4
-        let completion = report.completionTokens ?? (answerBytes.map { $0 / 4 } ?? 0)
-        return (prompt, completion)
+    /// Prompt and completion tokens of an answer: as the upstream counted them, the prompt
+    /// estimated (four bytes a token) when it did not say.
+    static func tokens(_ report: UpstreamReport, estimatedPrompt: Int) -> (prompt: Int, completion: Int) {
+        (report.promptTokens ?? estimatedPrompt, report.completionTokens ?? 0)
     }
 }
 

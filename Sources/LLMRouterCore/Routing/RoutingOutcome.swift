@@ -53,6 +53,8 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     /// The route (provider name) that answered.
     public var provider: String
     public var upstreamModel: String?
+    /// The answering route's price, for the record's cost estimate.
+    public var price: RoutePrice?
     /// Time from the call to the answer (a stream's first chunk).
     public var latency: Duration
     public var attempts: [AttemptRecord]

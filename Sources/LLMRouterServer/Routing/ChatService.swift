@@ -121,13 +121,8 @@ public struct ChatService: Sendable {
                         try await relay(answer, info: info).write(to: &writer)
                         return
                     }
-                    let error: OpenAIError
-                    do {
-                        _ = try response(for: outcome, model: model) { _ in Response(status: .ok) }
-                        error = OpenAIError(status: .badGateway, message: "No provider answered.", type: "upstream_error")
-                    } catch let thrown as OpenAIError {
-                        error = thrown
-                    }
+                    let error = self.error(for: outcome, model: model)
+                        ?? OpenAIError(status: .badGateway, message: "No provider answered.", type: "upstream_error")
                     try await writer.write(SSE.event(ByteBuffer(bytes: error.body)))
                     try await writer.write(SSE.done)
                     try await writer.finish(nil)
@@ -161,17 +156,30 @@ public struct ChatService: Sendable {
         case .answered(let answer):
             return answered(answer)
         case .rejected(let failure, let provider, let attempts):
+            // The upstream's own status and body go back as they were.
             return Self.passThrough(failure, provider: provider, attempts: attempts)
+        default:
+            throw error(for: outcome, model: model) ?? OpenAIError(status: .badGateway, message: "No provider answered.", type: "upstream_error")
+        }
+    }
+
+    /// The OpenAI error an outcome that is no answer comes to; `nil` for an answer.
+    private func error<Output>(for outcome: RoutingOutcome<Output>, model: String?) -> OpenAIError? {
+        switch outcome {
+        case .answered:
+            return nil
+        case .rejected(let failure, _, let attempts):
+            return Self.rejection(failure, headers: Self.failureHeaders(attempts, retryAfter: nil))
         case .rateLimited(let retryAfter, let attempts):
-            throw OpenAIError.rateLimited(model: model ?? "", retryAfter: retryAfter, attempts: attempts, headers: Self.failureHeaders(attempts, retryAfter: retryAfter))
+            return OpenAIError.rateLimited(model: model ?? "", retryAfter: retryAfter, attempts: attempts, headers: Self.failureHeaders(attempts, retryAfter: retryAfter))
         case .exhausted(let attempts, let retryAfter):
-            throw Self.unavailable(attempts, retryAfter: retryAfter)
+            return Self.unavailable(attempts, retryAfter: retryAfter)
         case .expired:
-            throw OpenAIError.deadlineExceeded(settings.requestDeadline)
+            return OpenAIError.deadlineExceeded(settings.requestDeadline)
         case .modelNotFound(let name):
-            throw OpenAIError.modelNotFound(name)
+            return OpenAIError.modelNotFound(name)
         case .unsupported(let name, let reasons):
-            throw OpenAIError.unsupported(model: name, reasons: reasons)
+            return OpenAIError.unsupported(model: name, reasons: reasons)
         }
     }
 
@@ -206,12 +214,14 @@ public struct ChatService: Sendable {
         var headers = failureHeaders(attempts, retryAfter: nil)
         headers[.llmrouterProvider] = provider
         headers[.contentType] = "application/json"
-        let status = HTTPResponse.Status(code: failure.status ?? 400)
-        if let body = failure.body, !body.isEmpty {
-            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
-        }
-        let error = OpenAIError(status: status, message: failure.message, type: "invalid_request_error", headers: headers)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
+        let error = rejection(failure, headers: headers)
+        let body = failure.body.flatMap { $0.isEmpty ? nil : ByteBuffer(bytes: $0) } ?? ByteBuffer(bytes: error.body)
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// A provider's rejection of the request itself, in OpenAI's error shape.
+    private static func rejection(_ failure: UpstreamFailure, headers: HTTPFields) -> OpenAIError {
+        OpenAIError(status: HTTPResponse.Status(code: failure.status ?? 400), message: failure.message, type: "invalid_request_error", headers: headers)
     }
 
     private static func unavailable(_ attempts: [AttemptRecord], retryAfter: Duration?) -> OpenAIError {
