@@ -137,40 +137,36 @@ struct StreamingUpstreamTests {
         try await upstream.shutdown()
     }
 
-    @Test func keepAlivesStartWhileWaitingForTheFirstChunk() async throws {
-        let upstream = try await FakeUpstream.start(defaultReply: .delay(.milliseconds(600), then: .stream(events: Array(Self.events.prefix(2)))))
+    /// Streams through a router with a 100 ms keep-alive to one upstream answering `reply`;
+    /// returns everything the client read, and the app.
+    static func readSlowStart(_ reply: FakeUpstream.Reply) async throws -> (received: String, app: TestApp) {
+        let upstream = try await FakeUpstream.start(defaultReply: reply)
         let app = try UpstreamFailoverTests.app(
             "providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}",
             settings: ServerSettings(streamKeepAlive: .milliseconds(100))
         )
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let response = try await Self.openStream(port: port)
+        let received = try await app.test(.live) { client in
+            let response = try await Self.openStream(port: try #require(client.port))
             #expect(response.status == .ok)
             var received = ""
             for try await buffer in response.body { received += String(buffer: buffer) }
-            #expect(received.hasPrefix(": keep-alive\n\n"), "a comment went out before the first chunk: \(received.prefix(40))")
-            #expect(Self.dataEvents(received) == Array(Self.events.prefix(2)) + ["[DONE]"])
+            return received
         }
-        #expect(app.router.state.snapshot("up")?.successes == 1)
         try await upstream.shutdown()
+        return (received, app)
+    }
+
+    @Test func keepAlivesStartWhileWaitingForTheFirstChunk() async throws {
+        let (received, app) = try await Self.readSlowStart(.delay(.milliseconds(600), then: .stream(events: Array(Self.events.prefix(2)))))
+        #expect(received.hasPrefix(": keep-alive\n\n"), "a comment went out before the first chunk: \(received.prefix(40))")
+        #expect(Self.dataEvents(received) == Array(Self.events.prefix(2)) + ["[DONE]"])
+        #expect(app.router.state.snapshot("up")?.successes == 1)
     }
 
     @Test func aStreamOpenedForKeepAlivesEndsWithTheErrorWhenNoProviderAnswers() async throws {
-        let upstream = try await FakeUpstream.start(defaultReply: .delay(.milliseconds(500), then: .error(status: 503, message: "overloaded")))
-        let app = try UpstreamFailoverTests.app(
-            "providers:\n  - {name: up, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY}",
-            settings: ServerSettings(streamKeepAlive: .milliseconds(100))
-        )
-        try await app.test(.live) { client in
-            let port = try #require(client.port)
-            let response = try await Self.openStream(port: port)
-            var received = ""
-            for try await buffer in response.body { received += String(buffer: buffer) }
-            let events = Self.dataEvents(received)
-            #expect(events.last == "[DONE]")
-            #expect(events.first?.contains("all_providers_failed") == true, "\(received)")
-        }
-        try await upstream.shutdown()
+        let (received, _) = try await Self.readSlowStart(.delay(.milliseconds(500), then: .error(status: 503, message: "overloaded")))
+        let events = Self.dataEvents(received)
+        #expect(events.last == "[DONE]")
+        #expect(events.first?.contains("all_providers_failed") == true, "\(received)")
     }
 }

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import AsyncHTTPClient
+import LLMRouterCore
 import NIOCore
 import NIOHTTP1
 
@@ -40,7 +41,7 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
             request.headers.add(name: header.name, value: header.value)
         }
         // The deadline covers the body too: AsyncHTTPClient cancels the whole exchange when it passes.
-        let deadline = NIODeadline.now() + .nanoseconds(Self.nanoseconds(timeout))
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         do {
             let response = try await client.execute(request, deadline: deadline)
             let body = try await response.body.collect(upTo: maximumBodySize)
@@ -67,10 +68,5 @@ public struct AsyncHTTPFetcher: HTTPFetcher {
             return FetchError(.invalidURL, message: "invalid URL (\(error))")
         }
         return FetchError(.transport, message: "request failed: \(error)")
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

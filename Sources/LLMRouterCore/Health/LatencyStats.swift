@@ -39,4 +39,10 @@ extension Duration {
 
     /// The duration in seconds, as a `Double`.
     public var seconds: Double { milliseconds / 1000 }
+
+    /// The whole nanoseconds of the duration, for NIO's `TimeAmount` and metrics timers.
+    public var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
 }

@@ -165,10 +165,10 @@ extension ChatRouter {
     }
 
     func count(_ label: String, provider: String, _ dimension: (String, String)) {
-        Counter(label: label, dimensions: [("provider", provider), dimension], factory: metrics).increment()
+        counters.increment(label, ("provider", provider), dimension)
     }
 
     func count(_ label: String, route: String, _ dimension: (String, String)) {
-        Counter(label: label, dimensions: [("route", route), dimension], factory: metrics).increment()
+        counters.increment(label, ("route", route), dimension)
     }
 }

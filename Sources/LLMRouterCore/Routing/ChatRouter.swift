@@ -22,6 +22,7 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
     /// Receives every finished request's record.
     public let recorder: (any RequestRecorder)?
     let waitLine: WaitLine
+    let counters: RouterCounters
 
     public init(state: Store, clock: C, metrics: any MetricsFactory = MetricsSystem.factory, recorder: (any RequestRecorder)? = nil) {
         self.state = state
@@ -29,6 +30,7 @@ public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.
         self.metrics = metrics
         self.recorder = recorder
         self.waitLine = WaitLine()
+        self.counters = RouterCounters(factory: metrics)
     }
 
     /// How many requests are waiting for a rate limit to reset.

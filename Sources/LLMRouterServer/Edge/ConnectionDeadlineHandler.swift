@@ -1,3 +1,4 @@
+import LLMRouterCore
 import Logging
 import Metrics
 import NIOCore
@@ -110,14 +111,6 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler, RemovableChannelHa
         let head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
         return Array((head + body).utf8)
     }()
-}
-
-extension Duration {
-    /// The whole nanoseconds of the duration, for NIO's `TimeAmount`.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }
 
 @available(*, unavailable)

@@ -62,14 +62,14 @@ public final class RequestMetricsRecorder: RequestRecorder {
 
     public func record(_ record: RequestRecord) {
         if let upstream = record.upstreamLatency {
-            overhead.recordNanoseconds(max(0, Self.nanoseconds(record.latency - upstream)))
+            overhead.recordNanoseconds(max(0, (record.latency - upstream).nanoseconds))
         }
         guard let provider = record.provider else { return }
         let metrics = handles(for: RouteKey(provider: provider, model: record.upstreamModel ?? "unknown"))
         if let prompt = record.promptTokens, prompt > 0 { metrics.prompt.increment(by: prompt) }
         if let completion = record.completionTokens, completion > 0 { metrics.completion.increment(by: completion) }
-        if let firstToken = record.timeToFirstToken { metrics.firstToken.recordNanoseconds(Self.nanoseconds(firstToken)) }
-        if let upstream = record.upstreamLatency { metrics.upstream.recordNanoseconds(Self.nanoseconds(upstream)) }
+        if let firstToken = record.timeToFirstToken { metrics.firstToken.recordNanoseconds(firstToken.nanoseconds) }
+        if let upstream = record.upstreamLatency { metrics.upstream.recordNanoseconds(upstream.nanoseconds) }
     }
 
     private func handles(for key: RouteKey) -> RouteMetrics {
@@ -85,10 +85,5 @@ public final class RequestMetricsRecorder: RequestRecorder {
             routes[key] = made
             return made
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
