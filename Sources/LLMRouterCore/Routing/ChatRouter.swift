@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Logging
+import Logging
 public import Metrics
 import Synchronization
 

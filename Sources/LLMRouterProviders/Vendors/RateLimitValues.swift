@@ -4,7 +4,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-public import NIOHTTP1
+import NIOHTTP1
 
 /// The value grammars of rate-limit signals, shared by every vendor dialect, the chat adapter
 /// and the catalog probe.

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Hummingbird
+import Hummingbird
 import NIOCore
 import Synchronization
 

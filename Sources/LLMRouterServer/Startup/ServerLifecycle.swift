@@ -9,7 +9,7 @@ import LLMRouterCore
 public import Logging
 public import ServiceLifecycle
 import Synchronization
-public import UnixSignals
+import UnixSignals
 
 /// Runs the service group under the process's signals:
 /// - SIGHUP reloads (``ConfigurationReloader``) and serving goes on;
