@@ -1,4 +1,4 @@
-public import Metrics
+import Metrics
 import Synchronization
 
 /// The router's counters (attempts, skips, cool-downs, breaker transitions), each made once per
