@@ -67,7 +67,7 @@ public struct RouterApplication: Sendable {
         let metricsFactory = metrics.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: OpenAIErrorMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
         router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
         router.add(middleware: InFlightMiddleware(factory: metricsFactory))
         AdminRoutes(hook: reloadHook).register(on: router)

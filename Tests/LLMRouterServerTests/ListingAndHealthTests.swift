@@ -108,6 +108,25 @@ struct MetricsEndpointTests {
         }
     }
 
+    @Test func httpMetricsCountCompleteAnswersStreamsAndErrorsByRouteAndStatus() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let app = try TestApp(yaml: "providers:\n  - {name: echo, type: echo}", metrics: registry)
+        try await app.test { client in
+            #expect(try await client.chat().status == .ok)
+            let streamed = try await client.chat(stream: true)
+            #expect(streamed.status == .ok && String(buffer: streamed.body).contains("[DONE]"))
+            #expect(try await client.chat("not json").status == .badRequest)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let chat = #"http_route="/v1/chat/completions",http_request_method="POST""#
+            #expect(text.contains("hb_requests{\(chat),http_response_status_code=\"200\"} 2"), "\(text)")
+            #expect(text.contains("http_server_request_duration_count{\(chat),http_response_status_code=\"200\"} 2"))
+            #expect(text.contains("hb_requests{\(chat),http_response_status_code=\"400\"} 1"))
+            #expect(text.contains("hb_request_errors{\(chat),error_type=\"400\"} 1"))
+            // Both answers, the stream included, were counted as written: none is still active.
+            #expect(text.contains(#"http_server_active_requests{http_request_method="POST"} 0"#))
+        }
+    }
+
     @Test func metricsShowEachRoutesBreakerCoolDownQuotaAndSkips() async throws {
         let registry = PrometheusCollectorRegistry()
         let app = try TestApp(

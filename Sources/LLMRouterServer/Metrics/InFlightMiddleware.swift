@@ -23,18 +23,6 @@ public struct InFlightMiddleware<Context: RequestContext>: RouterMiddleware {
             gauge.decrement()
             throw error
         }
-        // A complete answer is done here; only a stream's body runs on after the handler, and
-        // wrapping a complete body would cost it the single-write fast path.
-        guard response.headers[.contentType] == "text/event-stream" else {
-            gauge.decrement()
-            return response
-        }
-        var wrapped = response
-        let body = response.body
-        wrapped.body = ResponseBody { writer in
-            defer { gauge.decrement() }
-            try await body.write(writer)
-        }
-        return wrapped
+        return response.onceWritten { gauge.decrement() }
     }
 }
