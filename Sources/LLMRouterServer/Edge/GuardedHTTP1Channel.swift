@@ -6,7 +6,7 @@ public import NIOCore
 /// Hummingbird's HTTP/1 channel with ``ConnectionLimits``' timeouts: a
 /// ``ConnectionDeadlineHandler`` in front of the HTTP decoder, and after it a
 /// ``RequestProgressHandler`` and the ``ClientCloseHandler`` that cancels the work of a client
-/// that left.
+/// that left. Each connection is served on its channel's event loop.
 public struct GuardedHTTP1Channel: ServerChildChannel {
     public typealias Value = HTTP1Channel.Value
 
@@ -27,8 +27,11 @@ public struct GuardedHTTP1Channel: ServerChildChannel {
         return inner.setup(channel: channel, logger: logger)
     }
 
+    /// Serves the connection's requests on its own event loop (see ``EventLoopTaskExecutor``).
     public func handle(value: Value, logger: Logger) async {
-        await inner.handle(value: value, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor.of(value.channel.eventLoop)) {
+            await inner.handle(value: value, logger: logger)
+        }
     }
 }
 

@@ -21,9 +21,10 @@ final class ClientDisconnectWatch: Sendable {
 
     private let connections = Mutex<[ObjectIdentifier: Connection]>([:])
 
-    /// Runs `work` in a task that is cancelled if `channel` closes before it returns.
+    /// Runs `work` in a task that is cancelled if `channel` closes before it returns; the task
+    /// stays on the channel's event loop, where its connection is served.
     func run<Result: Sendable>(on channel: any Channel, _ work: @escaping @Sendable () async throws -> Result) async throws -> Result {
-        let task = Task { try await work() }
+        let task = Task(executorPreference: EventLoopTaskExecutor.of(channel.eventLoop)) { try await work() }
         let id = ObjectIdentifier(channel)
         let cancel: @Sendable () -> Void = { task.cancel() }
         let isNew = connections.withLock { connections -> Bool in
