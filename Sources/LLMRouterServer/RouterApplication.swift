@@ -69,7 +69,6 @@ public struct RouterApplication: Sendable {
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
         router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
-        router.add(middleware: InFlightMiddleware(factory: metricsFactory))
         AdminRoutes(hook: reloadHook).register(on: router)
         HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)

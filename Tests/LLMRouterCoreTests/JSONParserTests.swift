@@ -68,4 +68,36 @@ struct JSONParserTests {
         let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         #expect(throws: Never.self) { _ = try JSONValue(parsing: Array(fine.utf8)) }
     }
+
+    @Test(arguments: ["groq-chat-completion.json", "openrouter-chat-completion.json", "groq-chat-completion-kimi.json"])
+    func readsOnlyTheKeptMembersOfARealAnswer(fixture: String) throws {
+        let bytes = try UpstreamFixtures.bytes(fixture)
+        let full = try #require(try JSONValue(parsing: bytes).objectValue)
+        let shallow = try #require(try JSONValue.parsingObject(bytes, keeping: ["usage", "error"]))
+        #expect(Set(shallow.keys) == Set(full.keys))
+        #expect(shallow["usage"] == full["usage"])
+        #expect(shallow["choices"] == .array([]))
+        #expect(shallow["model"] == .string(""))
+    }
+
+    @Test func shallowParsingKeepsScalarsAndEmptiesTheRest() throws {
+        let text = #"{"keep":{"a":[1,"x"]},"s":"a\né","o":{"b":[{}]},"a":[1,2],"i":7,"t":true,"n":null}"#
+        let members = try JSONValue.parsingObject(Array(text.utf8), keeping: ["keep"])
+        #expect(members == ["keep": .object(["a": .array([.integer(1), .string("x")])]), "s": .string(""), "o": .object([:]), "a": .array([]), "i": .integer(7), "t": .bool(true), "n": .null])
+        #expect(try JSONValue.parsingObject(Array("[1]".utf8), keeping: []) == nil)
+    }
+
+    @Test(arguments: [
+        "", "{", "{\"a\":}", "{\"a\":[1,]}", "{\"a\":{\"b\" 1}}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud83d\"}", "{\"a\":\"a\u{01}b\"}",
+        "{\"a\":tru}", "{\"a\":[01]}", "{} x", "{\"a\":1,}", "[1,]", "{\"a\":\"abc}",
+    ])
+    func shallowParsingRejectsWhatTheFullParserRejects(text: String) {
+        #expect(throws: JSONParseError.self) { _ = try JSONValue.parsingObject(Array(text.utf8), keeping: []) }
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: Array(text.utf8)) }
+    }
+
+    @Test func shallowParsingRejectsHostileNesting() {
+        let deep = "{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        #expect(throws: JSONParseError.self) { _ = try JSONValue.parsingObject(Array(deep.utf8), keeping: []) }
+    }
 }

@@ -1,4 +1,4 @@
-import LLMRouterCore
+@testable import LLMRouterCore
 import Testing
 
 struct ModelResolverTests {
@@ -8,9 +8,28 @@ struct ModelResolverTests {
         ("llama_3.3 70b", "llama-3.3-70b"),
         ("  LLAMA   3.3_70b:FREE ", "llama-3.3-70b"),
         ("auto", "auto"),
+        ("gpt-4o-mini", "gpt-4o-mini"),
+        ("qwen/qwen3-32b:free", "qwen/qwen3-32b"),
+        ("_llama__3_", "llama-3"),
+        ("tab\tname", "tab-name"),
+        ("MÏSTRAL Small", "mïstral-small"),
+        ("", ""),
     ])
     func normalizesNames(input: String, expected: String) {
         #expect(ModelName.normalize(input) == expected)
+        // The normal form is a fixed point, whichever path computed it.
+        #expect(ModelName.normalize(expected) == expected)
+    }
+
+    @Test(arguments: ["gpt-4o-mini", "meta-llama/llama-3.3-70b-instruct", "x:freer", "free", ""])
+    func namesAlreadyNormalAreReturnedAsTheyAre(name: String) {
+        #expect(ModelName.isNormal(name))
+        #expect(ModelName.normalize(name) == name)
+    }
+
+    @Test(arguments: ["Gpt-4o", "a_b", "a b", "x:free", "é", "a\u{7F}"])
+    func namesThatNeedWorkAreNotTakenAsNormal(name: String) {
+        #expect(!ModelName.isNormal(name))
     }
 
     let providers = [

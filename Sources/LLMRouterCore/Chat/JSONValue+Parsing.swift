@@ -37,6 +37,25 @@ extension JSONValue {
         let (value, repeated) = try result.get()
         return (value, repeated)
     }
+
+    /// Parses a document that must be an object, building only the values of the members named
+    /// in `keeping`; every other value is checked as strictly but not built: it comes back as an
+    /// empty container or string of its type (numbers, booleans and null as they are).
+    ///
+    /// For upstream answers, whose large parts (the generated text) only need to be valid JSON.
+    /// - Returns: `nil` when the document is valid JSON but not an object.
+    public static func parsingObject(_ bytes: some Sequence<UInt8>, keeping: Set<String>) throws(JSONParseError) -> [String: JSONValue]? {
+        func parse(_ pointer: UnsafeBufferPointer<UInt8>) -> Result<[String: JSONValue]?, JSONParseError> {
+            var parser = JSONParser(bytes: pointer)
+            do throws(JSONParseError) {
+                return .success(try parser.parseObjectDocument(keeping: keeping))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
+        return try result.get()
+    }
 }
 
 /// Why JSON text could not be parsed, and where.
@@ -64,6 +83,88 @@ struct JSONParser {
         return value
     }
 
+    /// See ``JSONValue/parsingObject(_:keeping:)``.
+    mutating func parseObjectDocument(keeping: Set<String>) throws(JSONParseError) -> [String: JSONValue]? {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
+            _ = try parseShallowValue()
+            skipWhitespace()
+            guard position == bytes.count else { throw error("unexpected data after the JSON value") }
+            return nil
+        }
+        try enter()
+        position += 1
+        var object = [String: JSONValue](minimumCapacity: 12)
+        skipWhitespace()
+        if !consume(UInt8(ascii: "}")) {
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key = try parseString()
+                skipWhitespace()
+                guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
+                object[key] = keeping.contains(key) ? try parseValue() : try parseShallowValue()
+                skipWhitespace()
+                if consume(UInt8(ascii: ",")) { continue }
+                guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
+                break
+            }
+        }
+        depth -= 1
+        skipWhitespace()
+        guard position == bytes.count else { throw error("unexpected data after the JSON value") }
+        return object
+    }
+
+    /// Checks a value as ``parseValue()`` does without building it: a container or string comes
+    /// back empty, so only its type is told.
+    private mutating func parseShallowValue() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        guard position < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            try enter()
+            position += 1
+            skipWhitespace()
+            if !consume(UInt8(ascii: "}")) {
+                while true {
+                    skipWhitespace()
+                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                    try skipString()
+                    skipWhitespace()
+                    guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
+                    _ = try parseShallowValue()
+                    skipWhitespace()
+                    if consume(UInt8(ascii: ",")) { continue }
+                    guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
+                    break
+                }
+            }
+            depth -= 1
+            return .object([:])
+        case UInt8(ascii: "["):
+            try enter()
+            position += 1
+            skipWhitespace()
+            if !consume(UInt8(ascii: "]")) {
+                while true {
+                    _ = try parseShallowValue()
+                    skipWhitespace()
+                    if consume(UInt8(ascii: ",")) { continue }
+                    guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
+                    break
+                }
+            }
+            depth -= 1
+            return .array([])
+        case UInt8(ascii: "\""):
+            try skipString()
+            return .string("")
+        default:
+            return try parseValue()
+        }
+    }
+
     private mutating func parseValue() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         guard position < bytes.count else { throw error("unexpected end of input") }
@@ -82,7 +183,8 @@ struct JSONParser {
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enter()
         position += 1
-        var object: [String: JSONValue] = [:]
+        // Room for a request's top-level fields or a message's, so small objects never regrow.
+        var object = [String: JSONValue](minimumCapacity: depth == 1 ? 12 : 4)
         skipWhitespace()
         if consume(UInt8(ascii: "}")) {
             depth -= 1
@@ -94,8 +196,9 @@ struct JSONParser {
             let key = try parseString()
             skipWhitespace()
             guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
-            if depth == 1, repeatedTopLevelKey == nil, object[key] != nil { repeatedTopLevelKey = key }
-            object[key] = try parseValue()
+            if object.updateValue(try parseValue(), forKey: key) != nil, depth == 1, repeatedTopLevelKey == nil {
+                repeatedTopLevelKey = key
+            }
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
@@ -152,6 +255,29 @@ struct JSONParser {
                 throw error("control character in a string")
             default:
                 scalars.append(byte)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    /// Checks a string whose opening quote is at `position` as ``parseString()`` does, without
+    /// building it.
+    private mutating func skipString() throws(JSONParseError) {
+        position += 1
+        var unused: [UInt8] = []
+        while position < bytes.count {
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &unused)
+                unused.removeAll(keepingCapacity: true)
+            case 0..<0x20:
+                throw error("control character in a string")
+            default:
+                continue
             }
         }
         throw error("unterminated string")

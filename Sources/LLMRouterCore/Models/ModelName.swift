@@ -12,6 +12,7 @@ public enum ModelName {
     /// | `meta-llama/llama-3.3-70b-instruct:free` | `meta-llama/llama-3.3-70b-instruct` |
     /// | `llama_3.3 70b` | `llama-3.3-70b` |
     public static func normalize(_ name: String) -> String {
+        if isNormal(name) { return name }
         var text = name.trimmingWhitespace().lowercased()
         if text.hasSuffix(":free") { text.removeLast(5) }
         var result = ""
@@ -27,6 +28,17 @@ public enum ModelName {
             result.append(character)
         }
         return result
+    }
+
+    /// Whether `name` is already in its comparable form, as most names clients send are: ASCII
+    /// with no upper case, `_`, control or space characters, and no `:free` at the end. Checking
+    /// costs one pass over the bytes and no allocation.
+    static func isNormal(_ name: String) -> Bool {
+        let bytes = name.utf8
+        let isPlain = bytes.allSatisfy { byte in
+            byte > UInt8(ascii: " ") && byte < 0x7F && byte != UInt8(ascii: "_") && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        }
+        return isPlain && !bytes.reversed().starts(with: "eerf:".utf8)
     }
 
     /// Names that ask for "any provider": no model at all, or `auto`.

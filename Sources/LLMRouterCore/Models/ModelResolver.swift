@@ -64,16 +64,17 @@ public struct ModelResolver: Sendable {
 
     /// Resolves `requested`; `nil`, empty and `auto` mean every provider.
     public func resolve(_ requested: String?) -> Resolution {
-        if ModelName.isAuto(requested) {
+        let normalized = requested.map(ModelName.normalize) ?? ""
+        if normalized.isEmpty || normalized == "auto" {
             return .providers(Array(0..<providerCount))
         }
-        let name = requested ?? ""
-        let matches = byName[ModelName.normalize(name)] ?? []
+        let matches = byName[normalized] ?? []
         if matches.isEmpty && wildcards.isEmpty {
-            return .unknownModel(name)
+            return .unknownModel(requested ?? "")
         }
         // Providers that name the model come before wildcards of the same priority only by
         // priority ordering later; here both are candidates, in file order.
-        return .providers((matches + wildcards).sorted())
+        // Both lists are in file order already; only a merge of the two needs sorting.
+        return .providers(wildcards.isEmpty ? matches : (matches + wildcards).sorted())
     }
 }

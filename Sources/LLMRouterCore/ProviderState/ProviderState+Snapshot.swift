@@ -10,7 +10,7 @@ extension ProviderState {
     public func snapshot(_ route: String) -> ProviderHealthSnapshot? {
         let now = clock.now
         return table.withLock { table -> ProviderHealthSnapshot? in
-            guard let entry = table.routes[route] else { return nil }
+            guard let entry = table.route(route) else { return nil }
             let state: ProviderHealthSnapshot.BreakerState
             var nextTrial: Instant?
             switch entry.breaker.state {
@@ -46,7 +46,7 @@ extension ProviderState {
                 lastFailureAt: stats.lastFailureAt.map(wallTime)
             )
             snapshot.coolDowns = stats.coolDowns
-            for scope in entry.scopes {
+            for scope in entry.slots.scopes {
                 let limit = table.limits[scope.slot]
                 guard let until = limit.coolDown.until, now < until else { continue }
                 if snapshot.coolDown.map({ $0.until < wallTime(until) }) ?? true {
@@ -55,7 +55,7 @@ extension ProviderState {
             }
             var limits = LimitsSnapshot(scope: entry.spec.limitScope, account: entry.spec.account)
             do {
-                var scoped = table.limits[entry.limitSlot]
+                var scoped = table.limits[entry.slots.limit]
                 if let configured = scoped.quota?.limits {
                     limits.configured = .init(
                         rpm: configured.requestsPerMinute,

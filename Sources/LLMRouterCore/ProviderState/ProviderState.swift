@@ -25,17 +25,22 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         var spec: RouteSpec
         var breaker: CircuitBreaker<Instant>
         var stats = RouteCounters<Instant>()
-        /// The limit scopes the route is checked against (itself, its configured scope, its
-        /// account), as slots in ``Table/limits``, so a call hashes no scope names.
+        var slots: Slots
+    }
+
+    /// Where a route's limit scopes live in ``Table/limits``, so a call hashes no scope names;
+    /// small, so settling a call copies this and not the whole route entry.
+    struct Slots: Sendable {
+        /// The scopes the route is checked against: itself, its configured scope, its account.
         var scopes: [Scope]
         /// Its own scope, its configured one (limits, learned buckets) and its account's.
-        var ownSlot: Int
-        var limitSlot: Int
-        var accountSlot: Int
+        var own: Int
+        var limit: Int
+        var account: Int
 
         /// The name of the scope in `slot`, for events and logs.
-        func scopeName(_ slot: Int) -> String {
-            scopes.first { $0.slot == slot }?.name ?? spec.limitScope
+        func name(_ slot: Int) -> String {
+            scopes.first { $0.slot == slot }?.name ?? ""
         }
     }
 
@@ -101,10 +106,23 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     }
 
     struct Table: Sendable {
-        var routes: [String: RouteEntry] = [:]
+        /// In an array, not a dictionary: a dictionary's values are read by copy, and a call
+        /// would copy the whole entry to read one field of it.
+        var routes: [RouteEntry] = []
+        var routeIndex: [String: Int] = [:]
         var limits: [LimitEntry] = []
         /// Each scope name's slot in ``limits``.
         var slots: [String: Int] = [:]
+
+        /// The entry of the route `name`.
+        func route(_ name: String) -> RouteEntry? {
+            routeIndex[name].map { routes[$0] }
+        }
+
+        mutating func add(_ entry: RouteEntry) {
+            routeIndex[entry.spec.name] = routes.count
+            routes.append(entry)
+        }
 
         /// The slot of scope `name`, adding it (with `old`'s state when it had the scope).
         mutating func slot(_ name: String, keeping old: Table) -> Int {
@@ -158,21 +176,18 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             for name in ["route:\(spec.name)", spec.limitScope, spec.account] where !scopes.contains(where: { $0.name == name }) {
                 scopes.append(Scope(name: name, slot: next.slot(name, keeping: old)))
             }
-            let own = next.slot("route:\(spec.name)", keeping: old)
             let limit = next.slot(spec.limitScope, keeping: old)
-            let account = next.slot(spec.account, keeping: old)
-            if var existing = old.routes[spec.name], existing.spec == spec {
-                (existing.scopes, existing.ownSlot, existing.limitSlot, existing.accountSlot) = (scopes, own, limit, account)
-                next.routes[spec.name] = existing
+            let slots = Slots(
+                scopes: scopes,
+                own: next.slot("route:\(spec.name)", keeping: old),
+                limit: limit,
+                account: next.slot(spec.account, keeping: old)
+            )
+            if var existing = old.route(spec.name), existing.spec == spec {
+                existing.slots = slots
+                next.add(existing)
             } else {
-                next.routes[spec.name] = RouteEntry(
-                    spec: spec,
-                    breaker: CircuitBreaker(configuration: spec.breaker),
-                    scopes: scopes,
-                    ownSlot: own,
-                    limitSlot: limit,
-                    accountSlot: account
-                )
+                next.add(RouteEntry(spec: spec, breaker: CircuitBreaker(configuration: spec.breaker), slots: slots))
             }
             // Configured limits live at the route's configured scope; the first route naming a
             // scope sets them (a pool's routes should agree).
@@ -192,17 +207,17 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     public func admit(_ route: String) -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>]) {
         let now = clock.now
         return table.withLock { table in
-            guard let routeIndex = table.routes.index(forKey: route) else {
+            guard let routeIndex = table.routeIndex[route] else {
                 return (.skipped(RouteSkip(cause: .disabled("unknown route"))), [])
             }
             var events: [RouteStateEvent<Instant>] = []
-            let scopes = table.routes.values[routeIndex].scopes
+            let scopes = table.routes[routeIndex].slots.scopes
             for scope in scopes {
                 if let skip = check(&table.limits[scope.slot], scope: scope.name, now: now, events: &events) {
                     return (.skipped(skip), events)
                 }
             }
-            let (permit, transition) = table.routes.values[routeIndex].breaker.permit(now: now)
+            let (permit, transition) = table.routes[routeIndex].breaker.permit(now: now)
             if let transition { events.append(Self.event(transition, now: now)) }
             switch permit {
             case .reject(let until?):
@@ -212,7 +227,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             case .allow, .trial:
                 break
             }
-            table.routes.values[routeIndex].stats.requests += 1
+            table.routes[routeIndex].stats.requests += 1
             for scope in scopes {
                 table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset)
             }
@@ -259,51 +274,52 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     public func settle(_ route: String, _ outcome: RouteCallOutcome) -> [RouteStateEvent<Instant>] {
         let now = clock.now
         let message: String? = if case .failed(let failure, _) = outcome { redactor.redact(failure.description) } else { nil }
-        let jitterDraw = jitter()
+        // Drawn outside the lock, and only for a 429: the draw costs a syscall.
+        let jitterDraw: Double = if case .failed(let failure, _) = outcome, failure.kind == .rateLimited { jitter() } else { 0 }
         return table.withLock { table in
-            guard let routeIndex = table.routes.index(forKey: route) else { return [] }
+            guard let routeIndex = table.routeIndex[route] else { return [] }
             var events: [RouteStateEvent<Instant>] = []
-            let entry = table.routes.values[routeIndex]
+            let slots = table.routes[routeIndex].slots
             let tokens: Int = if case .answered(_, _, let tokens) = outcome { tokens } else { 0 }
             var statesBudget = false
             if case .answered(_, let report, _) = outcome, report.rateLimit?.windows.contains(where: { $0.remaining != nil }) == true {
                 statesBudget = true
             }
-            for scope in entry.scopes {
+            for scope in slots.scopes {
                 table.limits[scope.slot].finished(tokens: tokens, statesBudget: statesBudget, now: now, dailyReset: dailyReset)
             }
             switch outcome {
             case .answered(let latency, let report, let tokens):
-                table.routes.values[routeIndex].stats.recordSuccess(latency: latency, now: now)
-                if let transition = table.routes.values[routeIndex].breaker.recordSuccess(now: now) {
+                table.routes[routeIndex].stats.recordSuccess(latency: latency, now: now)
+                if let transition = table.routes[routeIndex].breaker.recordSuccess(now: now) {
                     events.append(Self.event(transition, now: now))
                 }
-                let slot = report.rateLimit?.accountWide == true ? entry.accountSlot : entry.limitSlot
+                let slot = report.rateLimit?.accountWide == true ? slots.account : slots.limit
                 table.limits[slot].coolDown.recordSuccess()
                 table.limits[slot].learned.consume(tokens: tokens)
                 if let signal = report.rateLimit {
-                    observe(signal, in: &table.limits[slot], scope: entry.scopeName(slot), now: now, events: &events)
+                    observe(signal, in: &table.limits[slot], scope: slots.name(slot), now: now, events: &events)
                 }
             case .failed(let failure, _):
-                table.routes.values[routeIndex].stats.recordFailure(failure.kind, message: message, now: now)
+                table.routes[routeIndex].stats.recordFailure(failure.kind, message: message, now: now)
                 if failure.kind == .rateLimited {
                     // A 429 says the provider is up and busy: no breaker failure, and a
                     // half-open trial it ended proved nothing either way.
-                    table.routes.values[routeIndex].breaker.releaseTrial()
-                    table.routes.values[routeIndex].stats.coolDowns += 1
+                    table.routes[routeIndex].breaker.releaseTrial()
+                    table.routes[routeIndex].stats.coolDowns += 1
                     let signal = failure.rateLimit ?? RateLimitSignal(kind: .shortWindow, retryAfter: failure.retryAfter)
                     // An upstream's congestion is about this route's model at its host, not the account.
-                    let slot = signal.kind == .upstreamCongestion ? entry.ownSlot : (signal.accountWide ? entry.accountSlot : entry.limitSlot)
-                    coolDown(after: failure, signal: signal, in: &table.limits[slot], scope: entry.scopeName(slot), now: now, jitter: jitterDraw, events: &events)
+                    let slot = signal.kind == .upstreamCongestion ? slots.own : (signal.accountWide ? slots.account : slots.limit)
+                    coolDown(after: failure, signal: signal, in: &table.limits[slot], scope: slots.name(slot), now: now, jitter: jitterDraw, events: &events)
                 } else if failure.kind.countsAgainstProvider {
-                    if let transition = table.routes.values[routeIndex].breaker.recordFailure(now: now) {
+                    if let transition = table.routes[routeIndex].breaker.recordFailure(now: now) {
                         events.append(Self.event(transition, now: now))
                     }
                 } else {
-                    table.routes.values[routeIndex].breaker.releaseTrial()
+                    table.routes[routeIndex].breaker.releaseTrial()
                 }
             case .abandoned:
-                table.routes.values[routeIndex].breaker.releaseTrial()
+                table.routes[routeIndex].breaker.releaseTrial()
             }
             return events
         }
@@ -351,14 +367,14 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
 
     /// The route's latency EWMA in milliseconds; `nil` before its first answer.
     public func latencyEWMA(_ route: String) -> Double? {
-        table.withLock { $0.routes[route]?.stats.latency.ewmaMilliseconds }
+        table.withLock { $0.route(route)?.stats.latency.ewmaMilliseconds }
     }
 
     /// Share of the route's tightest known request limit left (0...1); `nil` when none is known.
     public func headroom(_ route: String) -> Double? {
         let now = clock.now
         return table.withLock { table in
-            guard let scopes = table.routes[route]?.scopes else { return nil }
+            guard let scopes = table.route(route)?.slots.scopes else { return nil }
             var shares: [Double] = []
             for scope in scopes {
                 if let share = table.limits[scope.slot].learned.requestHeadroom { shares.append(share) }

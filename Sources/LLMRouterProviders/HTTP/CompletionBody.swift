@@ -15,7 +15,8 @@ enum CompletionBody {
     /// `choices` array and no `error`), or why it is not. An `error` object that says rate limit
     /// is a refusal (`rateLimited`, read by `dialect`), any other a bad response.
     static func check(_ body: ByteBuffer, redactor: SecretRedactor, dialect: VendorDialect) -> Result<Usage, UpstreamFailure> {
-        guard let answer = (try? JSONValue(parsing: body.readableBytesView))?.objectValue else {
+        // The generated text is most of an answer and is only passed on: it is checked, not built.
+        guard let answer = (try? JSONValue.parsingObject(body.readableBytesView, keeping: ["error", "usage"])) ?? nil else {
             return .failure(UpstreamFailure(kind: .badResponse, message: "answer is not a JSON object"))
         }
         if let error = answer["error"], error != .null {

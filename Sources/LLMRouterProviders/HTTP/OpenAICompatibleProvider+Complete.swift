@@ -16,18 +16,14 @@ extension OpenAICompatibleProvider {
         let collector = CompletionCollector(successLimit: maximumBodySize, errorLimit: Self.maximumErrorBodySize)
         let collected: CompletionCollector.Collected
         do {
-            let upstreamRequest = try HTTPClient.Request(
-                url: chatCompletionsURL,
-                method: .POST,
-                headers: completeHeaders,
-                body: .bytes(completeBody(request, context: context))
-            )
+            var upstreamRequest = try completeRequest.get()
+            upstreamRequest.body = .bytes(completeBody(request, context: context))
             let call = httpClient.execute(
                 request: upstreamRequest,
                 delegate: collector,
                 eventLoop: eventLoopPreference(context),
                 deadline: start + TimeAmount(cappedByRequestDeadline(configuration.timeouts.total, context: context)),
-                logger: context.logger
+                logger: clientLogger(context)
             )
             let headTimer = call.eventLoop.scheduleTask(deadline: start + TimeAmount(headTimeout)) {
                 if !collector.headArrived { call.fail(reason: CompletionCollector.HeadTimedOut()) }

@@ -36,6 +36,9 @@ public struct OpenAICompatibleProvider: Provider {
     /// The request headers of complete calls and of streams (they differ in `Accept`).
     let completeHeaders: HTTPHeaders
     let streamHeaders: HTTPHeaders
+    /// A complete call's request without its body, built once: parsing the URL on every call
+    /// cost more than the rest of preparing it. Holds the error when the URL is unusable.
+    let completeRequest: Result<HTTPClient.Request, any Error>
     let redactor: SecretRedactor
     /// How this vendor writes its rate limits (from the configuration's kind).
     let dialect: VendorDialect
@@ -66,6 +69,9 @@ public struct OpenAICompatibleProvider: Provider {
         self.completeHeaders = Self.headers(stream: false, apiKey: apiKey, extraHeaders: configuration.extraHeaders)
         self.streamHeaders = Self.headers(stream: true, apiKey: apiKey, extraHeaders: configuration.extraHeaders)
         self.chatCompletionsURL = UpstreamEndpoint.chatCompletionsURL(forBase: baseURL)
+        self.completeRequest = Result { [chatCompletionsURL, completeHeaders] in
+            try HTTPClient.Request(url: chatCompletionsURL, method: .POST, headers: completeHeaders)
+        }
         self.maximumBodySize = maximumBodySize
         self.redactor = SecretRedactor(secrets: apiKey.map { [$0] } ?? [])
         self.dialect = VendorDialect.for(configuration.kind)
@@ -116,10 +122,16 @@ public struct OpenAICompatibleProvider: Provider {
     func execute(_ request: HTTPClientRequest, context: ProviderContext) async throws -> HTTPClientResponse {
         let headTimeout = headTimeout(context: context)
         do {
-            return try await httpClient.execute(request, deadline: .now() + TimeAmount(headTimeout), logger: context.logger)
+            return try await httpClient.execute(request, deadline: .now() + TimeAmount(headTimeout), logger: clientLogger(context))
         } catch {
             throw classify(error, phase: .head(timeout: headTimeout))
         }
+    }
+
+    /// The request's logger for AsyncHTTPClient's own lines, which are all debug or trace: below
+    /// that level the client gets none, which spares it tagging a copy of the logger per call.
+    func clientLogger(_ context: ProviderContext) -> Logger? {
+        context.logger.logLevel <= .debug ? context.logger : nil
     }
 
     /// How long the call may wait for the response head: connect + first byte, capped by the

@@ -5,24 +5,30 @@ public import Metrics
 import Synchronization
 
 /// Hummingbird's request metrics, under the same names and dimensions (`hb_requests`,
-/// `hb_request_errors`, `http_server_request_duration`, `http_server_active_requests`), without
-/// wrapping a complete answer's body.
+/// `hb_request_errors`, `http_server_request_duration`, `http_server_active_requests`), and
+/// `llmrouter_requests_in_flight`, the chat requests from arrival until their answer is written
+/// (a stream until its last event); all without wrapping a complete answer's body.
 ///
 /// Hummingbird's own `MetricsMiddleware` wraps every body to time its write. A wrapped body loses
 /// Hummingbird's single-write fast path: the head is flushed on its own, then the body, so a
 /// proxied answer costs two syscalls and two TCP segments instead of one. Here a complete answer
 /// is counted when the handler returns it and a stream when its last event is written.
 public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    public static var inFlightMetricName: String { "llmrouter_requests_in_flight" }
     private let instruments: Instruments
+    private let chatInFlight: Meter
 
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
         instruments = Instruments(factory: factory)
+        chatInFlight = Meter(label: Self.inFlightMetricName, dimensions: [], factory: factory)
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let active = instruments.active(request.method)
+        let inFlight = request.uri.path.utf8.reversed().starts(with: "snoitelpmoc/tahc/".utf8) ? chatInFlight : nil
         active.increment()
+        inFlight?.increment()
         let response: Response
         do {
             response = try await next(request, context)
@@ -32,6 +38,7 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             endpoint.requests.increment()
             endpoint.errors.increment()
             active.decrement()
+            inFlight?.decrement()
             throw error
         }
         let endpoint = instruments.endpoint(Endpoint(path: context.endpointPath ?? "Unknown", method: request.method, status: response.status))
@@ -39,6 +46,7 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             endpoint.requests.increment()
             endpoint.duration.recordNanoseconds(start.duration(to: .now).nanoseconds)
             active.decrement()
+            inFlight?.decrement()
         }
     }
 
