@@ -33,6 +33,12 @@ struct JSONObjectMembersTests {
         #expect(JSONObjectMembers(Array("[1,2]".utf8)) == nil)
     }
 
+    @Test(arguments: ["llama-3.3-70b-versatile", "meta-llama/llama-3.3-70b-instruct:free", "", "a\"b", "tab\there", "ünï"])
+    func jsonStringReadsBackAsTheSameText(text: String) throws {
+        let encoded = JSONObjectMembers.jsonString(text)
+        #expect(try JSONValue(parsing: encoded) == .string(text))
+    }
+
     @Test func jsonStringEscapesControlCharacters() {
         #expect(String(decoding: JSONObjectMembers.jsonString("a\"b\\c\nd\u{01}é"), as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }

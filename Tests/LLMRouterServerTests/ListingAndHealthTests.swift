@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LLMRouterProviders
-import LLMRouterServer
+@testable import LLMRouterServer
 import NIOCore
 import Prometheus
 import Testing
@@ -106,6 +106,15 @@ struct MetricsEndpointTests {
             #expect(text.contains(#"llmrouter_upstream_attempts_total{provider="broken",outcome="simulated"} 2"#), "\(text)")
             #expect(text.contains(#"llmrouter_upstream_attempts_total{provider="healthy",outcome="success"} 2"#), "\(text)")
         }
+    }
+
+    @Test func onlyChatCompletionTargetsCountAsInFlightChats() {
+        typealias Middleware = HTTPMetricsMiddleware<RouterRequestContext>
+        #expect(Middleware.isChatCompletions("/v1/chat/completions"))
+        #expect(Middleware.isChatCompletions("/chat/completions?trace=1"))
+        #expect(!Middleware.isChatCompletions("/v1/models"))
+        #expect(!Middleware.isChatCompletions("/v1/chat/completions/extra"))
+        #expect(!Middleware.isChatCompletions(""))
     }
 
     @Test func httpMetricsCountCompleteAnswersStreamsAndErrorsByRouteAndStatus() async throws {

@@ -39,14 +39,16 @@ public struct JSONObjectMembers: Sendable {
             if output.count > 1 { output.append(UInt8(ascii: ",")) }
             output.append(UInt8(ascii: "\""))
             output += key.utf8
-            output += Array("\":".utf8)
+            output.append(UInt8(ascii: "\""))
+            output.append(UInt8(ascii: ":"))
             output += value
         }
         for member in members {
-            let key = String(decoding: member.rawKey, as: UTF8.self)
-            if removals.contains(key) { continue }
-            if let index = pending.firstIndex(where: { $0.key == key }) {
-                appendMember(key, pending.remove(at: index).value)
+            // Keys are compared as written, byte for byte: no string is made per member.
+            if removals.contains(where: { $0.utf8.elementsEqual(member.rawKey) }) { continue }
+            if let index = pending.firstIndex(where: { $0.key.utf8.elementsEqual(member.rawKey) }) {
+                let replacement = pending.remove(at: index)
+                appendMember(replacement.key, replacement.value)
                 continue
             }
             if output.count > 1 { output.append(UInt8(ascii: ",")) }
@@ -60,6 +62,13 @@ public struct JSONObjectMembers: Sendable {
     /// The JSON text of a string value.
     public static func jsonString(_ text: String) -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "\"")]
+        output.reserveCapacity(text.utf8.count + 2)
+        // Model ids are plain ASCII: their bytes go in as they are.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            output += text.utf8
+            output.append(UInt8(ascii: "\""))
+            return output
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]

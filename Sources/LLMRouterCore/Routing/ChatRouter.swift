@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// One injected clock times everything: admission, cool-downs, waits and latencies, so the
 /// timing logic is tested by moving a mock clock.
-public struct ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.Instant == Store.Instant, C.Duration == Duration {
+public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.Instant == Store.Instant, C.Duration == Duration {
     public let state: Store
     public let clock: C
     /// Where attempt, skip, cool-down and breaker counters go.

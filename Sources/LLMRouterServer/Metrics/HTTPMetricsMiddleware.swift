@@ -26,7 +26,7 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let active = instruments.active(request.method)
-        let inFlight = request.uri.path.utf8.reversed().starts(with: "snoitelpmoc/tahc/".utf8) ? chatInFlight : nil
+        let inFlight = Self.isChatCompletions(request.head.path ?? "") ? chatInFlight : nil
         active.increment()
         inFlight?.increment()
         let response: Response
@@ -48,6 +48,14 @@ public struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             active.decrement()
             inFlight?.decrement()
         }
+    }
+
+    /// Whether the request target is `/v1/chat/completions` or `/chat/completions`: read from
+    /// the raw target's bytes, since building the parsed path costs more than the check.
+    static func isChatCompletions(_ target: String) -> Bool {
+        let bytes = target.utf8
+        let path = bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex)]
+        return path.elementsEqual("/v1/chat/completions".utf8) || path.elementsEqual("/chat/completions".utf8)
     }
 
     struct Endpoint: Hashable {

@@ -78,6 +78,29 @@ struct ProviderStateTests {
         #expect(state.admit("a").0 == .admitted(trial: false))
     }
 
+    @Test func backoffJitterIsDrawnOnlyForARefusal() {
+        let clock = MockClock()
+        let draws = Locked(0)
+        let state = ProviderState(routes: [RouteSpec(name: "a")], clock: clock, jitter: {
+            draws.withLock { $0 += 1 }
+            return 1
+        })
+        for _ in 0..<3 {
+            #expect(state.admit("a").0 == .admitted(trial: false))
+            state.settle("a", .answered(latency: .zero, report: .init(), tokens: 1))
+        }
+        state.settle("a", .failed(UpstreamFailure(kind: .serverError, message: "boom", status: 500), latency: .zero))
+        #expect(draws.withLock { $0 } == 0, "answers and other failures draw nothing (each draw costs a syscall)")
+        state.settle("a", .failed(UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429), latency: .zero))
+        #expect(draws.withLock { $0 } == 1)
+        // With no announced reset the backoff uses the draw: the first one lasts 1 s plus a quarter.
+        guard case .skipped(let skip) = state.admit("a").0 else {
+            Issue.record("a refused route cools down")
+            return
+        }
+        #expect(skip.resumeAt == clock.now + .milliseconds(1250))
+    }
+
     @Test func concurrencyAndTokenQuotas() {
         let clock = MockClock()
         let state = ProviderState(routes: [RouteSpec(name: "a", limits: RateLimitConfiguration(tokensPerMinute: 100, maxConcurrency: 1))], clock: clock)
