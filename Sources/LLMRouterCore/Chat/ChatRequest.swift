@@ -102,6 +102,7 @@ public struct ChatRequest: Sendable {
     /// Everything else is copied byte for byte, never re-encoded.
     public func upstreamBody(model upstreamModel: String?, stream: Bool?, removing: Set<String> = []) -> [UInt8] {
         var replacements: [(key: String, value: [UInt8])] = []
+        replacements.reserveCapacity(2)
         if let upstreamModel { replacements.append(("model", JSONObjectMembers.jsonString(upstreamModel))) }
         if let stream { replacements.append(("stream", Array((stream ? "true" : "false").utf8))) }
         guard let members = JSONObjectMembers(body) else {

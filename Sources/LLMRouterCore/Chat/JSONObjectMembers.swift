@@ -61,8 +61,9 @@ public struct JSONObjectMembers: Sendable {
 
     /// The JSON text of a string value.
     public static func jsonString(_ text: String) -> [UInt8] {
-        var output: [UInt8] = [UInt8(ascii: "\"")]
+        var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 2)
+        output.append(UInt8(ascii: "\""))
         // Model ids are plain ASCII: their bytes go in as they are.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             output += text.utf8
@@ -98,6 +99,7 @@ public struct JSONObjectMembers: Sendable {
             var members: [Member] = []
             skipWhitespace()
             if take(UInt8(ascii: "}")) { return members }
+            members.reserveCapacity(12)
             while position < bytes.count {
                 skipWhitespace()
                 let start = position

@@ -216,6 +216,7 @@ struct JSONParser {
             depth -= 1
             return .array(array)
         }
+        array.reserveCapacity(4)
         while true {
             array.append(try parseValue())
             skipWhitespace()

@@ -45,10 +45,10 @@ public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Du
     public mutating func blockedUntil(now: Instant) -> Instant? {
         if let bucket = requests, now >= bucket.resetAt { requests = nil }
         if let bucket = tokens, now >= bucket.resetAt { tokens = nil }
+        // Called on every admission: no array of the two buckets is built.
         var until: Instant?
-        for bucket in [requests, tokens].compactMap({ $0 }) where bucket.remaining <= 0 {
-            until = max(until ?? bucket.resetAt, bucket.resetAt)
-        }
+        if let bucket = requests, bucket.remaining <= 0 { until = bucket.resetAt }
+        if let bucket = tokens, bucket.remaining <= 0 { until = max(until ?? bucket.resetAt, bucket.resetAt) }
         return until
     }
 

@@ -1,12 +1,13 @@
 /// One provider entry ready to route to: its configuration, the callable provider (or why it
-/// cannot be called) and the spec its state is kept under.
-public struct Route: Sendable {
-    public var configuration: ProviderConfiguration
+/// cannot be called) and the spec its state is kept under. A class: a request's candidate lists
+/// and attempts pass routes around, and a struct this size cost a retain per field per copy.
+public final class Route: Sendable {
+    public let configuration: ProviderConfiguration
     /// The callable provider; `nil` when disabled.
-    public var provider: (any Provider)?
+    public let provider: (any Provider)?
     /// Why the provider is not called, e.g. `missing GROQ_API_KEY`.
-    public var disabledReason: String?
-    public var spec: RouteSpec
+    public let disabledReason: String?
+    public let spec: RouteSpec
 
     public init(configuration: ProviderConfiguration, provider: (any Provider)?, disabledReason: String? = nil) {
         self.configuration = configuration

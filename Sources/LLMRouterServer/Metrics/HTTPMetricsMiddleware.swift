@@ -119,7 +119,7 @@ extension Response {
     /// last event for a stream. Only a stream's body is wrapped, because a wrapped body loses
     /// Hummingbird's single-write fast path for a complete one.
     func onceWritten(_ done: @escaping @Sendable () -> Void) -> Response {
-        guard headers[.contentType]?.hasPrefix("text/event-stream") == true else {
+        guard headers.firstValue(.contentType)?.hasPrefix("text/event-stream") == true else {
             done()
             return self
         }

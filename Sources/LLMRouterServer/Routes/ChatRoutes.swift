@@ -26,7 +26,7 @@ public struct ChatRoutes: Sendable {
     }
 
     func chatCompletions(_ request: Request, context: Context) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
+        if let declared = request.headers.firstValue(.contentLength).flatMap(Int.init), declared > maxBodyBytes {
             throw OpenAIError.bodyTooLarge(limit: maxBodyBytes)
         }
         let body: ByteBuffer
