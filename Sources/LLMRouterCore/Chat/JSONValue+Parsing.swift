@@ -86,31 +86,16 @@ struct JSONParser {
     /// See ``JSONValue/parsingObject(_:keeping:)``.
     mutating func parseObjectDocument(keeping: Set<String>) throws(JSONParseError) -> [String: JSONValue]? {
         skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
-            _ = try parseShallowValue()
-            skipWhitespace()
-            guard position == bytes.count else { throw error("unexpected data after the JSON value") }
-            return nil
-        }
-        try enter()
-        position += 1
-        var object = [String: JSONValue](minimumCapacity: 12)
-        skipWhitespace()
-        if !consume(UInt8(ascii: "}")) {
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                let key = try parseString()
-                skipWhitespace()
-                guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
-                object[key] = keeping.contains(key) ? try parseValue() : try parseShallowValue()
-                skipWhitespace()
-                if consume(UInt8(ascii: ",")) { continue }
-                guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
-                break
+        var object: [String: JSONValue]?
+        if position < bytes.count, bytes[position] == UInt8(ascii: "{") {
+            var members = [String: JSONValue](minimumCapacity: 12)
+            try forEachMember { parser, key throws(JSONParseError) in
+                members[key] = keeping.contains(key) ? try parser.parseValue() : try parser.parseShallowValue()
             }
+            object = members
+        } else {
+            _ = try parseShallowValue()
         }
-        depth -= 1
         skipWhitespace()
         guard position == bytes.count else { throw error("unexpected data after the JSON value") }
         return object
@@ -123,39 +108,10 @@ struct JSONParser {
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            try enter()
-            position += 1
-            skipWhitespace()
-            if !consume(UInt8(ascii: "}")) {
-                while true {
-                    skipWhitespace()
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-                    try skipString()
-                    skipWhitespace()
-                    guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
-                    _ = try parseShallowValue()
-                    skipWhitespace()
-                    if consume(UInt8(ascii: ",")) { continue }
-                    guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
-                    break
-                }
-            }
-            depth -= 1
+            try forEachMember(keyed: false) { parser, _ throws(JSONParseError) in _ = try parser.parseShallowValue() }
             return .object([:])
         case UInt8(ascii: "["):
-            try enter()
-            position += 1
-            skipWhitespace()
-            if !consume(UInt8(ascii: "]")) {
-                while true {
-                    _ = try parseShallowValue()
-                    skipWhitespace()
-                    if consume(UInt8(ascii: ",")) { continue }
-                    guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
-                    break
-                }
-            }
-            depth -= 1
+            try forEachElement { parser throws(JSONParseError) in _ = try parser.parseShallowValue() }
             return .array([])
         case UInt8(ascii: "\""):
             try skipString()
@@ -181,50 +137,72 @@ struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        try enter()
-        position += 1
         // Room for a request's top-level fields or a message's, so small objects never regrow.
-        var object = [String: JSONValue](minimumCapacity: depth == 1 ? 12 : 4)
-        skipWhitespace()
-        if consume(UInt8(ascii: "}")) {
-            depth -= 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
-            if object.updateValue(try parseValue(), forKey: key) != nil, depth == 1, repeatedTopLevelKey == nil {
-                repeatedTopLevelKey = key
+        var object = [String: JSONValue](minimumCapacity: depth == 0 ? 12 : 4)
+        try forEachMember { parser, key throws(JSONParseError) in
+            if object.updateValue(try parser.parseValue(), forKey: key) != nil, parser.depth == 1, parser.repeatedTopLevelKey == nil {
+                parser.repeatedTopLevelKey = key
             }
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
-            depth -= 1
-            return .object(object)
         }
+        return .object(object)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        var array: [JSONValue] = []
+        try forEachElement { parser throws(JSONParseError) in
+            if array.isEmpty { array.reserveCapacity(4) }
+            array.append(try parser.parseValue())
+        }
+        return .array(array)
+    }
+
+    /// Walks the object whose `{` is at `position`, one level deeper: `readValue` reads each
+    /// member's value after its key (an empty key when `keyed` is false: the key is only checked).
+    private mutating func forEachMember(
+        keyed: Bool = true,
+        _ readValue: (inout JSONParser, String) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         try enter()
         position += 1
-        var array: [JSONValue] = []
         skipWhitespace()
-        if consume(UInt8(ascii: "]")) {
-            depth -= 1
-            return .array(array)
+        if !consume(UInt8(ascii: "}")) {
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key: String
+                if keyed {
+                    key = try parseString()
+                } else {
+                    try skipString()
+                    key = ""
+                }
+                skipWhitespace()
+                guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
+                try readValue(&self, key)
+                skipWhitespace()
+                if consume(UInt8(ascii: ",")) { continue }
+                guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
+                break
+            }
         }
-        array.reserveCapacity(4)
-        while true {
-            array.append(try parseValue())
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
-            depth -= 1
-            return .array(array)
+        depth -= 1
+    }
+
+    /// Walks the array whose `[` is at `position`, one level deeper: `readElement` reads each element.
+    private mutating func forEachElement(_ readElement: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        try enter()
+        position += 1
+        skipWhitespace()
+        if !consume(UInt8(ascii: "]")) {
+            while true {
+                try readElement(&self)
+                skipWhitespace()
+                if consume(UInt8(ascii: ",")) { continue }
+                guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']' in an array") }
+                break
+            }
         }
+        depth -= 1
     }
 
     /// Parses a string whose opening quote is at `position`.
