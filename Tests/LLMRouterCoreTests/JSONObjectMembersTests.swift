@@ -1,5 +1,5 @@
 import Foundation
-import LLMRouterCore
+@testable import LLMRouterCore
 import Testing
 
 struct JSONObjectMembersTests {
@@ -37,6 +37,19 @@ struct JSONObjectMembersTests {
     func jsonStringReadsBackAsTheSameText(text: String) throws {
         let encoded = JSONObjectMembers.jsonString(text)
         #expect(try JSONValue(parsing: encoded) == .string(text))
+    }
+
+    @Test(arguments: [
+        #"{"model":"m","messages":[{"role":"user","content":"a \"}\" b"}],"stream":true}"#,
+        "\n {\n \"a\" :\t1 ,\"b\":[1,{\"c\":\"]\"}] , \"d\":null }\n",
+        #"{"k\u0065y":{"x":[]},"e":{}}"#,
+        "{}",
+    ])
+    func theParseLocatesTheSameMembersAsTheScanner(body: String) throws {
+        let bytes = Array(body.utf8)
+        let located = try JSONValue.parsingDocument(bytes).topLevelMembers
+        let scanned = try #require(JSONObjectMembers(bytes))
+        #expect(JSONObjectMembers(bytes: bytes, located: located).members == scanned.members)
     }
 
     @Test func jsonStringEscapesControlCharacters() {

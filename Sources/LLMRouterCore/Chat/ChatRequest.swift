@@ -17,6 +17,8 @@ public struct ChatRequest: Sendable {
     public var model: String?
     public var stream: Bool
     public var messages: [JSONValue]
+    /// Where the body's top-level members are, found while parsing it, for ``upstreamBody(model:stream:removing:)``.
+    private let members: JSONObjectMembers?
 
     /// Roles the OpenAI API accepts in `messages`.
     public static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
@@ -26,8 +28,9 @@ public struct ChatRequest: Sendable {
         let value: JSONValue
         let bytes = Array(json)
         let repeated: String?
+        let located: [JSONParser.LocatedMember]
         do {
-            (value, repeated) = try JSONValue.parsingDocument(bytes)
+            (value, repeated, located) = try JSONValue.parsingDocument(bytes)
         } catch {
             throw ChatRequestError(message: "We could not parse the JSON body of your request: it is not valid JSON.", param: nil)
         }
@@ -37,17 +40,19 @@ public struct ChatRequest: Sendable {
         guard case .object(let fields) = value else {
             throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)
         }
-        try self.init(fields: fields, body: bytes)
+        try self.init(fields: fields, body: bytes, members: JSONObjectMembers(bytes: bytes, located: located))
     }
 
     /// Validates already-parsed fields.
     public init(fields: [String: JSONValue]) throws(ChatRequestError) {
-        try self.init(fields: fields, body: Self.encode(fields))
+        let body = Self.encode(fields)
+        try self.init(fields: fields, body: body, members: JSONObjectMembers(body))
     }
 
-    private init(fields: [String: JSONValue], body: [UInt8]) throws(ChatRequestError) {
+    private init(fields: [String: JSONValue], body: [UInt8], members: JSONObjectMembers?) throws(ChatRequestError) {
         self.fields = fields
         self.body = body
+        self.members = members
         switch fields["model"] {
         case nil, .null: model = nil
         case .string(let name): model = name
@@ -105,7 +110,7 @@ public struct ChatRequest: Sendable {
         replacements.reserveCapacity(2)
         if let upstreamModel { replacements.append(("model", JSONObjectMembers.jsonString(upstreamModel))) }
         if let stream { replacements.append(("stream", Array((stream ? "true" : "false").utf8))) }
-        guard let members = JSONObjectMembers(body) else {
+        guard let members else {
             // Unreachable for a validated body; re-encoding is still correct, just slower.
             var fields = upstreamFields(model: upstreamModel)
             if let stream { fields["stream"] = .bool(stream) }

@@ -25,6 +25,13 @@ public struct JSONObjectMembers: Sendable {
         self.members = members
     }
 
+    /// The members a parse of `bytes` already located (``JSONValue/parsingDocument(_:)``), so the
+    /// bytes need no second scan.
+    init(bytes: [UInt8], located: [JSONParser.LocatedMember]) {
+        self.bytes = bytes
+        self.members = located.map { Member(rawKey: bytes[$0.key], range: $0.member) }
+    }
+
     /// The object with some members replaced, removed or added, every other member kept byte for byte.
     /// - Parameters:
     ///   - replacements: keys whose value is replaced (or added at the end when absent), with the

@@ -23,19 +23,21 @@ extension JSONValue {
     /// Parses a document like ``init(parsing:)`` and also reports the first key the top-level
     /// object repeats: a request with two `"model"` keys is ambiguous (parsers disagree on which
     /// one counts), so the caller can refuse it instead of routing by one and sending the other.
-    public static func parsingDocument(_ bytes: some Sequence<UInt8>) throws(JSONParseError) -> (value: JSONValue, repeatedTopLevelKey: String?) {
-        func parse(_ pointer: UnsafeBufferPointer<UInt8>) -> Result<(JSONValue, String?), JSONParseError> {
+    /// It also gives where each top-level member is in `bytes`, for splicing without a rescan.
+    static func parsingDocument(
+        _ bytes: [UInt8]
+    ) throws(JSONParseError) -> (value: JSONValue, repeatedTopLevelKey: String?, topLevelMembers: [JSONParser.LocatedMember]) {
+        let result = bytes.withUnsafeBufferPointer { pointer -> Result<(JSONValue, String?, [JSONParser.LocatedMember]), JSONParseError> in
             var parser = JSONParser(bytes: pointer)
+            parser.locatesTopLevelMembers = true
             do throws(JSONParseError) {
                 let value = try parser.parseDocument()
-                return .success((value, parser.repeatedTopLevelKey))
+                return .success((value, parser.repeatedTopLevelKey, parser.topLevelMembers))
             } catch {
                 return .failure(error)
             }
         }
-        let result = bytes.withContiguousStorageIfAvailable(parse) ?? Array(bytes).withUnsafeBufferPointer(parse)
-        let (value, repeated) = try result.get()
-        return (value, repeated)
+        return try result.get()
     }
 
     /// Parses a document that must be an object, building only the values of the members named
@@ -75,6 +77,16 @@ struct JSONParser {
     var depth = 0
     /// The first key the outermost object holds twice.
     var repeatedTopLevelKey: String?
+    /// Whether to note where each member of the outermost object is, in ``topLevelMembers``.
+    var locatesTopLevelMembers = false
+    var topLevelMembers: [LocatedMember] = []
+
+    /// Where a member of the outermost object is: its key between the quotes, and the whole
+    /// `"key": value`.
+    struct LocatedMember: Sendable {
+        var key: Range<Int>
+        var member: Range<Int>
+    }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         let value = try parseValue()
@@ -169,6 +181,7 @@ struct JSONParser {
             while true {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let memberStart = position
                 let key: String
                 if keyed {
                     key = try parseString()
@@ -176,9 +189,13 @@ struct JSONParser {
                     try skipString()
                     key = ""
                 }
+                let keyEnd = position - 1
                 skipWhitespace()
                 guard consume(UInt8(ascii: ":")) else { throw error("expected ':' after a key") }
                 try readValue(&self, key)
+                if depth == 1, locatesTopLevelMembers {
+                    topLevelMembers.append(LocatedMember(key: (memberStart + 1)..<keyEnd, member: memberStart..<position))
+                }
                 skipWhitespace()
                 if consume(UInt8(ascii: ",")) { continue }
                 guard consume(UInt8(ascii: "}")) else { throw error("expected ',' or '}' in an object") }
