@@ -25,6 +25,11 @@ public struct SimulatedFailureProvider: Provider {
         return try await base.stream(request, context: context)
     }
 
+    public func embed(_ request: EmbeddingsRequest, context: ProviderContext) async throws -> EmbeddingsAnswer {
+        try failIfDrawn()
+        return try await base.embed(request, context: context)
+    }
+
     private func failIfDrawn() throws(UpstreamFailure) {
         if rate > 0, roll() < rate { throw UpstreamFailure.simulated(rate: rate) }
     }

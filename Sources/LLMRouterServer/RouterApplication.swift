@@ -72,9 +72,9 @@ public struct RouterApplication: Sendable {
         AdminRoutes(hook: reloadHook).register(on: router)
         HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
-        let service = ChatService(
+        let service = RouterService(
             tables: tables,
-            router: ChatRouter(
+            router: RequestRouter(
                 state: state,
                 clock: state.clock,
                 metrics: metricsFactory,
@@ -87,10 +87,12 @@ public struct RouterApplication: Sendable {
             settings: .init(
                 defaultModel: settings.defaultModel,
                 requestDeadline: settings.requestDeadline,
-                streamKeepAlive: settings.streamKeepAlive
+                streamKeepAlive: settings.streamKeepAlive,
+                maxBodyBytes: settings.maxBodyBytes
             )
         )
-        ChatRoutes(service: service, maxBodyBytes: settings.maxBodyBytes).register(on: router)
+        ChatRoutes(service: service).register(on: router)
+        EmbeddingsRoutes(service: service).register(on: router)
         DashboardRoutes(recent: recent).register(on: router)
         if let metrics {
             let gauges = RouteStateGauges(registry: metrics)

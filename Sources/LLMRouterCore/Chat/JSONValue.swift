@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Any JSON value, kept as the client sent it so unknown request fields reach upstreams intact.
 public enum JSONValue: Sendable, Equatable, Codable {
     case null
@@ -82,5 +88,14 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .array: "array"
         case .object: "object"
         }
+    }
+}
+
+extension JSONValue {
+    /// The value as compact JSON text, keys sorted (stable bytes for tests and caches).
+    public static func encodedBytes(_ value: JSONValue) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map(Array.init) ?? Array("null".utf8)
     }
 }

@@ -6,6 +6,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
     /// Unique name, shown in headers, health and errors.
     public var name: String
     public var kind: ProviderKind
+    /// What the route serves. Defaults to ``RouteKind/chat``.
+    public var routeKind: RouteKind
     /// Lower is tried first; equal priorities take turns. Defaults to 100.
     public var priority: Int
     /// Share of traffic under the `weighted` policy, relative to the others. Defaults to 1.
@@ -40,6 +42,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public init(
         name: String,
         kind: ProviderKind,
+        routeKind: RouteKind = .chat,
         priority: Int = 100,
         weight: Double = 1,
         mockFailureRate: Double = 0,
@@ -59,6 +62,7 @@ public struct ProviderConfiguration: Sendable, Equatable {
     ) {
         self.name = name
         self.kind = kind
+        self.routeKind = routeKind
         self.priority = priority
         self.weight = weight
         self.mockFailureRate = mockFailureRate

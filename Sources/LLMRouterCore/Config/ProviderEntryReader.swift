@@ -5,7 +5,7 @@ struct ProviderEntryReader {
     static let knownKeys: Set<String> = [
         "name", "type", "priority", "mock_failure_rate", "mock_latency_ms", "model", "canonical_model",
         "aliases", "base_url", "api_key_env", "extra_headers", "allow_paid", "circuit_breaker", "timeouts",
-        "weight", "rate_limit",
+        "weight", "rate_limit", "kind",
     ]
     static let rateLimitKeys: Set<String> = ["scope", "rpm", "rpd", "tpm", "tpd", "max_concurrency", "daily_reset"]
     static let breakerKeys: Set<String> = [
@@ -44,6 +44,12 @@ struct ProviderEntryReader {
             warn("unknown key '\(key)' ignored")
         }
         var provider = ProviderConfiguration(name: name, kind: kind)
+        if let kindName = try text(map, "kind") {
+            guard let routeKind = RouteKind(named: kindName.lowercased()) else {
+                throw error("kind", "unknown kind '\(kindName)'; expected one of \(RouteKind.allKinds.map(\.rawValue).joined(separator: ", "))")
+            }
+            provider.routeKind = routeKind
+        }
         provider.priority = try integer(map, "priority", minimum: 0) ?? provider.priority
         if let weight = try number(map, "weight", prefix: "") {
             guard weight >= 0 else { throw error("weight", "must not be negative, got \(weight)") }
@@ -211,7 +217,7 @@ struct ProviderEntryReader {
 }
 
 extension Node {
-    fileprivate var isNull: Bool { self.null != nil }
+    var isNull: Bool { self.null != nil }
     fileprivate var quoted: String {
         switch self {
         case .scalar(let scalar): "\"\(scalar.string)\""

@@ -9,12 +9,67 @@ public struct RoutingConfiguration: Sendable, Equatable {
     public var maxWait: Duration
     /// How many requests may wait at once; more are answered 429 at once. Defaults to 64.
     public var maxWaiting: Int
+    /// Requested names rewritten before resolution, first match wins (`routing.model_map`), so
+    /// a tool that asks for models by its own names (Claude Code's `claude-sonnet-4-5-…`) works
+    /// with one setting. Defaults to none.
+    public var modelMap: [ModelMapping]
 
-    public init(policy: RoutingPolicyName = .priority, modelPolicies: [String: RoutingPolicyName] = [:], maxWait: Duration = .seconds(5), maxWaiting: Int = 64) {
+    public init(
+        policy: RoutingPolicyName = .priority,
+        modelPolicies: [String: RoutingPolicyName] = [:],
+        maxWait: Duration = .seconds(5),
+        maxWaiting: Int = 64,
+        modelMap: [ModelMapping] = []
+    ) {
         self.policy = policy
         self.modelPolicies = modelPolicies
         self.maxWait = maxWait
         self.maxWaiting = maxWaiting
+        self.modelMap = modelMap
+    }
+
+    /// The name `requested` is served as: the target of the first mapping whose pattern
+    /// matches it, or `requested` itself. A target of `auto` serves any model.
+    public func mappedModel(_ requested: String?) -> String? {
+        guard let requested, !modelMap.isEmpty else { return requested }
+        return modelMap.first { $0.matches(requested) }?.target ?? requested
+    }
+}
+
+/// One `routing.model_map` entry: a glob (`*` any run of characters, `?` one; case-insensitive)
+/// and the model it is served as.
+public struct ModelMapping: Sendable, Equatable {
+    public var pattern: String
+    public var target: String
+
+    public init(pattern: String, target: String) {
+        self.pattern = pattern
+        self.target = target
+    }
+
+    public func matches(_ name: String) -> Bool {
+        Glob.matches(Array(pattern.lowercased().utf8), Array(name.lowercased().utf8))
+    }
+}
+
+/// Glob matching with `*` and `?`, iterative with one backtrack point (no exponential cases).
+enum Glob {
+    static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        var p = 0, t = 0
+        var star: Int?, resume = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
+                p += 1; t += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = p; resume = t; p += 1
+            } else if let star {
+                p = star + 1; resume += 1; t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
     }
 }
 

@@ -9,9 +9,12 @@ import Yams
 ///   max_waiting: 64             # requests that may wait at once
 ///   models:
 ///     llama-3.3-70b: {policy: least_latency}
+///   model_map:                  # requested name (glob) → model served, first match wins
+///     "claude-*haiku*": llama-3.1-8b
+///     "claude-*": auto
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models"]
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map"]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -43,6 +46,18 @@ struct RoutingSectionReader {
                 guard let name = key.string, !name.isEmpty else { throw error("routing.models", "model names must be strings") }
                 guard let policy = value.mapping?["policy"] else { throw error("routing.models.\(name)", "needs a policy") }
                 routing.modelPolicies[name] = try self.policy(policy, field: "routing.models.\(name).policy")
+            }
+        }
+        if let node = map["model_map"], !node.isNull {
+            guard let entries = node.mapping else { throw error("routing.model_map", "must map name patterns to model names") }
+            for (key, value) in entries {
+                guard let pattern = key.string?.trimmingWhitespace(), !pattern.isEmpty else {
+                    throw error("routing.model_map", "patterns must be non-empty strings")
+                }
+                guard let target = value.string?.trimmingWhitespace(), !target.isEmpty else {
+                    throw error("routing.model_map.\(pattern)", "must name a model (or auto)")
+                }
+                routing.modelMap.append(ModelMapping(pattern: pattern, target: target))
             }
         }
         return routing

@@ -12,6 +12,9 @@ public protocol Provider: Sendable {
     /// Answers with a stream of `chat.completion.chunk` JSON payloads. Returning means the
     /// upstream accepted the request; failures after that surface from the stream.
     func stream(_ request: ChatRequest, context: ProviderContext) async throws -> ChatEventStream
+    /// Answers an embeddings request; providers without embeddings keep the default, which
+    /// refuses it.
+    func embed(_ request: EmbeddingsRequest, context: ProviderContext) async throws -> EmbeddingsAnswer
 }
 
 /// What a provider needs to know about the call beyond the client's request.
@@ -20,9 +23,10 @@ public struct ProviderContext: Sendable {
     public var providerName: String
     /// The model id to send upstream; `nil` keeps the client's.
     public var upstreamModel: String?
-    /// When the whole request gives up: a provider bounds its call by this as well as by its own
-    /// timeouts. `nil` means no request deadline.
-    public var deadline: ContinuousClock.Instant?
+    /// How long the call may take before the whole request gives up, as measured on the
+    /// router's clock when the call started: a provider bounds its call by this as well as by its
+    /// own timeouts. `nil` means no request deadline.
+    public var timeLeft: Duration?
     public var logger: Logger
     /// The event loop serving the client's connection, if known: an upstream call made there
     /// needs no thread hop to hand its answer back.
@@ -31,13 +35,13 @@ public struct ProviderContext: Sendable {
     public init(
         providerName: String,
         upstreamModel: String?,
-        deadline: ContinuousClock.Instant? = nil,
+        timeLeft: Duration? = nil,
         logger: Logger,
         eventLoop: (any EventLoop)? = nil
     ) {
         self.providerName = providerName
         self.upstreamModel = upstreamModel
-        self.deadline = deadline
+        self.timeLeft = timeLeft
         self.logger = logger
         self.eventLoop = eventLoop
     }
@@ -117,17 +121,27 @@ public struct ChatEventStream: AsyncSequence, Sendable {
     }
 }
 
-/// A provider made of two closures, for tests and small adapters.
+/// A provider made of closures, for tests and small adapters.
 public struct ClosureProvider: Provider {
     private let completeBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion
     private let streamBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream
+    private let embedBody: (@Sendable (EmbeddingsRequest, ProviderContext) async throws -> EmbeddingsAnswer)?
 
     public init(
         complete: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion,
-        stream: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream
+        stream: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream,
+        embed: (@Sendable (EmbeddingsRequest, ProviderContext) async throws -> EmbeddingsAnswer)? = nil
     ) {
         self.completeBody = complete
         self.streamBody = stream
+        self.embedBody = embed
+    }
+
+    public func embed(_ request: EmbeddingsRequest, context: ProviderContext) async throws -> EmbeddingsAnswer {
+        guard let embedBody else {
+            throw UpstreamFailure(kind: .clientError, message: "the provider \(context.providerName) serves no embeddings", status: 400)
+        }
+        return try await embedBody(request, context)
     }
 
     public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {

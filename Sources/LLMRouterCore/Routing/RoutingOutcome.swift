@@ -18,8 +18,18 @@ public struct RequestInfo: Sendable {
     public var logger: Logger
     /// The event loop serving the client's connection, handed to providers.
     public var eventLoop: (any EventLoop)?
+    /// The API the client called (`chat`, `embeddings`, `messages`, `responses`), for the record.
+    public var endpoint: String
 
-    public init(requestID: String, keyName: String? = nil, startedAt: Date = Date(), logger: Logger, eventLoop: (any EventLoop)? = nil) {
+    public init(
+        requestID: String,
+        keyName: String? = nil,
+        startedAt: Date = Date(),
+        logger: Logger,
+        eventLoop: (any EventLoop)? = nil,
+        endpoint: String = "chat"
+    ) {
+        self.endpoint = endpoint
         self.requestID = requestID
         self.keyName = keyName
         self.startedAt = startedAt
@@ -45,6 +55,8 @@ public enum RoutingOutcome<Output: Sendable>: Sendable {
     case modelNotFound(String)
     /// Routes serve the model, but none supports what the request needs.
     case unsupported(model: String, reasons: [AttemptRecord])
+    /// The model is served, but by routes of another kind (an embedding model asked to chat).
+    case wrongKind(model: String, kind: RouteKind)
 }
 
 /// An answer and how it was obtained.
@@ -60,16 +72,12 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     public var attempts: [AttemptRecord]
     /// The upstream's rate-limit headers and usage, to pass on.
     public var report: UpstreamReport
-    /// For streams: report how the stream ended here, so the route is settled (and the
-    /// request recorded) when it ends, not at its first chunk. Complete answers are settled
-    /// already and carry `nil`.
-    public var settlement: StreamSettlement?
 }
 
-/// The rest of a streamed answer's settlement, called once by whoever relays the stream.
-public struct StreamSettlement: Sendable {
+/// The rest of a streamed answer's settlement, called once by its ``PrimedStream`` when it ends.
+struct StreamSettlement: Sendable {
     /// How a stream ended.
-    public enum End: Sendable {
+    enum End: Sendable {
         /// It ran to its end; tokens from the stream's `usage` when it had one.
         case finished(promptTokens: Int?, completionTokens: Int?, chunks: Int)
         /// The upstream failed after the first chunk.
@@ -80,11 +88,11 @@ public struct StreamSettlement: Sendable {
 
     private let body: @Sendable (End) -> Void
 
-    public init(_ body: @escaping @Sendable (End) -> Void) {
+    init(_ body: @escaping @Sendable (End) -> Void) {
         self.body = body
     }
 
-    public func settle(_ end: End) {
+    func settle(_ end: End) {
         body(end)
     }
 }

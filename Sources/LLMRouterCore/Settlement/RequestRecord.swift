@@ -40,6 +40,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var keyName: String?
     /// The model the client asked for (after the default model applied), as written.
     public var requestedModel: String?
+    /// The API the client called: `chat`, `embeddings`, `messages` or `responses`.
+    public var endpoint: String
     public var stream: Bool
     /// The provider that answered; `nil` when none did.
     public var provider: String?
@@ -69,6 +71,7 @@ public struct RequestRecord: Sendable, Equatable {
         requestID: String,
         keyName: String? = nil,
         requestedModel: String? = nil,
+        endpoint: String = "chat",
         stream: Bool = false,
         provider: String? = nil,
         upstreamModel: String? = nil,
@@ -87,6 +90,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.requestID = requestID
         self.keyName = keyName
         self.requestedModel = requestedModel
+        self.endpoint = endpoint
         self.stream = stream
         self.provider = provider
         self.upstreamModel = upstreamModel

@@ -67,14 +67,13 @@ public struct EchoProvider: Provider {
     }
 
     /// Waits `mock_latency_ms`, or until the request deadline when that comes first.
-    private func waitForLatency(_ context: ProviderContext) async throws {
+    func waitForLatency(_ context: ProviderContext) async throws {
         guard latency > .zero else { return }
-        let due = ContinuousClock.now + latency
-        if let deadline = context.deadline, deadline < due {
-            try await Task.sleep(until: deadline, clock: .continuous)
+        if let timeLeft = context.timeLeft, timeLeft < latency {
+            try await Task.sleep(for: max(timeLeft, .zero))
             throw UpstreamFailure(kind: .timeout, message: "no answer before the request deadline")
         }
-        try await Task.sleep(until: due, clock: .continuous)
+        try await Task.sleep(for: latency)
     }
 }
 

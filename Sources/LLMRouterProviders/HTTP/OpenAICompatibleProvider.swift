@@ -143,8 +143,8 @@ public struct OpenAICompatibleProvider: Provider {
 
     /// `timeout`, or what is left of the request deadline when that is sooner.
     func cappedByRequestDeadline(_ timeout: Duration, context: ProviderContext) -> Duration {
-        guard let requestDeadline = context.deadline else { return timeout }
-        return min(timeout, max(ContinuousClock.now.duration(to: requestDeadline), .zero))
+        guard let timeLeft = context.timeLeft else { return timeout }
+        return min(timeout, max(timeLeft, .zero))
     }
 
     /// The failure a non-2xx answer stands for, reading a bounded prefix of its body.

@@ -75,6 +75,12 @@ public struct UpstreamEndpoint: Sendable, Equatable {
     /// | `https://api.groq.com/openai/v1`                | `https://api.groq.com/openai/v1/chat/completions` |
     /// | `https://openrouter.ai/api/v1/`                 | `https://openrouter.ai/api/v1/chat/completions`   |
     /// | `http://127.0.0.1:8000/v1/chat/completions`     | unchanged                                        |
+    /// The embeddings URL beside a chat-completions URL (`…/v1/chat/completions` → `…/v1/embeddings`).
+    public static func embeddingsURL(forChatCompletions url: String) -> String {
+        guard url.hasSuffix("/chat/completions") else { return url + "/embeddings" }
+        return String(url.dropLast("/chat/completions".count)) + "/embeddings"
+    }
+
     public static func chatCompletionsURL(forBase base: String) -> String {
         var root = Substring(base)
         while root.hasSuffix("/") { root.removeLast() }

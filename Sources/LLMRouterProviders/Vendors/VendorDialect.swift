@@ -37,14 +37,19 @@ public struct VendorDialect: Sendable {
     /// How its headers without a period in the name are meant.
     public let headerConvention: RateLimitHeaders.Convention
     let readRefusal: @Sendable (inout RateLimitSignal, RefusalEvidence) -> Void
+    /// Members an embeddings call gets when the client sent none of them (NIM's retrieval
+    /// models refuse a call without `input_type`).
+    public let embeddingDefaults: [(key: String, value: JSONValue)]
 
     public init(
         name: String,
         headerConvention: RateLimitHeaders.Convention = .plain,
+        embeddingDefaults: [(key: String, value: JSONValue)] = [],
         readRefusal: @escaping @Sendable (inout RateLimitSignal, RefusalEvidence) -> Void = { _, _ in }
     ) {
         self.name = name
         self.headerConvention = headerConvention
+        self.embeddingDefaults = embeddingDefaults
         self.readRefusal = readRefusal
     }
 

@@ -12,7 +12,7 @@ final class RouterHarness: Sendable {
 
     let clock = MockClock()
     let state: ProviderState<MockClock>
-    let router: ChatRouter<ProviderState<MockClock>, MockClock>
+    let router: RequestRouter<ProviderState<MockClock>, MockClock>
     let table: RoutingTable
     let recorded = Locked<[RequestRecord]>([])
     private let calls: Locked<[String: Int]>
@@ -47,7 +47,11 @@ final class RouterHarness: Sendable {
                         return counts[name] ?? 0
                     }
                     let report = try script(index, clock.now)
-                    return ChatEventStream([ByteBuffer(string: "chunk-\(name)"), ByteBuffer(string: "more")].async, report: report)
+                    // A route whose name ends in `-cut` fails after its first chunk.
+                    let rest: [Result<ByteBuffer, UpstreamFailure>] = name.hasSuffix("-cut")
+                        ? [.failure(UpstreamFailure(kind: .connection, message: "reset"))]
+                        : [.success(ByteBuffer(string: "more")), .success(ByteBuffer(string: #"{"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34}}"#))]
+                    return ChatEventStream(ScriptedChunks(results: [.success(ByteBuffer(string: "chunk-\(name)"))] + rest), report: report)
                 }
             )
             built.append(Route(configuration: configuration, provider: provider))
@@ -56,7 +60,7 @@ final class RouterHarness: Sendable {
         self.table = RoutingTable(routes: built, routing: routing)
         self.state = ProviderState(routes: table.specs, clock: clock, wallClockAtStart: .init(timeIntervalSince1970: 1_750_000_000), jitter: { 0 })
         let recorded = self.recorded
-        self.router = ChatRouter(state: state, clock: clock, recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } })
+        self.router = RequestRouter(state: state, clock: clock, recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } })
     }
 
     func calls(_ name: String) -> Int { calls.withLock { $0[name] ?? 0 } }
@@ -69,10 +73,8 @@ final class RouterHarness: Sendable {
     /// Routes one complete request.
     func send(_ request: ChatRequest = RouterHarness.request, deadline: Duration = .seconds(120)) async throws -> RoutingOutcome<ChatCompletion> {
         try await router.route(
-            request, model: request.model, table: table, deadline: clock.now.advanced(by: deadline), stream: false,
-            info: RequestInfo(requestID: "test", logger: Logger(label: "test")),
-            call: { provider, context in try await provider.complete(request, context: context) },
-            report: { $0.report }
+            CompleteChat(request), model: request.model, table: table, deadline: clock.now.advanced(by: deadline),
+            info: RequestInfo(requestID: "test", logger: Logger(label: "test"))
         )
     }
 
@@ -80,10 +82,8 @@ final class RouterHarness: Sendable {
     func sendStream() async throws -> RoutingOutcome<PrimedStream> {
         let request = RouterHarness.request
         return try await router.route(
-            request, model: "m", table: table, deadline: clock.now.advanced(by: .seconds(120)), stream: true,
-            info: RequestInfo(requestID: "stream", logger: Logger(label: "test")),
-            call: { provider, context in try await PrimedStream(try await provider.stream(request, context: context), emptyFailure: CancellationError()) },
-            report: { $0.report }
+            StreamChat(request), model: "m", table: table, deadline: clock.now.advanced(by: .seconds(120)),
+            info: RequestInfo(requestID: "stream", logger: Logger(label: "test"))
         )
     }
 }
@@ -128,13 +128,22 @@ extension RoutingOutcome {
         if case .rateLimited(let retryAfter, _) = self { return retryAfter }
         return nil
     }
+}
 
-    var attempts: [AttemptRecord] {
-        switch self {
-        case .answered(let answer): answer.attempts
-        case .rejected(_, _, let attempts), .rateLimited(_, let attempts), .exhausted(let attempts, _), .expired(let attempts): attempts
-        case .unsupported(_, let reasons): reasons
-        case .modelNotFound: []
+/// Chunks and failures in a fixed order, as a scripted upstream stream.
+struct ScriptedChunks: AsyncSequence, Sendable {
+    let results: [Result<ByteBuffer, UpstreamFailure>]
+
+    func makeAsyncIterator() -> Iterator { Iterator(results: results) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var results: [Result<ByteBuffer, UpstreamFailure>]
+        var index = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard index < results.count else { return nil }
+            defer { index += 1 }
+            return try results[index].get()
         }
     }
 }

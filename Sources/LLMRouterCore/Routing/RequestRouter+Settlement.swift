@@ -28,7 +28,7 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     }
 }
 
-extension ChatRouter {
+extension RequestRouter {
     /// The handle a stream's relay reports its end to: settles the route (breaker, quota,
     /// tokens), logs and counts what that changed, and records the request.
     func streamSettlement<Output>(_ answer: RoutedAnswer<Output>, journey: Journey<C.Instant>) -> StreamSettlement {
@@ -72,37 +72,23 @@ extension ChatRouter {
         }
     }
 
-    /// Records a request that ended inside the router (everything but a running stream).
+    /// Records a request that ended inside the router (everything but a running stream); its
+    /// status and error code come from the one outcome table, ``RoutingOutcome/failure(model:deadline:)``.
     func record<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>) {
         guard let recorder else { return }
         let now = clock.now
         var record: RequestRecord
-        switch outcome {
-        case .answered(let answer):
+        if case .answered(let answer) = outcome {
             record = baseRecord(journey: journey, status: 200, errorCode: nil, now: now)
             record.provider = answer.provider
             record.upstreamModel = answer.upstreamModel
-            record.attempts = answer.attempts.map(Self.recordAttempt)
             record.estimatedCostUSD = answer.price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
-        case .rejected(let failure, let provider, let attempts):
-            record = baseRecord(journey: journey, status: failure.status ?? 400, errorCode: "upstream_rejected", now: now)
-            record.provider = provider
-            record.attempts = attempts.map(Self.recordAttempt)
-        case .rateLimited(_, let attempts):
-            record = baseRecord(journey: journey, status: 429, errorCode: "rate_limit_exceeded", now: now)
-            record.attempts = attempts.map(Self.recordAttempt)
-        case .exhausted(let attempts, _):
-            record = baseRecord(journey: journey, status: 503, errorCode: "all_providers_failed", now: now)
-            record.attempts = attempts.map(Self.recordAttempt)
-        case .expired(let attempts):
-            record = baseRecord(journey: journey, status: 504, errorCode: "deadline_exceeded", now: now)
-            record.attempts = attempts.map(Self.recordAttempt)
-        case .modelNotFound:
-            record = baseRecord(journey: journey, status: 404, errorCode: "model_not_found", now: now)
-        case .unsupported(_, let reasons):
-            record = baseRecord(journey: journey, status: 400, errorCode: "model_not_capable", now: now)
-            record.attempts = reasons.map(Self.recordAttempt)
+        } else {
+            let failure = outcome.failure(model: journey.model, deadline: .zero)
+            record = baseRecord(journey: journey, status: failure?.status ?? 502, errorCode: failure?.code, now: now)
+            record.provider = failure?.provider
         }
+        record.attempts = outcome.attempts.map(Self.recordAttempt)
         recorder.record(record)
     }
 
@@ -112,6 +98,7 @@ extension ChatRouter {
             requestID: journey.info.requestID,
             keyName: journey.info.keyName,
             requestedModel: journey.model,
+            endpoint: journey.info.endpoint,
             stream: journey.stream,
             status: status,
             errorCode: errorCode,

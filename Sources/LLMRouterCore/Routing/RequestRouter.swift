@@ -7,14 +7,15 @@ import Logging
 public import Metrics
 import Synchronization
 
-/// The way of one chat request, with no HTTP in it:
+/// The way of one request, with no HTTP in it:
 /// resolve the model → ask the policy for an order → admission (breaker, cool-down, quota) →
-/// attempt loop → settlement; and, when every route is rate-limited, wait for the earliest
-/// reset or say when to come back.
+/// attempt loop, calling each ``Provider`` through the request's ``RouterOperation`` →
+/// settlement; and, when every route is rate-limited, wait for the earliest reset or say when
+/// to come back.
 ///
 /// One injected clock times everything: admission, cool-downs, waits and latencies, so the
 /// timing logic is tested by moving a mock clock.
-public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.Instant == Store.Instant, C.Duration == Duration {
+public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable where C.Instant == Store.Instant, C.Duration == Duration {
     public let state: Store
     public let clock: C
     /// Where attempt, skip, cool-down and breaker counters go.
@@ -36,33 +37,33 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
     /// How many requests are waiting for a rate limit to reset.
     public var waitingRequests: Int { waitLine.count }
 
-    /// Routes `request` over `table`.
+    /// Routes `operation` over `table`.
     /// - Parameters:
-    ///   - model: the model asked for (the default model applied); `nil` serves any.
+    ///   - model: the model asked for (the default model applied); `nil` serves any. The
+    ///     table's `routing.model_map` rewrites it first.
     ///   - deadline: when the request gives up; no attempt or wait runs past it, and providers
     ///     bound their calls by it.
-    ///   - stream: whether the answer is a stream, settled later through its ``StreamSettlement``.
-    ///   - call: calls one provider; throws ``UpstreamFailure`` when it cannot answer.
-    ///   - report: reads what an answer said about limits and usage.
+    /// - Returns: the outcome; a streamed answer settles itself when it ends (see ``PrimedStream``).
     /// - Throws: `CancellationError` when the request is cancelled (the client left).
-    public func route<Output: Sendable>(
-        _ request: ChatRequest,
+    public func route<Operation: RouterOperation>(
+        _ operation: Operation,
         model: String?,
         table: RoutingTable,
         deadline: C.Instant,
-        stream: Bool,
-        info: RequestInfo,
-        call: (any Provider, ProviderContext) async throws -> Output,
-        report: (Output) -> UpstreamReport
-    ) async throws -> RoutingOutcome<Output> {
+        info: RequestInfo
+    ) async throws -> RoutingOutcome<Operation.Output> {
+        typealias Outcome = RoutingOutcome<Operation.Output>
         let arrival = clock.now
-        var journey = Journey(arrival: arrival, stream: stream, model: model, info: info)
-        guard case .providers(let indices) = table.resolver.resolve(model) else {
-            let outcome = RoutingOutcome<Output>.modelNotFound(model ?? "")
-            record(outcome, journey: journey)
-            return outcome
+        var journey = Journey(arrival: arrival, stream: operation.isStream, model: model, info: info)
+        let served = table.routing.mappedModel(model)
+        guard case .providers(let resolved) = table.resolver.resolve(served) else {
+            return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
         }
-        let needs = RequestNeeds(request)
+        let indices = resolved.filter { table.routes[$0].configuration.routeKind == operation.routeKind }
+        if indices.isEmpty, let other = resolved.first.map({ table.routes[$0].configuration.routeKind }) {
+            return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
+        }
+        let needs = operation.needs
         journey.estimatedPromptTokens = needs.estimatedPromptTokens
         var candidates: [Route] = []
         var attempts: [AttemptRecord] = []
@@ -79,39 +80,31 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
             }
         }
         if candidates.isEmpty, incapable {
-            let outcome = RoutingOutcome<Output>.unsupported(model: model ?? "", reasons: attempts)
-            record(outcome, journey: journey)
-            return outcome
+            return finish(Outcome.unsupported(model: served ?? "", reasons: attempts), journey: journey)
         }
-        var order = table.policy(for: model).order(candidates, state: state)
+        var order = table.policy(for: served).order(candidates, state: state)
         let waitUntil = arrival.advanced(by: table.routing.maxWait)
         var waited = false
         defer { if waited { waitLine.leave() } }
         while true {
-            let pass = try await attemptPass(order, request: request, deadline: deadline, journey: &journey, attempts: &attempts, call: call, report: report)
+            let pass = try await attemptPass(order, operation: operation, deadline: deadline, journey: &journey, attempts: &attempts)
             switch pass {
             case .answered(var answer):
                 answer.attempts = attempts
-                if stream {
-                    answer.settlement = streamSettlement(answer, journey: journey)
-                } else {
-                    record(.answered(answer), journey: journey)
+                if let stream = answer.output as? PrimedStream {
+                    // A stream is settled (and recorded) when it ends.
+                    stream.attach(streamSettlement(answer, journey: journey))
+                    return .answered(answer)
                 }
-                return .answered(answer)
+                return finish(.answered(answer), journey: journey)
             case .rejected(let failure, let provider):
-                let outcome = RoutingOutcome<Output>.rejected(failure, provider: provider, attempts: attempts)
-                record(outcome, journey: journey)
-                return outcome
+                return finish(Outcome.rejected(failure, provider: provider, attempts: attempts), journey: journey)
             case .expired:
-                let outcome = RoutingOutcome<Output>.expired(attempts: attempts)
-                record(outcome, journey: journey)
-                return outcome
+                return finish(Outcome.expired(attempts: attempts), journey: journey)
             case .noAnswer(let limited, let earliestLimited, let earliestTrial):
                 let now = clock.now
                 guard !limited.isEmpty else {
-                    let outcome = RoutingOutcome<Output>.exhausted(attempts: attempts, retryAfter: earliestTrial.map { now.duration(to: $0) })
-                    record(outcome, journey: journey)
-                    return outcome
+                    return finish(Outcome.exhausted(attempts: attempts, retryAfter: earliestTrial.map { now.duration(to: $0) }), journey: journey)
                 }
                 // Nothing answers now, but some route resets soon: wait for it when the reset
                 // falls within both the request's deadline and the configured wait.
@@ -123,11 +116,15 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
                     order = limited
                     continue
                 }
-                let outcome = RoutingOutcome<Output>.rateLimited(retryAfter: max(now.duration(to: resume), .seconds(1)), attempts: attempts)
-                record(outcome, journey: journey)
-                return outcome
+                return finish(Outcome.rateLimited(retryAfter: max(now.duration(to: resume), .seconds(1)), attempts: attempts), journey: journey)
             }
         }
+    }
+
+    /// Records an outcome that ended inside the router and hands it back.
+    private func finish<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>) -> RoutingOutcome<Output> {
+        record(outcome, journey: journey)
+        return outcome
     }
 
     /// What one pass over the routes came to.
@@ -141,15 +138,13 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
         case noAnswer(limited: [Route], earliestLimited: C.Instant?, earliestTrial: C.Instant?)
     }
 
-    private func attemptPass<Output: Sendable>(
+    private func attemptPass<Operation: RouterOperation>(
         _ order: [Route],
-        request: ChatRequest,
+        operation: Operation,
         deadline: C.Instant,
         journey: inout Journey<C.Instant>,
-        attempts: inout [AttemptRecord],
-        call: (any Provider, ProviderContext) async throws -> Output,
-        report: (Output) -> UpstreamReport
-    ) async throws -> Pass<Output> {
+        attempts: inout [AttemptRecord]
+    ) async throws -> Pass<Operation.Output> {
         var limited: [Route] = []
         var earliestLimited: C.Instant?
         var earliestTrial: C.Instant?
@@ -184,16 +179,16 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
             let context = ProviderContext(
                 providerName: route.name,
                 upstreamModel: route.configuration.model,
-                deadline: ContinuousClock.now.advanced(by: started.duration(to: deadline)),
+                timeLeft: started.duration(to: deadline),
                 logger: logger,
                 eventLoop: journey.info.eventLoop
             )
             journey.calls += 1
             do {
-                let output = try await call(provider, context)
+                let output = try await operation.call(provider, context: context)
                 let latency = started.duration(to: clock.now)
                 journey.upstreamTime += latency
-                let answerReport = report(output)
+                let answerReport = operation.report(of: output)
                 attempts.append(AttemptRecord(provider: route.name, outcome: .succeeded, latency: latency, upstreamModel: route.configuration.model))
                 count("llmrouter_upstream_attempts_total", provider: route.name, ("outcome", "success"))
                 let answer = RoutedAnswer(
@@ -203,8 +198,7 @@ public final class ChatRouter<Store: ProviderStateStore, C: Clock>: Sendable whe
                     price: route.configuration.price,
                     latency: latency,
                     attempts: [],
-                    report: answerReport,
-                    settlement: nil
+                    report: answerReport
                 )
                 journey.firstToken = clock.now
                 // A stream is settled when it ends, through the handle `route` attaches.

@@ -1,6 +1,7 @@
 import LLMRouterCore
 import LLMRouterTesting
 import Synchronization
+import NIOCore
 import Testing
 
 /// The attempt loop: failover, client errors, breakers, settlement and records.
@@ -101,14 +102,18 @@ struct ChatRouterTests {
 
     @Test func aStreamIsSettledWhenItEndsNotAtItsFirstChunk() async throws {
         let harness = RouterHarness([("a", Scripts.none, Scripts.ok)])
-        guard case .answered(let answer) = try await harness.sendStream(), let settlement = answer.settlement else {
-            Issue.record("expected a streamed answer with a settlement")
+        guard case .answered(let answer) = try await harness.sendStream() else {
+            Issue.record("expected a streamed answer")
             return
         }
         #expect(harness.state.snapshot("a")?.successes == 0, "not settled at the first chunk")
         #expect(harness.recorded.withLock { $0.isEmpty })
         harness.clock.advance(by: .milliseconds(250))
-        settlement.settle(.finished(promptTokens: 12, completionTokens: 34, chunks: 2))
+        #expect(try await answer.output.next() == ByteBuffer(string: "more"))
+        #expect(try await answer.output.next() != nil, "the usage chunk")
+        #expect(harness.state.snapshot("a")?.successes == 0, "not settled before the end")
+        #expect(try await answer.output.next() == nil)
+        #expect(answer.output.chunks == 3)
         #expect(harness.state.snapshot("a")?.successes == 1)
         let record = try #require(harness.recorded.withLock { $0.first })
         #expect(record.stream)
@@ -118,13 +123,14 @@ struct ChatRouterTests {
     }
 
     @Test func aStreamFailingMidwayCountsAgainstTheRoute() async throws {
-        let harness = RouterHarness([("a", Scripts.none, Scripts.ok)], breaker: .init(failureThreshold: 1, recoveryTime: .seconds(30)))
-        guard case .answered(let answer) = try await harness.sendStream(), let settlement = answer.settlement else {
+        let harness = RouterHarness([("a-cut", Scripts.none, Scripts.ok)], breaker: .init(failureThreshold: 1, recoveryTime: .seconds(30)))
+        guard case .answered(let answer) = try await harness.sendStream() else {
             Issue.record("expected a streamed answer")
             return
         }
-        settlement.settle(.failed(UpstreamFailure(kind: .connection, message: "reset"), chunks: 1))
-        #expect(harness.state.snapshot("a")?.state == .open)
+        await #expect(throws: UpstreamFailure.self) { try await answer.output.next() }
+        answer.output.abandon()
+        #expect(harness.state.snapshot("a-cut")?.state == .open, "the failure settled once; the later abandon changes nothing")
         #expect(harness.recorded.withLock { $0.first?.errorCode } == "upstream_stream_failed")
     }
 

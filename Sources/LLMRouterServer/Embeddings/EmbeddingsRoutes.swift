@@ -1,0 +1,49 @@
+public import Hummingbird
+import LLMRouterCore
+import HTTPTypes
+import NIOCore
+
+/// `POST /v1/embeddings`: OpenAI's embeddings API over the routes of kind `embeddings`. The
+/// answer is the upstream's bytes, in the encoding the client asked for (the OpenAI SDK asks for
+/// base64 by default).
+public struct EmbeddingsRoutes: Sendable {
+    public typealias Context = RouterRequestContext
+    public let service: RouterService
+
+    public init(service: RouterService) {
+        self.service = service
+    }
+
+    public func register(on router: Router<Context>) {
+        router.post("/v1/embeddings") { request, context in
+            try await self.embeddings(request, context: context)
+        }
+        router.post("/embeddings") { request, context in
+            try await self.embeddings(request, context: context)
+        }
+    }
+
+    func embeddings(_ request: Request, context: Context) async throws -> Response {
+        let body = try await RequestBody.collect(request, limit: service.settings.maxBodyBytes)
+        let embeddingsRequest: EmbeddingsRequest
+        do {
+            embeddingsRequest = try EmbeddingsRequest(json: body.readableBytesView)
+        } catch {
+            throw OpenAIError.invalidRequest(error.message, param: error.param)
+        }
+        let model = service.model(requested: embeddingsRequest.model)
+        try RequestBody.checkAllowed(model: model, context: context)
+        let info = RequestBody.info(context, endpoint: "embeddings")
+        let service = self.service
+        return try await ClientDisconnectWatch.shared.run(on: context.channel) {
+            let outcome = try await service.route(Embed(embeddingsRequest), model: model, info: info)
+            guard case .answered(let answer) = outcome else {
+                let failure = service.failure(of: outcome, model: model)
+                return OpenAIError.response(for: failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+            }
+            var headers = RouterService.routingHeaders(answer)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
+        }
+    }
+}

@@ -1,0 +1,116 @@
+public import Hummingbird
+import HTTPTypes
+import NIOCore
+public import LLMRouterCore
+
+/// What every API folder shares: the current routing table, the one ``RequestRouter`` every
+/// request goes through, and the headers that say what routing did. Each API translates its
+/// wire format into a ``RouterOperation``, calls ``route(_:model:info:)`` once, and renders the
+/// outcome (an answer, or a ``RoutingFailure``) in its own shape.
+public struct RouterService: Sendable {
+    public struct Settings: Sendable {
+        /// Model used when a request names none. Defaults to `nil` (every provider).
+        public var defaultModel: String?
+        /// Bounds the whole failover, waits for rate limits included, from arrival to an
+        /// answer (or the first chunk of a stream). Defaults to 120 seconds.
+        public var requestDeadline: Duration
+        /// Idle time after which a stream gets a `: keep-alive` comment. Defaults to 10 seconds.
+        public var streamKeepAlive: Duration
+        /// Largest accepted request body. Defaults to 4 MiB.
+        public var maxBodyBytes: Int
+
+        public init(
+            defaultModel: String? = nil,
+            requestDeadline: Duration = .seconds(120),
+            streamKeepAlive: Duration = .seconds(10),
+            maxBodyBytes: Int = 4 * 1024 * 1024
+        ) {
+            self.defaultModel = defaultModel
+            self.requestDeadline = requestDeadline
+            self.streamKeepAlive = streamKeepAlive
+            self.maxBodyBytes = maxBodyBytes
+        }
+    }
+
+    public typealias Router = RequestRouter<ProviderState<ContinuousClock>, ContinuousClock>
+
+    public let tables: RoutingTableStore
+    public let router: Router
+    public let settings: Settings
+
+    public init(tables: RoutingTableStore, router: Router, settings: Settings) {
+        self.tables = tables
+        self.router = router
+        self.settings = settings
+    }
+
+    /// The model a request is routed for: the one it names, else the default model. Applied
+    /// once, here, for both the key's model check and routing.
+    public func model(requested: String?) -> String? {
+        requested ?? settings.defaultModel
+    }
+
+    /// Routes one operation over the current table, within the request deadline.
+    public func route<Operation: RouterOperation>(_ operation: Operation, model: String?, info: RequestInfo) async throws -> RoutingOutcome<Operation.Output> {
+        let deadline = router.clock.now.advanced(by: settings.requestDeadline)
+        return try await router.route(operation, model: model, table: tables.current, deadline: deadline, info: info)
+    }
+
+    /// What the client is told for an outcome that is no answer.
+    public func failure<Output>(of outcome: RoutingOutcome<Output>, model: String?) -> RoutingFailure {
+        outcome.failure(model: model, deadline: settings.requestDeadline)
+            ?? RoutingFailure(status: 502, type: "upstream_error", code: "no_answer", message: "No provider answered.")
+    }
+
+    /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, and the answering upstream's own
+    /// rate-limit headers, so a client can pace itself as if it talked to the upstream.
+    public static func routingHeaders<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
+        var headers = failureHeaders(answer.attempts, retryAfter: nil)
+        headers[.llmrouterProvider] = answer.provider
+        for (name, value) in answer.report.rateLimitHeaders {
+            guard let field = HTTPField.Name(name), field != .retryAfter else { continue }
+            headers.append(HTTPField(name: field, value: value))
+        }
+        return headers
+    }
+
+    /// Attempt count, the routes skipped and why, `Retry-After` when known, and the provider
+    /// that rejected the request, if one did.
+    public static func failureHeaders<Output>(_ outcome: RoutingOutcome<Output>, failure: RoutingFailure) -> HTTPFields {
+        var headers = failureHeaders(outcome.attempts, retryAfter: failure.retryAfter)
+        if let provider = failure.provider { headers[.llmrouterProvider] = provider }
+        return headers
+    }
+
+    static func failureHeaders(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
+        let skipped = attempts.compactMap { attempt -> String? in
+            guard case .skipped(let reason) = attempt.outcome else { return nil }
+            let resume = attempt.resumeIn.map { "; retry_in=\(AttemptRecord.roundedSeconds($0))s" } ?? ""
+            return "\(attempt.provider) (\(reason)\(resume))"
+        }
+        if !skipped.isEmpty { headers[.llmrouterSkipped] = skipped.joined(separator: ", ") }
+        if let retryAfter { headers[.retryAfter] = String(max(AttemptRecord.roundedSeconds(retryAfter), 1)) }
+        return headers
+    }
+
+    static func eventStreamHeaders(_ base: HTTPFields) -> HTTPFields {
+        var headers = base
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[.accelBuffering] = "no"
+        return headers
+    }
+}
+
+extension HTTPField.Name {
+    /// The provider that answered.
+    static let llmrouterProvider = Self("X-LLMRouter-Provider")!
+    /// How many providers were called for the request, the one that answered included.
+    static let llmrouterAttempts = Self("X-LLMRouter-Attempts")!
+    /// The routes passed over without a call, each with its reason.
+    static let llmrouterSkipped = Self("X-LLMRouter-Skipped")!
+    /// Tells nginx-style proxies not to buffer the event stream.
+    static let accelBuffering = Self("X-Accel-Buffering")!
+}
