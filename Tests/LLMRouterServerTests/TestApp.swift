@@ -7,6 +7,7 @@ import LLMRouterProviders
 import LLMRouterServer
 import NIOCore
 import Prometheus
+import Synchronization
 
 /// Builds an in-process llmrouter from YAML, the way users configure it.
 struct TestApp {
@@ -83,4 +84,15 @@ extension HTTPField.Name {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Keeps every finished request's record, for tests that read what the router recorded.
+final class RecordingRecorder: RequestRecorder, Sendable {
+    private let stored = Mutex<[RequestRecord]>([])
+
+    func record(_ record: RequestRecord) {
+        stored.withLock { $0.append(record) }
+    }
+
+    var records: [RequestRecord] { stored.withLock { $0 } }
 }

@@ -6,5 +6,7 @@ extension VendorDialect {
     /// - No rate-limit headers seen; the 429 body is bare: `{"status":429,"title":"Too Many Requests"}`.
     ///   Nothing tells the window or the reset, so a 429 is short with no wait (the engine backs
     ///   off). The free tier allows about 40 requests a minute.
-    public static let nvidiaNIM = VendorDialect(name: "nvidia_nim")
+    /// - Embeddings: the retrieval models (`nvidia/nv-embedqa-*`, `*-e5-*`) answer 400 without
+    ///   `input_type` (`query` or `passage`); OpenAI clients never send it, so `query` is added.
+    public static let nvidiaNIM = VendorDialect(name: "nvidia_nim", embeddingDefaults: [("input_type", .string("query"))])
 }
