@@ -64,7 +64,29 @@ struct CatalogOutOfTheBoxTests {
         providers:
           - {name: groq-llama, type: groq, model: llama-3.3-70b-versatile, canonical_model: llama-3.3-70b, aliases: [llama3.3], api_key_env: LLMROUTER_TEST_UNSET_KEY}
           - {name: local, type: echo, model: small-echo}
+          - {name: router-style, type: echo, model: meta-llama/llama-3.3-70b-instruct:free, canonical_model: llama-3.3-70b}
+          - {name: embedder, type: echo, kind: embeddings, model: nomic-embed-text}
         """
+
+    @Test func modelIdsWithSlashesResolvePlainAndPercentEncoded() async throws {
+        let app = try TestApp(yaml: Self.yaml)
+        try await app.test { client in
+            for path in ["meta-llama/llama-3.3-70b-instruct:free", "meta-llama%2Fllama-3.3-70b-instruct%3Afree"] {
+                let response = try await client.execute(uri: "/v1/models/\(path)", method: .get)
+                #expect(response.status == .ok, "\(path)")
+                #expect(try response.jsonObject()["id"] as? String == "llama-3.3-70b", "\(path)")
+            }
+            let missing = try await client.execute(uri: "/v1/models/org%2Fno-such-model", method: .get)
+            #expect(missing.status == .notFound)
+            #expect((try missing.openAIError()["message"] as? String)?.contains("'org/no-such-model'") == true)
+            let embedder = try await client.getJSON("/v1/models/nomic-embed-text")
+            #expect(embedder["kind"] as? String == "embeddings")
+            let list = try #require(try await client.getJSON("/v1/models")["data"] as? [[String: Any]])
+            #expect(list.first { $0["id"] as? String == "llama-3.3-70b" }?["kind"] as? String == "chat")
+            let auto = try #require(list.first { $0["id"] as? String == "auto" }?["providers"] as? [[String: Any]])
+            #expect(!auto.contains { $0["name"] as? String == "embedder" }, "auto lists chat routes only")
+        }
+    }
 
     @Test func modelLookupResolvesAliasesLikeChat() async throws {
         let app = try TestApp(yaml: Self.yaml)

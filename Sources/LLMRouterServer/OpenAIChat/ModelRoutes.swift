@@ -1,3 +1,4 @@
+import Foundation
 public import Hummingbird
 import NIOCore
 import HTTPTypes
@@ -19,11 +20,19 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
 
     public func register(on router: Router<Context>) {
         router.get("/v1/models") { _, _ in self.list() }
-        router.get("/v1/models/{id}") { _, context in
-            let id = try context.parameters.require("id")
+        // Ids have slashes (`meta-llama/llama-3.3-70b-instruct`), and the OpenAI SDK sends them
+        // percent-encoded (`meta-llama%2Fllama-3.3-70b-instruct`): take every segment.
+        router.get("/v1/models/**") { _, context in
+            let id = Self.modelID(fromSegments: context.parameters.getCatchAll())
             guard let model = self.model(named: id) else { throw OpenAIError.modelNotFound(id) }
             return model
         }
+    }
+
+    /// The model id a `/v1/models/…` path names: its segments joined by `/`, percent-decoded.
+    static func modelID(fromSegments segments: [Substring]) -> String {
+        let joined = segments.joined(separator: "/")
+        return joined.removingPercentEncoding ?? joined
     }
 
     /// The listed model `name` resolves to as chat resolves it: by id, alias or upstream model id.
@@ -48,16 +57,20 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
             let provider = entries[index].configuration
             return .init(name: provider.name, type: provider.kind.rawValue, model: provider.model, enabled: entries[index].isEnabled)
         }
+        func kind(_ providers: [Int]) -> String {
+            providers.first.map { entries[$0].configuration.routeKind.rawValue } ?? RouteKind.chat.rawValue
+        }
         var models = [
             ModelList.Model(
                 id: "auto",
                 created: created,
                 aliases: [],
-                providers: entries.indices.map(reference)
+                kind: RouteKind.chat.rawValue,
+                providers: entries.indices.filter { entries[$0].configuration.routeKind == .chat }.map(reference)
             )
         ]
         for listed in table.resolver.listedModels {
-            models.append(.init(id: listed.id, created: created, aliases: listed.aliases, providers: listed.providers.map(reference)))
+            models.append(.init(id: listed.id, created: created, aliases: listed.aliases, kind: kind(listed.providers), providers: listed.providers.map(reference)))
         }
         return ModelList(data: models)
     }
@@ -77,10 +90,12 @@ struct ModelList: ResponseEncodable, Sendable {
         var created: Int
         var ownedBy = "llmrouter"
         var aliases: [String]
+        /// `chat` or `embeddings`: which endpoint serves the model.
+        var kind: String
         var providers: [ProviderReference]
 
         enum CodingKeys: String, CodingKey {
-            case id, object, created, aliases, providers
+            case id, object, created, aliases, kind, providers
             case ownedBy = "owned_by"
         }
     }
