@@ -63,11 +63,11 @@ struct AnthropicStreamTranslator: Sendable {
             let (text, inlineThinking) = AnthropicJSON.textAndThinking(of: delta["content"])
             let thinking = AnthropicJSON.reasoning(of: delta) + inlineThinking
             if !thinking.isEmpty {
-                open(.thinking, into: &events)
+                startBlock(.thinking, into: &events)
                 appendDelta(["type": .string("thinking_delta"), "thinking": .string(thinking)], into: &events)
             }
             if !text.isEmpty {
-                open(.text, into: &events)
+                startBlock(.text, into: &events)
                 appendDelta(["type": .string("text_delta"), "text": .string(text)], into: &events)
             }
             for (position, call) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
@@ -163,7 +163,7 @@ struct AnthropicStreamTranslator: Sendable {
     }
 
     /// Makes a text or thinking block the open one, closing a block of another kind first.
-    private mutating func open(_ kind: BlockKind, into events: inout [ByteBuffer]) {
+    private mutating func startBlock(_ kind: BlockKind, into events: inout [ByteBuffer]) {
         if openBlock?.kind == kind { return }
         closeOpenBlock(into: &events)
         let index = nextBlockIndex
