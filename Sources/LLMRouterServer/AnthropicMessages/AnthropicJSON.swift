@@ -31,7 +31,7 @@ enum AnthropicJSON {
 
     /// A fresh id with Anthropic's prefix (`msg_`, `toolu_`), for upstreams that send none.
     static func generatedID(prefix: String) -> String {
-        prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)
+        prefix + UUID().uuidString.lowercased().filter { $0 != "-" }.prefix(24)
     }
 
     /// The Anthropic message id for an upstream completion id: `msg_` + that id, or a fresh one.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import LLMRouterCore
 @testable import LLMRouterServer
 import Testing

@@ -110,7 +110,8 @@ struct AnthropicStreamTranslatorTests {
         let ourStart = try first(ours, "message_start")["message"]
         let theirStart = try first(anthropic, "message_start")["message"]
         #expect(Support.keys(ourStart) == Support.keys(theirStart))
-        #expect(Set(Support.keys(ourStart?["usage"])).isSubset(of: Support.keys(theirStart?["usage"])))
+        let ourStartUsage = Set(Support.keys(ourStart?["usage"]))
+        #expect(ourStartUsage.isSubset(of: Support.keys(theirStart?["usage"])))
         let ourTool = try first(ours, "content_block_start", blockType: "tool_use")["content_block"]
         let theirTool = try first(anthropic, "content_block_start", blockType: "tool_use")["content_block"]
         #expect(Support.keys(ourTool) == Support.keys(theirTool).filter { $0 != "caller" })
@@ -120,7 +121,8 @@ struct AnthropicStreamTranslatorTests {
         let ourDelta = try first(ours, "message_delta")
         let theirDelta = try first(anthropic, "message_delta")
         #expect(Support.keys(ourDelta["delta"]) == Support.keys(theirDelta["delta"]))
-        #expect(Set(Support.keys(ourDelta["usage"])).isSubset(of: Support.keys(theirDelta["usage"])))
+        let ourDeltaUsage = Set(Support.keys(ourDelta["usage"]))
+        #expect(ourDeltaUsage.isSubset(of: Support.keys(theirDelta["usage"])))
         // Both fixtures carry the same tool call.
         let theirInput = anthropic.compactMap { $0.data["delta"]?["partial_json"]?.stringValue }.joined()
         #expect(try json(theirInput) == json(concatenated(ours, index: 1, field: "partial_json")))

@@ -1,5 +1,6 @@
 import Foundation
 import LLMRouterCore
+@testable import LLMRouterServer
 import LLMRouterTesting
 import NIOCore
 import Testing
