@@ -125,7 +125,8 @@ struct AnthropicStreamTranslator: Sendable {
 
     /// One fragment of a tool call: its first fragment (a new `index`, or a new `id` at a known
     /// index, which some upstreams send without an index) opens a `tool_use` block; argument
-    /// text goes out as `input_json_delta`.
+    /// text goes out as `input_json_delta`. The block's name is taken from that first fragment,
+    /// where OpenAI-compatible upstreams send it; a name sent only later is not picked up.
     private mutating func toolCallDelta(_ call: [String: JSONValue], position: Int, into events: inout [ByteBuffer]) {
         let upstreamIndex = call["index"]?.intValue ?? position
         let function = call["function"]?.objectValue

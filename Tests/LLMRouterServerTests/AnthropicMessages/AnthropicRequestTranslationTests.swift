@@ -152,6 +152,25 @@ struct AnthropicRequestTranslationTests {
         #expect(messages == (try json(#"[{"role":"tool","tool_call_id":"t","content":"ok"}]"#)))
     }
 
+    @Test func textDocumentsBecomeTextAndOtherDocumentsAreRefused() throws {
+        let messages = try chatMessages(
+            #"""
+            [{"role":"user","content":[{"type":"document","title":"notes.txt","source":{"type":"text","media_type":"text/plain","data":"buy milk"}},
+              {"type":"text","text":"Summarize."}]}]
+            """#
+        )
+        #expect(messages == (try json(#"[{"role":"user","content":"notes.txt\n\nbuy milk\nSummarize."}]"#)))
+        let pdf = #"[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}}]}]"#
+        let error = try #require(throws: AnthropicError.self) { try chatMessages(pdf) }
+        #expect(error.message.hasPrefix("messages.0.content.0.source: only text documents"))
+    }
+
+    @Test func assistantImagesAreRefused() throws {
+        let body = #"[{"role":"assistant","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]"#
+        let error = try #require(throws: AnthropicError.self) { try chatMessages(body) }
+        #expect(error.message == "messages.0.content.0.type: 'image' blocks are not supported in assistant messages")
+    }
+
     @Test func toolsBecomeFunctions() throws {
         let request = try translate(
             #"""
