@@ -37,6 +37,8 @@ struct ResponsesStreamTranslator: Sendable {
     private var openMessage: Int?
     /// The position of each tool call, by the index the upstream gives it in `delta.tool_calls`.
     private var toolCallPositions: [Int: Int] = [:]
+    /// How many function call items were opened, which numbers their ids (`fc_…_0`, `fc_…_1`).
+    private var toolCallCount = 0
     private var finishReason: String?
     private var chatUsage: JSONValue?
     private var upstreamModel: String?
@@ -176,8 +178,9 @@ struct ResponsesStreamTranslator: Sendable {
         var events: [ByteBuffer] = []
         let callIndex = call[member: "index"]?.intValue ?? defaultIndex
         let function = call[member: "function"]
+        let upstreamID = call[member: "id"]?.stringValue ?? ""
         let position: Int
-        if let known = toolCallPositions[callIndex] {
+        if let known = toolCallPositions[callIndex], !startsAnotherCall(at: known, upstreamID: upstreamID) {
             position = known
         } else {
             if let openMessage {
@@ -185,10 +188,11 @@ struct ResponsesStreamTranslator: Sendable {
                 self.openMessage = nil
             }
             position = items.count
-            let upstreamID = call[member: "id"]?.stringValue ?? ""
-            let callID = upstreamID.isEmpty ? "call_\(itemSuffix)_\(callIndex)" : upstreamID
+            let callNumber = toolCallCount
+            toolCallCount += 1
+            let callID = upstreamID.isEmpty ? "call_\(itemSuffix)_\(callNumber)" : upstreamID
             let name = function?[member: "name"]?.stringValue ?? ""
-            let itemID = "fc_\(itemSuffix)_\(callIndex)"
+            let itemID = "fc_\(itemSuffix)_\(callNumber)"
             items.append(Item(id: itemID, content: .functionCall(callID: callID, name: name, arguments: "")))
             toolCallPositions[callIndex] = position
             events.append(event("response.output_item.added", [
@@ -206,6 +210,13 @@ struct ResponsesStreamTranslator: Sendable {
             "delta": .string(fragment),
         ]))
         return events
+    }
+
+    /// Whether a fragment at a known `index` is really a new call: some upstreams give every
+    /// call index 0 and tell them apart only by a new id.
+    private func startsAnotherCall(at position: Int, upstreamID: String) -> Bool {
+        guard !upstreamID.isEmpty, case .functionCall(let callID, _, _) = items[position].content else { return false }
+        return callID != upstreamID
     }
 
     private mutating func close(_ position: Int) -> [ByteBuffer] {
@@ -226,10 +237,11 @@ struct ResponsesStreamTranslator: Sendable {
                 ]),
                 event("response.output_item.done", ["output_index": outputIndex, "item": rendered(item)]),
             ]
-        case .functionCall(_, _, let arguments):
+        case .functionCall(_, let name, let arguments):
             return [
+                // `name` is not in every capture, but newer SDKs' event model requires it.
                 event("response.function_call_arguments.done", [
-                    "item_id": .string(item.id), "output_index": outputIndex, "arguments": .string(arguments),
+                    "item_id": .string(item.id), "output_index": outputIndex, "name": .string(name), "arguments": .string(arguments),
                 ]),
                 event("response.output_item.done", ["output_index": outputIndex, "item": rendered(item)]),
             ]

@@ -105,6 +105,7 @@ struct ResponsesStreamTranslatorTests {
         let argumentsDone = try #require(events.first { $0.type == "response.function_call_arguments.done" })
         #expect(argumentsDone.payload["arguments"] == .string(arguments))
         #expect(argumentsDone.payload["output_index"] == .integer(1))
+        #expect(argumentsDone.payload["name"] == .string("weather"))
 
         let added = try #require(events.last { $0.type == "response.output_item.added" })
         #expect(added.payload["item"]?[member: "type"] == .string("function_call"))
@@ -170,6 +171,37 @@ struct ResponsesStreamTranslatorTests {
         #expect(response["status"] == .string("incomplete"))
         #expect(response["incomplete_details"] == .object(["reason": .string("max_output_tokens")]))
         #expect(response["usage"]?[member: "total_tokens"] == .integer(7))
+    }
+
+    @Test(arguments: [0, 1])
+    func parallelToolCallsBecomeSeparateItems(secondIndex: Int) throws {
+        // Some upstreams number every call 0 and tell them apart only by id.
+        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        let chunks = [
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_r","function":{"name":"weather","arguments":"{\"city\":\"Rome\"}"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":\#(secondIndex),"id":"call_o","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}]}"#,
+            #"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        ]
+        var buffers: [ByteBuffer] = []
+        for chunk in chunks {
+            buffers += try translator.events(forChunk: ByteBuffer(string: chunk))
+        }
+        buffers += translator.finish()
+        let events = try buffers.map(decode)
+        #expect(events.map(\.name) == [
+            "response.created", "response.in_progress",
+            "response.output_item.added", "response.function_call_arguments.delta",
+            "response.output_item.added", "response.function_call_arguments.delta",
+            "response.function_call_arguments.done", "response.output_item.done",
+            "response.function_call_arguments.done", "response.output_item.done",
+            "response.completed",
+        ])
+        let response = try #require(events.last?.payload["response"]?.objectValue)
+        #expect(response["output"] == .array([
+            ResponsesObject.functionCallItem(id: "fc_abc_0", callID: "call_r", name: "weather", arguments: #"{"city":"Rome"}"#, status: .completed),
+            ResponsesObject.functionCallItem(id: "fc_abc_1", callID: "call_o", name: "weather", arguments: #"{"city":"Oslo"}"#, status: .completed),
+        ]))
+        #expect(translator.answerMessage[member: "tool_calls"]?.arrayValue?.count == 2)
     }
 
     @Test func failureMidStreamEndsWithResponseFailed() throws {
