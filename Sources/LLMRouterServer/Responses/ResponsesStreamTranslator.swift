@@ -14,13 +14,16 @@ import NIOCore
 /// Text after tool calls opens a new message item.
 struct ResponsesStreamTranslator: Sendable {
     private struct Item: Sendable {
-        enum Content: Sendable {
-            case message(text: String)
-            case functionCall(callID: String, name: String, arguments: String)
+        enum Kind: Sendable {
+            case message
+            case functionCall(callID: String, name: String)
         }
 
         var id: String
-        var content: Content
+        var kind: Kind
+        /// The message text or the call's arguments, kept apart from ``kind`` so each delta
+        /// appends in place instead of copying everything received so far.
+        var text = ""
         var isOpen = true
     }
 
@@ -113,9 +116,9 @@ struct ResponsesStreamTranslator: Sendable {
         var texts: [String] = []
         var toolCalls: [(callID: String, name: String, arguments: String)] = []
         for item in items {
-            switch item.content {
-            case .message(let text): texts.append(text)
-            case .functionCall(let callID, let name, let arguments): toolCalls.append((callID, name, arguments))
+            switch item.kind {
+            case .message: texts.append(item.text)
+            case .functionCall(let callID, let name): toolCalls.append((callID, name, item.text))
             }
         }
         return ResponsesObject.answerMessage(text: texts.isEmpty ? nil : texts.joined(), toolCalls: toolCalls)
@@ -149,7 +152,7 @@ struct ResponsesStreamTranslator: Sendable {
         } else {
             position = items.count
             let itemID = position == 0 ? "msg_\(itemSuffix)" : "msg_\(itemSuffix)_\(position)"
-            items.append(Item(id: itemID, content: .message(text: "")))
+            items.append(Item(id: itemID, kind: .message))
             openMessage = position
             events.append(event("response.output_item.added", [
                 "output_index": .integer(Int64(position)),
@@ -162,8 +165,8 @@ struct ResponsesStreamTranslator: Sendable {
                 "part": ResponsesObject.outputTextPart(""),
             ]))
         }
-        guard !text.isEmpty, case .message(let soFar) = items[position].content else { return events }
-        items[position].content = .message(text: soFar + text)
+        guard !text.isEmpty else { return events }
+        items[position].text += text
         events.append(event("response.output_text.delta", [
             "item_id": .string(items[position].id),
             "output_index": .integer(Int64(position)),
@@ -193,17 +196,15 @@ struct ResponsesStreamTranslator: Sendable {
             let callID = upstreamID.isEmpty ? "call_\(itemSuffix)_\(callNumber)" : upstreamID
             let name = function?[member: "name"]?.stringValue ?? ""
             let itemID = "fc_\(itemSuffix)_\(callNumber)"
-            items.append(Item(id: itemID, content: .functionCall(callID: callID, name: name, arguments: "")))
+            items.append(Item(id: itemID, kind: .functionCall(callID: callID, name: name)))
             toolCallPositions[callIndex] = position
             events.append(event("response.output_item.added", [
                 "output_index": .integer(Int64(position)),
                 "item": ResponsesObject.functionCallItem(id: itemID, callID: callID, name: name, arguments: "", status: .inProgress),
             ]))
         }
-        guard let fragment = function?[member: "arguments"]?.stringValue, !fragment.isEmpty,
-              case .functionCall(let callID, let name, let soFar) = items[position].content
-        else { return events }
-        items[position].content = .functionCall(callID: callID, name: name, arguments: soFar + fragment)
+        guard let fragment = function?[member: "arguments"]?.stringValue, !fragment.isEmpty else { return events }
+        items[position].text += fragment
         events.append(event("response.function_call_arguments.delta", [
             "item_id": .string(items[position].id),
             "output_index": .integer(Int64(position)),
@@ -215,7 +216,7 @@ struct ResponsesStreamTranslator: Sendable {
     /// Whether a fragment at a known `index` is really a new call: some upstreams give every
     /// call index 0 and tell them apart only by a new id.
     private func startsAnotherCall(at position: Int, upstreamID: String) -> Bool {
-        guard !upstreamID.isEmpty, case .functionCall(let callID, _, _) = items[position].content else { return false }
+        guard !upstreamID.isEmpty, case .functionCall(let callID, _) = items[position].kind else { return false }
         return callID != upstreamID
     }
 
@@ -224,24 +225,24 @@ struct ResponsesStreamTranslator: Sendable {
         items[position].isOpen = false
         let item = items[position]
         let outputIndex = JSONValue.integer(Int64(position))
-        switch item.content {
-        case .message(let text):
+        switch item.kind {
+        case .message:
             return [
                 event("response.output_text.done", [
                     "item_id": .string(item.id), "output_index": outputIndex, "content_index": .integer(0),
-                    "text": .string(text), "logprobs": .array([]),
+                    "text": .string(item.text), "logprobs": .array([]),
                 ]),
                 event("response.content_part.done", [
                     "item_id": .string(item.id), "output_index": outputIndex, "content_index": .integer(0),
-                    "part": ResponsesObject.outputTextPart(text),
+                    "part": ResponsesObject.outputTextPart(item.text),
                 ]),
                 event("response.output_item.done", ["output_index": outputIndex, "item": rendered(item)]),
             ]
-        case .functionCall(_, let name, let arguments):
+        case .functionCall(_, let name):
             return [
                 // `name` is not in every capture, but newer SDKs' event model requires it.
                 event("response.function_call_arguments.done", [
-                    "item_id": .string(item.id), "output_index": outputIndex, "name": .string(name), "arguments": .string(arguments),
+                    "item_id": .string(item.id), "output_index": outputIndex, "name": .string(name), "arguments": .string(item.text),
                 ]),
                 event("response.output_item.done", ["output_index": outputIndex, "item": rendered(item)]),
             ]
@@ -250,11 +251,11 @@ struct ResponsesStreamTranslator: Sendable {
 
     private func rendered(_ item: Item) -> JSONValue {
         let status: ResponsesObject.Status = item.isOpen ? .inProgress : .completed
-        switch item.content {
-        case .message(let text):
-            return ResponsesObject.messageItem(id: item.id, text: text, status: status)
-        case .functionCall(let callID, let name, let arguments):
-            return ResponsesObject.functionCallItem(id: item.id, callID: callID, name: name, arguments: arguments, status: status)
+        switch item.kind {
+        case .message:
+            return ResponsesObject.messageItem(id: item.id, text: item.text, status: status)
+        case .functionCall(let callID, let name):
+            return ResponsesObject.functionCallItem(id: item.id, callID: callID, name: name, arguments: item.text, status: status)
         }
     }
 
