@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """A small OpenAI-compatible upstream for the end-to-end scripts (127.0.0.1 only).
 
-It answers POST /v1/chat/completions (JSON, or SSE when "stream": true) and GET /v1/models,
-and fails a share of chat calls on purpose: --fail-rate picks how many, --fail-kinds how
-(500, 503, 429, reset, slow, malformed). With --rate-limit N/W and --dialect it is a free tier
-instead: N calls per W seconds per API key, 429s beyond, rate-limit headers as Groq, OpenRouter or
-Cerebras send them (see rate_limits.py). GET /_stats reports what it received, so a script can
-check which upstream was really called and what body reached it.
+It answers POST /v1/chat/completions (JSON, or SSE when "stream": true), POST /v1/embeddings and
+GET /v1/models, and fails a share of chat and embedding calls on purpose: --fail-rate picks how many,
+--fail-kinds how (500, 503, 429, reset, slow, malformed). With --rate-limit N/W and --dialect it is a
+free tier instead: N calls per W seconds per API key, 429s beyond, rate-limit headers as Groq,
+OpenRouter or Cerebras send them (see rate_limits.py). GET /_stats reports what it received, so a
+script can check which upstream was really called and what body reached it.
+
+Chat answers: after a `tool` message, "<name>: tool said <its content>"; else, when the request has
+tools, a call to the first tool (fake_payloads.tool_call); else "<name>: <last user message>". Streams
+end with a usage chunk when stream_options.include_usage is set. Embeddings are deterministic per
+input text (fake_payloads.embedding_vector), --embedding-dims floats unless the request gives
+`dimensions`, base64 float32 when it asks for encoding_format base64. The answers are built in
+fake_payloads.py.
 """
 import argparse
 import json
-import random
 import os
+import random
 import socket
 import struct
 import sys
@@ -19,6 +26,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from fake_payloads import chunk, completion, embeddings_answer, text_of, tool_call, tool_call_chunks, usage_chunk
 from rate_limits import RateLimitedUpstream
 
 
@@ -26,30 +34,10 @@ class State:
     def __init__(self):
         self.lock = threading.Lock()
         self.chat_requests = 0
+        self.embedding_requests = 0
         self.failures = 0
         self.last_body = None
         self.last_headers = {}
-
-
-def completion(name, model, content):
-    return {
-        "id": f"chatcmpl-{name}-{random.randrange(1 << 32):x}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop", "logprobs": None}],
-        "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6},
-    }
-
-
-def chunk(name, model, delta, finish=None):
-    return {
-        "id": f"chatcmpl-{name}",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
 
 
 def make_handler(args, state, limits):
@@ -78,7 +66,8 @@ def make_handler(args, state, limits):
                 self.send_json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": args.name} for m in args.models]})
             elif self.path == "/_stats":
                 with state.lock:
-                    stats = {"chat_requests": state.chat_requests, "failures": state.failures,
+                    stats = {"chat_requests": state.chat_requests, "embedding_requests": state.embedding_requests,
+                             "failures": state.failures,
                              "last_body": state.last_body, "last_headers": state.last_headers}
                 if limits:
                     stats["rate_limits"] = limits.stats()
@@ -89,7 +78,8 @@ def make_handler(args, state, limits):
         def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
-            if not self.path.endswith("/chat/completions"):
+            embeddings = self.path.endswith("/embeddings")
+            if not embeddings and not self.path.endswith("/chat/completions"):
                 self.send_json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
                 return
             try:
@@ -98,7 +88,10 @@ def make_handler(args, state, limits):
                 self.send_json(400, {"error": {"message": "bad json", "type": "invalid_request_error"}})
                 return
             with state.lock:
-                state.chat_requests += 1
+                if embeddings:
+                    state.embedding_requests += 1
+                else:
+                    state.chat_requests += 1
                 state.last_body = body
                 state.last_headers = {k.lower(): v for k, v in self.headers.items()}
                 fail = random.random() < args.fail_rate
@@ -115,28 +108,53 @@ def make_handler(args, state, limits):
                 return
             if args.delay_ms:
                 time.sleep(args.delay_ms / 1000)
-            text = next((m.get("content") for m in reversed(body.get("messages", [])) if m.get("role") == "user"), "")
-            content = f"{args.name}: {text}"
-            model = body.get("model", "unknown")
             headers = limits.headers(verdict) if verdict else {}
-            if body.get("stream"):
-                self.stream(model, content, headers)
+            if embeddings:
+                self.send_json(200, embeddings_answer(body, args.embedding_dims), headers)
             else:
-                self.send_json(200, completion(args.name, model, content), headers)
+                self.chat(body, headers)
             if verdict:
                 limits.sent(verdict)
 
-        def stream(self, model, content, headers):
+        def chat(self, body, headers):
+            messages = body.get("messages") or []
+            last = messages[-1] if messages else {}
+            call = None
+            if last.get("role") == "tool":
+                content = f"{args.name}: tool said {text_of(last.get('content'))}"
+            elif body.get("tools"):
+                call = tool_call(body["tools"][0])
+                content = None
+            else:
+                # A plain string content is echoed as is; a list of content parts by its text.
+                text = next((m.get("content") for m in reversed(messages) if m.get("role") == "user"), "")
+                content = f"{args.name}: {text if isinstance(text, str) else text_of(text)}"
+            model = body.get("model", "unknown")
+            if body.get("stream"):
+                if call:
+                    events = tool_call_chunks(args.name, model, call)
+                else:
+                    events = self.text_chunks(model, content)
+                if (body.get("stream_options") or {}).get("include_usage"):
+                    events.append(usage_chunk(args.name, model))
+                self.stream(events, headers)
+            else:
+                self.send_json(200, completion(args.name, model, content, [call] if call else None), headers)
+
+        def text_chunks(self, model, content):
+            events = [chunk(args.name, model, {"role": "assistant", "content": ""})]
+            words = content.split(" ")
+            events += [chunk(args.name, model, {"content": w if i == len(words) - 1 else w + " "}) for i, w in enumerate(words)]
+            events.append(chunk(args.name, model, {}, "stop"))
+            return events
+
+        def stream(self, events, headers):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Connection", "close")
             self.end_headers()
-            events = [chunk(args.name, model, {"role": "assistant", "content": ""})]
-            words = content.split(" ")
-            events += [chunk(args.name, model, {"content": w if i == len(words) - 1 else w + " "}) for i, w in enumerate(words)]
-            events.append(chunk(args.name, model, {}, "stop"))
             for event in events:
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
@@ -181,6 +199,7 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--stream-gap-ms", type=int, default=0)
     parser.add_argument("--models", default="fake-model")
+    parser.add_argument("--embedding-dims", type=int, default=8, help="floats per embedding unless the request sets dimensions")
     parser.add_argument("--port-file", help="write the bound port here once listening")
     parser.add_argument("--rate-limit", help="N/W: N calls per W-second window per API key, 429 beyond")
     parser.add_argument("--dialect", default="groq", help="rate-limit headers: groq, openrouter or cerebras")
