@@ -35,6 +35,8 @@ public struct RouterApplication: Sendable {
     public let reloadHook: ReloadHook
     /// The last hour of requests in memory, behind the dashboard.
     public let recent: RecentRequests
+    /// Recent Responses answers, for `previous_response_id`.
+    let responseStore: ResponseStore<ContinuousClock>
 
     public init(
         table: RoutingTable,
@@ -53,6 +55,7 @@ public struct RouterApplication: Sendable {
         self.keyQuota = KeyQuota(clock: ContinuousClock())
         self.reloadHook = ReloadHook()
         self.recent = RecentRequests()
+        self.responseStore = ResponseStore(clock: ContinuousClock())
     }
 
     /// Swaps in a new routing table without dropping requests; routes whose settings did not
@@ -93,6 +96,8 @@ public struct RouterApplication: Sendable {
         )
         ChatRoutes(service: service).register(on: router)
         EmbeddingsRoutes(service: service).register(on: router)
+        AnthropicMessagesRoutes(service: service).register(on: router)
+        ResponsesRoutes(service: service, store: responseStore).register(on: router)
         DashboardRoutes(recent: recent).register(on: router)
         if let metrics {
             let gauges = RouteStateGauges(registry: metrics)

@@ -21,17 +21,26 @@ public protocol RouterOperation: Sendable {
 public struct CompleteChat: RouterOperation {
     public let request: ChatRequest
     public let needs: RequestNeeds
+    /// Whether an answer whose tool-call arguments are not JSON counts as the provider's bad
+    /// response (so the next route is tried). Translating APIs need the arguments parsed; the
+    /// OpenAI pass-through does not read the answer at all. Defaults to `false`.
+    public let checksToolArguments: Bool
 
-    public init(_ request: ChatRequest) {
+    public init(_ request: ChatRequest, checksToolArguments: Bool = false) {
         self.request = request
         self.needs = RequestNeeds(request)
+        self.checksToolArguments = checksToolArguments
     }
 
     public var routeKind: RouteKind { .chat }
     public var isStream: Bool { false }
 
     public func call(_ provider: any Provider, context: ProviderContext) async throws -> ChatCompletion {
-        try await provider.complete(request, context: context)
+        let completion = try await provider.complete(request, context: context)
+        if checksToolArguments, let problem = ToolCallArguments.problem(in: completion.body) {
+            throw UpstreamFailure(kind: .badResponse, message: problem)
+        }
+        return completion
     }
 
     public func report(of output: ChatCompletion) -> UpstreamReport {
@@ -86,5 +95,30 @@ public struct Embed: RouterOperation {
         var report = output.report
         report.completionTokens = 0
         return report
+    }
+}
+
+/// Tool calls whose `arguments` are not a JSON object cannot become Anthropic `tool_use.input`
+/// or a usable function call: another provider may do better.
+enum ToolCallArguments {
+    static func problem(in body: ByteBuffer) -> String? {
+        guard let answer = (try? JSONValue.parsingObject(body.readableBytesView, keeping: ["choices"])) ?? nil else { return nil }
+        for choice in answer["choices"]?.arrayValue ?? [] {
+            for call in choice.objectValue?["message"]?.objectValue?["tool_calls"]?.arrayValue ?? [] {
+                let function = call.objectValue?["function"]?.objectValue
+                let name = function?["name"]?.stringValue ?? "?"
+                guard let arguments = function?["arguments"] else { continue }
+                switch arguments {
+                case .object: continue
+                case .string(let text) where text.trimmingWhitespace().isEmpty: continue
+                case .string(let text):
+                    if case .object? = try? JSONValue(parsing: Array(text.utf8)) { continue }
+                    return "the arguments of the tool call '\(name)' are not a JSON object"
+                default:
+                    return "the arguments of the tool call '\(name)' are not a JSON object"
+                }
+            }
+        }
+        return nil
     }
 }

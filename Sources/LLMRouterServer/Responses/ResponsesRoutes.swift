@@ -1,0 +1,116 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import Hummingbird
+import HTTPTypes
+import LLMRouterCore
+import NIOCore
+
+/// `POST /v1/responses`: OpenAI's Responses API (the Agents SDK, newer SDK code) over every chat
+/// route. The request's items become a chat request, routed once like any other; the answer or
+/// its chunks become a response object or Responses events. Answers are kept in a bounded
+/// in-memory store (per access key) for `previous_response_id`, unless `store: false`.
+public struct ResponsesRoutes: Sendable {
+    public typealias Context = RouterRequestContext
+    public let service: RouterService
+    let store: ResponseStore<ContinuousClock>
+
+    /// - Parameter store: recent responses for `previous_response_id`; one per application.
+    init(service: RouterService, store: ResponseStore<ContinuousClock>) {
+        self.service = service
+        self.store = store
+    }
+
+    public func register(on router: Router<Context>) {
+        router.post("/v1/responses") { request, context in
+            try await self.responses(request, context: context)
+        }
+    }
+
+    func responses(_ request: Request, context: Context) async throws -> Response {
+        let body = try await RequestBody.collect(request, limit: service.settings.maxBodyBytes)
+        let parsed = try ResponsesRequest.parse(body.readableBytesView)
+        var history: [JSONValue] = []
+        if let previous = parsed.previousResponseID {
+            guard let conversation = store.conversation(for: previous, keyName: context.apiKeyName) else {
+                throw OpenAIError.invalidRequest(
+                    "Previous response with id '\(previous)' not found: this router keeps recent responses in memory for a while, per key.",
+                    param: "previous_response_id", code: "previous_response_not_found"
+                )
+            }
+            history = conversation
+        }
+        let chat = try parsed.chatRequest(history: history)
+        let model = service.model(requested: chat.model)
+        try RequestBody.checkAllowed(model: model, context: context)
+        let info = RequestBody.info(context, endpoint: "responses")
+        let id = "resp_" + Self.randomHex()
+        let createdAt = Int(Date().timeIntervalSince1970)
+        let saving = parsed.store ? ResponsesSaving(store: store, keyName: context.apiKeyName, id: id, request: parsed, history: history) : nil
+        let service = self.service
+        return try await ClientDisconnectWatch.shared.run(on: context.channel) {
+            if parsed.stream {
+                let encoder = ResponsesStreamEncoder(translator: ResponsesStreamTranslator(request: parsed, id: id, createdAt: createdAt), saving: saving)
+                return try await service.streamResponse(StreamChat(chat), model: model, info: info, encoder: encoder)
+            }
+            let outcome = try await service.route(CompleteChat(chat, checksToolArguments: true), model: model, info: info)
+            guard case .answered(let answer) = outcome else {
+                let failure = service.failure(of: outcome, model: model)
+                return OpenAIError.response(for: failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+            }
+            let translated: (body: [UInt8], answerMessage: JSONValue)
+            do throws(UpstreamFailure) {
+                translated = try ResponsesAnswerTranslation.response(fromChatCompletion: answer.output.body.readableBytesView, request: parsed, id: id, createdAt: createdAt)
+            } catch {
+                throw OpenAIError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)", type: "upstream_error")
+            }
+            saving?.save(answer: translated.answerMessage)
+            var headers = RouterService.routingHeaders(answer)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: translated.body)))
+        }
+    }
+
+    static func randomHex() -> String {
+        (0..<3).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+    }
+}
+
+/// Where a finished answer's conversation goes, so a later `previous_response_id` continues it.
+struct ResponsesSaving: Sendable {
+    let store: ResponseStore<ContinuousClock>
+    let keyName: String?
+    let id: String
+    let request: ResponsesRequest
+    let history: [JSONValue]
+
+    func save(answer: JSONValue) {
+        store.save(id: id, keyName: keyName, conversation: request.conversation(history: history, answer: answer))
+    }
+}
+
+/// Writes a routed chat stream as Responses events, and remembers the answer when it completes.
+struct ResponsesStreamEncoder: StreamEncoder {
+    var translator: ResponsesStreamTranslator
+    let saving: ResponsesSaving?
+
+    mutating func events(for chunk: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer] {
+        try translator.events(forChunk: chunk)
+    }
+
+    mutating func finish() -> [ByteBuffer] {
+        let events = translator.finish()
+        saving?.save(answer: translator.answerMessage)
+        return events
+    }
+
+    func failureEvents(_ failure: RoutingFailure) -> [ByteBuffer] {
+        translator.failureEvents(message: failure.message, code: failure.code)
+    }
+
+    func failureResponse(_ failure: RoutingFailure, headers: HTTPFields) -> Response {
+        OpenAIError.response(for: failure, headers: headers)
+    }
+}
