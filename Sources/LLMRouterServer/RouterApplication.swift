@@ -15,12 +15,15 @@ import Metrics
 
 /// Assembles the HTTP application from a routing table: the one place that wires routes,
 /// middleware and shared state together.
-public struct RouterApplication: Sendable {
+/// Generic over the clock that times everything on the request path (admission, cool-downs,
+/// waits, deadlines, keep-alives), so tests run it on a mock clock; the server uses
+/// `ContinuousClock`.
+public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
 
     public let tables: RoutingTableStore
     /// Every route's breaker, cool-downs and quota.
-    public let state: ProviderState<ContinuousClock>
+    public let state: ProviderState<AppClock>
     public let settings: ServerSettings
     /// Rendered at `GET /metrics`; `nil` leaves the route out.
     public let metrics: PrometheusCollectorRegistry?
@@ -30,13 +33,13 @@ public struct RouterApplication: Sendable {
     public let keys: AccessKeyStore
     /// Each key's spending against its limits. Also a ``RequestRecorder``: give it every
     /// finished request so tokens are charged to the key that used them.
-    public let keyQuota: KeyQuota<ContinuousClock>
+    public let keyQuota: KeyQuota<AppClock>
     /// What `POST /admin/reload` runs; set by the server once it can reload.
     public let reloadHook: ReloadHook
     /// The last hour of requests in memory, behind the dashboard.
     public let recent: RecentRequests
     /// Recent Responses answers, for `previous_response_id`.
-    let responseStore: ResponseStore<ContinuousClock>
+    let responseStore: ResponseStore<AppClock>
 
     public init(
         table: RoutingTable,
@@ -44,18 +47,19 @@ public struct RouterApplication: Sendable {
         metrics: PrometheusCollectorRegistry? = nil,
         redactor: SecretRedactor = .init(),
         recorder: (any RequestRecorder)? = nil,
-        keys: AccessKeys = AccessKeys()
+        keys: AccessKeys = AccessKeys(),
+        clock: AppClock
     ) {
         self.tables = RoutingTableStore(table)
-        self.state = ProviderState(routes: table.specs, clock: ContinuousClock(), redactor: redactor)
+        self.state = ProviderState(routes: table.specs, clock: clock, redactor: redactor)
         self.settings = settings
         self.metrics = metrics
         self.recorder = recorder
         self.keys = AccessKeyStore(keys)
-        self.keyQuota = KeyQuota(clock: ContinuousClock())
+        self.keyQuota = KeyQuota(clock: clock)
         self.reloadHook = ReloadHook()
         self.recent = RecentRequests()
-        self.responseStore = ResponseStore(clock: ContinuousClock())
+        self.responseStore = ResponseStore(clock: clock)
     }
 
     /// Swaps in a new routing table without dropping requests; routes whose settings did not
@@ -137,5 +141,19 @@ public struct RouterApplication: Sendable {
     /// leaves cancels its request), with default limits; for tests that build their own app.
     public static var httpServer: HTTPServerBuilder {
         .guardedHTTP1(limits: ConnectionLimits())
+    }
+}
+
+extension RouterApplication where AppClock == ContinuousClock {
+    /// The application on the real clock, as the server runs it.
+    public init(
+        table: RoutingTable,
+        settings: ServerSettings,
+        metrics: PrometheusCollectorRegistry? = nil,
+        redactor: SecretRedactor = .init(),
+        recorder: (any RequestRecorder)? = nil,
+        keys: AccessKeys = AccessKeys()
+    ) {
+        self.init(table: table, settings: settings, metrics: metrics, redactor: redactor, recorder: recorder, keys: keys, clock: ContinuousClock())
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 
 /// Builds an in-process llmrouter from YAML, the way users configure it.
 struct TestApp {
-    let router: RouterApplication
+    let router: RouterApplication<ContinuousClock>
 
     init(
         yaml: String,
@@ -26,7 +26,7 @@ struct TestApp {
     }
 
     func test<Value>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        let app = Application(router: router.buildRouter(), server: RouterApplication.httpServer)
+        let app = Application(router: router.buildRouter(), server: RouterApplication<ContinuousClock>.httpServer)
         return try await app.test(setup) { client in try await body(client) }
     }
 }

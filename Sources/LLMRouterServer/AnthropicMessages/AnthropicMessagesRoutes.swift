@@ -7,11 +7,11 @@ import NIOCore
 /// Claude Code and the Anthropic SDKs send to `ANTHROPIC_BASE_URL`) over every chat route. The
 /// request is translated to a chat request, routed once like any other, and the answer or its
 /// chunks translated back; every error is in Anthropic's shape.
-public struct AnthropicMessagesRoutes: Sendable {
+public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
-    public let service: RouterService
+    public let service: RouterService<AppClock>
 
-    public init(service: RouterService) {
+    public init(service: RouterService<AppClock>) {
         self.service = service
     }
 
@@ -42,7 +42,7 @@ public struct AnthropicMessagesRoutes: Sendable {
             let outcome = try await service.route(CompleteChat(translated.chat, checksToolArguments: true), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                throw AnthropicError(failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+                throw AnthropicError(failure, headers: RoutingHeaders.failure(outcome, failure: failure))
             }
             let message: [UInt8]
             do throws(UpstreamFailure) {
@@ -50,7 +50,7 @@ public struct AnthropicMessagesRoutes: Sendable {
             } catch {
                 throw AnthropicError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)")
             }
-            var headers = RouterService.routingHeaders(answer)
+            var headers = RoutingHeaders.answered(answer)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: message)))
         }

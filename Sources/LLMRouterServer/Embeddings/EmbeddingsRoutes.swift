@@ -6,11 +6,11 @@ import NIOCore
 /// `POST /v1/embeddings`: OpenAI's embeddings API over the routes of kind `embeddings`. The
 /// answer is the upstream's bytes, in the encoding the client asked for (the OpenAI SDK asks for
 /// base64 by default).
-public struct EmbeddingsRoutes: Sendable {
+public struct EmbeddingsRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
-    public let service: RouterService
+    public let service: RouterService<AppClock>
 
-    public init(service: RouterService) {
+    public init(service: RouterService<AppClock>) {
         self.service = service
     }
 
@@ -39,9 +39,9 @@ public struct EmbeddingsRoutes: Sendable {
             let outcome = try await service.route(Embed(embeddingsRequest), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure))
             }
-            var headers = RouterService.routingHeaders(answer)
+            var headers = RoutingHeaders.answered(answer)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
         }

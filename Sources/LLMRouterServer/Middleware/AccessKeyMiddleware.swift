@@ -13,13 +13,13 @@ import Logging
 ///
 /// The key found is put on the context (``RouterRequestContext/accessKey``) and its name on the
 /// request's log lines (`llmrouter.key`).
-public struct AccessKeyMiddleware: RouterMiddleware {
+public struct AccessKeyMiddleware<AppClock: Clock>: RouterMiddleware where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
 
     let keys: AccessKeyStore
-    let quota: KeyQuota<ContinuousClock>
+    let quota: KeyQuota<AppClock>
 
-    public init(keys: AccessKeyStore, quota: KeyQuota<ContinuousClock>) {
+    public init(keys: AccessKeyStore, quota: KeyQuota<AppClock>) {
         self.keys = keys
         self.quota = quota
     }

@@ -5,11 +5,11 @@ import NIOCore
 
 /// `POST /v1/chat/completions`: parses the body into a ``ChatRequest``, routes it once, and
 /// answers with the upstream's bytes (JSON, or its chunks as server-sent events).
-public struct ChatRoutes: Sendable {
+public struct ChatRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
-    public let service: RouterService
+    public let service: RouterService<AppClock>
 
-    public init(service: RouterService) {
+    public init(service: RouterService<AppClock>) {
         self.service = service
     }
 
@@ -42,9 +42,9 @@ public struct ChatRoutes: Sendable {
             let outcome = try await service.route(CompleteChat(chatRequest), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure))
             }
-            var headers = RouterService.routingHeaders(answer)
+            var headers = RoutingHeaders.answered(answer)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
         }

@@ -12,13 +12,13 @@ import NIOCore
 /// route. The request's items become a chat request, routed once like any other; the answer or
 /// its chunks become a response object or Responses events. Answers are kept in a bounded
 /// in-memory store (per access key) for `previous_response_id`, unless `store: false`.
-public struct ResponsesRoutes: Sendable {
+public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public typealias Context = RouterRequestContext
-    public let service: RouterService
-    let store: ResponseStore<ContinuousClock>
+    public let service: RouterService<AppClock>
+    let store: ResponseStore<AppClock>
 
     /// - Parameter store: recent responses for `previous_response_id`; one per application.
-    init(service: RouterService, store: ResponseStore<ContinuousClock>) {
+    init(service: RouterService<AppClock>, store: ResponseStore<AppClock>) {
         self.service = service
         self.store = store
     }
@@ -48,7 +48,7 @@ public struct ResponsesRoutes: Sendable {
         let info = RequestBody.info(context, endpoint: "responses")
         let id = "resp_" + Self.randomHex()
         let createdAt = Int(Date().timeIntervalSince1970)
-        let saving = parsed.store ? ResponsesSaving(store: store, keyName: context.apiKeyName, id: id, request: parsed, history: history) : nil
+        let saving = parsed.store ? ResponsesSaving<AppClock>(store: store, keyName: context.apiKeyName, id: id, request: parsed, history: history) : nil
         let service = self.service
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {
             if parsed.stream {
@@ -58,7 +58,7 @@ public struct ResponsesRoutes: Sendable {
             let outcome = try await service.route(CompleteChat(chat, checksToolArguments: true), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RouterService.failureHeaders(outcome, failure: failure))
+                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure))
             }
             let translated: (body: [UInt8], answerMessage: JSONValue)
             do throws(UpstreamFailure) {
@@ -67,7 +67,7 @@ public struct ResponsesRoutes: Sendable {
                 throw OpenAIError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)", type: "upstream_error")
             }
             saving?.save(answer: translated.answerMessage)
-            var headers = RouterService.routingHeaders(answer)
+            var headers = RoutingHeaders.answered(answer)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: translated.body)))
         }
@@ -79,8 +79,8 @@ public struct ResponsesRoutes: Sendable {
 }
 
 /// Where a finished answer's conversation goes, so a later `previous_response_id` continues it.
-struct ResponsesSaving: Sendable {
-    let store: ResponseStore<ContinuousClock>
+struct ResponsesSaving<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
+    let store: ResponseStore<AppClock>
     let keyName: String?
     let id: String
     let request: ResponsesRequest
@@ -92,9 +92,9 @@ struct ResponsesSaving: Sendable {
 }
 
 /// Writes a routed chat stream as Responses events, and remembers the answer when it completes.
-struct ResponsesStreamEncoder: StreamEncoder {
+struct ResponsesStreamEncoder<AppClock: Clock>: StreamEncoder where AppClock.Duration == Duration {
     var translator: ResponsesStreamTranslator
-    let saving: ResponsesSaving?
+    let saving: ResponsesSaving<AppClock>?
 
     mutating func events(for chunk: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer] {
         try translator.events(forChunk: chunk)

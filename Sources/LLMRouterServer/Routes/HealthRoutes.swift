@@ -11,12 +11,12 @@ import LLMRouterProviders
 
 /// `GET /`, `GET /health` (cheap liveness for load balancers) and `GET /health/providers`
 /// (each route's breaker, cool-down, limits and statistics).
-public struct HealthRoutes<Context: RequestContext>: Sendable {
+public struct HealthRoutes<Context: RequestContext, AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public let tables: RoutingTableStore
-    public let state: ProviderState<ContinuousClock>
+    public let state: ProviderState<AppClock>
     private let started = ContinuousClock.now
 
-    public init(tables: RoutingTableStore, state: ProviderState<ContinuousClock>) {
+    public init(tables: RoutingTableStore, state: ProviderState<AppClock>) {
         self.tables = tables
         self.state = state
     }

@@ -7,7 +7,7 @@ public import LLMRouterCore
 /// request goes through, and the headers that say what routing did. Each API translates its
 /// wire format into a ``RouterOperation``, calls ``route(_:model:info:)`` once, and renders the
 /// outcome (an answer, or a ``RoutingFailure``) in its own shape.
-public struct RouterService: Sendable {
+public struct RouterService<AppClock: Clock>: Sendable where AppClock.Duration == Duration {
     public struct Settings: Sendable {
         /// Model used when a request names none. Defaults to `nil` (every provider).
         public var defaultModel: String?
@@ -32,7 +32,7 @@ public struct RouterService: Sendable {
         }
     }
 
-    public typealias Router = RequestRouter<ProviderState<ContinuousClock>, ContinuousClock>
+    public typealias Router = RequestRouter<ProviderState<AppClock>, AppClock>
 
     public let tables: RoutingTableStore
     public let router: Router
@@ -61,11 +61,14 @@ public struct RouterService: Sendable {
         outcome.failure(model: model, deadline: settings.requestDeadline)
             ?? RoutingFailure(status: 502, type: "upstream_error", code: "no_answer", message: "No provider answered.")
     }
+}
 
+/// The headers that say what routing did, the same for every API.
+public enum RoutingHeaders {
     /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, and the answering upstream's own
     /// rate-limit headers, so a client can pace itself as if it talked to the upstream.
-    public static func routingHeaders<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
-        var headers = failureHeaders(answer.attempts, retryAfter: nil)
+    public static func answered<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
+        var headers = attempts(answer.attempts, retryAfter: nil)
         headers[.llmrouterProvider] = answer.provider
         for (name, value) in answer.report.rateLimitHeaders {
             guard let field = HTTPField.Name(name), field != .retryAfter else { continue }
@@ -76,13 +79,13 @@ public struct RouterService: Sendable {
 
     /// Attempt count, the routes skipped and why, `Retry-After` when known, and the provider
     /// that rejected the request, if one did.
-    public static func failureHeaders<Output>(_ outcome: RoutingOutcome<Output>, failure: RoutingFailure) -> HTTPFields {
-        var headers = failureHeaders(outcome.attempts, retryAfter: failure.retryAfter)
-        if let provider = failure.provider { headers[.llmrouterProvider] = provider }
+    public static func failure<Output>(_ outcome: RoutingOutcome<Output>, failure routingFailure: RoutingFailure) -> HTTPFields {
+        var headers = attempts(outcome.attempts, retryAfter: routingFailure.retryAfter)
+        if let provider = routingFailure.provider { headers[.llmrouterProvider] = provider }
         return headers
     }
 
-    static func failureHeaders(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
+    static func attempts(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
         var headers = HTTPFields()
         headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
         let skipped = attempts.compactMap { attempt -> String? in
@@ -95,7 +98,7 @@ public struct RouterService: Sendable {
         return headers
     }
 
-    static func eventStreamHeaders(_ base: HTTPFields) -> HTTPFields {
+    static func eventStream(_ base: HTTPFields) -> HTTPFields {
         var headers = base
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"

@@ -12,7 +12,7 @@ public struct CatalogRefreshService: Service {
     let settings: ServerSettings
     let environment: [String: String]
     let fetcher: (any HTTPFetcher)?
-    let application: RouterApplication
+    let application: RouterApplication<ContinuousClock>
     let makeTable: @Sendable (RouterConfiguration) -> RoutingTable
     let logger: Logger
 
@@ -21,7 +21,7 @@ public struct CatalogRefreshService: Service {
         settings: ServerSettings,
         environment: [String: String],
         fetcher: (any HTTPFetcher)?,
-        application: RouterApplication,
+        application: RouterApplication<ContinuousClock>,
         makeTable: @escaping @Sendable (RouterConfiguration) -> RoutingTable,
         logger: Logger
     ) {

@@ -13,7 +13,7 @@ public actor ConfigurationReloader {
     let settings: ServerSettings
     let environment: [String: String]
     let fetcher: (any HTTPFetcher)?
-    let application: RouterApplication
+    let application: RouterApplication<ContinuousClock>
     let makeTable: @Sendable (RouterConfiguration) -> RoutingTable
     let logRedactor: SharedSecretRedactor
     let logger: Logger
@@ -22,7 +22,7 @@ public actor ConfigurationReloader {
         settings: ServerSettings,
         environment: [String: String],
         fetcher: (any HTTPFetcher)?,
-        application: RouterApplication,
+        application: RouterApplication<ContinuousClock>,
         makeTable: @escaping @Sendable (RouterConfiguration) -> RoutingTable,
         logRedactor: SharedSecretRedactor = .logging,
         logger: Logger

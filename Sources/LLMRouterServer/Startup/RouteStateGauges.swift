@@ -29,7 +29,7 @@ struct RouteStateGauges: Sendable {
     private static var quotaLimit: MetricNameDescriptor { name("quota", "limit", "A configured limit of the route.") }
     private static var quotaUsed: MetricNameDescriptor { name("quota", "used", "Calls or tokens counted against a configured limit.") }
 
-    func update(table: RoutingTable, state: ProviderState<ContinuousClock>, now: Date = Date()) {
+    func update<AppClock: Clock>(table: RoutingTable, state: ProviderState<AppClock>, now: Date = Date()) where AppClock.Duration == Duration {
         for route in table.routes {
             guard let snapshot = state.snapshot(route.name) else { continue }
             let labels = [("route", route.name)]

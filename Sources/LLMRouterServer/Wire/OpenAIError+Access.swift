@@ -43,7 +43,7 @@ extension OpenAIError {
     }
 
     /// 429 for a key over its own limit, with whole seconds in `Retry-After` (at least 1).
-    static func keyLimitReached(_ limit: KeyAllowance<ContinuousClock.Instant>.Limit, key: String, retryAfter: Duration) -> OpenAIError {
+    static func keyLimitReached<Instant: InstantProtocol>(_ limit: KeyAllowance<Instant>.Limit, key: String, retryAfter: Duration) -> OpenAIError {
         let seconds = max(1, Int(retryAfter.seconds.rounded(.up)))
         let what = switch limit {
         case .requestsPerMinute: "requests per minute"

@@ -23,13 +23,13 @@ struct AccessControlTests {
         AccessKey(name: "models", secret: modelsKey, limits: .init(allowedModels: ["small"])),
     ])
 
-    static func application(keys: AccessKeys = keys, settings: ServerSettings = .init()) throws -> RouterApplication {
+    static func application(keys: AccessKeys = keys, settings: ServerSettings = .init()) throws -> RouterApplication<ContinuousClock> {
         let configuration = try ConfigurationLoader().parse(yaml: "providers:\n  - {name: local-echo, type: echo}", file: "test.yaml").configuration
         let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: { _ in .failure(ProviderUnavailable(reason: "offline")) }))
         return RouterApplication(table: table, settings: settings, metrics: PrometheusCollectorRegistry(), keys: keys)
     }
 
-    static func test(_ router: RouterApplication, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    static func test(_ router: RouterApplication<ContinuousClock>, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await Application(router: router.buildRouter()).test(.router) { client in try await body(client) }
     }
 

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// cap) on 127.0.0.1 with a free port, for the duration of `body`.
 enum LiveServer {
     static func run(
-        _ application: RouterApplication,
+        _ application: RouterApplication<ContinuousClock>,
         logger: Logger = Logger(label: "live-test"),
         _ body: @Sendable (Int) async throws -> Void
     ) async throws {

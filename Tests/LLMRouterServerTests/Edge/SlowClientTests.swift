@@ -11,7 +11,7 @@ import Testing
 struct SlowClientTests {
     static let limits = ConnectionLimits(headerTimeout: .milliseconds(500), bodyTimeout: .milliseconds(500), idleTimeout: .milliseconds(700), maxConnections: 64)
 
-    static func application(limits: ConnectionLimits = limits) throws -> RouterApplication {
+    static func application(limits: ConnectionLimits = limits) throws -> RouterApplication<ContinuousClock> {
         var settings = ServerSettings(host: "127.0.0.1", port: 0)
         settings.connections = limits
         return try AccessControlTests.application(keys: AccessKeys(), settings: settings)
