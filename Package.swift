@@ -42,8 +42,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Reading configuration files: the providers YAML (`LLMROUTER_CONFIG`) and the access keys
+        // file, into Core's configuration types, naming the file and field in every error.
+        .target(
+            name: "LLMRouterConfig",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -78,6 +87,7 @@ let package = Package(
             name: "LLMRouterServer",
             dependencies: [
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 "LLMRouterProviders",
                 "LLMRouterCatalog",
                 "LLMRouterUsage",
@@ -102,6 +112,7 @@ let package = Package(
             name: "LLMRouterCatalog",
             dependencies: [
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 "LLMRouterProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -131,6 +142,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -141,6 +153,7 @@ let package = Package(
             dependencies: [
                 "LLMRouterCatalog",
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,6 +165,7 @@ let package = Package(
             dependencies: [
                 "LLMRouterCatalog",
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -163,6 +177,7 @@ let package = Package(
             dependencies: [
                 "LLMRouterCatalog",
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 "catalog-build",
                 "debug-models",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -185,7 +200,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMRouterCoreTests",
-            dependencies: ["LLMRouterCore", "LLMRouterTesting"],
+            dependencies: ["LLMRouterCore", "LLMRouterConfig", "LLMRouterTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterConfigTests",
+            dependencies: ["LLMRouterConfig", "LLMRouterCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -221,6 +241,7 @@ let package = Package(
                 "LLMRouterServer",
                 "LLMRouterCatalog",
                 "LLMRouterCore",
+                "LLMRouterConfig",
                 "LLMRouterProviders",
                 "LLMRouterTesting",
                 "LLMRouterUsage",

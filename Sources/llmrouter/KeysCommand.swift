@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLMRouterCore
+import LLMRouterConfig
 
 /// `llmrouter keys`: manage the router's access keys.
 struct KeysCommand: ParsableCommand {

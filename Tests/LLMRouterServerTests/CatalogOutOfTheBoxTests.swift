@@ -5,6 +5,7 @@ import HummingbirdTesting
 import InMemoryLogging
 import LLMRouterCatalog
 import LLMRouterCore
+import LLMRouterConfig
 import LLMRouterProviders
 import LLMRouterServer
 import Logging

@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterConfig
 import Yams
 
 /// Reads one `models:` entry of the seed, naming entry and field in every error.

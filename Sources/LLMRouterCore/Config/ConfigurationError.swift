@@ -30,6 +30,12 @@ public struct ConfigurationWarning: Sendable, Equatable, CustomStringConvertible
     public var provider: String?
     public var message: String
 
+    public init(file: String, provider: String?, message: String) {
+        self.file = file
+        self.provider = provider
+        self.message = message
+    }
+
     public var description: String {
         provider.map { "\(file): provider '\($0)': \(message)" } ?? "\(file): \(message)"
     }

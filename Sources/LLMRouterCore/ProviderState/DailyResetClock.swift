@@ -1,7 +1,7 @@
 import Foundation
 
 /// When a daily limit starts over, in wall time.
-enum DailyResetClock {
+public enum DailyResetClock {
     /// The first reset strictly after `now`: the next midnight UTC, the next midnight in the
     /// named time zone (an unknown zone falls back to UTC), or, for `rolling`, a day from now.
     static func next(after now: Date, reset: RateLimitConfiguration.DailyReset) -> Date {
@@ -16,7 +16,7 @@ enum DailyResetClock {
     }
 
     /// Whether `identifier` names a time zone this system knows.
-    static func isKnownTimeZone(_ identifier: String) -> Bool {
+    public static func isKnownTimeZone(_ identifier: String) -> Bool {
         TimeZone(identifier: identifier) != nil
     }
 

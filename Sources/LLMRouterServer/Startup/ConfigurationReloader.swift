@@ -1,5 +1,6 @@
 public import LLMRouterCatalog
 public import LLMRouterCore
+import LLMRouterConfig
 public import Logging
 
 /// Re-reads the providers configuration (or the catalog), the access keys and the secrets to

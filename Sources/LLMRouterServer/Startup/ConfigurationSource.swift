@@ -5,6 +5,7 @@ import Foundation
 #endif
 public import LLMRouterCatalog
 public import LLMRouterCore
+import LLMRouterConfig
 public import Logging
 
 /// Decides which providers the server starts with, and says so in the log:

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Hummingbird
 import LLMRouterCatalog
 public import LLMRouterCore
+import LLMRouterConfig
 import LLMRouterProviders
 import LLMRouterUsage
 public import Logging

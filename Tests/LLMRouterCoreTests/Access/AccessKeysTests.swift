@@ -1,5 +1,6 @@
 import Foundation
 @testable import LLMRouterCore
+@testable import LLMRouterConfig
 import Testing
 
 struct AccessKeysTests {

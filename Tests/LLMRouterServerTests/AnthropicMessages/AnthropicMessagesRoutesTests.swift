@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LLMRouterCore
+import LLMRouterConfig
 import LLMRouterProviders
 import LLMRouterServer
 import LLMRouterTesting

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import LLMRouterCore
+import LLMRouterConfig
 import LLMRouterServer
 import LLMRouterTesting
 import Logging

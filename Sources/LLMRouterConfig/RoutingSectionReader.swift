@@ -1,3 +1,4 @@
+import LLMRouterCore
 import Yams
 
 /// Reads the optional top-level `routing:` section:

@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterConfig
 import Testing
 
 struct ConfigurationLoaderTests {

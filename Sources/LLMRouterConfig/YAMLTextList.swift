@@ -1,3 +1,4 @@
+import LLMRouterCore
 public import Yams
 
 /// A YAML value read as a list of non-empty strings, the shape of `aliases:` in both the

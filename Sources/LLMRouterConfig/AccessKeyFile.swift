@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import LLMRouterCore
 
 /// Adds keys to the keys file for `llmrouter keys add`: makes a random secret, appends its name,
 /// SHA-256 and limits, and never writes the secret itself.

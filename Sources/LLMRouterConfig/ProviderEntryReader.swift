@@ -1,3 +1,4 @@
+import LLMRouterCore
 import Yams
 
 /// Reads one `providers:` entry, field by field, naming the field in every error.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import LLMRouterCore
 import Yams
 
 /// Reads the router's access keys from the environment and the keys file.

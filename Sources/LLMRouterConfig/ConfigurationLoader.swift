@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import LLMRouterCore
 import Yams
 
 /// Reads the providers YAML (`LLMROUTER_CONFIG`) into a validated ``RouterConfiguration``.
