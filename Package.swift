@@ -227,6 +227,8 @@ let package = Package(
             dependencies: [
                 "LLMRouterUsage",
                 "LLMRouterCore",
+                // To write a usage log in an older layout, as a previous release left it.
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -49,6 +49,7 @@ TABLE=$("$BIN" stats --db "$DB" --by provider)
 echo "$TABLE" | sed 's/^/   /'
 check "--by provider lists steady-echo with 21 requests" grep -Eq '^steady-echo +21 ' <<<"$TABLE"
 check "--by provider lists other-echo with 5 requests" grep -Eq '^other-echo +5 ' <<<"$TABLE"
+check "--by endpoint lists chat with all 27 requests" bash -c "'$BIN' stats --db '$DB' --by endpoint | grep -Eq '^chat +27 '"
 check "--since 1s after a pause sees nothing" bash -c "sleep 1.2; '$BIN' stats --db '$DB' --since 1s --json | grep -q '\"requests\" : 0'"
 
 echo "== errors name the flag or the file"
@@ -59,7 +60,7 @@ check "bad --since exits non-zero naming the flag" fails_with "--since must be a
 OUTPUT=$("$BIN" stats --db "$DB" --reference-price 1 2>&1) && STATUS=0 || STATUS=$?
 check "bad --reference-price names the flag" fails_with "--reference-price must be two prices"
 OUTPUT=$("$BIN" stats --db "$DB" --by region 2>&1) && STATUS=0 || STATUS=$?
-check "bad --by names the flag" fails_with "--by must be provider, model or key"
+check "bad --by names the flag" fails_with "--by must be provider, model, key or endpoint"
 OUTPUT=$("$BIN" stats --db "$WORK/missing.sqlite" 2>&1) && STATUS=0 || STATUS=$?
 check "a missing file is named" fails_with "missing.sqlite: no such file"
 check "... and not created" test ! -e "$WORK/missing.sqlite"

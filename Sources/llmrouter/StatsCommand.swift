@@ -13,7 +13,7 @@ struct StatsCommand: AsyncParsableCommand {
     @Option(help: "Period to cover, like 90m, 24h, 7d (default 24h).")
     var since: String = "24h"
 
-    @Option(help: "Split the figures by provider, model or key.")
+    @Option(help: "Split the figures by provider, model, key or endpoint (chat, embeddings, messages, responses).")
     var by: String?
 
     @Flag(help: "Print JSON instead of a table.")

@@ -15,6 +15,8 @@ struct DashboardTests {
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
             let html = String(buffer: response.body)
             #expect(html.contains(#"id="total-requests""#))
+            #expect(html.contains(#"id="endpoint-requests""#) && html.contains("summary.requests_by_endpoint"))
+            #expect(html.contains(#"{ label: "endpoint", key: "endpoint" }"#))
             for endpoint in ["/dashboard/api/summary", "/dashboard/api/requests", "/health/providers", "/v1/models"] {
                 #expect(html.contains(endpoint))
             }
@@ -43,6 +45,8 @@ struct DashboardTests {
             #expect(requests.count == 2)
             #expect(requests[0]["status"] as? Int == 404 && requests[0]["model"] as? String == "unknown")
             #expect(requests[1]["provider"] as? String == "steady")
+            #expect(requests.map { $0["endpoint"] as? String } == ["chat", "chat"])
+            #expect(summary["requests_by_endpoint"] as? [String: Int] == ["chat": 4, "embeddings": 0, "messages": 0, "responses": 0])
             #expect(requests[1]["attempts"] as? [String] == ["flaky: simulated", "steady: ok"])
         }
     }

@@ -59,6 +59,7 @@ struct UsageLogEndToEndTests {
         #expect(answered.latencyMs >= answered.upstreamLatencyMs ?? .infinity)
         let streamed = try #require(rows.first { $0.stream })
         #expect(streamed.status == 200 && streamed.errorCode == nil && streamed.provider == "steady")
+        #expect(rows.allSatisfy { $0.endpoint == "chat" })
         #expect((streamed.completionTokens ?? 0) > 0)
         #expect(!streamed.requestID.isEmpty && streamed.requestID != "client-id-1")
         let missing = try #require(rows.first { $0.status == 404 })
@@ -77,12 +78,12 @@ struct UsageLogEndToEndTests {
             _ = try await client.chat(#"{"model":"m1","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#)
             let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             for expected in [
-                #"llmrouter_prompt_tokens_total{provider="steady",model="m1"} "#,
-                #"llmrouter_completion_tokens_total{provider="steady",model="m1"} "#,
-                #"llmrouter_time_to_first_token_seconds_count{provider="steady"} 2"#,
-                #"llmrouter_upstream_latency_seconds_count{provider="steady"} 2"#,
-                #"llmrouter_router_overhead_seconds_bucket{le="0.0001"}"#,
-                "llmrouter_router_overhead_seconds_count 2",
+                #"llmrouter_prompt_tokens_total{provider="steady",model="m1",endpoint="chat"} "#,
+                #"llmrouter_completion_tokens_total{provider="steady",model="m1",endpoint="chat"} "#,
+                #"llmrouter_time_to_first_token_seconds_count{provider="steady",endpoint="chat"} 2"#,
+                #"llmrouter_upstream_latency_seconds_count{provider="steady",endpoint="chat"} 2"#,
+                #"llmrouter_router_overhead_seconds_bucket{endpoint="chat",le="0.0001"}"#,
+                #"llmrouter_router_overhead_seconds_count{endpoint="chat"} 2"#,
                 "llmrouter_requests_in_flight 0",
                 #"llmrouter_usage_log_dropped_rows_total{reason="buffer_full"} 0"#,
             ] {

@@ -47,6 +47,27 @@ struct UsageStatsRenderingTests {
         #expect(groups[1]["latency_p50_ms"] == nil)
     }
 
+    @Test func byEndpointNamesTheColumnAndEachAPI() throws {
+        let report = UsageStatsReport(
+            since: Self.report.since, until: Self.report.until, grouping: .endpoint, referencePrice: nil,
+            rows: [
+                UsageStatsRow(group: "chat", requests: 7, promptTokens: 700, completionTokens: 350),
+                UsageStatsRow(group: "embeddings", requests: 3, promptTokens: 90),
+            ],
+            total: UsageStatsRow(group: "total", requests: 10, promptTokens: 790, completionTokens: 350)
+        )
+        let lines = report.table().split(separator: "\n").map(String.init)
+        #expect(lines[1].hasPrefix("endpoint  ") && lines[1].contains("requests"))
+        #expect(lines[2].hasPrefix("chat ") && lines[2].contains(" 7 ") && lines[2].contains("700"))
+        #expect(lines[3].hasPrefix("embeddings ") && lines[3].contains(" 3 ") && lines[3].contains("90"))
+        #expect(lines[4].hasPrefix("total ") && lines[4].contains("790"))
+        let object = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
+        #expect(object?["by"] as? String == "endpoint")
+        let groups = try #require(object?["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["group"] as? String } == ["chat", "embeddings"])
+        #expect(groups.map { $0["requests"] as? Int } == [7, 3])
+    }
+
     @Test func flagValuesAreReadOrNamedInTheError() throws {
         #expect(try UsageStatsArguments.period("24h") == .seconds(86_400))
         #expect(try UsageStatsArguments.period("90m") == .seconds(5_400))
@@ -54,6 +75,7 @@ struct UsageStatsRenderingTests {
         #expect(try UsageStatsArguments.period("1.5h") == .seconds(5_400))
         #expect(try UsageStatsArguments.referencePrice("0.59, 0.79") == ReferencePrice(inputPerMillion: 0.59, outputPerMillion: 0.79))
         #expect(try UsageStatsArguments.grouping("Provider") == .provider)
+        #expect(try UsageStatsArguments.grouping("endpoint") == .endpoint)
         for bad in ["24", "h", "yesterday", "-1h", "0d"] {
             let error = #expect(throws: UsageStatsArguments.Failure.self) { _ = try UsageStatsArguments.period(bad) }
             #expect(error?.message.hasPrefix("--since must be a number followed by s, m, h, d or w") == true)
@@ -63,6 +85,6 @@ struct UsageStatsRenderingTests {
             #expect(error?.message.hasPrefix("--reference-price must be two prices per million tokens") == true)
         }
         let error = #expect(throws: UsageStatsArguments.Failure.self) { _ = try UsageStatsArguments.grouping("region") }
-        #expect(error?.message == "--by must be provider, model or key, got 'region'")
+        #expect(error?.message == "--by must be provider, model, key or endpoint, got 'region'")
     }
 }

@@ -82,6 +82,36 @@ struct UsageStoreTests {
         #expect(byKey.map { "\($0.group)=\($0.requests)" } == ["team-a=6", "(none)=4"])
     }
 
+    @Test func groupsByEndpoint() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let now = Date()
+        let store = try await UsageStore.open(path: folder.path("usage.sqlite"), logger: testLogger)
+        try await store.insert([
+            record("c1", at: now, latencyMs: 100, tokens: (10, 20)),
+            record("c2", at: now, status: 503, errorCode: "all_providers_failed", latencyMs: 300, tokens: nil),
+            record("c3", at: now, latencyMs: 200, tokens: (10, 20)),
+            record("e1", at: now, model: "embed", endpoint: "embeddings", latencyMs: 20, tokens: (40, 0)),
+            record("e2", at: now, model: "embed", endpoint: "embeddings", latencyMs: 40, tokens: (60, 0)),
+            record("r1", at: now, endpoint: "responses", latencyMs: 500, tokens: (5, 50)),
+        ])
+        let report = try await UsageStatsReport.load(
+            from: store, since: now.addingTimeInterval(-3600), until: now, grouping: .endpoint, referencePrice: nil
+        )
+        await store.close()
+        #expect(report.rows.map { "\($0.group)=\($0.requests)" } == ["chat=3", "embeddings=2", "responses=1"])
+        let chat = report.rows[0], embeddings = report.rows[1], responses = report.rows[2]
+        #expect(chat.failures == 1 && chat.promptTokens == 20 && chat.completionTokens == 40)
+        #expect(chat.latencyMs == .init(p50: 200, p95: 300))
+        #expect(embeddings.failures == 0 && embeddings.promptTokens == 100 && embeddings.completionTokens == 0)
+        #expect(embeddings.latencyMs == .init(p50: 20, p95: 40))
+        #expect(responses.promptTokens == 5 && responses.completionTokens == 50)
+        #expect(report.total.requests == 6 && report.total.promptTokens == 125)
+        let table = report.table().split(separator: "\n").map(String.init)
+        #expect(table[1].hasPrefix("endpoint "))
+        #expect(table[2].hasPrefix("chat ") && table[3].hasPrefix("embeddings ") && table[4].hasPrefix("responses "))
+    }
+
     @Test func storesEveryFieldAndReadsItBack() async throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
@@ -97,6 +127,7 @@ struct UsageStoreTests {
         #expect(row.requestID == "one")
         #expect(row.keyName == "k")
         #expect(row.requestedModel == "llama-3.3-70b")
+        #expect(row.endpoint == "chat")
         #expect(row.provider == "groq" && row.upstreamModel == "groq/model")
         #expect(row.status == 200 && row.errorCode == nil)
         #expect(row.latencyMs == 80 && row.upstreamLatencyMs == 79 && row.timeToFirstTokenMs == 40)

@@ -24,6 +24,7 @@ main { padding:16px 24px 32px; display:grid; gap:16px; }
 .tile { padding:12px 14px; }
 .tile .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
 .tile .value { font-size:24px; font-weight:600; margin-top:4px; font-variant-numeric:tabular-nums; }
+.tile .value.list { font-size:14px; line-height:1.5; }
 .charts { display:grid; grid-template-columns:repeat(auto-fit,minmax(380px,1fr)); gap:12px; }
 .card { padding:12px 14px; overflow:auto; }
 .card.scroll { max-height:520px; }
@@ -52,6 +53,7 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; }
     <div class="tile"><div class="label">Error rate</div><div class="value" id="error-rate">–</div></div>
     <div class="tile"><div class="label">Failover rate</div><div class="value" id="failover-rate">–</div></div>
     <div class="tile"><div class="label">Routes enabled</div><div class="value" id="routes-enabled">–</div></div>
+    <div class="tile"><div class="label">Last hour by endpoint</div><div class="value list" id="endpoint-requests">–</div></div>
   </section>
   <section class="charts">
     <div class="card"><h2>Requests per minute<span class="legend"><i style="background:var(--blue)"></i>requests<i style="background:var(--red)"></i>errors<i style="background:var(--orange)"></i>failovers</span></h2><svg id="chart-requests"></svg></div>
@@ -181,6 +183,8 @@ function renderSummary(summary) {
   document.getElementById("rps").textContent = fmt(summary.requests_per_second, 2);
   document.getElementById("error-rate").textContent = percent(summary.error_rate);
   document.getElementById("failover-rate").textContent = percent(summary.failover_rate);
+  const used = Object.entries(summary.requests_by_endpoint || {}).filter(([, count]) => count > 0);
+  document.getElementById("endpoint-requests").textContent = used.length ? used.map(([name, count]) => name + " " + fmt(count, 0)).join(" · ") : "–";
   const b = summary.buckets, times = b.map(x => x.minute);
   chart(document.getElementById("chart-requests"), times, [
     { values: b.map(x => x.requests), color: "#2f6fde", bars: true, opacity: 0.85 },
@@ -223,6 +227,7 @@ function renderRequests(list) {
   show("requests", table(list.requests || [], [
     { label: "time", render: r => new Date(r.started_at).toLocaleTimeString() },
     { label: "request id", key: "request_id" },
+    { label: "endpoint", key: "endpoint" },
     { label: "model", key: "model" },
     { label: "provider", key: "provider" },
     { label: "status", render: r => pill(r.status + (r.error_code ? " " + r.error_code : ""), r.status < 400 && !r.error_code ? "ok" : "bad") },

@@ -10,7 +10,8 @@ import NIOCore
 /// `GET /dashboard`, one self-contained page (no CDN: its script and charts are inline), and the
 /// JSON it reads besides `/health/providers` and `/v1/models`:
 /// - `GET /dashboard/api/summary`: per-minute requests, errors, failovers, latency and time to
-///   first token for the last hour, with request rate, error and failover rates;
+///   first token for the last hour, with request rate, error and failover rates and requests per
+///   endpoint;
 /// - `GET /dashboard/api/requests?limit=N`: the newest requests (default 50, at most 200).
 public struct DashboardRoutes<Context: RequestContext>: Sendable {
     public let recent: RecentRequests
@@ -56,6 +57,8 @@ struct RecentList: Encodable {
         var requestID: String
         var keyName: String?
         var model: String?
+        /// The API called, as recorded: `chat`, `embeddings`, `messages` or `responses`.
+        var endpoint: String
         var stream: Bool
         var provider: String?
         var attempts: [String]
@@ -71,6 +74,7 @@ struct RecentList: Encodable {
             requestID = record.requestID
             keyName = record.keyName
             model = record.requestedModel
+            endpoint = record.endpoint
             stream = record.stream
             provider = record.provider
             attempts = record.attempts.map { "\($0.provider): \($0.skipReason.map { "skipped (\($0))" } ?? $0.outcome)" }
@@ -83,7 +87,7 @@ struct RecentList: Encodable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case stream, provider, attempts, status, model
+            case stream, provider, attempts, status, model, endpoint
             case startedAt = "started_at"
             case requestID = "request_id"
             case keyName = "key_name"

@@ -21,6 +21,8 @@ public final class RecentRequests: RequestRecorder {
         var requests = 0
         var errors = 0
         var failovers = 0
+        /// Requests per ``EndpointLabel`` value, so one minute holds at most five keys.
+        var endpoints: [String: Int] = [:]
         var latencies: [Double] = []
         var firstTokens: [Double] = []
     }
@@ -44,6 +46,7 @@ public final class RecentRequests: RequestRecorder {
         let failed = record.status >= 400 || record.errorCode != nil
         let latency = Self.milliseconds(record.latency)
         let firstToken = record.timeToFirstToken.map(Self.milliseconds)
+        let endpoint = EndpointLabel.bounded(record.endpoint)
         state.withLock { state in
             if state.ring.count < capacity {
                 state.ring.append(record)
@@ -61,6 +64,7 @@ public final class RecentRequests: RequestRecorder {
             }
             guard let slot else { return }
             state.minutes[slot].requests += 1
+            state.minutes[slot].endpoints[endpoint, default: 0] += 1
             if failed { state.minutes[slot].errors += 1 }
             if record.failedOver { state.minutes[slot].failovers += 1 }
             if state.minutes[slot].latencies.count < Self.samplesPerMinute { state.minutes[slot].latencies.append(latency) }
@@ -100,6 +104,10 @@ public final class RecentRequests: RequestRecorder {
                 ttftP95Ms: Self.percentile(firstTokens, 95)
             )
         }
+        var byEndpoint = Dictionary(uniqueKeysWithValues: EndpointLabel.known.map { ($0, 0) })
+        for minute in kept where minute.index > current - minutes && minute.index <= current {
+            byEndpoint.merge(minute.endpoints, uniquingKeysWith: +)
+        }
         let hour = buckets.reduce(into: (requests: 0, errors: 0, failovers: 0)) {
             $0.requests += $1.requests
             $0.errors += $1.errors
@@ -116,6 +124,7 @@ public final class RecentRequests: RequestRecorder {
             requestsPerSecond: lastMinute / 60,
             errorRate: hour.requests == 0 ? 0 : Double(hour.errors) / Double(hour.requests),
             failoverRate: hour.requests == 0 ? 0 : Double(hour.failovers) / Double(hour.requests),
+            requestsByEndpoint: byEndpoint,
             buckets: buckets
         )
     }
@@ -166,6 +175,9 @@ public struct DashboardSummary: Encodable, Sendable, Equatable {
     public var requestsPerSecond: Double
     public var errorRate: Double
     public var failoverRate: Double
+    /// Requests in the last hour per API: every known endpoint (0 when unused), plus `other`
+    /// when a request named one the dashboard does not know.
+    public var requestsByEndpoint: [String: Int]
     public var buckets: [Bucket]
 
     enum CodingKeys: String, CodingKey {
@@ -175,5 +187,6 @@ public struct DashboardSummary: Encodable, Sendable, Equatable {
         case requestsPerSecond = "requests_per_second"
         case errorRate = "error_rate"
         case failoverRate = "failover_rate"
+        case requestsByEndpoint = "requests_by_endpoint"
     }
 }

@@ -1,4 +1,4 @@
-/// The figures of one group (a provider, model, key, or all traffic) over a period.
+/// The figures of one group (a provider, model, key, endpoint, or all traffic) over a period.
 public struct UsageStatsRow: Sendable, Equatable {
     /// Nearest-rank percentiles in milliseconds; `nil` when no request had the value.
     public struct Percentiles: Sendable, Equatable {

@@ -30,6 +30,8 @@ public enum UsageRow {
         public var requestID: String
         public var keyName: String?
         public var requestedModel: String?
+        /// The API called: `chat`, `embeddings`, `messages` or `responses`.
+        public var endpoint: String
         public var stream: Bool
         public var provider: String?
         public var upstreamModel: String?
@@ -52,6 +54,7 @@ public enum UsageRow {
             .text(record.requestID),
             text(record.keyName),
             text(record.requestedModel),
+            .text(record.endpoint),
             flag(record.stream),
             text(record.provider),
             text(record.upstreamModel),
@@ -119,6 +122,7 @@ extension UsageRow.Recent {
             requestID: row.column("request_id")?.string ?? "",
             keyName: row.column("key_name")?.string,
             requestedModel: row.column("requested_model")?.string,
+            endpoint: row.column("endpoint")?.string ?? "chat",
             stream: row.column("stream")?.integer == 1,
             provider: row.column("provider")?.string,
             upstreamModel: row.column("upstream_model")?.string,

@@ -6,8 +6,27 @@
 /// and integer arithmetic instead of `percentile_cont` or `ceil`. The differences left are
 /// marked `PostgreSQL:`; binds are `?` (PostgreSQL numbers them `$1`, `$2`, ...).
 enum UsageSQL {
-    /// Stored in the `usage_schema` table; a later layout bumps it and migrates.
-    static let schemaVersion = 1
+    /// Stored in the `usage_schema` table (one row per version reached); a later layout bumps it
+    /// and adds its step to ``migrations``.
+    static let schemaVersion = 2
+
+    /// The statements that bring a file at version `n - 1` to version `n`, keyed by `n`. A new
+    /// file gets the current layout from ``createRequests`` directly and runs none of them.
+    ///
+    /// - 2: `endpoint`, the API a request called; rows written before it were all chat
+    ///   completions, so the default names them correctly.
+    static let migrations: [Int: [String]] = [
+        2: ["ALTER TABLE requests ADD COLUMN endpoint TEXT NOT NULL DEFAULT 'chat'"],
+    ]
+
+    /// Schema changes run in one transaction with their version row, so a crash leaves the file
+    /// at the old version or the new one, never between. `IMMEDIATE` takes the write lock at once:
+    /// two processes opening an old file together migrate it once, the second finding the new
+    /// version when it re-reads it inside its own transaction.
+    static let beginSchemaChange = "BEGIN IMMEDIATE"
+    // PostgreSQL: `BEGIN; LOCK TABLE usage_schema IN EXCLUSIVE MODE`.
+    static let commit = "COMMIT"
+    static let rollback = "ROLLBACK"
 
     static let createSchemaTable = """
         CREATE TABLE IF NOT EXISTS usage_schema (version INTEGER NOT NULL)
@@ -16,8 +35,9 @@ enum UsageSQL {
     static let schemaVersionQuery = "SELECT MAX(version) AS version FROM usage_schema"
     static let insertSchemaVersion = "INSERT INTO usage_schema (version) VALUES (?)"
 
-    /// One row per finished request. `attempts` is a JSON array of the providers considered, in
-    /// order (provider, upstream_model, outcome, skip_reason, latency_ms).
+    /// One row per finished request, in the current layout. `attempts` is a JSON array of the
+    /// providers considered, in order (provider, upstream_model, outcome, skip_reason,
+    /// latency_ms); `endpoint` is `chat`, `embeddings`, `messages` or `responses`.
     static let createRequests = """
         CREATE TABLE IF NOT EXISTS requests (
             id INTEGER PRIMARY KEY,
@@ -25,6 +45,7 @@ enum UsageSQL {
             request_id TEXT NOT NULL,
             key_name TEXT,
             requested_model TEXT,
+            endpoint TEXT NOT NULL DEFAULT 'chat',
             stream SMALLINT NOT NULL,
             provider TEXT,
             upstream_model TEXT,
@@ -48,7 +69,7 @@ enum UsageSQL {
 
     /// The columns ``insertRequests(rows:)`` fills, in bind order.
     static let requestColumns = [
-        "started_at_ms", "request_id", "key_name", "requested_model", "stream", "provider", "upstream_model",
+        "started_at_ms", "request_id", "key_name", "requested_model", "endpoint", "stream", "provider", "upstream_model",
         "attempts", "attempts_called", "failed_over", "status", "error_code", "latency_ms", "upstream_latency_ms",
         "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd", "cache_hit",
     ]
@@ -65,7 +86,7 @@ enum UsageSQL {
 
     /// The newest rows first; binds: limit.
     static let recentRequests = """
-        SELECT started_at_ms, request_id, key_name, requested_model, stream, provider, upstream_model, attempts,
+        SELECT started_at_ms, request_id, key_name, requested_model, endpoint, stream, provider, upstream_model, attempts,
                status, error_code, latency_ms, upstream_latency_ms, ttft_ms, prompt_tokens, completion_tokens,
                cost_usd, cache_hit
         FROM requests ORDER BY started_at_ms DESC, id DESC LIMIT ?
@@ -78,6 +99,7 @@ enum UsageSQL {
         case .provider: "COALESCE(provider, '(none)')"
         case .model: "COALESCE(requested_model, '(none)')"
         case .key: "COALESCE(key_name, '(none)')"
+        case .endpoint: "endpoint"
         }
     }
 
@@ -128,6 +150,8 @@ public enum UsageGrouping: String, Sendable, CaseIterable, Codable {
     case model
     /// By access key name.
     case key
+    /// By the API called: `chat`, `embeddings`, `messages`, `responses`.
+    case endpoint
 }
 
 /// The latency columns stats reports percentiles of.

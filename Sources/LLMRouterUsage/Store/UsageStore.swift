@@ -59,16 +59,49 @@ public struct UsageStore: UsageSink {
         // Rows are appended and read back only by stats: a small page cache keeps the server's
         // memory flat (SQLite's default is 2 MiB).
         _ = try await connection.query("PRAGMA cache_size=-256")
+        // A second process migrating the file holds the write lock for a moment: wait for it
+        // rather than fail to start.
+        _ = try await connection.query("PRAGMA busy_timeout=5000")
         _ = try await connection.query(UsageSQL.createSchemaTable)
+        try await bringSchemaUpToDate()
+        _ = try await connection.query(UsageSQL.createStartedAtIndex)
+    }
+
+    /// Gives a new file the current layout, or runs the steps an older file lacks, each with its
+    /// version row in one transaction. An up-to-date file takes no write lock, so `stats` opening
+    /// it while the server writes costs nothing.
+    private func bringSchemaUpToDate() async throws {
+        guard try await checkedSchemaVersion() != UsageSQL.schemaVersion else { return }
+        _ = try await connection.query(UsageSQL.beginSchemaChange)
+        do {
+            // Read again under the lock: another process may have migrated the file meanwhile.
+            if let version = try await checkedSchemaVersion() {
+                for step in stride(from: version + 1, through: UsageSQL.schemaVersion, by: 1) {
+                    guard let statements = UsageSQL.migrations[step] else {
+                        throw UsageStoreError("no migration to schema version \(step)")
+                    }
+                    for statement in statements { _ = try await connection.query(statement) }
+                    _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(step)])
+                }
+            } else {
+                _ = try await connection.query(UsageSQL.createRequests)
+                _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(UsageSQL.schemaVersion)])
+            }
+            _ = try await connection.query(UsageSQL.commit)
+        } catch {
+            _ = try? await connection.query(UsageSQL.rollback)
+            throw error
+        }
+    }
+
+    /// The file's schema version, `nil` for a new file.
+    /// - Throws: when the file was written by a newer llmrouter, whose layout this one cannot know.
+    private func checkedSchemaVersion() async throws -> Int? {
         let version = try await connection.query(UsageSQL.schemaVersionQuery).first?.column("version")?.integer
         if let version, version > UsageSQL.schemaVersion {
             throw UsageStoreError("schema version \(version) is newer than this llmrouter knows (\(UsageSQL.schemaVersion))")
         }
-        _ = try await connection.query(UsageSQL.createRequests)
-        _ = try await connection.query(UsageSQL.createStartedAtIndex)
-        if version == nil {
-            _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(UsageSQL.schemaVersion)])
-        }
+        return version
     }
 
     public func close() async {
