@@ -163,7 +163,7 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func shippedExampleConfigLoads() throws {
-        let path = String(#filePath).replacing("/Tests/LLMRouterCoreTests/ConfigurationLoaderTests.swift", with: "/config/providers.example.yaml")
+        let path = String(#filePath).replacing("/Tests/LLMRouterConfigTests/ConfigurationLoaderTests.swift", with: "/config/providers.example.yaml")
         let loaded = try loader.load(path: path)
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.configuration.providers.contains { $0.kind == .echo && $0.mockFailureRate > 0 })
