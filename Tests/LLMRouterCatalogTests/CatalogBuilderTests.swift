@@ -26,7 +26,7 @@ struct CatalogBuilderTests {
         #expect(seeded.map(\.canonical) == [
             "llama-3.3-70b", "llama-3.1-8b", "gpt-oss-120b", "gpt-oss-20b", "llama-4-maverick", "llama-4-scout",
             "kimi-k2", "qwen3-32b", "gemma-4-31b-it", "nemotron-3-super-120b-a12b", "nemotron-3-nano-30b-a3b",
-            "nemotron-nano-9b-v2",
+            "nemotron-nano-9b-v2", "nv-embedqa-e5-v5", "llama-nemotron-embed-1b-v2", "bge-m3",
         ])
         let gptOSS = try #require(index.entry(named: "gpt-oss-20b"))
         #expect(Set(gptOSS.providers.keys) == ["groq", "openrouter", "nvidia_nim"])

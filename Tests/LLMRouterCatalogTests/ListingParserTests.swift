@@ -82,11 +82,11 @@ struct ListingParserTests {
         #expect(listing.model(id: "b")?.unusableReason == "inactive")
     }
 
-    @Test func nimKeepsRepeatedIdsOnceAndSkipsEmbeddingRewardGuard() throws {
+    @Test func nimKeepsRepeatedIdsOnceAndSkipsRewardGuard() throws {
         let listing = try Fixtures.listing("nvidia-nim-models.json", .nvidiaNIM)
         #expect(listing.models.filter { $0.id == "openai/gpt-oss-120b" }.count == 1)
         #expect(listing.models.filter { $0.id == "openai/gpt-oss-20b" }.count == 1)
-        #expect(listing.model(id: "nvidia/nv-embedqa-e5-v5")?.unusableReason == "embedding")
+        #expect(listing.model(id: "nvidia/nv-embedqa-e5-v5")?.kind == .embeddings)
         #expect(listing.model(id: "nvidia/nemotron-4-340b-reward")?.unusableReason == "reward model")
         #expect(listing.model(id: "meta/llama-guard-4-12b")?.unusableReason == "safety classifier")
         #expect(listing.model(id: "google/shieldgemma-9b")?.unusableReason == "safety classifier")
