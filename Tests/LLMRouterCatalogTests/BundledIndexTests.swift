@@ -32,7 +32,7 @@ struct BundledIndexTests {
     @Test func committedIndexIsSortedAndIndented() throws {
         let text = try String(contentsOfFile: Fixtures.bundledIndexPath, encoding: .utf8)
         #expect(text.hasPrefix("{\n  \"generated_at\": "))
-        #expect(text.hasSuffix("  \"schema_version\": 2\n}\n"))
+        #expect(text.hasSuffix("  \"schema_version\": 3\n}\n"))
         let index = try ModelIndex.decode(Data(text.utf8), source: "committed")
         for (provider, ids) in index.providerCatalogs {
             #expect(ids == ids.sorted(), "provider_catalogs.\(provider) is not sorted")

@@ -31,13 +31,17 @@ struct CatalogBuildJobTests {
         let written = try ModelIndex.decode(try Data(contentsOf: URL(fileURLWithPath: output)), source: output)
         #expect(written == summary.index)
         #expect(written.generatedAt == "2026-09-21T14:13:20Z")
-        #expect(written.models.count == 15)
+        #expect(written.models.count == 18)
         let dropped = logs.entries.filter { $0.message == "seed provider dropped" }
-        // 11 not listed, plus the seed's Cerebras (4) and Gemini (1) mappings: providers not in this build.
-        #expect(dropped.count == 16)
+        // 12 not listed, plus the seed's Cerebras (4), Gemini (2), Mistral (1) and GitHub (2) mappings:
+        // providers not in this build.
+        #expect(dropped.count == 21)
         #expect(dropped.contains { $0.metadata["canonical"] == "llama-4-scout" && $0.metadata["provider"] == "nvidia_nim" })
         let entryDrops = logs.entries.filter { $0.message == "seed entry dropped" }.compactMap { $0.metadata["canonical"]?.description }
-        #expect(Set(entryDrops) == ["gemma-3-27b-it", "deepseek-r1-distill-llama-70b"])
+        #expect(Set(entryDrops) == [
+            "gemma-3-27b-it", "deepseek-r1-distill-llama-70b", "llama-3.2-nv-embedqa-1b-v2", "mistral-embed",
+            "gemini-embedding-001", "text-embedding-3-small", "text-embedding-3-large",
+        ])
         #expect(logs.entries.contains { $0.message == "model auto-matched" && $0.metadata["canonical"] == "nemotron-3-ultra-550b-a55b" })
     }
 

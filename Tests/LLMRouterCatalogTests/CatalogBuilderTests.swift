@@ -26,7 +26,7 @@ struct CatalogBuilderTests {
         #expect(seeded.map(\.canonical) == [
             "llama-3.3-70b", "llama-3.1-8b", "gpt-oss-120b", "gpt-oss-20b", "llama-4-maverick", "llama-4-scout",
             "kimi-k2", "qwen3-32b", "gemma-4-31b-it", "nemotron-3-super-120b-a12b", "nemotron-3-nano-30b-a3b",
-            "nemotron-nano-9b-v2",
+            "nemotron-nano-9b-v2", "nv-embedqa-e5-v5", "llama-nemotron-embed-1b-v2", "bge-m3",
         ])
         let gptOSS = try #require(index.entry(named: "gpt-oss-20b"))
         #expect(Set(gptOSS.providers.keys) == ["groq", "openrouter", "nvidia_nim"])
@@ -48,7 +48,7 @@ struct CatalogBuilderTests {
         #expect(index.providers == ["groq", "openrouter", "nvidia_nim"])
         #expect(index.providerCatalogs["groq"]?.count == 12)
         #expect(index.providerCatalogs["openrouter"]?.count == 19)
-        #expect(index.providerCatalogs["nvidia_nim"]?.count == 96)
+        #expect(index.providerCatalogs["nvidia_nim"]?.count == 107, "96 chat and 11 embedding models")
     }
 
     @Test func dropsSayWhichProviderAndWhy() throws {
@@ -76,6 +76,16 @@ struct CatalogBuilderTests {
             "deepseek-r1-distill-llama-70b|groq|\(notListed)",
             "deepseek-r1-distill-llama-70b|openrouter|\(notListed)",
             "deepseek-r1-distill-llama-70b|-|\(none)",
+            "llama-3.2-nv-embedqa-1b-v2|nvidia_nim|\(notListed)",
+            "llama-3.2-nv-embedqa-1b-v2|-|\(none)",
+            "mistral-embed|mistral|\(notInBuild)",
+            "mistral-embed|-|\(none)",
+            "gemini-embedding-001|gemini|\(notInBuild)",
+            "gemini-embedding-001|-|\(none)",
+            "text-embedding-3-small|github_models|\(notInBuild)",
+            "text-embedding-3-small|-|\(none)",
+            "text-embedding-3-large|github_models|\(notInBuild)",
+            "text-embedding-3-large|-|\(none)",
         ])
         #expect(outcome.index.entry(named: "gemma-3-27b-it") == nil)
     }

@@ -153,7 +153,7 @@ struct CatalogLoaderTests {
     @Test func theCommittedBundledIndexLoads() throws {
         let result = CatalogLoader.readFile(CatalogSource(kind: .bundled, location: Fixtures.bundledIndexPath))
         let index = try result.get()
-        #expect(index.schemaVersion == 2)
+        #expect(index.schemaVersion == ModelIndex.currentSchemaVersion)
         #expect(index.entry(named: "gpt-oss-20b") != nil)
     }
 

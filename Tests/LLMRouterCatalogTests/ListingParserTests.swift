@@ -11,20 +11,21 @@ struct ListingParserTests {
         var listed: Int
         /// Free by the provider's rule, usable or not.
         var freeTier: Int
-        /// What `provider_catalogs` publishes: free and usable for chat.
+        /// What `provider_catalogs` publishes: free and usable, for chat or embeddings.
         var usableFree: Int
         var testDescription: String { file }
     }
 
     /// Counts checked by hand against the captures (see SOURCES.md: OpenRouter 2025 has 68 `:free`
-    /// ids and 69 zero-priced ones; NIM 2026-02 has 186 entries with two ids repeated).
+    /// ids and 69 zero-priced ones; NIM 2026-02 has 186 entries with two ids repeated; NIM's usable
+    /// ids include its text embedders, 13 in 2026-02 and 11 in 2026-06).
     static let expectations: [Expectation] = [
         .init(file: "groq-models.json", provider: .groq, listed: 20, freeTier: 20, usableFree: 12),
         .init(file: "groq-models-2025-03.json", provider: .groq, listed: 16, freeTier: 16, usableFree: 12),
         .init(file: "openrouter-models.json", provider: .openrouter, listed: 321, freeTier: 69, usableFree: 69),
         .init(file: "openrouter-models-2026-08.json", provider: .openrouter, listed: 414, freeTier: 20, usableFree: 19),
-        .init(file: "nvidia-nim-models.json", provider: .nvidiaNIM, listed: 184, freeTier: 184, usableFree: 158),
-        .init(file: "nvidia-nim-models-2026-06.json", provider: .nvidiaNIM, listed: 120, freeTier: 120, usableFree: 96),
+        .init(file: "nvidia-nim-models.json", provider: .nvidiaNIM, listed: 184, freeTier: 184, usableFree: 171),
+        .init(file: "nvidia-nim-models-2026-06.json", provider: .nvidiaNIM, listed: 120, freeTier: 120, usableFree: 107),
     ]
 
     @Test(arguments: expectations)
@@ -82,11 +83,11 @@ struct ListingParserTests {
         #expect(listing.model(id: "b")?.unusableReason == "inactive")
     }
 
-    @Test func nimKeepsRepeatedIdsOnceAndSkipsEmbeddingRewardGuard() throws {
+    @Test func nimKeepsRepeatedIdsOnceAndSkipsRewardGuard() throws {
         let listing = try Fixtures.listing("nvidia-nim-models.json", .nvidiaNIM)
         #expect(listing.models.filter { $0.id == "openai/gpt-oss-120b" }.count == 1)
         #expect(listing.models.filter { $0.id == "openai/gpt-oss-20b" }.count == 1)
-        #expect(listing.model(id: "nvidia/nv-embedqa-e5-v5")?.unusableReason == "embedding")
+        #expect(listing.model(id: "nvidia/nv-embedqa-e5-v5")?.kind == .embeddings)
         #expect(listing.model(id: "nvidia/nemotron-4-340b-reward")?.unusableReason == "reward model")
         #expect(listing.model(id: "meta/llama-guard-4-12b")?.unusableReason == "safety classifier")
         #expect(listing.model(id: "google/shieldgemma-9b")?.unusableReason == "safety classifier")

@@ -109,7 +109,7 @@ struct ModelIndexDecodingTests {
     }
 
     @Test func refusesNewerSchemasAndNonJSON() {
-        let newer = error(#"{"schema_version": 3, "models": [{"canonical": "m", "providers": {}}]}"#)
+        let newer = error(#"{"schema_version": 4, "models": [{"canonical": "m", "providers": {}}]}"#)
         #expect(newer?.kind == .unsupportedSchema)
         #expect(newer?.field == "schema_version")
         #expect(error("{not json")?.kind == .malformedJSON)

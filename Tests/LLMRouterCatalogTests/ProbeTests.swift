@@ -130,7 +130,7 @@ struct ProbeTests {
         let endpoints = try [ProviderKind.groq, .openrouter, .nvidiaNIM].map(endpoint)
         let results = await probe.listings(for: endpoints, logger: logger)
         #expect((try? results[.groq]?.get())?.freeIDs.count == 12)
-        #expect((try? results[.nvidiaNIM]?.get())?.freeIDs.count == 96)
+        #expect((try? results[.nvidiaNIM]?.get())?.freeIDs.count == 107)
         guard case .failure(let error)? = results[.openrouter] else {
             Issue.record("openrouter should have failed")
             return

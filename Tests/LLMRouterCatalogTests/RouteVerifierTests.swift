@@ -100,6 +100,24 @@ struct RouteVerifierTests {
         #expect(report.models.first { $0.canonical == "gone" }?.notServedBy["groq"]?.contains("quarantined") == true)
     }
 
+    /// An embedding route is tested with one `/embeddings` input, never a chat call.
+    @Test func embeddingRoutesGetAnEmbeddingsCall() async throws {
+        let index = ModelIndex(providers: ["nvidia_nim"], models: [
+            .init(canonical: "bge-m3", providers: ["nvidia_nim": .init(model: "baai/bge-m3")], kind: .embeddings, dimensions: 1024),
+            .init(canonical: "gone-embedder", providers: ["nvidia_nim": .init(model: "x/gone-embed")], kind: .embeddings),
+        ])
+        let chat = FakeChat(["baai/bge-m3": [Self.ok(body: #"{"data": [{"embedding": [0.1]}]}"#)], "x/gone-embed": [Self.status(404)]])
+        let verifier = RouteVerifier(fetcher: chat.fetcher, sleep: { _ in }, timestamp: { "t" })
+        let endpoint = try ProviderEndpoint.resolve(.nvidiaNIM, environment: FixtureFetcher.environment([.nvidiaNIM]))
+        let (verified, _) = await verifier.verify(index, endpoints: [.nvidiaNIM: endpoint])
+        #expect(verified.entry(named: "bge-m3")?.providers["nvidia_nim"]?.quarantine == nil)
+        #expect(verified.entry(named: "bge-m3")?.kind == .embeddings)
+        #expect(verified.entry(named: "gone-embedder")?.providers["nvidia_nim"]?.quarantine?.reason == "HTTP 404 on the test call")
+        let calls = chat.calls.withLock { $0 }
+        #expect(calls.count == 2)
+        #expect(calls.allSatisfy { $0.url.hasSuffix("/v1/embeddings") && $0.maxTokens == nil })
+    }
+
     @Test func headerReaderConventions() async {
         let cerebras = ["x-ratelimit-limit-requests-day": "2400", "x-ratelimit-limit-requests-minute": "5", "x-ratelimit-limit-tokens-day": "1000000"]
         let limits = await Self.limits(cerebras, .cerebras)

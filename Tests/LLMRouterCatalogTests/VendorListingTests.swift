@@ -21,8 +21,8 @@ struct VendorListingTests {
     }
 
     /// Built from ai.google.dev (the OpenAI-compatible `/models` lists `models/<name>` ids;
-    /// SOURCES.md: no full capture exists): Flash, Flash-Lite and Gemma are free, Pro is not;
-    /// image, speech and embedding models are not chat models.
+    /// SOURCES.md: no full capture of that listing exists): Flash, Flash-Lite, Gemma and embedding
+    /// models are free, Pro is not; image and speech models are left out, embedding models kept as such.
     @Test func geminiFreeRuleFromTheDocumentation() throws {
         let listing = try parse("""
             {"object": "list", "data": [
@@ -36,10 +36,11 @@ struct VendorListingTests {
               {"id": "models/imagen-4.0-generate-001", "object": "model", "owned_by": "google"}
             ]}
             """, .gemini)
-        #expect(listing.freeIDs == ["gemini-2.5-flash", "gemini-2.5-flash-lite", "gemma-3-27b-it"])
+        #expect(listing.freeIDs == ["gemini-2.5-flash", "gemini-2.5-flash-lite", "gemini-embedding-001", "gemma-3-27b-it"])
         #expect(listing.model(id: "gemini-2.5-pro")?.tier == .paid)
         #expect(listing.model(id: "gemini-2.5-flash-preview-tts")?.unusableReason == "text-to-speech")
-        #expect(listing.model(id: "gemini-embedding-001")?.unusableReason == "embedding")
+        #expect(listing.model(id: "gemini-embedding-001")?.kind == .embeddings)
+        #expect(listing.model(id: "gemini-2.5-flash")?.kind == .chat)
     }
 
     /// Built from Mistral's API reference (`GET /v1/models`: `capabilities` flags and
@@ -56,25 +57,26 @@ struct VendorListingTests {
               {"id": "mistral-ocr-latest", "object": "model", "capabilities": {"completion_chat": false}}
             ]}
             """, .mistral)
-        #expect(listing.freeIDs == ["codestral-latest", "mistral-small-latest"])
+        #expect(listing.freeIDs == ["codestral-latest", "mistral-embed", "mistral-small-latest"])
         let small = try #require(listing.model(id: "mistral-small-latest"))
         #expect(small.capabilities == RouteCapabilities(tools: true, vision: true, jsonMode: true, contextLength: 131072))
-        #expect(listing.model(id: "mistral-embed")?.unusableReason == "no chat completions")
+        #expect(listing.model(id: "mistral-embed")?.kind == .embeddings)
+        #expect(listing.model(id: "mistral-ocr-latest")?.unusableReason == "no chat completions")
     }
 
     /// The GitHub REST docs' catalog example, verbatim from rate-limit-headers.md, plus an
-    /// embeddings item in the older tier naming: a bare array; tiers low/high/custom are free.
+    /// embeddings item: a bare array; tiers low/high/custom/embeddings are free.
     @Test func githubModelsCatalogFromTheDocumentation() throws {
         let listing = try parse("""
             [ { "id": "openai/gpt-4.1", "name": "OpenAI GPT-4.1", "publisher": "OpenAI", "registry": "azure-openai", "summary": "gpt-4.1 outperforms gpt-4o across the board, with major gains in coding, instruction following, and long-context understanding", "html_url": "https://github.com/marketplace/models/azure-openai/gpt-4-1", "version": "2025-04-14", "capabilities": [ "streaming", "tool-calling" ], "limits": { "max_input_tokens": 1048576, "max_output_tokens": 32768 }, "rate_limit_tier": "high", "supported_input_modalities": [ "text", "image", "audio" ], "supported_output_modalities": [ "text" ], "tags": [ "multipurpose", "multilingual", "multimodal" ] },
               { "id": "openai/text-embedding-3-small", "rate_limit_tier": "embeddings", "supported_output_modalities": [ "embeddings" ] } ]
             """, .githubModels)
-        #expect(listing.freeIDs == ["openai/gpt-4.1"])
+        #expect(listing.freeIDs == ["openai/gpt-4.1", "openai/text-embedding-3-small"])
         let gpt = try #require(listing.model(id: "openai/gpt-4.1"))
         #expect(gpt.capabilities == RouteCapabilities(tools: true, vision: true, contextLength: 1_048_576, maxOutputTokens: 32768))
         #expect(gpt.limits?.requestsPerMinute == 10)
         #expect(gpt.limits?.requestsPerDay == 50)
-        #expect(listing.model(id: "openai/text-embedding-3-small")?.isUsableFree == false)
+        #expect(listing.model(id: "openai/text-embedding-3-small")?.kind == .embeddings)
         let endpoint = try ProviderEndpoint.resolve(.githubModels, environment: ["GITHUB_TOKEN": "ghp_TESTTOKEN"])
         #expect(endpoint.modelsURL == "https://models.github.ai/catalog/models")
     }

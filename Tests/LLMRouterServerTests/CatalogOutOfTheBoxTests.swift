@@ -41,6 +41,28 @@ struct CatalogOutOfTheBoxTests {
         #expect(openRouter?.rateLimit?.scope == .pool("openrouter-free"), "OpenRouter's free models share one pool")
     }
 
+    /// With a NIM key, the compiled-in catalog's NIM embedding models are routes of kind
+    /// embeddings, and `/v1/models` says so.
+    @Test func theEmbeddedCatalogListsEmbeddingModelsWithTheirKind() async throws {
+        var environment = environment
+        environment["NVIDIA_NIM_KEY"] = "nvapi-TEST.KEY.ootb.0123"
+        let settings = ServerSettings(configPath: directory.appendingPathComponent("absent.yaml").path)
+        let loaded = try await ConfigurationSource.loadDetailed(settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t"))
+        let embedder = try #require(loaded.configuration.providers.first { $0.name == "nvidia_nim/nv-embedqa-e5-v5" })
+        #expect(embedder.routeKind == .embeddings)
+        let registry = ProviderRegistry(configuration: loaded.configuration, makeRemote: { _ in .failure(ProviderUnavailable(reason: "no network in this test")) })
+        let table = RoutingTable(registry: registry, routing: loaded.configuration.routing)
+        let app = Application(router: RouterApplication(table: table, settings: ServerSettings()).buildRouter(), server: RouterApplication.httpServer)
+        try await app.test(.router) { client in
+            let list = try #require(try await client.getJSON("/v1/models")["data"] as? [[String: Any]])
+            #expect(list.first { $0["id"] as? String == "nv-embedqa-e5-v5" }?["kind"] as? String == "embeddings")
+            #expect(list.first { $0["id"] as? String == "bge-m3" }?["kind"] as? String == "embeddings")
+            #expect(list.first { $0["id"] as? String == "gpt-oss-20b" }?["kind"] as? String == "chat")
+            let auto = try #require(list.first { $0["id"] as? String == "auto" }?["providers"] as? [[String: Any]])
+            #expect(!auto.contains { $0["name"] as? String == "nvidia_nim/nv-embedqa-e5-v5" }, "auto lists chat routes only")
+        }
+    }
+
     @Test func aMissingConfigFromTheEnvironmentWarnsAndServesTheCatalog() async throws {
         var settings = ServerSettings(configPath: directory.appendingPathComponent("providers.yaml").path)
         settings.configPathFromEnvironment = true

@@ -14,8 +14,8 @@ public struct AutoMatchSkip: Sendable, Equatable, CustomStringConvertible {
 /// free model shows up without a seed edit.
 ///
 /// Conservative on purpose; a group is published only when all of these hold:
-/// - at least two providers list it, each as a usable chat model, free (paid too with
-///   `--include-paid`, preferring a free id), and not a base model;
+/// - at least two providers list it, each as a usable model of the same kind (chat or
+///   embeddings), free (paid too with `--include-paid`, preferring a free id), and not a base model;
 /// - each provider has exactly one id with that key (two ids on one provider are ambiguous);
 /// - no id of the group and no id with the same key is named by the seed (the seed decides
 ///   about those models, including leaving a provider out);
@@ -68,6 +68,11 @@ enum AutoMatcher {
                 skip("a provider lists more than one id with this name")
                 continue
             }
+            let kinds = Set(chosen.map(\.1.kind.rawValue))
+            guard kinds.count == 1, let kind = chosen.first?.1.kind else {
+                skip("providers list it as different kinds (\(kinds.sorted().joined(separator: ", ")))")
+                continue
+            }
             let canonical = bareName(chosen[0].1.id)
             guard !taken.contains(ModelName.normalize(canonical)) else {
                 skip("the name '\(canonical)' is already used")
@@ -91,7 +96,7 @@ enum AutoMatcher {
                     model: model.id, apiKeyEnv: provider.defaultAPIKeyVariable, paid: model.tier == .paid
                 )
             }
-            entries.append(ModelIndex.Entry(canonical: canonical, aliases: aliases.sorted(), providers: providers, autoMatched: true))
+            entries.append(ModelIndex.Entry(canonical: canonical, aliases: aliases.sorted(), providers: providers, autoMatched: true, kind: kind))
         }
         return Result(entries: entries.sorted { $0.canonical < $1.canonical }, skips: skips)
     }

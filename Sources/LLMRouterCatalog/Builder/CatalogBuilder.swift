@@ -3,7 +3,8 @@ import LLMRouterCore
 /// Joins the seed with the providers' live listings into a ``ModelIndex``. Pure: no I/O, no clock.
 ///
 /// A seed mapping is published only if the provider listed its upstream id as a usable free
-/// model, or, with `allow_paid`, listed it at all (then it is marked `paid`). With
+/// model of the entry's kind (chat or embeddings), or, with `allow_paid`, listed it at all (then
+/// it is marked `paid`). With
 /// `includePaid`, paid mappings are kept too, marked `paid`, so the router still refuses them
 /// unless `allow_paid` is set. Everything left out is reported as a ``CatalogDrop``. Seed entries
 /// keep seed order; ``AutoMatcher`` entries follow, sorted by name.
@@ -50,7 +51,7 @@ public struct CatalogBuilder: Sendable {
             for seeded in entry.providers {
                 var mapping = seeded.mapping
                 if mapping.apiKeyEnv == nil { mapping.apiKeyEnv = seeded.kind.defaultAPIKeyVariable }
-                switch verdict(for: mapping, provider: seeded.kind, listing: listings[seeded.kind]) {
+                switch verdict(for: mapping, kind: entry.kind, provider: seeded.kind, listing: listings[seeded.kind]) {
                 case .publish(let paid):
                     mapping.paid = paid
                     providers[seeded.kind.rawValue] = mapping
@@ -65,7 +66,9 @@ public struct CatalogBuilder: Sendable {
                 drops.append(CatalogDrop(canonical: entry.canonical, reason: .noProviderLeft))
                 continue
             }
-            models.append(ModelIndex.Entry(canonical: entry.canonical, aliases: entry.aliases, providers: providers))
+            models.append(ModelIndex.Entry(
+                canonical: entry.canonical, aliases: entry.aliases, providers: providers, kind: entry.kind, dimensions: entry.dimensions
+            ))
         }
 
         var skips: [AutoMatchSkip] = []
@@ -127,10 +130,13 @@ public struct CatalogBuilder: Sendable {
         case drop(CatalogDrop.Reason)
     }
 
-    private func verdict(for mapping: ModelIndex.ProviderMapping, provider: ProviderKind, listing: ProviderListing?) -> Verdict {
+    private func verdict(
+        for mapping: ModelIndex.ProviderMapping, kind: RouteKind, provider: ProviderKind, listing: ProviderListing?
+    ) -> Verdict {
         guard let listing else { return .drop(.providerNotListed) }
         guard let listed = listing.model(id: mapping.model) else { return .drop(.notListed) }
         if let why = listed.unusableReason { return .drop(.unusable(why)) }
+        if listed.kind != kind { return .drop(.otherKind(listed: listed.kind, seeded: kind)) }
         switch listed.tier {
         case .free: return .publish(paid: false)
         case .paid: return mapping.allowPaid || options.includePaid ? .publish(paid: true) : .drop(.paid)

@@ -6,6 +6,7 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
     public struct Reason: Sendable, Hashable, CustomStringConvertible {
         private enum Code: Hashable, Sendable {
             case notListed, paid, unusable(String), providerNotListed, noProviderLeft
+            case otherKind(listed: String, seeded: String)
         }
 
         private let code: Code
@@ -14,8 +15,13 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
         public static let notListed = Reason(code: .notListed)
         /// Listed, but paid, and the seed does not set `allow_paid`.
         public static let paid = Reason(code: .paid)
-        /// Listed, but it cannot serve chat (inactive, speech, embedding, ...).
+        /// Listed, but the router cannot serve it (inactive, speech, reranker, ...).
         public static func unusable(_ why: String) -> Reason { Reason(code: .unusable(why)) }
+        /// Listed as another kind than the seed entry's (an embedding model under a chat entry, or
+        /// the reverse): publishing it would send the wrong calls to it.
+        public static func otherKind(listed: RouteKind, seeded: RouteKind) -> Reason {
+            Reason(code: .otherKind(listed: listed.rawValue, seeded: seeded.rawValue))
+        }
         /// The provider was not among those listed for this build (`--providers`).
         public static let providerNotListed = Reason(code: .providerNotListed)
         /// Every provider of the entry was dropped, so the entry is not published.
@@ -25,7 +31,8 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
             switch code {
             case .notListed: "not in the provider's /models listing"
             case .paid: "listed as paid and allow_paid is not set"
-            case .unusable(let why): "listed but not usable for chat (\(why))"
+            case .unusable(let why): "listed but not usable (\(why))"
+            case .otherKind(let listed, let seeded): "listed as kind \(listed), but the seed entry is kind \(seeded)"
             case .providerNotListed: "provider not listed in this build (--providers)"
             case .noProviderLeft: "no provider offers it"
             }

@@ -38,16 +38,30 @@ extension ModelIndex {
         guard !modelValues.isEmpty else { throw reader.error("models", "is empty; the index lists no model") }
 
         var models: [Entry] = []
+        var skipped: [IndexError] = []
         var seen: [String: Int] = [:]
         for (position, value) in modelValues.enumerated() {
             let entryReader = try JSONFieldReader(source: source, path: "models[\(position)]", value: value)
-            let entry = try decodeEntry(entryReader)
+            let kind: RouteKind
+            switch routeKind(entryReader) {
+            case .success(let known): kind = known
+            case .failure(let unusable):
+                skipped.append(unusable)
+                continue
+            }
+            var entry = try decodeEntry(entryReader)
+            entry.kind = kind
+            entry.dimensions = try dimensions(entryReader)
             let key = ModelName.normalize(entry.canonical)
             if let first = seen[key] {
                 throw entryReader.error("canonical", "duplicate canonical name '\(entry.canonical)' (also models[\(first)])")
             }
             seen[key] = position
             models.append(entry)
+        }
+
+        guard !models.isEmpty else {
+            throw reader.error("models", "no entry this version can serve (\(skipped.map(\.description).joined(separator: "; ")))")
         }
 
         let catalogs = try providerCatalogs(reader)
@@ -57,8 +71,32 @@ extension ModelIndex {
             generatedAt: try? reader.string("generated_at"),
             providers: providers,
             models: models,
-            providerCatalogs: catalogs
+            providerCatalogs: catalogs,
+            skippedEntries: skipped
         )
+    }
+
+    /// The entry's `kind`: chat when absent (schema 1 and 2, Python files). A downloaded index is
+    /// untrusted and may come from a newer builder, so a kind this build does not know, or one that
+    /// is not a string, fails only that entry (returned, for the loader to log) and never the index.
+    private static func routeKind(_ reader: JSONFieldReader) -> Result<RouteKind, IndexError> {
+        guard let value = reader.value("kind") else { return .success(.chat) }
+        let known = RouteKind.allKinds.map(\.rawValue).joined(separator: ", ")
+        let name = (try? reader.string("canonical")) ?? "?"
+        guard let text = value.stringValue else {
+            return .failure(reader.error("kind", "must be one of \(known), got \(value.typeName); entry '\(name)' skipped"))
+        }
+        guard let kind = RouteKind(named: text.lowercased()) else {
+            return .failure(reader.error("kind", "unknown kind '\(text)' (this version knows \(known)); entry '\(name)' skipped"))
+        }
+        return .success(kind)
+    }
+
+    /// `dimensions`: a positive whole number when present.
+    private static func dimensions(_ reader: JSONFieldReader) throws(IndexError) -> Int? {
+        guard let count = try reader.integer("dimensions") else { return nil }
+        guard count > 0 else { throw reader.error("dimensions", "must be a positive whole number, got \(count)") }
+        return count
     }
 
     private static func schemaVersion(_ reader: JSONFieldReader) throws(IndexError) -> Int? {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LLMRouterCore
 
 extension ModelIndex {
     /// The index as JSON bytes, byte-for-byte the same for the same index.
@@ -54,22 +55,25 @@ private struct IndexFile: Encodable {
     }
 }
 
+/// `kind` is written only when it is not chat, so chat entries read the same as in schema 2.
 private struct EntryFile: Encodable {
-    var canonical: String
-    var aliases: [String]
-    var autoMatched: Bool
-    var providers: [String: MappingFile]
+    var entry: ModelIndex.Entry
 
-    init(_ entry: ModelIndex.Entry) {
-        canonical = entry.canonical
-        aliases = entry.aliases
-        autoMatched = entry.autoMatched
-        providers = entry.providers.mapValues(MappingFile.init)
-    }
+    init(_ entry: ModelIndex.Entry) { self.entry = entry }
 
     enum CodingKeys: String, CodingKey {
-        case canonical, aliases, providers
+        case canonical, aliases, providers, kind, dimensions
         case autoMatched = "auto_matched"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(entry.canonical, forKey: .canonical)
+        try container.encode(entry.aliases, forKey: .aliases)
+        try container.encode(entry.autoMatched, forKey: .autoMatched)
+        try container.encode(entry.providers.mapValues(MappingFile.init), forKey: .providers)
+        if entry.kind != .chat { try container.encode(entry.kind.rawValue, forKey: .kind) }
+        try container.encodeIfPresent(entry.dimensions, forKey: .dimensions)
     }
 }
 

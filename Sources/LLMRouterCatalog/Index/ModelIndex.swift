@@ -8,21 +8,25 @@ import LLMRouterCore
 /// add `schema_version`, `generated_at` and `auto_matched`, which the Python tool ignores.
 ///
 /// Schema 2 adds per-route facts (`limits`, `capabilities`, `context_length`, `max_output_tokens`,
-/// `price`, `quarantine`, `verified`; see docs/catalog.md); version 1 and Python files still load.
+/// `price`, `quarantine`, `verified`; see docs/catalog.md). Schema 3 adds each model's `kind`
+/// (`chat` when absent, or `embeddings`) and `dimensions`; it is a new version because a schema-2
+/// reader would ignore `kind` and serve embedding models as chat models, so it must refuse the
+/// file instead. Versions 1 and 2 and Python files still load, every model as chat.
 ///
 /// ```json
 /// {
-///   "schema_version": 2,
+///   "schema_version": 3,
 ///   "generated_at": "2026-08-20T10:00:00Z",
 ///   "providers": ["groq", "openrouter", "nvidia_nim"],
 ///   "models": [{"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
-///               "providers": {"groq": {"model": "openai/gpt-oss-20b", "api_key_env": "GROQ_API_KEY", ...}}}],
+///               "providers": {"groq": {"model": "openai/gpt-oss-20b", "api_key_env": "GROQ_API_KEY", ...}}},
+///              {"canonical": "bge-m3", "kind": "embeddings", "dimensions": 1024, ...}],
 ///   "provider_catalogs": {"groq": ["openai/gpt-oss-20b", ...]}
 /// }
 /// ```
 public struct ModelIndex: Sendable, Equatable {
     /// The schema this code writes; files with a larger number are refused.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     /// `nil` for files written by the Python llmrouter, which has no version field.
     public var schemaVersion: Int?
@@ -34,19 +38,24 @@ public struct ModelIndex: Sendable, Equatable {
     public var models: [Entry]
     /// The usable free ids each provider listed, sorted.
     public var providerCatalogs: [String: [String]]
+    /// Entries ``decode(_:source:)`` left out because this build cannot serve them (a `kind` it
+    /// does not know), each naming the field and why, so the loader can log them. Never written.
+    public var skippedEntries: [IndexError]
 
     public init(
         schemaVersion: Int? = ModelIndex.currentSchemaVersion,
         generatedAt: String? = nil,
         providers: [String],
         models: [Entry],
-        providerCatalogs: [String: [String]] = [:]
+        providerCatalogs: [String: [String]] = [:],
+        skippedEntries: [IndexError] = []
     ) {
         self.schemaVersion = schemaVersion
         self.generatedAt = generatedAt
         self.providers = providers
         self.models = models
         self.providerCatalogs = providerCatalogs
+        self.skippedEntries = skippedEntries
     }
 
     /// One canonical model and the providers that serve it.
@@ -59,12 +68,23 @@ public struct ModelIndex: Sendable, Equatable {
         public var providers: [String: ProviderMapping]
         /// Whether the entry came from matching ids across providers rather than from the seed.
         public var autoMatched: Bool
+        /// What every route of the model serves (`kind`, schema 3): the router sends chat calls
+        /// only to chat routes and `/v1/embeddings` only to embedding routes.
+        public var kind: RouteKind
+        /// The length of the vectors an embedding model returns by default (`dimensions`), so
+        /// clients can size their vector store; `nil` when unknown or for chat models.
+        public var dimensions: Int?
 
-        public init(canonical: String, aliases: [String] = [], providers: [String: ProviderMapping], autoMatched: Bool = false) {
+        public init(
+            canonical: String, aliases: [String] = [], providers: [String: ProviderMapping], autoMatched: Bool = false,
+            kind: RouteKind = .chat, dimensions: Int? = nil
+        ) {
             self.canonical = canonical
             self.aliases = aliases
             self.providers = providers
             self.autoMatched = autoMatched
+            self.kind = kind
+            self.dimensions = dimensions
         }
 
         /// Provider names in a stable order: those of `order` first, in that order, then the rest by name.

@@ -22,10 +22,12 @@ extension ListingParser {
         if let input = price(pricing?["prompt"]), let output = price(pricing?["completion"]), input >= 0, output >= 0 {
             listedPrice = RoutePrice(inputPerMillion: input * 1_000_000, outputPerMillion: output * 1_000_000)
         }
+        let byName = NonChatModels.classify(id)
         return ListedModel(
             id: id,
             tier: free ? .free : .paid,
-            unusableReason: openRouterUnusableReason(fields) ?? NonChatModels.reason(for: id),
+            unusableReason: openRouterUnusableReason(fields) ?? byName.unusableReason,
+            kind: byName.kind,
             isBaseModel: isOpenRouterBase(id: id, fields: fields),
             capabilities: capabilities,
             price: free ? .free : listedPrice
@@ -56,8 +58,9 @@ extension ListingParser {
     /// Everything listed is on the free tier; `context_window` and `max_completion_tokens`.
     static func groq(id: String, fields: [String: JSONValue]) -> ListedModel {
         let inactive = fields["active"] == .bool(false)
+        let byName = NonChatModels.classify(id)
         return ListedModel(
-            id: id, tier: .free, unusableReason: inactive ? "inactive" : NonChatModels.reason(for: id),
+            id: id, tier: .free, unusableReason: inactive ? "inactive" : byName.unusableReason, kind: byName.kind,
             capabilities: RouteCapabilities(
                 contextLength: integer(fields["context_window"]), maxOutputTokens: integer(fields["max_completion_tokens"])
             )
@@ -69,14 +72,22 @@ extension ListingParser {
     /// Mistral's `/v1/models` items carry `capabilities.{completion_chat, function_calling, vision}`
     /// and `max_context_length` (built from Mistral's API reference: no real capture with
     /// provenance exists, see shared/fixtures/upstream/SOURCES.md). The free Experiment plan
-    /// covers every model, so all chat models are free.
+    /// covers every model, so all chat and embedding models are free. Embedding models
+    /// (`mistral-embed`, `codestral-embed`) have every capability flag false, so only their
+    /// name tells them from OCR or moderation models, which stay out.
     static func mistral(id: String, fields: [String: JSONValue]) -> ListedModel {
         let flags = fields["capabilities"]?.objectValue
         func flag(_ name: String) -> Bool? {
             if case .bool(let value)? = flags?[name] { return value }
             return nil
         }
-        let unusable = flag("completion_chat") == false ? "no chat completions" : NonChatModels.reason(for: id)
+        let byName = NonChatModels.classify(id)
+        if byName.kind == .embeddings, byName.unusableReason == nil {
+            return ListedModel(
+                id: id, tier: .free, kind: .embeddings, capabilities: RouteCapabilities(contextLength: integer(fields["max_context_length"]))
+            )
+        }
+        let unusable = flag("completion_chat") == false ? "no chat completions" : byName.unusableReason
         return ListedModel(
             id: id, tier: .free, unusableReason: unusable,
             capabilities: RouteCapabilities(
@@ -91,17 +102,25 @@ extension ListingParser {
     static let geminiNonChat: [(fragment: String, reason: String)] = [
         ("imagen", "image generation"), ("veo", "video generation"), ("-image", "image generation"),
         ("tts", "text-to-speech"), ("native-audio", "live audio"), ("-live", "live audio"),
-        ("embedding", "embedding"), ("aqa", "attributed QA"),
+        ("aqa", "attributed QA"),
     ]
 
-    /// Gemini's OpenAI-compatible listing has only ids (`models/gemini-2.5-flash`); the free tier
-    /// documented at ai.google.dev/gemini-api/docs/rate-limits covers Flash, Flash-Lite and Gemma
-    /// models, not Pro. Built from that documentation: no full listing capture exists.
+    /// Gemini's OpenAI-compatible listing has only ids (`models/gemini-2.5-flash`); the native
+    /// one (gemini-models-native.json) names models in `name` and lists
+    /// `supportedGenerationMethods`, where `embedContent` marks an embedding model. The free
+    /// tier documented at ai.google.dev/gemini-api/docs/rate-limits covers Flash, Flash-Lite and
+    /// Gemma models, not Pro; the pricing page (ai.google.dev/gemini-api/docs/pricing) lists
+    /// Gemini Embedding as free of charge on the free tier, so embedding models are free too.
     static func gemini(id: String, fields: [String: JSONValue]) -> ListedModel {
         let lowered = id.lowercased()
+        let methods = strings(fields["supportedGenerationMethods"]) ?? []
+        let isEmbedding = lowered.contains("embedding") || (methods.contains("embedContent") && !methods.contains("generateContent"))
         let unusable = geminiNonChat.first { lowered.contains($0.fragment) }?.reason ?? NonChatModels.reason(for: id)
-        let free = lowered.contains("flash") || lowered.contains("gemma")
-        return ListedModel(id: id, tier: free ? .free : .paid, unusableReason: unusable)
+        let free = lowered.contains("flash") || lowered.contains("gemma") || isEmbedding
+        return ListedModel(
+            id: id, tier: free ? .free : .paid, unusableReason: unusable, kind: isEmbedding ? .embeddings : .chat,
+            capabilities: RouteCapabilities(contextLength: integer(fields["inputTokenLimit"]))
+        )
     }
 
     // MARK: GitHub Models
@@ -109,28 +128,31 @@ extension ListingParser {
     /// Documented free limits per `rate_limit_tier` (Copilot Free / no plan, docs.github.com
     /// "Prototyping with AI models"): low 15 rpm / 150 rpd, high 10 rpm / 50 rpd; custom models
     /// are far tighter and listed without numbers. Per user and model, reset daily.
+    /// The `embeddings` tier has the same free numbers as `low` in that table.
     static func githubTierLimits(_ tier: String) -> RateLimitConfiguration? {
         switch tier {
-        case "low": RateLimitConfiguration(requestsPerMinute: 15, requestsPerDay: 150, maxConcurrency: 5)
+        case "low", "embeddings": RateLimitConfiguration(requestsPerMinute: 15, requestsPerDay: 150, maxConcurrency: 5)
         case "high": RateLimitConfiguration(requestsPerMinute: 10, requestsPerDay: 50, maxConcurrency: 2)
         default: nil
         }
     }
 
     /// The catalog (`GET https://models.github.ai/catalog/models`) is a bare array; items carry
-    /// `rate_limit_tier`, `capabilities` (`tool-calling`), modalities and `limits`. Built from the
-    /// REST docs' example (rate-limit-headers.md): no real dump with provenance exists.
+    /// `rate_limit_tier`, `capabilities` (`tool-calling`), modalities and `limits`
+    /// (github-models-catalog.json). Embedding models are marked by the `embeddings` tier and
+    /// `embeddings` output; that tier is free like the chat tiers.
     static func githubModels(id: String, fields: [String: JSONValue]) -> ListedModel {
         let tier = fields["rate_limit_tier"]?.stringValue?.lowercased() ?? "low"
         let outputs = strings(fields["supported_output_modalities"])
         let inputs = strings(fields["supported_input_modalities"])
         let features = strings(fields["capabilities"])
         let limits = fields["limits"]?.objectValue
+        let isEmbedding = tier == "embeddings" || outputs?.contains("embeddings") == true
         var unusable = NonChatModels.reason(for: id)
-        if tier == "embeddings" { unusable = "embedding" }
-        if let outputs, !outputs.contains("text") { unusable = "no text output" }
+        if !isEmbedding, let outputs, !outputs.contains("text") { unusable = "no text output" }
         return ListedModel(
-            id: id, tier: ["low", "high", "custom"].contains(tier) ? .free : .paid, unusableReason: unusable,
+            id: id, tier: ["low", "high", "custom", "embeddings"].contains(tier) ? .free : .paid, unusableReason: unusable,
+            kind: isEmbedding ? .embeddings : .chat,
             capabilities: RouteCapabilities(
                 tools: features.map { $0.contains("tool-calling") }, vision: inputs.map { $0.contains("image") },
                 contextLength: integer(limits?["max_input_tokens"]), maxOutputTokens: integer(limits?["max_output_tokens"])
@@ -165,11 +187,12 @@ extension ListingParser {
             return RoutePrice(inputPerMillion: input, outputPerMillion: output)
         }
         let architecture = fields["architecture"]?.objectValue
-        var unusable = NonChatModels.reason(for: id)
+        let byName = NonChatModels.classify(id)
+        var unusable = byName.unusableReason
         if live.isEmpty { unusable = "no live provider" }
         if let outputs = strings(architecture?["output_modalities"]), !outputs.contains("text") { unusable = "no text output" }
         return ListedModel(
-            id: id, tier: free ? .free : .paid, unusableReason: unusable,
+            id: id, tier: free ? .free : .paid, unusableReason: unusable, kind: byName.kind,
             capabilities: RouteCapabilities(
                 tools: any("supports_tools"), vision: strings(architecture?["input_modalities"]).map { $0.contains("image") },
                 jsonMode: any("supports_structured_output"),

@@ -14,11 +14,15 @@ import LLMRouterCore
 /// | OpenRouter | the id ends in `:free`, or `pricing.prompt` and `pricing.completion` are both zero (strings such as `"0"`, or numbers); everything else, including `"-1"` (router-priced), is paid | `architecture.output_modalities` is given and lacks `text`; ``NonChatModels`` says so |
 /// | Groq | always (the whole free tier is listed) | `active` is `false`; ``NonChatModels`` says so |
 /// | NVIDIA NIM, Cerebras | always (the listing carries no price; every listed model is on the free tier) | ``NonChatModels`` says so |
-/// | Mistral | always (the free "Experiment" plan covers every model) | `capabilities.completion_chat` is `false`; ``NonChatModels`` says so |
-/// | Google AI Studio | the id is a Flash, Flash-Lite or Gemma model (the documented free tier; Pro models have none) | image, video, speech, live-audio, embedding and AQA models |
-/// | GitHub Models | `rate_limit_tier` is `low`, `high` or `custom` (every account gets these, rate-limited) | tier `embeddings`, or no `text` in `supported_output_modalities` |
+/// | Mistral | always (the free "Experiment" plan covers every model) | `capabilities.completion_chat` is `false` and it is no embedding model; ``NonChatModels`` says so |
+/// | Google AI Studio | the id is a Flash, Flash-Lite, Gemma or embedding model (the documented free tier; Pro models have none) | image, video, speech, live-audio and AQA models |
+/// | GitHub Models | `rate_limit_tier` is `low`, `high`, `custom` or `embeddings` (every account gets these, rate-limited) | no `text` (nor `embeddings`) in `supported_output_modalities` |
 /// | Hugging Face | a live provider marks it `is_free: true`; otherwise it spends the account's credits (paid) | no provider is `live`; no `text` output |
 /// | OpenAI-compatible | as NVIDIA NIM | as NVIDIA NIM |
+///
+/// Embedding models are kept with kind embeddings (``ListedModel/kind``): those ``NonChatModels``
+/// names so, Mistral's `*-embed*`, Gemini's `embedContent`/`*embedding*` models and GitHub's
+/// `embeddings` tier. No captured listing states vector dimensions; the seed records them.
 ///
 /// The body may be `{"data": [...]}`, `{"models": [...]}` or a bare list (GitHub Models); items
 /// without a string `id` are skipped and repeated ids are kept once. Gemini's `models/` id prefix
@@ -44,7 +48,10 @@ public enum ListingParser {
         var seen: Set<String> = []
         var models: [ListedModel] = []
         for item in items {
-            guard let object = item.objectValue, var id = object["id"]?.stringValue, !id.isEmpty else { continue }
+            guard let object = item.objectValue else { continue }
+            // Gemini's native listing names models in `name`; every other listing uses `id`.
+            let name = object["id"] ?? (provider == .gemini ? object["name"] : nil)
+            guard var id = name?.stringValue, !id.isEmpty else { continue }
             if provider == .gemini, id.hasPrefix("models/") { id = String(id.dropFirst("models/".count)) }
             guard seen.insert(id).inserted else { continue }
             models.append(classify(id: id, fields: object, provider: provider))
@@ -61,8 +68,15 @@ public enum ListingParser {
         case .githubModels: githubModels(id: id, fields: fields)
         case .huggingface: huggingFace(id: id, fields: fields)
         case .nvidiaNIM, .cerebras, .openai, .echo:
-            ListedModel(id: id, tier: .free, unusableReason: NonChatModels.reason(for: id))
+            nameOnly(id: id)
         }
+    }
+
+    /// A listing with ids only (NVIDIA NIM, Cerebras): every model is free and its id is the only
+    /// evidence of its kind (``NonChatModels``).
+    static func nameOnly(id: String) -> ListedModel {
+        let byName = NonChatModels.classify(id)
+        return ListedModel(id: id, tier: .free, unusableReason: byName.unusableReason, kind: byName.kind)
     }
 
     /// A price given as a string (`"0"`, `"0.0000015"`) or a number; `nil` when absent or unreadable.

@@ -10,9 +10,12 @@ public struct ListedModel: Sendable, Equatable {
     /// The exact upstream id, e.g. `meta-llama/llama-3.3-70b-instruct:free`.
     public var id: String
     public var tier: Tier
-    /// Why the model cannot serve chat completions (`inactive`, `speech-to-text`, `embedding`, ...);
+    /// Why the router cannot serve the model (`inactive`, `speech-to-text`, `reranker`, ...);
     /// `nil` when it can. Such models are listed but never published.
     public var unusableReason: String?
+    /// What the model serves: chat completions or, when the listing marks or names it an
+    /// embedding model, embeddings (published as such, never offered for chat).
+    public var kind: RouteKind
     /// A pre-trained base model the listing marks as such (OpenRouter's "(base)"). Base and instruct
     /// variants share a normalised name, so auto-matching leaves base models out.
     public var isBaseModel: Bool
@@ -24,19 +27,20 @@ public struct ListedModel: Sendable, Equatable {
     public var limits: RateLimitConfiguration?
 
     public init(
-        id: String, tier: Tier, unusableReason: String? = nil, isBaseModel: Bool = false,
+        id: String, tier: Tier, unusableReason: String? = nil, kind: RouteKind = .chat, isBaseModel: Bool = false,
         capabilities: RouteCapabilities = .init(), price: RoutePrice? = nil, limits: RateLimitConfiguration? = nil
     ) {
         self.id = id
         self.tier = tier
         self.unusableReason = unusableReason
+        self.kind = kind
         self.isBaseModel = isBaseModel
         self.capabilities = capabilities
         self.price = price ?? (tier == .free ? .free : nil)
         self.limits = limits
     }
 
-    /// Usable for chat and free.
+    /// Usable (for chat or embeddings, see ``kind``) and free.
     public var isUsableFree: Bool { unusableReason == nil && tier == .free }
 }
 
@@ -51,7 +55,7 @@ public struct ProviderListing: Sendable, Equatable {
         self.models = models
     }
 
-    /// Usable free ids, sorted: what `provider_catalogs` publishes.
+    /// Usable free ids of either kind, sorted: what `provider_catalogs` publishes.
     public var freeIDs: [String] {
         models.filter(\.isUsableFree).map(\.id).sorted()
     }

@@ -162,6 +162,10 @@ public struct CatalogLoader: Sendable {
         let notUsed = result.failures.map { "\($0.source.kind.rawValue): \($0.error.message)" } + result.passedOver.map(\.description)
         if !notUsed.isEmpty { metadata["not_used"] = "\(notUsed.joined(separator: "; "))" }
         logger.info("model catalog loaded", metadata: metadata)
+        // Entries of a kind this build does not know were left out; say so, since the models vanish.
+        for skipped in index.skippedEntries {
+            logger.warning("catalog entry skipped", metadata: ["source": "\(source.kind.rawValue)", "reason": "\(skipped.description)"])
+        }
         return result
     }
 

@@ -109,7 +109,8 @@ extension ModelIndex {
     /// - Priority: `10 × position + priority_offset` (at least 0), where position counts enabled
     ///   models in catalog order. Providers of one model with the same offset share a priority and
     ///   take turns; a positive offset makes a provider a later fallback.
-    /// - The route's free-tier limits, capabilities and price are copied onto the entry.
+    /// - The route's free-tier limits, capabilities and price are copied onto the entry, and the
+    ///   model's `kind`, so embedding models answer only `/v1/embeddings` and chat models only chat.
     /// - Parameter environment: used only to check that key variables are set; values are never copied.
     public func providerConfigurations(
         selection: ProviderSelection,
@@ -149,6 +150,7 @@ extension ModelIndex {
                 provider.priority = max(0, position * 10 + mapping.priorityOffset)
                 provider.canonicalModel = entry.canonical
                 provider.aliases = aliases
+                provider.routeKind = entry.kind
                 routes.append((provider, keyless))
             }
             result.disabledProviders += refused

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LLMRouterCore
 
 extension ModelsReport {
     /// The version of the JSON below; it changes only when a field changes meaning or goes away.
@@ -20,7 +21,7 @@ extension ModelsReport {
     ///   "credentials": {"groq": {"variable": "GROQ_API_KEY", "status": "set"}},
     ///   "models": [
     ///     {"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
-    ///      "enabled": true, "common": true,
+    ///      "kind": "chat", "enabled": true, "common": true,
     ///      "providers": {"groq": {"model": "openai/gpt-oss-20b", "key_variable": "GROQ_API_KEY", "key": "set",
     ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true}},
     ///      "served_by": ["groq"], "not_served_by": {"openrouter": "key variable OPENROUTER_API_KEY is not set"}}
@@ -35,6 +36,8 @@ extension ModelsReport {
     ///   values never appear.
     /// - `selection`: `any_keyed` (default: a model is served when any provider with a key offers it,
     ///   `required_providers` is empty) or `all` (`LLMROUTER_PROVIDERS`/`--providers`: every listed one must).
+    /// - `kind`: `chat` (served on chat, Messages and Responses) or `embeddings` (served on
+    ///   `/v1/embeddings`); an embedding model may also carry `dimensions`, its default vector length.
     /// - `enabled`: the router enables the model.
     /// - `common`: every required provider is usable now (key set and listed as free); false under `any_keyed`.
     /// - `served_by`: the providers the router would call for it now; `not_served_by`: why each other
@@ -100,7 +103,7 @@ private struct ModelFile: Encodable {
     let model: ModelsReport.Model
     init(_ model: ModelsReport.Model) { self.model = model }
     enum Keys: String, CodingKey {
-        case canonical, aliases, autoMatched = "auto_matched", enabled, common, providers
+        case canonical, aliases, autoMatched = "auto_matched", kind, dimensions, enabled, common, providers
         case servedBy = "served_by", notServedBy = "not_served_by"
     }
 
@@ -109,6 +112,8 @@ private struct ModelFile: Encodable {
         try container.encode(model.canonical, forKey: .canonical)
         try container.encode(model.aliases, forKey: .aliases)
         try container.encode(model.autoMatched, forKey: .autoMatched)
+        try container.encode(model.kind.rawValue, forKey: .kind)
+        try container.encodeIfPresent(model.dimensions, forKey: .dimensions)
         try container.encode(model.enabled, forKey: .enabled)
         try container.encode(model.common, forKey: .common)
         try container.encode(model.providers.mapValues(ProviderFile.init), forKey: .providers)

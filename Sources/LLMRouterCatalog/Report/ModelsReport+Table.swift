@@ -1,3 +1,5 @@
+import LLMRouterCore
+
 extension ModelsReport {
     /// The report as a plain-text table (`debug-models` without `--json`), one row per model and provider.
     ///
@@ -6,10 +8,13 @@ extension ModelsReport {
     /// Required providers: groq, openrouter, nvidia_nim
     /// Keys: groq GROQ_API_KEY set, openrouter OPENROUTER_API_KEY missing, nvidia_nim NVIDIA_NIM_KEY set
     ///
-    /// MODEL        ENABLED  PROVIDER    KEY      LISTED  USABLE  UPSTREAM MODEL           SERVES
-    /// gpt-oss-20b  yes      groq        set      free    yes     openai/gpt-oss-20b       yes
-    ///                       openrouter  missing  free    no      openai/gpt-oss-20b:free  no: key variable OPENROUTER_API_KEY is not set
+    /// MODEL        KIND             ENABLED  PROVIDER    KEY      LISTED  USABLE  UPSTREAM MODEL           SERVES
+    /// gpt-oss-20b  chat             yes      groq        set      free    yes     openai/gpt-oss-20b       yes
+    ///                                        openrouter  missing  free    no      openai/gpt-oss-20b:free  no: key variable OPENROUTER_API_KEY is not set
+    /// bge-m3       embeddings/1024  yes      nvidia_nim  set      free    yes     baai/bge-m3              yes
     /// ```
+    ///
+    /// KIND is `chat` or `embeddings`, with the vector length after a slash when known.
     public func table() -> String {
         var lines: [String] = []
         let source = [index.source, index.location].compactMap { $0 }.joined(separator: " ")
@@ -23,17 +28,18 @@ extension ModelsReport {
         lines.append("Keys: \(keys.isEmpty ? "(none)" : keys.joined(separator: ", "))")
         lines.append("")
 
-        var rows: [[String]] = [["MODEL", "ENABLED", "PROVIDER", "KEY", "LISTED", "USABLE", "UPSTREAM MODEL", "SERVES"]]
+        var rows: [[String]] = [["MODEL", "KIND", "ENABLED", "PROVIDER", "KEY", "LISTED", "USABLE", "UPSTREAM MODEL", "SERVES"]]
         for model in models {
             let name = model.canonical + (model.autoMatched ? " (auto)" : "")
+            let kind = model.kind.rawValue + (model.dimensions.map { "/\($0)" } ?? "")
             if model.providerOrder.isEmpty {
-                rows.append([name, model.enabled ? "yes" : "no", "-", "-", "-", "-", "-", "-"])
+                rows.append([name, kind, model.enabled ? "yes" : "no", "-", "-", "-", "-", "-", "-"])
             }
             for (position, provider) in model.providerOrder.enumerated() {
                 guard let status = model.providers[provider] else { continue }
                 let listed = status.listedFree ? (status.paid ? "paid" : "free") : "no"
                 rows.append([
-                    position == 0 ? name : "", position == 0 ? (model.enabled ? "yes" : "no") : "",
+                    position == 0 ? name : "", position == 0 ? kind : "", position == 0 ? (model.enabled ? "yes" : "no") : "",
                     provider, status.key, listed, status.usable ? "yes" : "no", status.model,
                     model.servedBy.contains(provider) ? "yes" : "no: \(model.notServedBy[provider] ?? "unknown")",
                 ])

@@ -61,6 +61,10 @@ public struct ModelsReport: Sendable, Equatable {
         public var canonical: String
         public var aliases: [String]
         public var autoMatched: Bool
+        /// `chat` or `embeddings`: which endpoint serves it.
+        public var kind: RouteKind = .chat
+        /// An embedding model's default vector length, when the catalog knows it.
+        public var dimensions: Int?
         /// Whether the router enables it: every required provider offers it and one has its key.
         public var enabled: Bool
         /// Whether every required provider is usable now.
@@ -162,6 +166,8 @@ public struct ModelsReport: Sendable, Equatable {
                 enabled: enabled.contains(entry.canonical), common: common, providers: statuses,
                 providerOrder: entry.providerNames(in: order).filter { statuses[$0] != nil }
             )
+            model.kind = entry.kind
+            model.dimensions = entry.dimensions
             for name in uniqued(order + entry.providerNames(in: order)) {
                 let route = "\(name)/\(entry.canonical)"
                 if entry.providers[name] == nil {

@@ -5,6 +5,11 @@ import LLMRouterCore
 ///
 /// ```yaml
 /// models:
+///   - canonical: bge-m3
+///     kind: embeddings        # default chat
+///     dimensions: 1024
+///     providers:
+///       nvidia_nim: {model: baai/bge-m3}
 ///   - canonical: llama-3.3-70b
 ///     aliases: [meta-llama/llama-3.3-70b-instruct]
 ///     providers:
@@ -38,11 +43,18 @@ public struct CatalogSeed: Sendable, Equatable {
         public var aliases: [String]
         /// The providers in the order the seed lists them.
         public var providers: [Provider]
+        /// `kind:` (`chat` when absent, or `embeddings`); a provider is published only when its
+        /// listing shows a model of this kind.
+        public var kind: RouteKind
+        /// `dimensions:` of an embedding model, from its documentation, because no listing states it.
+        public var dimensions: Int?
 
-        public init(canonical: String, aliases: [String] = [], providers: [Provider]) {
+        public init(canonical: String, aliases: [String] = [], providers: [Provider], kind: RouteKind = .chat, dimensions: Int? = nil) {
             self.canonical = canonical
             self.aliases = aliases
             self.providers = providers
+            self.kind = kind
+            self.dimensions = dimensions
         }
     }
 

@@ -4,7 +4,7 @@ import Yams
 
 /// Reads one `models:` entry of the seed, naming entry and field in every error.
 struct SeedEntryReader {
-    static let entryKeys: Set<String> = ["canonical", "aliases", "providers"]
+    static let entryKeys: Set<String> = ["canonical", "aliases", "providers", "kind", "dimensions"]
     static let providerKeys: Set<String> = [
         "model", "api_key_env", "base_url", "extra_headers", "allow_paid", "priority_offset", "circuit_breaker",
         "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities",
@@ -30,6 +30,17 @@ struct SeedEntryReader {
             warn("unknown key '\(key)' ignored")
         }
         let aliases = try textList(map, "aliases")
+        var kind = RouteKind.chat
+        if let name = try text(map, "kind", prefix: "") {
+            guard let named = RouteKind(named: name.lowercased()) else {
+                throw error("kind", "unknown kind '\(name)'; expected one of \(RouteKind.allKinds.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = named
+        }
+        let dimensions = try count(map, "dimensions", prefix: "")
+        if let dimensions, dimensions == 0 || kind != .embeddings {
+            throw error("dimensions", dimensions == 0 ? "must be a positive whole number" : "only an embeddings model has dimensions; set kind: embeddings")
+        }
         guard let providersNode = map["providers"], let providers = providersNode.mapping, !providers.isEmpty else {
             throw error("providers", "missing or empty; map provider names (groq, openrouter, nvidia_nim, ...) to upstream models")
         }
@@ -49,7 +60,9 @@ struct SeedEntryReader {
             }
             seeds.append(CatalogSeed.Provider(kind: kind, mapping: mapping))
         }
-        return CatalogSeed.Entry(canonical: canonical, aliases: aliases.filter { $0 != canonical }, providers: seeds)
+        return CatalogSeed.Entry(
+            canonical: canonical, aliases: aliases.filter { $0 != canonical }, providers: seeds, kind: kind, dimensions: dimensions
+        )
     }
 
     private mutating func readMapping(_ node: Node, prefix: String) throws(SeedError) -> ModelIndex.ProviderMapping {

@@ -6,9 +6,10 @@ import Foundation
 import LLMRouterCore
 import Synchronization
 
-/// `catalog-build --verify`: one tiny chat call per route of a freshly built index.
+/// `catalog-build --verify`: one tiny call per route of a freshly built index.
 ///
-/// Each call asks for one output token. A route answering 401, 403, 404 or 410, or turning out
+/// A chat route gets a chat call asking for one output token; an embedding route an
+/// `/embeddings` call for one short input. A route answering 401, 403, 404 or 410, or turning out
 /// to be paid (HTTP 402, or a non-zero `usage.cost`), is quarantined with the reason and time;
 /// every answered call records its latency and rate-limit headers, and the limits those headers
 /// announce (Groq's `x-ratelimit-limit-requests` is its daily limit) replace the documented ones.
@@ -72,6 +73,7 @@ public struct RouteVerifier: Sendable {
         var canonical: String
         var provider: ProviderKind
         var mapping: ModelIndex.ProviderMapping
+        var kind: RouteKind = .chat
     }
 
     /// Verifies every route of `index` whose provider has an endpoint; returns the updated index.
@@ -80,7 +82,7 @@ public struct RouteVerifier: Sendable {
         for entry in index.models {
             for (name, mapping) in entry.providers.sorted(by: { $0.key < $1.key }) {
                 guard let kind = ProviderKind(rawValue: name), endpoints[kind] != nil, mapping.isAllowed else { continue }
-                byProvider[kind, default: []].append(Route(canonical: entry.canonical, provider: kind, mapping: mapping))
+                byProvider[kind, default: []].append(Route(canonical: entry.canonical, provider: kind, mapping: mapping, kind: entry.kind))
             }
         }
         let total = byProvider.values.map(\.count).reduce(0, +)
@@ -139,14 +141,16 @@ public struct RouteVerifier: Sendable {
             (name: "User-Agent", value: "llmrouter-catalog"),
         ]
         headers += mapping.extraHeaders.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-        let body = Self.requestBody(model: mapping.model)
+        let isEmbedding = route.kind == .embeddings
+        let body = isEmbedding ? Self.embeddingsBody(model: mapping.model, provider: route.provider) : Self.requestBody(model: mapping.model)
+        let path = isEmbedding ? "/embeddings" : "/chat/completions"
         var attempt = 0
         while true {
             attempt += 1
             let started = ContinuousClock.now
             let response: FetchedResponse
             do {
-                response = try await fetcher.post(base + "/chat/completions", headers: headers, body: body, timeout: configuration.timeout)
+                response = try await fetcher.post(base + path, headers: headers, body: body, timeout: configuration.timeout)
             } catch {
                 return (mapping, "unchanged: \(error.kind == .timeout ? "no answer in time" : "request failed")")
             }
@@ -200,6 +204,14 @@ public struct RouteVerifier: Sendable {
     static func requestBody(model: String) -> Data {
         let escaped = String(decoding: (try? JSONEncoder().encode(model)) ?? Data("\"\"".utf8), as: UTF8.self)
         return Data(#"{"model":\#(escaped),"messages":[{"role":"user","content":"Say OK."}],"max_tokens":1,"stream":false}"#.utf8)
+    }
+
+    /// One short input. NVIDIA NIM's retrieval embedders refuse a call without `input_type`,
+    /// which the router's NIM adapter adds to client calls; this call bypasses the adapter.
+    static func embeddingsBody(model: String, provider: ProviderKind) -> Data {
+        let escaped = String(decoding: (try? JSONEncoder().encode(model)) ?? Data("\"\"".utf8), as: UTF8.self)
+        let inputType = provider == .nvidiaNIM ? #","input_type":"query""# : ""
+        return Data(#"{"model":\#(escaped),"input":"OK"\#(inputType)}"#.utf8)
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
