@@ -52,7 +52,7 @@ struct CatalogOutOfTheBoxTests {
         #expect(embedder.routeKind == .embeddings)
         let registry = ProviderRegistry(configuration: loaded.configuration, makeRemote: { _ in .failure(ProviderUnavailable(reason: "no network in this test")) })
         let table = RoutingTable(registry: registry, routing: loaded.configuration.routing)
-        let app = Application(router: RouterApplication(table: table, settings: ServerSettings()).buildRouter(), server: RouterApplication.httpServer)
+        let app = Application(router: RouterApplication(table: table, settings: ServerSettings()).buildRouter(), server: RouterApplication<ContinuousClock>.httpServer)
         try await app.test(.router) { client in
             let list = try #require(try await client.getJSON("/v1/models")["data"] as? [[String: Any]])
             #expect(list.first { $0["id"] as? String == "nv-embedqa-e5-v5" }?["kind"] as? String == "embeddings")
