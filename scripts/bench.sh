@@ -8,6 +8,8 @@
 #       ceiling for proxying: the two packages llmrouter is built on, with no routing at all),
 #   (f) (b) with the usage log on (LLMROUTER_DB in a temporary folder; (a) and (b) run with
 #       LLMROUTER_DB=off), so its cost is measured side by side in the same run,
+#   (g) (b)'s server asked through POST /v1/messages (Anthropic, translated both ways),
+#   (h) (b)'s server asked through POST /v1/responses (Responses, translated both ways),
 # at 1 connection and at 64. Prints req/s, p50/p99 latency, what llmrouter adds over (c), what
 # the usage log adds, and llmrouter's peak RSS. 127.0.0.1 only; each run is BENCH_SECONDS long (default 5), and the
 # five targets take turns for BENCH_ROUNDS rounds (default 3): each figure is the median of its
@@ -95,16 +97,16 @@ done
 # unlike req/s it does not move with what the neighbours on the machine are doing.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run NAME PORT CONNECTIONS [PID]: prints "req/s p50_ms p99_ms", and with PID the server's CPU
-# ticks over the timed run as a fourth field.
+# run NAME PORT CONNECTIONS [PID] [PATH] [LUA]: prints "req/s p50_ms p99_ms", and with PID the
+# server's CPU ticks over the timed run as a fourth field. PATH and LUA default to chat completions.
 run() {
-    local port=$2 connections=$3 pid=${4:-} threads=1 before=0 after=0
+    local port=$2 connections=$3 pid=${4:-} path=${5:-/v1/chat/completions} lua=${6:-post.lua} threads=1 before=0 after=0
     [ "$connections" -gt 1 ] && threads=2
     # A short warm-up so connection setup and first-call costs do not count.
-    wrk -t1 -c"$connections" -d1s -s "$ROOT/scripts/bench/post.lua" "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+    wrk -t1 -c"$connections" -d1s -s "$ROOT/scripts/bench/$lua" "http://127.0.0.1:$port$path" >/dev/null
     [ -n "$pid" ] && before=$(ticks "$pid")
-    wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/scripts/bench/post.lua" \
-        "http://127.0.0.1:$port/v1/chat/completions" >"$WORK/wrk.out"
+    wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/scripts/bench/$lua" \
+        "http://127.0.0.1:$port$path" >"$WORK/wrk.out"
     [ -n "$pid" ] && after=$(ticks "$pid")
     echo "ticks $((after - before))" >>"$WORK/wrk.out"
     python3 - "$WORK/wrk.out" "$(getconf CLK_TCK)" <<'PY'
@@ -139,6 +141,8 @@ for round in $(seq 1 "$ROUNDS"); do
         RESULT[d$connections]+="$(run d "$BASELINE_PORT" "$connections");"
         RESULT[e$connections]+="$(run e "$BASELINE_PROXY_PORT" "$connections" "$BASELINE_PROXY_PID");"
         RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections");"
+        RESULT[g$connections]+="$(run g "$PROXY_PORT" "$connections" "$PROXY_PID" /v1/messages messages.lua);"
+        RESULT[h$connections]+="$(run h "$PROXY_PORT" "$connections" "$PROXY_PID" /v1/responses responses.lua);"
     done
 done
 RSS_ECHO=$(awk '/VmHWM/ {print $2}' "/proc/$ECHO_PID/status")
@@ -153,8 +157,8 @@ DB_MB=$(du -cm "$WORK"/usage.sqlite* | awk 'END {print $1}')
 echo "usage log: $SERVED requests served, $ROWS rows written, $DROPPED dropped, ${DB_MB} MB on disk" >&2
 
 python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY" "$RSS_LOGGED" "$SERVED" "$ROWS" "$DROPPED" \
-    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" "${RESULT[f1]}" \
-    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" "${RESULT[f64]}" <<'PY'
+    "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" "${RESULT[f1]}" "${RESULT[g1]}" "${RESULT[h1]}" \
+    "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" "${RESULT[f64]}" "${RESULT[g64]}" "${RESULT[h64]}" <<'PY'
 import os, platform, statistics, sys
 configuration, seconds = sys.argv[1], sys.argv[2]
 rss_echo, rss_proxy, rss_logged, served, written, dropped = map(int, sys.argv[3:9])
@@ -163,17 +167,17 @@ rss_echo, rss_proxy, rss_logged, served, written, dropped = map(int, sys.argv[3:
 runs = [[tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[9:]]
 rows = [tuple(statistics.median(column) for column in zip(*target)) for target in runs]
 names = ["(a) llmrouter, echo", "(b) llmrouter -> nginx", "(c) nginx directly", "(d) bare Hummingbird",
-         "(e) bare HB + AHC -> nginx", "(f) (b) + usage log on"]
+         "(e) bare HB + AHC -> nginx", "(f) (b) + usage log on", "(g) (b) via /v1/messages", "(h) (b) via /v1/responses"]
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
 print(f"\nmachine: {os.cpu_count()} cores, {cpu}; build: {configuration}; {seconds} s runs (wrk), medians")
-for block, connections in ((0, 1), (6, 64)):
+for block, connections in ((0, 1), (8, 64)):
     print(f"\n{connections} connection{'s' if connections > 1 else ''}:")
     print(f"  {'':26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, row in zip(names, rows[block:block + 6]):
+    for name, row in zip(names, rows[block:block + 8]):
         rps, p50, p99 = row[:3]
         cpu_text = f" {row[3]:8.1f} µs CPU/request" if len(row) > 3 else ""
         print(f"  {name:26} {rps:9.0f} {p50:8.3f} {p99:8.3f}{cpu_text}")
-b1, c1, e1, f1, b64, d64, e64, f64 = rows[1], rows[2], rows[4], rows[5], rows[7], rows[9], rows[10], rows[11]
+b1, c1, e1, f1, b64, d64, e64, f64 = rows[1], rows[2], rows[4], rows[5], rows[9], rows[11], rows[12], rows[13]
 added_p50, added_p99 = b1[1] - c1[1], b1[2] - c1[2]
 share = b64[0] / d64[0] * 100
 peak = max(rss_echo, rss_proxy) / 1024
@@ -188,10 +192,16 @@ def cpu_ratios(b, e):
     ratios = [rb[3] / re_[3] for rb, re_ in zip(b, e)]
     return statistics.median(ratios), ", ".join(f"{ratio:.2f}" for ratio in ratios)
 ratio1, rounds1 = cpu_ratios(runs[1], runs[4])
-ratio64, rounds64 = cpu_ratios(runs[7], runs[10])
+ratio64, rounds64 = cpu_ratios(runs[9], runs[12])
 print(f"server CPU per proxied request, llmrouter (b) / bare HB + AHC proxy (e), median of the rounds' ratios: "
       f"{ratio1:.2f}x at 1 connection ({b1[3]:.1f} vs {e1[3]:.1f} µs; rounds {rounds1}), "
       f"{ratio64:.2f}x at 64 connections ({b64[3]:.1f} vs {e64[3]:.1f} µs; rounds {rounds64}) (target <= 1.1x)")
+# The translated APIs against chat completions through the same server and upstream, in the same rounds.
+for label, index in (("/v1/messages (g)", 6), ("/v1/responses (h)", 7)):
+    one, one_rounds = cpu_ratios(runs[index], runs[1])
+    many, many_rounds = cpu_ratios(runs[index + 8], runs[9])
+    print(f"server CPU per request, {label} / chat completions (b): {one:.2f}x at 1 connection (rounds {one_rounds}), "
+          f"{many:.2f}x at 64 connections (rounds {many_rounds}) (target <= 1.3x)")
 print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB, "
       f"proxy with usage log {rss_logged / 1024:.1f} MB (target < 50 MB)")
 print(f"usage log on vs off (f vs b): p50 at 1 connection {f1[1] - b1[1]:+.3f} ms (target <= +0.05), "
