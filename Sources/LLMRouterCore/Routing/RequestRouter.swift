@@ -91,7 +91,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             switch pass {
             case .answered(var answer):
                 answer.attempts = attempts
-                if let stream = answer.output as? PrimedStream {
+                if operation.isStream, let stream = answer.output as? PrimedStream {
                     // A stream is settled (and recorded) when it ends.
                     stream.attach(streamSettlement(answer, journey: journey))
                     return .answered(answer)

@@ -72,6 +72,24 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     public var attempts: [AttemptRecord]
     /// The upstream's rate-limit headers and usage, to pass on.
     public var report: UpstreamReport
+
+    public init(
+        output: Output,
+        provider: String,
+        upstreamModel: String?,
+        price: RoutePrice?,
+        latency: Duration,
+        attempts: [AttemptRecord],
+        report: UpstreamReport
+    ) {
+        self.output = output
+        self.provider = provider
+        self.upstreamModel = upstreamModel
+        self.price = price
+        self.latency = latency
+        self.attempts = attempts
+        self.report = report
+    }
 }
 
 /// The rest of a streamed answer's settlement, called once by its ``PrimedStream`` when it ends.
