@@ -56,3 +56,15 @@ struct JSONObjectMembersTests {
         #expect(String(decoding: JSONObjectMembers.jsonString("a\"b\\c\nd\u{01}é"), as: UTF8.self) == #""a\"b\\c\nd\u0001é""#)
     }
 }
+
+struct OutputCapTests {
+    @Test func maxTokensAboveTheRoutesCapAreLoweredAndTheRestKept() throws {
+        let request = try ChatRequest(json: Array(#"{"model":"m","max_tokens":32000,"max_completion_tokens":100,"messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        let body = try JSONValue(parsing: request.upstreamBody(model: "up", stream: nil, outputCap: 8192)).objectValue
+        #expect(body?["max_tokens"] == .integer(8192))
+        #expect(body?["max_completion_tokens"] == .integer(100), "within the cap: untouched")
+        #expect(body?["model"] == .string("up"))
+        let uncapped = String(decoding: request.upstreamBody(model: nil, stream: nil), as: UTF8.self)
+        #expect(uncapped.contains(#""max_tokens":32000"#), "no cap known: the client's value")
+    }
+}

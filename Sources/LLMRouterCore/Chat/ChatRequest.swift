@@ -17,7 +17,7 @@ public struct ChatRequest: Sendable {
     public var model: String?
     public var stream: Bool
     public var messages: [JSONValue]
-    /// Where the body's top-level members are, found while parsing it, for ``upstreamBody(model:stream:removing:)``.
+    /// Where the body's top-level members are, found while parsing it, for ``upstreamBody(model:stream:removing:outputCap:)``.
     private let members: JSONObjectMembers?
 
     /// Roles the OpenAI API accepts in `messages`.
@@ -103,22 +103,34 @@ public struct ChatRequest: Sendable {
     }
 
     /// The bytes to send upstream: the client's body with `model` replaced by `upstreamModel`
-    /// (when given), `stream` set to `stream` (when given) and the `removing` members dropped.
+    /// (when given), `stream` set to `stream` (when given), the `removing` members dropped, and
+    /// `max_tokens`/`max_completion_tokens` lowered to `outputCap` when they ask for more.
     /// Everything else is copied byte for byte, never re-encoded.
-    public func upstreamBody(model upstreamModel: String?, stream: Bool?, removing: Set<String> = []) -> [UInt8] {
+    public func upstreamBody(model upstreamModel: String?, stream: Bool?, removing: Set<String> = [], outputCap: Int? = nil) -> [UInt8] {
         var replacements: [(key: String, value: [UInt8])] = []
         replacements.reserveCapacity(2)
         if let upstreamModel { replacements.append(("model", JSONObjectMembers.jsonString(upstreamModel))) }
         if let stream { replacements.append(("stream", Array((stream ? "true" : "false").utf8))) }
+        if let outputCap {
+            for key in Self.outputLimitKeys where (fields[key]?.intValue ?? 0) > outputCap {
+                replacements.append((key, Array(String(outputCap).utf8)))
+            }
+        }
         guard let members else {
             // Unreachable for a validated body; re-encoding is still correct, just slower.
             var fields = upstreamFields(model: upstreamModel)
             if let stream { fields["stream"] = .bool(stream) }
             for key in removing { fields[key] = nil }
+            if let outputCap {
+                for key in Self.outputLimitKeys where (fields[key]?.intValue ?? 0) > outputCap { fields[key] = .integer(Int64(outputCap)) }
+            }
             return Self.encode(fields)
         }
         return members.rewritten(replacing: replacements, removing: removing)
     }
+
+    /// The members that bound an answer's length.
+    static let outputLimitKeys = ["max_tokens", "max_completion_tokens"]
 
     private static func encode(_ fields: [String: JSONValue]) -> [UInt8] {
         let encoder = JSONEncoder()

@@ -16,17 +16,22 @@ extension OpenAICompatibleProvider {
         var upstream = HTTPClientRequest(url: chatCompletionsURL)
         upstream.method = .POST
         upstream.headers = streamHeaders
-        upstream.body = .bytes(request.upstreamBody(model: context.upstreamModel, stream: true))
+        upstream.body = .bytes(request.upstreamBody(model: context.upstreamModel, stream: true, outputCap: configuration.capabilities.maxOutputTokens))
         return upstream
     }
 
     /// The body of a complete (non-streamed) call, spliced the same way: `stream` is false and
     /// `stream_options` is dropped, because OpenAI rejects `stream_options` without streaming.
+    ///
+    /// Both bodies lower `max_tokens` to the route's known output cap: clients such as Claude
+    /// Code ask for 32,000 and more, which a free model with an 8,192-token cap refuses as a bad
+    /// request, and a refusal of the request itself ends failover.
     func completeBody(_ request: ChatRequest, context: ProviderContext) -> [UInt8] {
         request.upstreamBody(
             model: context.upstreamModel,
             stream: request.fields["stream"] == nil ? nil : false,
-            removing: ["stream_options"]
+            removing: ["stream_options"],
+            outputCap: configuration.capabilities.maxOutputTokens
         )
     }
 
