@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let gemini = Vendor(
+        kind: .gemini,
+        defaultBaseURL: "https://generativelanguage.googleapis.com/v1beta/openai",
+        officialHost: "generativelanguage.googleapis.com",
+        baseURLOverrideVariable: "GEMINI_BASE_URL",
+        acceptedAPIKeyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY", "PROVIDER_KEY_GEMINI"],
+        dialect: .gemini
+    )
+}
+
 extension VendorDialect {
     /// Google AI Studio's OpenAI-compatible endpoint (`generativelanguage.googleapis.com/v1beta/openai`).
     ///

@@ -5,6 +5,17 @@ import Foundation
 #endif
 import LLMRouterCore
 
+extension Vendor {
+    public static let groq = Vendor(
+        kind: .groq,
+        defaultBaseURL: "https://api.groq.com/openai/v1",
+        officialHost: "api.groq.com",
+        baseURLOverrideVariable: "GROQ_BASE_URL",
+        acceptedAPIKeyVariables: ["GROQ_API_KEY", "PROVIDER_KEY_GROQ"],
+        dialect: .groq
+    )
+}
+
 extension VendorDialect {
     /// Groq (`api.groq.com/openai/v1`).
     ///

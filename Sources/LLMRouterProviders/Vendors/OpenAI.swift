@@ -1,5 +1,11 @@
 import LLMRouterCore
 
+extension Vendor {
+    /// An `openai`-type server: no default URL (the configuration must give `base_url`) and no
+    /// key unless `api_key_env` names one.
+    public static let openAI = Vendor(kind: .openai, dialect: .openAI)
+}
+
 extension VendorDialect {
     /// OpenAI, and any `openai`-type server (LiteLLM, vLLM, a vendor without its own kind).
     ///

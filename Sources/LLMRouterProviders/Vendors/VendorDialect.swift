@@ -53,21 +53,10 @@ public struct VendorDialect: Sendable {
         self.readRefusal = readRefusal
     }
 
-    /// The dialect of a provider kind. Matched on the raw value so that kinds added to
-    /// ``ProviderKind`` (`cerebras`, `gemini`, `mistral`, `github_models`) find theirs by name;
-    /// `openai` and unknown kinds get ``openAI``, which understands every shape below.
+    /// The dialect of a provider kind: ``Vendor/dialect`` of ``Vendor/for(_:)``; `openai` and
+    /// `echo` get ``openAI``, which understands every shape below.
     public static func `for`(_ kind: ProviderKind) -> VendorDialect {
-        switch kind.rawValue {
-        case "groq": .groq
-        case "openrouter": .openRouter
-        case "nvidia_nim": .nvidiaNIM
-        case "huggingface": .huggingFace
-        case "cerebras": .cerebras
-        case "gemini": .gemini
-        case "mistral": .mistral
-        case "github_models": .gitHubModels
-        default: .openAI
-        }
+        Vendor.for(kind).dialect
     }
 
     /// What a successful answer's head said: its windows (kind `nil`) and the rate-limit
