@@ -28,9 +28,11 @@ extension VendorDialect {
     ///   `(RPM)`/`(TPM)` → short; the named limit becomes an exhausted window and "try again in"
     ///   its reset.
     /// - Limits are per organization and model.
+    /// - A stream's last chunk carries its usage in `x_groq.usage` (besides, or instead of, `usage`).
     public static let groq = VendorDialect(
         name: "groq",
         headerConvention: .init(requestsPeriod: .day, tokensPeriod: .minute),
+        usageLocation: UsageLocation(alsoAt: [["x_groq", "usage"]]),
         readRefusal: GroqRefusal.read
     )
 }
