@@ -178,6 +178,7 @@ let package = Package(
                 "LLMRouterCatalog",
                 "LLMRouterCore",
                 "LLMRouterConfig",
+                "LLMRouterProviders",
                 "catalog-build",
                 "debug-models",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -205,7 +206,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMRouterConfigTests",
-            dependencies: ["LLMRouterConfig", "LLMRouterCore"],
+            // Providers: the vendors' default key variables (`effectiveAPIKeyVariable`).
+            dependencies: ["LLMRouterConfig", "LLMRouterCore", "LLMRouterProviders"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import LLMRouterCatalog
 import LLMRouterCore
+import LLMRouterProviders
 import Synchronization
 import Testing
 
@@ -133,7 +134,7 @@ struct RouteVerifierTests {
         let index = ModelIndex(providers: [provider.rawValue], models: [.init(canonical: "m", providers: [provider.rawValue: .init(model: "x")])])
         let chat = FakeChat(["x": [ok(headers)]])
         let verifier = RouteVerifier(fetcher: chat.fetcher, sleep: { _ in }, timestamp: { "t" })
-        guard let variable = provider.defaultAPIKeyVariable, let endpoint = try? ProviderEndpoint.resolve(provider, environment: [variable: "k"]) else {
+        guard let variable = Vendor.for(provider).defaultAPIKeyVariable, let endpoint = try? ProviderEndpoint.resolve(provider, environment: [variable: "k"]) else {
             return nil
         }
         let (verified, _) = await verifier.verify(index, endpoints: [provider: endpoint])

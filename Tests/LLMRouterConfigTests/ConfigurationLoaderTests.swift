@@ -1,5 +1,6 @@
 import LLMRouterCore
 import LLMRouterConfig
+import LLMRouterProviders
 import Testing
 
 struct ConfigurationLoaderTests {

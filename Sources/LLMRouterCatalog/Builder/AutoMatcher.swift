@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterProviders
 
 /// A group of ids that share a ``ModelKey`` but were not published, and why (logged at debug).
 public struct AutoMatchSkip: Sendable, Equatable, CustomStringConvertible {
@@ -93,7 +94,7 @@ enum AutoMatcher {
             var providers: [String: ModelIndex.ProviderMapping] = [:]
             for (provider, model) in chosen {
                 providers[provider.rawValue] = ModelIndex.ProviderMapping(
-                    model: model.id, apiKeyEnv: provider.defaultAPIKeyVariable, paid: model.tier == .paid
+                    model: model.id, apiKeyEnv: Vendor.for(provider).defaultAPIKeyVariable, paid: model.tier == .paid
                 )
             }
             entries.append(ModelIndex.Entry(canonical: canonical, aliases: aliases.sorted(), providers: providers, autoMatched: true, kind: kind))

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LLMRouterCore
+import LLMRouterProviders
 import Logging
 
 /// One `catalog-build` run: check keys, read the seed, list the providers concurrently, build the
@@ -83,8 +84,8 @@ public struct CatalogBuildJob: Sendable {
     public static func providers(from list: String) throws(CatalogBuildError) -> [ProviderKind] {
         var kinds: [ProviderKind] = []
         for name in list.split(separator: ",").map({ String($0).trimmingWhitespace().lowercased() }) where !name.isEmpty {
-            guard let kind = ProviderKind(rawValue: name), kind.defaultBaseURL != nil else {
-                let known = ProviderKind.allCases.filter { $0.defaultBaseURL != nil }.map(\.rawValue).joined(separator: ", ")
+            guard let kind = ProviderKind(rawValue: name), Vendor.for(kind).defaultBaseURL != nil else {
+                let known = ProviderKind.allCases.filter { Vendor.for($0).defaultBaseURL != nil }.map(\.rawValue).joined(separator: ", ")
                 throw CatalogBuildError(.invalidOption, message: "--providers: unknown provider '\(name)'; expected some of \(known)")
             }
             if !kinds.contains(kind) { kinds.append(kind) }

@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterProviders
 
 /// Joins the seed with the providers' live listings into a ``ModelIndex``. Pure: no I/O, no clock.
 ///
@@ -50,7 +51,7 @@ public struct CatalogBuilder: Sendable {
             var providers: [String: ModelIndex.ProviderMapping] = [:]
             for seeded in entry.providers {
                 var mapping = seeded.mapping
-                if mapping.apiKeyEnv == nil { mapping.apiKeyEnv = seeded.kind.defaultAPIKeyVariable }
+                if mapping.apiKeyEnv == nil { mapping.apiKeyEnv = Vendor.for(seeded.kind).defaultAPIKeyVariable }
                 switch verdict(for: mapping, kind: entry.kind, provider: seeded.kind, listing: listings[seeded.kind]) {
                 case .publish(let paid):
                     mapping.paid = paid

@@ -7,7 +7,7 @@ import LLMRouterCore
 
 /// Turns a provider's `GET /models` body into a ``ProviderListing``, applying that provider's free rule.
 ///
-/// The free rules, per provider (each vendor's reading is in `ListingParser+Vendors.swift`):
+/// The free rules, per provider (each vendor's reading is in `Listing/Vendors/<Vendor>Listing.swift`):
 ///
 /// | provider | free when | not usable when |
 /// |---|---|---|
@@ -49,16 +49,19 @@ public enum ListingParser {
         var models: [ListedModel] = []
         for item in items {
             guard let object = item.objectValue else { continue }
-            // Gemini's native listing names models in `name`; every other listing uses `id`.
-            let name = object["id"] ?? (provider == .gemini ? object["name"] : nil)
-            guard var id = name?.stringValue, !id.isEmpty else { continue }
-            if provider == .gemini, id.hasPrefix("models/") { id = String(id.dropFirst("models/".count)) }
+            guard let id = listedID(object, provider: provider), !id.isEmpty else { continue }
             guard seen.insert(id).inserted else { continue }
             models.append(classify(id: id, fields: object, provider: provider))
         }
         return ProviderListing(provider: provider, models: models)
     }
 
+    /// The id a listing item names: `id`, or the vendor's own field (Gemini's native `name`).
+    static func listedID(_ object: [String: JSONValue], provider: ProviderKind) -> String? {
+        provider == .gemini ? geminiID(object) : object["id"]?.stringValue
+    }
+
+    /// The vendor's listing rule for one item; each lives in `Listing/Vendors/<Vendor>Listing.swift`.
     static func classify(id: String, fields: [String: JSONValue], provider: ProviderKind) -> ListedModel {
         switch provider {
         case .openrouter: openRouter(id: id, fields: fields)

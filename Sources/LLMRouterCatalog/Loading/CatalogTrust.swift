@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterProviders
 
 /// What a catalog may decide about where keys go.
 ///
@@ -6,9 +7,9 @@ import LLMRouterCore
 /// config file is. An index downloaded from a URL, and the cache holding it, is not: whoever
 /// controls that file must not be able to send `GROQ_API_KEY` (or any other variable) to a host
 /// of their choosing. So for each route of a downloaded index:
-/// - `base_url` must be on the kind's official API host (``ProviderKind/officialHost``), unless
+/// - `base_url` must be on the kind's official API host (``Vendor/officialHost``), unless
 ///   `LLMROUTER_CATALOG_TRUST_URLS=1`; kind `openai`, which has none, needs that setting;
-/// - `api_key_env` must be one of the kind's key variables (``ProviderKind/acceptedAPIKeyVariables``);
+/// - `api_key_env` must be one of the kind's key variables (``Vendor/acceptedAPIKeyVariables``);
 /// - `extra_headers` may not set `Authorization`, `Proxy-Authorization`, `Cookie` or `Set-Cookie`.
 /// A route that breaks a rule is ignored, with the reason.
 public struct CatalogTrust: Sendable, Equatable {
@@ -36,16 +37,17 @@ public struct CatalogTrust: Sendable, Equatable {
     /// Why `mapping` may not be used for `kind`; `nil` when it may.
     public func violation(kind: ProviderKind, mapping: ModelIndex.ProviderMapping) -> String? {
         guard !isLocal else { return nil }
+        let vendor = Vendor.for(kind)
         if let header = mapping.extraHeaders.keys.first(where: { Self.forbiddenHeaders.contains($0.lowercased()) }) {
             return "untrusted catalog: extra_headers may not set \(header)"
         }
-        if let variable = mapping.apiKeyEnv, !kind.acceptedAPIKeyVariables.contains(variable) {
-            let accepted = kind.acceptedAPIKeyVariables.joined(separator: ", ")
+        if let variable = mapping.apiKeyEnv, !vendor.acceptedAPIKeyVariables.contains(variable) {
+            let accepted = vendor.acceptedAPIKeyVariables.joined(separator: ", ")
             return "untrusted catalog: api_key_env \(variable) is not a \(kind.rawValue) key variable (\(accepted.isEmpty ? "none" : accepted))"
         }
         guard !trustsURLs else { return nil }
         if let url = mapping.baseURL {
-            guard let official = kind.officialHost else {
+            guard let official = vendor.officialHost else {
                 return "untrusted catalog: type \(kind.rawValue) has no official host; set \(Self.trustURLsVariable)=1 to allow base_url"
             }
             guard Self.host(of: url) == official, url.lowercased().hasPrefix("https://") else {

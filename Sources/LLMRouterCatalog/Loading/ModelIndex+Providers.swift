@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterProviders
 
 /// Which catalog models the router serves (`LLMROUTER_PROVIDERS`).
 public enum ProviderSelection: Sendable, Equatable {
@@ -190,11 +191,12 @@ extension ModelIndex {
             guard let value = environment[variable] else { return false }
             return !value.trimmingWhitespace().isEmpty
         }
-        let candidates = Self.uniqued([mapping.apiKeyEnv].compactMap { $0 } + kind.acceptedAPIKeyVariables)
+        let vendor = Vendor.for(kind)
+        let candidates = Self.uniqued([mapping.apiKeyEnv].compactMap { $0 } + vendor.acceptedAPIKeyVariables)
         var provider = ProviderConfiguration(name: name, kind: kind)
         provider.model = mapping.model
         provider.baseURL = mapping.baseURL
-        provider.apiKeyVariable = candidates.first(where: isSet) ?? kind.defaultAPIKeyVariable ?? mapping.apiKeyEnv
+        provider.apiKeyVariable = candidates.first(where: isSet) ?? vendor.defaultAPIKeyVariable ?? mapping.apiKeyEnv
         provider.extraHeaders = mapping.extraHeaders
         provider.allowPaid = mapping.allowPaid
         provider.mockFailureRate = mapping.mockFailureRate
@@ -203,7 +205,7 @@ extension ModelIndex {
         provider.capabilities = mapping.capabilities
         provider.price = mapping.price ?? (mapping.paid ? nil : .free)
         guard candidates.contains(where: isSet) else {
-            let wanted = Self.uniqued([mapping.apiKeyEnv, kind.defaultAPIKeyVariable].compactMap { $0 }).sorted()
+            let wanted = Self.uniqued([mapping.apiKeyEnv, vendor.defaultAPIKeyVariable].compactMap { $0 }).sorted()
             let names = wanted.isEmpty ? "(none)" : wanted.joined(separator: " or ")
             return .keyless(provider, CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names) is not set"))
         }

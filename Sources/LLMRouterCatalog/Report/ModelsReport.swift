@@ -1,4 +1,5 @@
 import LLMRouterCore
+import LLMRouterProviders
 
 /// What `debug-models` shows: per canonical model, which providers map it and whether each is
 /// usable now, plus the models common to the required providers.
@@ -118,7 +119,7 @@ public struct ModelsReport: Sendable, Equatable {
         let order = uniqued(options.requiredProviders + index.providers)
         var credentials: [String: Credential] = [:]
         for name in order {
-            guard let variable = ProviderKind(rawValue: name)?.defaultAPIKeyVariable else { continue }
+            guard let variable = ProviderKind(rawValue: name).flatMap({ Vendor.for($0).defaultAPIKeyVariable }) else { continue }
             credentials[name] = Credential(variable: variable, status: isSet(variable) ? "set" : "missing")
         }
         var liveListings: [String: ProviderListing] = [:]
@@ -142,7 +143,7 @@ public struct ModelsReport: Sendable, Equatable {
             var statuses: [String: ProviderStatus] = [:]
             for name in entry.providerNames(in: order) {
                 guard let mapping = entry.providers[name], options.includePaid || mapping.isAllowed else { continue }
-                let fallback = ProviderKind(rawValue: name)?.defaultAPIKeyVariable
+                let fallback = ProviderKind(rawValue: name).flatMap { Vendor.for($0).defaultAPIKeyVariable }
                 let variable = isSet(mapping.apiKeyEnv) ? mapping.apiKeyEnv : (isSet(fallback) ? fallback : mapping.apiKeyEnv ?? fallback)
                 let listed: Bool
                 if liveFailed.contains(name) {

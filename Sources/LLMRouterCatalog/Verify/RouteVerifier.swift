@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LLMRouterCore
+import LLMRouterProviders
 import Synchronization
 
 /// `catalog-build --verify`: one tiny call per route of a freshly built index.
@@ -12,7 +13,7 @@ import Synchronization
 /// `/embeddings` call for one short input. A route answering 401, 403, 404 or 410, or turning out
 /// to be paid (HTTP 402, or a non-zero `usage.cost`), is quarantined with the reason and time;
 /// every answered call records its latency and rate-limit headers, and the limits those headers
-/// announce (Groq's `x-ratelimit-limit-requests` is its daily limit) replace the documented ones.
+/// announce (read by the vendor's dialect, as the router reads them) replace the documented ones.
 /// Transient failures (429 twice, 5xx, timeouts) leave the route as it was.
 ///
 /// Polite by construction: providers run concurrently up to ``Configuration/concurrency``, but
@@ -156,8 +157,8 @@ public struct RouteVerifier: Sendable {
             }
             let elapsed = ContinuousClock.now - started
             let at = timestamp()
-            let seen = RateLimitHeaders.recorded(response.headers)
-            if let announced = RateLimitHeaders.limits(response.headers, provider: route.provider) {
+            let (seen, announced) = AnnouncedLimits.read(response.headers, provider: route.provider)
+            if let announced {
                 var limits = announced.filling(from: mapping.limits)
                 if let known = mapping.limits {
                     limits.scope = known.scope
@@ -180,9 +181,11 @@ public struct RouteVerifier: Sendable {
         }
     }
 
+    /// The 429's `Retry-After` (seconds or an HTTP date, read by the router's own
+    /// ``RateLimitValues/parseRetryAfter(_:now:)``), one second when it sent none it could read;
+    /// `nil` when longer than ``Configuration/maximumRetryAfter``.
     private func retryAfter(_ response: FetchedResponse) -> Duration? {
-        let seconds = response.retryAfter.flatMap { Double($0.trimmingWhitespace()) } ?? 1
-        let wait = Duration.milliseconds(Int64(max(0, seconds) * 1000))
+        let wait = response.retryAfter.flatMap { RateLimitValues.parseRetryAfter($0, now: Date()) } ?? .seconds(1)
         return wait <= configuration.maximumRetryAfter ? wait : nil
     }
 
@@ -206,12 +209,18 @@ public struct RouteVerifier: Sendable {
         return Data(#"{"model":\#(escaped),"messages":[{"role":"user","content":"Say OK."}],"max_tokens":1,"stream":false}"#.utf8)
     }
 
-    /// One short input. NVIDIA NIM's retrieval embedders refuse a call without `input_type`,
-    /// which the router's NIM adapter adds to client calls; this call bypasses the adapter.
+    /// One short input, plus the members the vendor's embeddings calls need
+    /// (``VendorDialect/embeddingDefaults``: NVIDIA NIM's retrieval embedders refuse a call
+    /// without `input_type`), which the router's adapter adds to client calls; this call bypasses
+    /// the adapter.
     static func embeddingsBody(model: String, provider: ProviderKind) -> Data {
         let escaped = String(decoding: (try? JSONEncoder().encode(model)) ?? Data("\"\"".utf8), as: UTF8.self)
-        let inputType = provider == .nvidiaNIM ? #","input_type":"query""# : ""
-        return Data(#"{"model":\#(escaped),"input":"OK"\#(inputType)}"#.utf8)
+        let defaults = VendorDialect.for(provider).embeddingDefaults.map { member in
+            String(decoding: JSONValue.encodedBytes(.string(member.key)), as: UTF8.self) + ":"
+                + String(decoding: JSONValue.encodedBytes(member.value), as: UTF8.self)
+        }
+        let extra = defaults.map { "," + $0 }.joined()
+        return Data(#"{"model":\#(escaped),"input":"OK"\#(extra)}"#.utf8)
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

@@ -24,7 +24,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var aliases: [String]
     /// API root in the OpenAI-SDK convention (ends in `/v1`); `nil` uses the kind's default.
     public var baseURL: String?
-    /// Name of the environment variable that holds the key; `nil` uses the kind's default.
+    /// Name of the environment variable that holds the key; `nil` uses the kind's default
+    /// (`effectiveAPIKeyVariable` in LLMRouterProviders knows it).
     public var apiKeyVariable: String?
     /// Headers sent with every upstream call, as given.
     public var extraHeaders: [String: String]
@@ -86,9 +87,6 @@ public struct ProviderConfiguration: Sendable, Equatable {
 
     /// The name this provider's model is listed under, if it has one.
     public var publicModelName: String? { canonicalModel ?? model }
-
-    /// The key variable in force: the configured one or the kind's default.
-    public var effectiveAPIKeyVariable: String? { apiKeyVariable ?? kind.defaultAPIKeyVariable }
 }
 
 /// Time limits for one upstream call.

@@ -15,11 +15,13 @@ public final class PrimedStream: @unchecked Sendable {
     public let first: ByteBuffer
     /// What the upstream's response head said about its limits.
     public let report: UpstreamReport
+    /// Where the upstream's chunks carry their usage.
+    public let usageLocation: UsageLocation
     private var iterator: ChatEventStream.Iterator
     private let progress: Mutex<Progress>
 
     private struct Progress {
-        var usage = StreamUsage()
+        var usage: StreamUsage
         var settlement: StreamSettlement?
         var settled = false
     }
@@ -31,8 +33,9 @@ public final class PrimedStream: @unchecked Sendable {
         guard let first = try await iterator.next() else { throw emptyFailure() }
         self.first = first
         self.report = stream.report
+        self.usageLocation = stream.usageLocation
         self.iterator = iterator
-        var progress = Progress()
+        var progress = Progress(usage: StreamUsage(location: stream.usageLocation))
         progress.usage.observe(first)
         self.progress = Mutex(progress)
     }

@@ -52,10 +52,13 @@ public struct ChatCompletion: Sendable {
     public var body: ByteBuffer
     /// What the upstream's answer said about its limits and usage.
     public var report: UpstreamReport
+    /// Where the body carries its usage, for a translation that reads it.
+    public var usageLocation: UsageLocation
 
-    public init(body: ByteBuffer, report: UpstreamReport = .init()) {
+    public init(body: ByteBuffer, report: UpstreamReport = .init(), usageLocation: UsageLocation = .standard) {
         self.body = body
         self.report = report
+        self.usageLocation = usageLocation
     }
 }
 
@@ -99,10 +102,17 @@ public struct ChatEventStream: AsyncSequence, Sendable {
     private let makeIterator: @Sendable () -> Iterator
     /// What the upstream's response head said about its limits (tokens arrive in the chunks).
     public var report: UpstreamReport
+    /// Where the chunks carry their usage.
+    public var usageLocation: UsageLocation
 
-    public init<Base: AsyncSequence & Sendable>(_ base: Base, report: UpstreamReport = .init()) where Base.Element == ByteBuffer {
+    public init<Base: AsyncSequence & Sendable>(
+        _ base: Base,
+        report: UpstreamReport = .init(),
+        usageLocation: UsageLocation = .standard
+    ) where Base.Element == ByteBuffer {
         self.makeIterator = { Iterator(base.makeAsyncIterator()) }
         self.report = report
+        self.usageLocation = usageLocation
     }
 
     public func makeAsyncIterator() -> Iterator { makeIterator() }

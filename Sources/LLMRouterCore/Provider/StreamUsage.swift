@@ -1,14 +1,19 @@
 public import NIOCore
 
 /// Counts a stream's chunks and picks up the `usage` an upstream sends in its last ones
-/// (`stream_options.include_usage`, Groq's `x_groq.usage`), without parsing the other chunks.
+/// (`stream_options.include_usage`, or where its ``UsageLocation`` says), without parsing the
+/// other chunks.
 public struct StreamUsage: Sendable {
     public private(set) var chunks = 0
     public private(set) var promptTokens: Int?
     public private(set) var completionTokens: Int?
+    /// Where the upstream puts its usage.
+    public let location: UsageLocation
     private static let marker = Array(#""usage""#.utf8)
 
-    public init() {}
+    public init(location: UsageLocation = .standard) {
+        self.location = location
+    }
 
     public mutating func observe(_ chunk: ByteBuffer) {
         observe(chunk, mentionsUsage: Self.mentionsUsage(chunk))
@@ -18,7 +23,7 @@ public struct StreamUsage: Sendable {
     mutating func observe(_ chunk: ByteBuffer, mentionsUsage: Bool) {
         chunks += 1
         guard mentionsUsage, let object = try? JSONValue(parsing: chunk.readableBytesView).objectValue else { return }
-        let usage = object["usage"]?.objectValue ?? object["x_groq"]?.objectValue?["usage"]?.objectValue
+        let usage = location.usage(in: object)
         if let prompt = usage?["prompt_tokens"]?.intValue { promptTokens = prompt }
         if let completion = usage?["completion_tokens"]?.intValue { completionTokens = completion }
     }

@@ -22,8 +22,11 @@ public struct RouteSpec: Sendable, Equatable {
     }
 
     /// The spec of a configured provider entry.
-    public init(_ configuration: ProviderConfiguration) {
-        let account = "account:\(configuration.kind.rawValue):\(configuration.effectiveAPIKeyVariable ?? configuration.name)"
+    /// - Parameter defaultAPIKeyVariable: the kind's key variable, used when the entry names none
+    ///   (Core knows no vendor's defaults: the provider registry passes the vendor's).
+    public init(_ configuration: ProviderConfiguration, defaultAPIKeyVariable: String? = nil) {
+        let keyVariable = configuration.apiKeyVariable ?? defaultAPIKeyVariable
+        let account = "account:\(configuration.kind.rawValue):\(keyVariable ?? configuration.name)"
         let scope: String
         switch configuration.rateLimit?.scope ?? .route {
         case .route: scope = "route:\(configuration.name)"

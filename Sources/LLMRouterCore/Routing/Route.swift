@@ -9,11 +9,13 @@ public final class Route: Sendable {
     public let disabledReason: String?
     public let spec: RouteSpec
 
-    public init(configuration: ProviderConfiguration, provider: (any Provider)?, disabledReason: String? = nil) {
+    /// - Parameter defaultAPIKeyVariable: the kind's key variable when the entry names none; it
+    ///   names the provider account the route shares limits with (see ``RouteSpec/account``).
+    public init(configuration: ProviderConfiguration, provider: (any Provider)?, disabledReason: String? = nil, defaultAPIKeyVariable: String? = nil) {
         self.configuration = configuration
         self.provider = provider
         self.disabledReason = provider == nil ? (disabledReason ?? "no provider") : nil
-        self.spec = RouteSpec(configuration)
+        self.spec = RouteSpec(configuration, defaultAPIKeyVariable: defaultAPIKeyVariable)
     }
 
     public var name: String { configuration.name }

@@ -55,7 +55,7 @@ extension OpenAICompatibleProvider {
             var report = dialect.report(headers: collected.head.headers, now: now())
             report.promptTokens = usage.promptTokens
             report.completionTokens = usage.completionTokens
-            return ChatCompletion(body: collected.body, report: report)
+            return ChatCompletion(body: collected.body, report: report, usageLocation: dialect.usageLocation)
         }
     }
 

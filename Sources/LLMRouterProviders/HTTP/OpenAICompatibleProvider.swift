@@ -110,7 +110,7 @@ public struct OpenAICompatibleProvider: Provider {
             providerName: configuration.name,
             logger: context.logger
         )
-        return ChatEventStream(UpstreamEventSequence(pump: pump), report: report)
+        return ChatEventStream(UpstreamEventSequence(pump: pump), report: report, usageLocation: dialect.usageLocation)
     }
 
     /// Sends the request and waits for the response head, within connect + first-byte time

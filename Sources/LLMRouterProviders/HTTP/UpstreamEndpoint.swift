@@ -10,6 +10,9 @@ public import LLMRouterCore
 /// | API root       | `base_url`, the kind's override variable (`GROQ_BASE_URL` ...), the kind's default |
 /// | key variable   | `api_key_env`, the kind's default (`GROQ_API_KEY` ...)                             |
 ///
+/// The defaults are the vendor's (``Vendor``). The catalog's listing and test calls, which have
+/// no configuration entry, resolve a kind with ``resolve(_:environment:)``.
+///
 /// `openai` has neither default: it needs `base_url`, and sends no key unless `api_key_env` names one.
 public struct UpstreamEndpoint: Sendable, Equatable {
     /// The API root in the OpenAI-SDK convention, e.g. `https://api.groq.com/openai/v1`.
@@ -64,7 +67,22 @@ public struct UpstreamEndpoint: Sendable, Equatable {
 
     /// The API root: `base_url`, else the kind's override variable, else the kind's default.
     public static func baseURL(for configuration: ProviderConfiguration, environment: [String: String]) -> String? {
-        nonEmpty(configuration.baseURL) ?? configuration.kind.apiRoot(environment: environment)
+        nonEmpty(configuration.baseURL) ?? Vendor.for(configuration.kind).apiRoot(environment: environment)
+    }
+
+    /// The endpoint of a vendor with no configuration entry (the catalog's `/models` listing and
+    /// test calls): the API root from the override variable or the default, without trailing
+    /// slashes, and the key from the first of the vendor's accepted variables that is set (the
+    /// default variable, unset, when none is; see ``isMissingAPIKey``).
+    /// - Throws: ``EndpointResolutionError`` for a kind with no default API root (echo, openai).
+    public static func resolve(_ kind: ProviderKind, environment: [String: String]) throws(EndpointResolutionError) -> UpstreamEndpoint {
+        let vendor = Vendor.for(kind)
+        guard var base = vendor.apiRoot(environment: environment), let fallback = vendor.defaultAPIKeyVariable else {
+            throw EndpointResolutionError(provider: kind.rawValue, message: "has no default API root")
+        }
+        while base.hasSuffix("/") { base.removeLast() }
+        let variable = vendor.acceptedAPIKeyVariables.first { nonEmpty(environment[$0]) != nil } ?? fallback
+        return UpstreamEndpoint(baseURL: base, apiKeyVariable: variable, apiKey: nonEmpty(environment[variable]))
     }
 
     /// Appends `/chat/completions` to an API root, tolerating a trailing slash; a URL that

@@ -33,7 +33,7 @@ extension UpstreamFailure {
         dialect: VendorDialect = .openAI,
         now: Date = Date()
     ) -> UpstreamFailure {
-        let detail = UpstreamErrorText.detail(of: body, redactor: redactor)
+        let detail = UpstreamErrorText.detail(of: body, redactor: redactor, errorEnvelope: dialect.errorEnvelope)
         let phrase = HTTPResponseStatus(statusCode: status).reasonPhrase
         let reason = phrase.isEmpty ? "HTTP \(status)" : phrase
         let message = UpstreamErrorText.truncated(detail.map { "\(reason): \($0)" } ?? reason)
@@ -93,12 +93,13 @@ extension UpstreamFailure {
 enum UpstreamErrorText {
     /// The human part of an error body, redacted and on one line: `error.message` (plus
     /// OpenRouter's `error.metadata.raw`), a bare `error` string, `message`, `detail` or `title`
-    /// (NIM), or else the body itself when it is text.
-    static func detail(of body: [UInt8], redactor: SecretRedactor) -> String? {
+    /// (NIM), or else the body itself when it is text. `errorEnvelope` unwraps a vendor's
+    /// wrapping first (``VendorDialect``).
+    static func detail(of body: [UInt8], redactor: SecretRedactor, errorEnvelope: (JSONValue) -> JSONValue = { $0 }) -> String? {
         guard !body.isEmpty else { return nil }
         let text: String?
         if let json = try? JSONValue(parsing: body) {
-            text = errorText(json)
+            text = errorText(errorEnvelope(json))
         } else {
             text = String(validating: body, as: UTF8.self)
         }
@@ -112,9 +113,6 @@ enum UpstreamErrorText {
         switch value {
         case .string(let text):
             return text
-        case .array(let items):
-            // Gemini's OpenAI-compatible endpoint wraps its error object in an array.
-            return items.first.flatMap(errorText)
         case .object(let object):
             if let inner = object["error"], inner != .null, let text = errorText(inner) { return text }
             guard let message = ["message", "detail", "title"].lazy.compactMap({ object[$0]?.stringValue }).first else {

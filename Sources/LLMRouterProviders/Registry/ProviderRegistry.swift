@@ -26,14 +26,15 @@ public struct ProviderRegistry: Sendable {
         entries = configuration.providers.map { provider in
             let built: Result<any Provider, ProviderUnavailable> =
                 provider.kind.isLocal ? .success(EchoProvider(latency: provider.mockLatency)) : makeRemote(provider)
+            let keyVariable = Vendor.for(provider.kind).defaultAPIKeyVariable
             switch built {
             case .success(let base):
                 let callable: any Provider =
                     provider.mockFailureRate > 0
                     ? SimulatedFailureProvider(base: base, rate: provider.mockFailureRate, roll: roll) : base
-                return Route(configuration: provider, provider: callable)
+                return Route(configuration: provider, provider: callable, defaultAPIKeyVariable: keyVariable)
             case .failure(let unavailable):
-                return Route(configuration: provider, provider: nil, disabledReason: unavailable.reason)
+                return Route(configuration: provider, provider: nil, disabledReason: unavailable.reason, defaultAPIKeyVariable: keyVariable)
             }
         }
     }

@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let cerebras = Vendor(
+        kind: .cerebras,
+        defaultBaseURL: "https://api.cerebras.ai/v1",
+        officialHost: "api.cerebras.ai",
+        baseURLOverrideVariable: "CEREBRAS_BASE_URL",
+        acceptedAPIKeyVariables: ["CEREBRAS_API_KEY", "PROVIDER_KEY_CEREBRAS"],
+        dialect: .cerebras
+    )
+}
+
 extension VendorDialect {
     /// Cerebras (`api.cerebras.ai/v1`).
     ///

@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let gemini = Vendor(
+        kind: .gemini,
+        defaultBaseURL: "https://generativelanguage.googleapis.com/v1beta/openai",
+        officialHost: "generativelanguage.googleapis.com",
+        baseURLOverrideVariable: "GEMINI_BASE_URL",
+        acceptedAPIKeyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY", "PROVIDER_KEY_GEMINI"],
+        dialect: .gemini
+    )
+}
+
 extension VendorDialect {
     /// Google AI Studio's OpenAI-compatible endpoint (`generativelanguage.googleapis.com/v1beta/openai`).
     ///
@@ -14,10 +25,17 @@ extension VendorDialect {
     /// - The OpenAI-compatible endpoint wraps the error object in a JSON array; often without
     ///   details (then: short, no wait).
     /// - Limits are per project and model.
-    public static let gemini = VendorDialect(name: "gemini", readRefusal: GeminiRefusal.read)
+    public static let gemini = VendorDialect(name: "gemini", errorEnvelope: GeminiRefusal.unwrap, readRefusal: GeminiRefusal.read)
 }
 
 enum GeminiRefusal {
+    /// The error object of an error body: the OpenAI-compatible endpoint wraps it in a JSON
+    /// array (`[{"error": {...}}]`); anything else is returned as it is.
+    @Sendable static func unwrap(_ body: JSONValue) -> JSONValue {
+        if case .array(let items) = body, let first = items.first { return first }
+        return body
+    }
+
     static func read(_ signal: inout RateLimitSignal, _ evidence: RefusalEvidence) {
         guard let details = evidence.error["details"]?.arrayValue else {
             if evidence.marker("status") == "resource_exhausted", evidence.textPeriod == nil { signal.kind = .shortWindow }

@@ -1,5 +1,20 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let gitHubModels = Vendor(
+        kind: .githubModels,
+        defaultBaseURL: "https://models.github.ai/inference",
+        officialHost: "models.github.ai",
+        baseURLOverrideVariable: "GITHUB_MODELS_BASE_URL",
+        acceptedAPIKeyVariables: ["GITHUB_TOKEN", "GITHUB_MODELS_TOKEN", "PROVIDER_KEY_GITHUB_MODELS"],
+        dialect: .gitHubModels,
+        // The catalog is listed at `/catalog/models`, beside the `/inference` root.
+        modelsURL: { root in
+            root.hasSuffix("/inference") ? String(root.dropLast("/inference".count)) + "/catalog/models" : root + "/models"
+        }
+    )
+}
+
 extension VendorDialect {
     /// GitHub Models (`models.github.ai/inference`).
     ///

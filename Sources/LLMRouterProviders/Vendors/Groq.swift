@@ -5,6 +5,17 @@ import Foundation
 #endif
 import LLMRouterCore
 
+extension Vendor {
+    public static let groq = Vendor(
+        kind: .groq,
+        defaultBaseURL: "https://api.groq.com/openai/v1",
+        officialHost: "api.groq.com",
+        baseURLOverrideVariable: "GROQ_BASE_URL",
+        acceptedAPIKeyVariables: ["GROQ_API_KEY", "PROVIDER_KEY_GROQ"],
+        dialect: .groq
+    )
+}
+
 extension VendorDialect {
     /// Groq (`api.groq.com/openai/v1`).
     ///
@@ -17,9 +28,11 @@ extension VendorDialect {
     ///   `(RPM)`/`(TPM)` → short; the named limit becomes an exhausted window and "try again in"
     ///   its reset.
     /// - Limits are per organization and model.
+    /// - A stream's last chunk carries its usage in `x_groq.usage` (besides, or instead of, `usage`).
     public static let groq = VendorDialect(
         name: "groq",
         headerConvention: .init(requestsPeriod: .day, tokensPeriod: .minute),
+        usageLocation: UsageLocation(alsoAt: [["x_groq", "usage"]]),
         readRefusal: GroqRefusal.read
     )
 }

@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let huggingFace = Vendor(
+        kind: .huggingface,
+        defaultBaseURL: "https://router.huggingface.co/v1",
+        officialHost: "router.huggingface.co",
+        baseURLOverrideVariable: "HUGGINGFACE_BASE_URL",
+        acceptedAPIKeyVariables: ["HUGGINGFACE_API_TOKEN", "HF_TOKEN", "HUGGINGFACE_API_KEY", "PROVIDER_KEY_HUGGINGFACE"],
+        dialect: .huggingFace
+    )
+}
+
 extension VendorDialect {
     /// Hugging Face's router (`router.huggingface.co/v1`).
     ///

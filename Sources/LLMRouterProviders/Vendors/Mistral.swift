@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let mistral = Vendor(
+        kind: .mistral,
+        defaultBaseURL: "https://api.mistral.ai/v1",
+        officialHost: "api.mistral.ai",
+        baseURLOverrideVariable: "MISTRAL_BASE_URL",
+        acceptedAPIKeyVariables: ["MISTRAL_API_KEY", "PROVIDER_KEY_MISTRAL"],
+        dialect: .mistral
+    )
+}
+
 extension VendorDialect {
     /// Mistral La Plateforme (`api.mistral.ai/v1`).
     ///

@@ -1,5 +1,16 @@
 import LLMRouterCore
 
+extension Vendor {
+    public static let nvidiaNIM = Vendor(
+        kind: .nvidiaNIM,
+        defaultBaseURL: "https://integrate.api.nvidia.com/v1",
+        officialHost: "integrate.api.nvidia.com",
+        baseURLOverrideVariable: "NVIDIA_NIM_BASE_URL",
+        acceptedAPIKeyVariables: ["NVIDIA_NIM_KEY", "NVIDIA_API_KEY", "NIM_API_KEY", "PROVIDER_KEY_NVIDIA_NIM"],
+        dialect: .nvidiaNIM
+    )
+}
+
 extension VendorDialect {
     /// NVIDIA NIM (`integrate.api.nvidia.com/v1`).
     ///

@@ -5,6 +5,17 @@ import Foundation
 #endif
 import LLMRouterCore
 
+extension Vendor {
+    public static let openRouter = Vendor(
+        kind: .openrouter,
+        defaultBaseURL: "https://openrouter.ai/api/v1",
+        officialHost: "openrouter.ai",
+        baseURLOverrideVariable: "OPENROUTER_BASE_URL",
+        acceptedAPIKeyVariables: ["OPENROUTER_API_KEY", "PROVIDER_KEY_OPENROUTER"],
+        dialect: .openRouter
+    )
+}
+
 extension VendorDialect {
     /// OpenRouter (`openrouter.ai/api/v1`).
     ///

@@ -40,34 +40,33 @@ public struct VendorDialect: Sendable {
     /// Members an embeddings call gets when the client sent none of them (NIM's retrieval
     /// models refuse a call without `input_type`).
     public let embeddingDefaults: [(key: String, value: JSONValue)]
+    /// Where the vendor's chat answers carry their token counts besides `usage` (Groq's
+    /// `x_groq.usage`); travels with each answer to whoever reads its usage.
+    public let usageLocation: UsageLocation
+    /// The error object inside an error body as the vendor wraps it (Gemini wraps it in a
+    /// one-element array); identity for most.
+    let errorEnvelope: @Sendable (JSONValue) -> JSONValue
 
     public init(
         name: String,
         headerConvention: RateLimitHeaders.Convention = .plain,
         embeddingDefaults: [(key: String, value: JSONValue)] = [],
+        usageLocation: UsageLocation = .standard,
+        errorEnvelope: @escaping @Sendable (JSONValue) -> JSONValue = { $0 },
         readRefusal: @escaping @Sendable (inout RateLimitSignal, RefusalEvidence) -> Void = { _, _ in }
     ) {
         self.name = name
         self.headerConvention = headerConvention
         self.embeddingDefaults = embeddingDefaults
+        self.usageLocation = usageLocation
+        self.errorEnvelope = errorEnvelope
         self.readRefusal = readRefusal
     }
 
-    /// The dialect of a provider kind. Matched on the raw value so that kinds added to
-    /// ``ProviderKind`` (`cerebras`, `gemini`, `mistral`, `github_models`) find theirs by name;
-    /// `openai` and unknown kinds get ``openAI``, which understands every shape below.
+    /// The dialect of a provider kind: ``Vendor/dialect`` of ``Vendor/for(_:)``; `openai` and
+    /// `echo` get ``openAI``, which understands every shape below.
     public static func `for`(_ kind: ProviderKind) -> VendorDialect {
-        switch kind.rawValue {
-        case "groq": .groq
-        case "openrouter": .openRouter
-        case "nvidia_nim": .nvidiaNIM
-        case "huggingface": .huggingFace
-        case "cerebras": .cerebras
-        case "gemini": .gemini
-        case "mistral": .mistral
-        case "github_models": .gitHubModels
-        default: .openAI
-        }
+        Vendor.for(kind).dialect
     }
 
     /// What a successful answer's head said: its windows (kind `nil`) and the rate-limit
@@ -97,7 +96,7 @@ public struct VendorDialect: Sendable {
     ) -> RateLimitSignal {
         let reading = RateLimitHeaders.read(headers, convention: headerConvention, now: now)
         var signal = reading.signal ?? RateLimitSignal()
-        let evidence = RefusalEvidence(status: status, body: body, headers: reading.headers, convention: headerConvention, now: now)
+        let evidence = RefusalEvidence(status: status, body: body.map(errorEnvelope), headers: reading.headers, convention: headerConvention, now: now)
         if evidence.saysOutOfCredits { signal.kind = .credits }
         if signal.kind == nil { readRefusal(&signal, evidence) }
         Self.finish(&signal, evidence)
@@ -133,8 +132,8 @@ public struct VendorDialect: Sendable {
 public struct RefusalEvidence: Sendable {
     /// The HTTP status; `nil` for an error inside a stream or a 2xx body.
     public var status: Int?
-    /// The error object: the body's `error` (inside Gemini's one-element array too), or the
-    /// body itself when it is flat (Cerebras, NIM).
+    /// The error object: the body's `error` (the body as the dialect's envelope unwraps it), or
+    /// the body itself when it is flat (Cerebras, NIM).
     public var error: [String: JSONValue]
     /// The human message (`error.message`, plus OpenRouter's `metadata.raw`).
     public var message: String?
@@ -154,8 +153,7 @@ public struct RefusalEvidence: Sendable {
         now: Date
     ) {
         self.status = status
-        var root = body
-        if let first = root?.arrayValue?.first { root = first }
+        let root = body
         let object = root?.objectValue ?? [:]
         let error = object["error"]?.objectValue ?? object
         let message = root.flatMap(UpstreamErrorText.errorText)

@@ -10,7 +10,11 @@ enum AnthropicAnswerTranslation {
     /// - Parameter model: the model name the client asked for, echoed back.
     /// - Throws: ``UpstreamFailure`` `.badResponse` when the body is not a chat completion or a
     ///   tool call's arguments are not a JSON object, so the router fails over to another route.
-    static func message(fromChatCompletion body: some Collection<UInt8>, model: String) throws(UpstreamFailure) -> [UInt8] {
+    static func message(
+        fromChatCompletion body: some Collection<UInt8>,
+        model: String,
+        usageLocation: UsageLocation = .standard
+    ) throws(UpstreamFailure) -> [UInt8] {
         let completion = try AnthropicJSON.upstreamObject(body, what: "chat completion")
         guard let choice = completion["choices"]?.arrayValue?.first?.objectValue,
             let message = choice["message"]?.objectValue
@@ -36,7 +40,7 @@ enum AnthropicAnswerTranslation {
             content.append(try toolUseBlock(call, at: index))
         }
         let producedToolUse = !calls.isEmpty
-        let usage = AnthropicJSON.usage(of: completion)
+        let usage = AnthropicJSON.usage(of: completion, location: usageLocation)
         let answer: JSONValue = .object([
             "id": .string(AnthropicJSON.messageID(upstream: completion["id"])),
             "type": .string("message"),

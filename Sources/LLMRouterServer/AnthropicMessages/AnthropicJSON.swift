@@ -54,11 +54,10 @@ enum AnthropicJSON {
         }
     }
 
-    /// `prompt_tokens` and `completion_tokens` of a completion or chunk: `usage`, or Groq's
-    /// `x_groq.usage`; `nil` when neither is there.
-    static func usage(of object: [String: JSONValue]) -> (input: Int, output: Int)? {
-        let usage = object["usage"]?.objectValue ?? object["x_groq"]?.objectValue?["usage"]?.objectValue
-        guard let usage else { return nil }
+    /// `prompt_tokens` and `completion_tokens` of a completion or chunk, found where the
+    /// provider's `location` says (`usage`, or a vendor's own place); `nil` when it has none.
+    static func usage(of object: [String: JSONValue], location: UsageLocation) -> (input: Int, output: Int)? {
+        guard let usage = location.usage(in: object) else { return nil }
         return (usage["prompt_tokens"]?.intValue ?? 0, usage["completion_tokens"]?.intValue ?? 0)
     }
 

@@ -46,7 +46,9 @@ public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.
             }
             let message: [UInt8]
             do throws(UpstreamFailure) {
-                message = try AnthropicAnswerTranslation.message(fromChatCompletion: answer.output.body.readableBytesView, model: answerModel)
+                message = try AnthropicAnswerTranslation.message(
+                    fromChatCompletion: answer.output.body.readableBytesView, model: answerModel, usageLocation: answer.output.usageLocation
+                )
             } catch {
                 throw AnthropicError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)")
             }
@@ -80,6 +82,10 @@ struct AnthropicStreamEncoder: StreamEncoder {
 
     mutating func events(for chunk: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer] {
         try translator.events(forChunk: chunk)
+    }
+
+    mutating func answered(usageLocation: UsageLocation) {
+        translator.usageLocation = usageLocation
     }
 
     mutating func finish() -> [ByteBuffer] {

@@ -36,13 +36,16 @@ struct AnthropicStreamTranslator: Sendable {
     private var toolBlocks: [Int: (blockIndex: Int, id: String)] = [:]
     private var finishReason: String?
     private var producedToolUse = false
+    /// Where the answering provider's chunks carry their usage; set once routed.
+    var usageLocation: UsageLocation
 
     /// A `ping` event, for the owner to send while the upstream is silent (Anthropic's keep-alive).
     static let ping = AnthropicJSON.event("ping", .object(["type": .string("ping")]))
 
-    init(model: String, inputTokensEstimate: Int) {
+    init(model: String, inputTokensEstimate: Int, usageLocation: UsageLocation = .standard) {
         self.model = model
         self.inputTokens = inputTokensEstimate
+        self.usageLocation = usageLocation
     }
 
     /// The events for one upstream chunk (the JSON after `data: `, without `[DONE]`); the first
@@ -53,7 +56,7 @@ struct AnthropicStreamTranslator: Sendable {
         let chunk = try AnthropicJSON.upstreamObject(payload.readableBytesView, what: "stream chunk")
         var events: [ByteBuffer] = []
         if !started { events.append(messageStart(upstreamID: chunk["id"])) }
-        if let usage = AnthropicJSON.usage(of: chunk) {
+        if let usage = AnthropicJSON.usage(of: chunk, location: usageLocation) {
             if usage.input > 0 { inputTokens = usage.input }
             outputTokens = usage.output
         }

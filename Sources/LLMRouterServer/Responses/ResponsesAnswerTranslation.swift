@@ -7,6 +7,7 @@ enum ResponsesAnswerTranslation {
     ///   - request: the Responses request it answers, whose settings the response repeats.
     ///   - id: the response id (`resp_…`); message and call item ids are derived from it.
     ///   - createdAt: Unix seconds.
+    ///   - usageLocation: where the answering provider put the usage.
     /// - Returns: the response JSON, and the assistant chat message to remember for a later
     ///   `previous_response_id` (its tool calls carry the same `call_id`s the client sees).
     /// - Throws: ``UpstreamFailure`` `.badResponse` when the body is not a chat completion.
@@ -14,7 +15,8 @@ enum ResponsesAnswerTranslation {
         fromChatCompletion body: some Collection<UInt8>,
         request: ResponsesRequest,
         id: String,
-        createdAt: Int
+        createdAt: Int,
+        usageLocation: UsageLocation = .standard
     ) throws(UpstreamFailure) -> (body: [UInt8], answerMessage: JSONValue) {
         let parsed: JSONValue
         do throws(JSONParseError) {
@@ -49,7 +51,7 @@ enum ResponsesAnswerTranslation {
             createdAt: createdAt,
             status: incompleteReason == nil ? .completed : .incomplete,
             output: output,
-            usage: ResponsesObject.usage(fromChat: ResponsesObject.chatUsage(in: completion)),
+            usage: ResponsesObject.usage(fromChat: ResponsesObject.chatUsage(in: completion, location: usageLocation)),
             incompleteReason: incompleteReason,
             upstreamModel: completion["model"]?.stringValue
         )

@@ -80,11 +80,10 @@ enum ResponsesObject {
         ])
     }
 
-    /// The chat usage of a completion or chunk: `usage`, or Groq's `x_groq.usage`.
-    static func chatUsage(in object: [String: JSONValue]) -> JSONValue? {
-        if let usage = object["usage"], case .object = usage { return usage }
-        if let usage = object["x_groq"]?[member: "usage"], case .object = usage { return usage }
-        return nil
+    /// The chat usage of a completion or chunk, found where the provider's `location` says
+    /// (`usage`, or a vendor's own place).
+    static func chatUsage(in object: [String: JSONValue], location: UsageLocation) -> JSONValue? {
+        location.usage(in: object).map(JSONValue.object)
     }
 
     /// Why a response stopped early, for `incomplete_details.reason`; `nil` when it completed.

@@ -62,7 +62,10 @@ public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration
             }
             let translated: (body: [UInt8], answerMessage: JSONValue)
             do throws(UpstreamFailure) {
-                translated = try ResponsesAnswerTranslation.response(fromChatCompletion: answer.output.body.readableBytesView, request: parsed, id: id, createdAt: createdAt)
+                translated = try ResponsesAnswerTranslation.response(
+                    fromChatCompletion: answer.output.body.readableBytesView, request: parsed, id: id, createdAt: createdAt,
+                    usageLocation: answer.output.usageLocation
+                )
             } catch {
                 throw OpenAIError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)", type: "upstream_error")
             }
@@ -98,6 +101,10 @@ struct ResponsesStreamEncoder<AppClock: Clock>: StreamEncoder where AppClock.Dur
 
     mutating func events(for chunk: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer] {
         try translator.events(forChunk: chunk)
+    }
+
+    mutating func answered(usageLocation: UsageLocation) {
+        translator.usageLocation = usageLocation
     }
 
     mutating func finish() -> [ByteBuffer] {

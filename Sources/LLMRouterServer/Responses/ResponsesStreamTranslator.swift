@@ -45,12 +45,15 @@ struct ResponsesStreamTranslator: Sendable {
     private var finishReason: String?
     private var chatUsage: JSONValue?
     private var upstreamModel: String?
+    /// Where the answering provider's chunks carry their usage; set once routed.
+    var usageLocation: UsageLocation
 
     /// - Parameters:
     ///   - request: the Responses request being answered, whose settings the response objects repeat.
     ///   - id: the response id (`resp_…`); item ids are derived from it.
     ///   - createdAt: Unix seconds.
-    init(request: ResponsesRequest, id: String, createdAt: Int) {
+    init(request: ResponsesRequest, id: String, createdAt: Int, usageLocation: UsageLocation = .standard) {
+        self.usageLocation = usageLocation
         self.request = request
         self.id = id
         self.createdAt = createdAt
@@ -76,7 +79,7 @@ struct ResponsesStreamTranslator: Sendable {
         }
         var events = startEventsIfNeeded()
         if upstreamModel == nil { upstreamModel = chunk["model"]?.stringValue }
-        if let usage = ResponsesObject.chatUsage(in: chunk) { chatUsage = usage }
+        if let usage = ResponsesObject.chatUsage(in: chunk, location: usageLocation) { chatUsage = usage }
         guard let choice = chunk["choices"]?.arrayValue?.first?.objectValue else { return events }
         if let delta = choice["delta"]?.objectValue {
             if case .string(let text)? = delta["content"], !text.isEmpty {

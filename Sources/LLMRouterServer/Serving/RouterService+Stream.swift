@@ -60,6 +60,7 @@ extension RouterService {
     ) async throws {
         defer { session.cancel() }
         var answer = answer
+        if let answer { encoder.answered(usageLocation: answer.output.usageLocation) }
         do {
             while let event = await session.next() {
                 switch event {
@@ -70,6 +71,7 @@ extension RouterService {
                         return
                     }
                     answer = routed
+                    encoder.answered(usageLocation: routed.output.usageLocation)
                 case .chunk(let chunk):
                     let events: [ByteBuffer]
                     do throws(UpstreamFailure) {

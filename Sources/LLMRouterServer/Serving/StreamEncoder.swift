@@ -9,6 +9,9 @@ public protocol StreamEncoder: Sendable {
     /// The events for one upstream chunk; throws when the chunk cannot be translated (the
     /// stream then ends as an upstream failure).
     mutating func events(for chunk: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer]
+    /// Called once routing chose a provider, before its first chunk: where its chunks carry
+    /// their usage. The default ignores it (OpenAI chat passes chunks through).
+    mutating func answered(usageLocation: UsageLocation)
     /// The events after the last chunk.
     mutating func finish() -> [ByteBuffer]
     /// The events that end an open stream when routing fails (after keep-alives were sent) or
@@ -16,6 +19,10 @@ public protocol StreamEncoder: Sendable {
     mutating func failureEvents(_ failure: RoutingFailure) -> [ByteBuffer]
     /// The answer to a routing failure before any byte was sent, in the API's error shape.
     func failureResponse(_ failure: RoutingFailure, headers: HTTPFields) -> Response
+}
+
+extension StreamEncoder {
+    public mutating func answered(usageLocation: UsageLocation) {}
 }
 
 /// Server-sent event framing.

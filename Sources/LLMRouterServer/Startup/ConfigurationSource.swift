@@ -5,6 +5,7 @@ import Foundation
 #endif
 public import LLMRouterCatalog
 public import LLMRouterCore
+import LLMRouterProviders
 import LLMRouterConfig
 public import Logging
 
@@ -109,7 +110,7 @@ public enum ConfigurationSource {
 
     private static func hint(_ startup: CatalogStartup.Result, configPath: String) -> String {
         let variables = startup.index.map { index in
-            ModelIndex.uniqued(index.providers.compactMap { ProviderKind(rawValue: $0)?.defaultAPIKeyVariable })
+            ModelIndex.uniqued(index.providers.compactMap { ProviderKind(rawValue: $0).flatMap { Vendor.for($0).defaultAPIKeyVariable } })
         } ?? []
         let keys = variables.isEmpty ? "a provider key" : variables.joined(separator: ", ")
         return "set one of \(keys) to serve the free-model catalog, or copy config/providers.example.yaml to \(configPath)"

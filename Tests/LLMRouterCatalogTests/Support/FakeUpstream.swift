@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LLMRouterCore
+import LLMRouterProviders
 import NIOCore
 import Synchronization
 
@@ -36,7 +37,7 @@ enum FakeUpstream {
     static func baseURLs(port: Int) -> [String: String] {
         var environment: [String: String] = [:]
         for provider in [ProviderKind.groq, .openrouter, .nvidiaNIM, .cerebras] {
-            if let variable = provider.baseURLOverrideVariable {
+            if let variable = Vendor.for(provider).baseURLOverrideVariable {
                 environment[variable] = "http://127.0.0.1:\(port)/\(provider.rawValue)/v1"
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import LLMRouterCatalog
 import LLMRouterCore
+import LLMRouterProviders
 import Synchronization
 
 /// An in-process ``HTTPFetcher`` serving the captures, for logic tests that need no socket.
@@ -29,7 +30,7 @@ final class FixtureFetcher: Sendable {
     static func environment(_ providers: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM]) -> [String: String] {
         var environment = Fixtures.keys
         for provider in providers {
-            if let variable = provider.baseURLOverrideVariable { environment[variable] = "http://fake.test/\(provider.rawValue)/v1" }
+            if let variable = Vendor.for(provider).baseURLOverrideVariable { environment[variable] = "http://fake.test/\(provider.rawValue)/v1" }
         }
         return environment
     }

@@ -124,7 +124,10 @@ struct ProviderStateTests {
 
     @Test func snapshotShowsCoolDownLimitsAndScope() throws {
         let clock = MockClock()
-        let spec = RouteSpec(ProviderConfiguration(name: "or", kind: .openrouter, rateLimit: RateLimitConfiguration(scope: .pool("free"), requestsPerMinute: 20)))
+        let spec = RouteSpec(
+            ProviderConfiguration(name: "or", kind: .openrouter, rateLimit: RateLimitConfiguration(scope: .pool("free"), requestsPerMinute: 20)),
+            defaultAPIKeyVariable: "OPENROUTER_API_KEY"
+        )
         let state = ProviderState(routes: [spec], clock: clock, redactor: SecretRedactor(secrets: ["sk-or-secret-value"]), wallClockAtStart: Date(timeIntervalSince1970: 1_000))
         _ = state.admit("or")
         state.settle("or", .failed(UpstreamFailure(kind: .rateLimited, message: "key sk-or-secret-value limited", status: 429, retryAfter: .seconds(12)), latency: .milliseconds(5)))

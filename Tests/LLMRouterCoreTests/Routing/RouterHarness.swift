@@ -54,7 +54,8 @@ final class RouterHarness: Sendable {
                     return ChatEventStream(ScriptedChunks(results: [.success(ByteBuffer(string: "chunk-\(name)"))] + rest), report: report)
                 }
             )
-            built.append(Route(configuration: configuration, provider: provider))
+            // As the registry does with the vendor's default key variable: routes of one kind share an account.
+            built.append(Route(configuration: configuration, provider: provider, defaultAPIKeyVariable: "API_KEY"))
         }
         self.calls = calls
         self.table = RoutingTable(routes: built, routing: routing)

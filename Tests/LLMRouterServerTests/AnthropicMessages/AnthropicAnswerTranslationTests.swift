@@ -7,11 +7,11 @@ struct AnthropicAnswerTranslationTests {
     private func json(_ text: String) throws -> JSONValue { try AnthropicTestSupport.json(text) }
 
     private func translate(fixture name: String) throws -> JSONValue {
-        try AnthropicTestSupport.json(AnthropicAnswerTranslation.message(fromChatCompletion: UpstreamFixtures.bytes(name), model: "claude-test"))
+        try AnthropicTestSupport.json(AnthropicAnswerTranslation.message(fromChatCompletion: UpstreamFixtures.bytes(name), model: "claude-test", usageLocation: .anyVendor))
     }
 
     private func translate(_ body: String) throws -> JSONValue {
-        try AnthropicTestSupport.json(AnthropicAnswerTranslation.message(fromChatCompletion: Array(body.utf8), model: "claude-test"))
+        try AnthropicTestSupport.json(AnthropicAnswerTranslation.message(fromChatCompletion: Array(body.utf8), model: "claude-test", usageLocation: .anyVendor))
     }
 
     @Test func groqTextAnswer() throws {

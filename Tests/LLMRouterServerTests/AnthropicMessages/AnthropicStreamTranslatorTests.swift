@@ -129,7 +129,7 @@ struct AnthropicStreamTranslatorTests {
     }
 
     @Test func fragmentedAndParallelToolCalls() throws {
-        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 1)
+        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 1, usageLocation: .anyVendor)
         let chunks = [
             #"{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"weather","arguments":""}}]}}]}"#,
             #"{"id":"c","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"location\""}}]}}]}"#,
@@ -156,7 +156,7 @@ struct AnthropicStreamTranslatorTests {
     }
 
     @Test func finishWithoutChunksIsStillAWholeMessage() throws {
-        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5)
+        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5, usageLocation: .anyVendor)
         let events = try Support.decode(translator.finish())
         #expect(events.map(\.name) == ["message_start", "message_delta", "message_stop"])
         #expect(events[0].data["message"]?["usage"] == (try json(#"{"input_tokens":5,"output_tokens":0}"#)))
@@ -165,7 +165,7 @@ struct AnthropicStreamTranslatorTests {
     }
 
     @Test func lengthFinishIsMaxTokens() throws {
-        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5)
+        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5, usageLocation: .anyVendor)
         _ = try translator.events(forChunk: ByteBuffer(string: #"{"choices":[{"delta":{"content":"a"},"finish_reason":"length"}]}"#))
         let events = try Support.decode(translator.finish())
         #expect(events.map(\.name) == ["content_block_stop", "message_delta", "message_stop"])
@@ -174,7 +174,7 @@ struct AnthropicStreamTranslatorTests {
 
     @Test(arguments: ["data: {", #"{"error":{"message":"upstream died"}}"#, "42"])
     func unusableChunksAreBadResponses(chunk: String) throws {
-        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5)
+        var translator = AnthropicStreamTranslator(model: "m", inputTokensEstimate: 5, usageLocation: .anyVendor)
         let failure = try #require(throws: UpstreamFailure.self) { try translator.events(forChunk: ByteBuffer(string: chunk)) }
         #expect(failure.kind == .badResponse)
     }

@@ -1,9 +1,16 @@
 import Foundation
 import LLMRouterCore
+import LLMRouterProviders
 @testable import LLMRouterServer
 import LLMRouterTesting
 import NIOCore
 import Testing
+
+extension UsageLocation {
+    /// Every vendor's usage places (the `openai` dialect reads them all): the translation tests
+    /// feed captures from several vendors, Groq's with `x_groq.usage`.
+    static let anyVendor = VendorDialect.openAI.usageLocation
+}
 
 /// One server-sent event: its `event:` name and its `data:` JSON.
 struct AnthropicSSEEvent {
@@ -66,7 +73,7 @@ enum AnthropicTestSupport {
 
     /// Feeds every chunk of a fixture through a translator and finishes it.
     static func translateStream(fixture: String, inputTokensEstimate: Int = 7) throws -> [AnthropicSSEEvent] {
-        var translator = AnthropicStreamTranslator(model: "claude-test", inputTokensEstimate: inputTokensEstimate)
+        var translator = AnthropicStreamTranslator(model: "claude-test", inputTokensEstimate: inputTokensEstimate, usageLocation: .anyVendor)
         var buffers: [ByteBuffer] = []
         for payload in try chunkPayloads(ofFixture: fixture) {
             buffers += try translator.events(forChunk: payload)

@@ -10,7 +10,7 @@ struct ResponsesAnswerTranslationTests {
 
     private func translate(_ body: [UInt8], request: ResponsesRequest) throws -> (response: [String: JSONValue], answer: JSONValue) {
         let (bytes, answer) = try ResponsesAnswerTranslation.response(
-            fromChatCompletion: body, request: request, id: "resp_abc", createdAt: 1_700_000_000
+            fromChatCompletion: body, request: request, id: "resp_abc", createdAt: 1_700_000_000, usageLocation: .anyVendor
         )
         let response = try #require(try JSONValue(parsing: bytes).objectValue)
         return (response, answer)

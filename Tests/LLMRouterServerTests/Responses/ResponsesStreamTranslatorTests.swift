@@ -36,7 +36,7 @@ struct ResponsesStreamTranslatorTests {
     }
 
     private func translate(_ fixture: String, request: ResponsesRequest) throws -> (events: [Event], answer: JSONValue) {
-        var translator = ResponsesStreamTranslator(request: request, id: "resp_abc", createdAt: 1_700_000_000)
+        var translator = ResponsesStreamTranslator(request: request, id: "resp_abc", createdAt: 1_700_000_000, usageLocation: .anyVendor)
         var buffers: [ByteBuffer] = []
         for payload in try chunkPayloads(fixture) {
             buffers += try translator.events(forChunk: payload)
@@ -147,7 +147,7 @@ struct ResponsesStreamTranslatorTests {
     }
 
     @Test func argumentFragmentsAccumulateAndLengthFinishIsIncomplete() throws {
-        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1, usageLocation: .anyVendor)
         let chunks = [
             #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_9","type":"function","function":{"name":"f","arguments":""}}]}}]}"#,
             #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]}}]}"#,
@@ -176,7 +176,7 @@ struct ResponsesStreamTranslatorTests {
     @Test(arguments: [0, 1])
     func parallelToolCallsBecomeSeparateItems(secondIndex: Int) throws {
         // Some upstreams number every call 0 and tell them apart only by id.
-        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1, usageLocation: .anyVendor)
         let chunks = [
             #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_r","function":{"name":"weather","arguments":"{\"city\":\"Rome\"}"}}]}}]}"#,
             #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":\#(secondIndex),"id":"call_o","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}]}"#,
@@ -205,7 +205,7 @@ struct ResponsesStreamTranslatorTests {
     }
 
     @Test func failureMidStreamEndsWithResponseFailed() throws {
-        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1, usageLocation: .anyVendor)
         let first = try translator.events(forChunk: ByteBuffer(string: #"{"choices":[{"index":0,"delta":{"content":"Hel"}}]}"#))
         let failure = translator.failureEvents(message: "upstream went away", code: "server_error")
         let events = try (first + failure).map(decode)
@@ -220,7 +220,7 @@ struct ResponsesStreamTranslatorTests {
     }
 
     @Test func failureBeforeAnyChunkStillOpensTheResponse() throws {
-        let translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        let translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1, usageLocation: .anyVendor)
         let events = try translator.failureEvents(message: "no provider", code: "all_providers_failed").map(decode)
         #expect(events.map(\.name) == ["response.created", "response.in_progress", "response.failed"])
         #expect(events.map { $0.payload["sequence_number"] } == [.integer(0), .integer(1), .integer(2)])
@@ -228,7 +228,7 @@ struct ResponsesStreamTranslatorTests {
 
     @Test(arguments: ["not json", #"{"error":{"message":"overloaded"}}"#])
     func badOrErrorChunksThrow(payload: String) throws {
-        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1)
+        var translator = ResponsesStreamTranslator(request: try request(), id: "resp_abc", createdAt: 1, usageLocation: .anyVendor)
         #expect(throws: UpstreamFailure.self) { try translator.events(forChunk: ByteBuffer(string: payload)) }
     }
 }
