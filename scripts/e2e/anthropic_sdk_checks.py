@@ -5,13 +5,11 @@ e2e-model through routing.model_map (a failing fake tried first, then a healthy 
 e2e-limited is a fake that allows one call a minute.
 """
 import argparse
-import json
-import sys
-import urllib.request
 import warnings
 
 import anthropic
 
+from sdk_checks import check, finish, stats
 from fake_payloads import text_of
 
 parser = argparse.ArgumentParser()
@@ -32,25 +30,6 @@ WEATHER_TOOL = {
     "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
 }
 QUESTION = {"role": "user", "content": "What is the weather in Paris?"}
-results = []
-
-
-def check(name):
-    def run(function):
-        try:
-            function()
-            results.append((name, None))
-            print(f"ok   {name}")
-        except Exception as error:  # noqa: BLE001 - report every failure and go on
-            results.append((name, error))
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-        return function
-    return run
-
-
-def stats(base):
-    with urllib.request.urlopen(base + "/_stats", timeout=5) as response:
-        return json.load(response)
 
 
 def text(message):
@@ -205,6 +184,4 @@ def _():
     assert not leaked, leaked
 
 
-failed = [name for name, error in results if error]
-print(f"anthropic-sdk: {len(results) - len(failed)} passed, {len(failed)} failed")
-sys.exit(1 if failed else 0)
+finish("anthropic-sdk")

@@ -5,13 +5,12 @@ upstream), each behind a failing fake upstream tried first and a healthy one.
 """
 import argparse
 import json
-import sys
-import urllib.request
 
 import openai
 from openai import OpenAI
 
 # Next to this file: what the fake upstream answers, to compute the expected embeddings.
+from sdk_checks import check, finish, stats
 from fake_payloads import embedding_vector, text_of
 
 parser = argparse.ArgumentParser()
@@ -22,25 +21,6 @@ parser.add_argument("--embedding-dims", type=int, default=8, help="the fakes' --
 args = parser.parse_args()
 
 client = OpenAI(base_url=args.router, api_key="client-key-is-not-forwarded", max_retries=0, timeout=30)
-results = []
-
-
-def check(name):
-    def run(function):
-        try:
-            function()
-            results.append((name, None))
-            print(f"ok   {name}")
-        except Exception as error:  # noqa: BLE001 - report every failure and go on
-            results.append((name, error))
-            print(f"FAIL {name}: {type(error).__name__}: {error}")
-        return function
-    return run
-
-
-def stats(base):
-    with urllib.request.urlopen(base + "/_stats", timeout=5) as response:
-        return json.load(response)
 
 
 @check("non-streaming completion, failover hidden from the client")
@@ -243,6 +223,4 @@ def _():
     assert messages[-1]["tool_call_id"] in call_ids, messages
 
 
-failed = [name for name, error in results if error]
-print(f"openai-sdk: {len(results) - len(failed)} passed, {len(failed)} failed")
-sys.exit(1 if failed else 0)
+finish("openai-sdk")

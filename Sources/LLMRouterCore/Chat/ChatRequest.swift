@@ -25,8 +25,15 @@ public struct ChatRequest: Sendable {
 
     /// Parses and validates a request body.
     public init(json: some DataProtocol) throws(ChatRequestError) {
-        let value: JSONValue
         let bytes = Array(json)
+        let (fields, members) = try Self.parseRequestObject(bytes)
+        try self.init(fields: fields, body: bytes, members: members)
+    }
+
+    /// A request body as a JSON object with its top-level members located, or the 400 that says
+    /// why it is not one (invalid JSON, a repeated member, not an object).
+    static func parseRequestObject(_ bytes: [UInt8]) throws(ChatRequestError) -> (fields: [String: JSONValue], members: JSONObjectMembers) {
+        let value: JSONValue
         let repeated: String?
         let located: [JSONParser.LocatedMember]
         do {
@@ -40,7 +47,7 @@ public struct ChatRequest: Sendable {
         guard case .object(let fields) = value else {
             throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)
         }
-        try self.init(fields: fields, body: bytes, members: JSONObjectMembers(bytes: bytes, located: located))
+        return (fields, JSONObjectMembers(bytes: bytes, located: located))
     }
 
     /// Validates already-parsed fields.

@@ -21,23 +21,10 @@ public struct EmbeddingsRequest: Sendable {
 
     public init(json: some DataProtocol) throws(ChatRequestError) {
         let bytes = Array(json)
-        let value: JSONValue
-        let repeated: String?
-        let located: [JSONParser.LocatedMember]
-        do {
-            (value, repeated, located) = try JSONValue.parsingDocument(bytes)
-        } catch {
-            throw ChatRequestError(message: "We could not parse the JSON body of your request: it is not valid JSON.", param: nil)
-        }
-        if let repeated {
-            throw ChatRequestError(message: "The request body names '\(repeated)' more than once; send each parameter once.", param: repeated)
-        }
-        guard case .object(let fields) = value else {
-            throw ChatRequestError(message: "The request body must be a JSON object.", param: nil)
-        }
+        let (fields, members) = try ChatRequest.parseRequestObject(bytes)
         self.fields = fields
         self.body = bytes
-        self.members = JSONObjectMembers(bytes: bytes, located: located)
+        self.members = members
         switch fields["model"] {
         case nil, .null: model = nil
         case .string(let name): model = name

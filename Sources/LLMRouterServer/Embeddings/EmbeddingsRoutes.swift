@@ -36,14 +36,7 @@ public struct EmbeddingsRoutes<AppClock: Clock>: Sendable where AppClock.Duratio
         let info = RequestBody.info(context, endpoint: "embeddings")
         let service = self.service
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {
-            let outcome = try await service.route(Embed(embeddingsRequest), model: model, info: info)
-            guard case .answered(let answer) = outcome else {
-                let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure))
-            }
-            var headers = RoutingHeaders.answered(answer)
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
+            return try await service.passThroughResponse(Embed(embeddingsRequest), model: model, info: info)
         }
     }
 }

@@ -39,14 +39,7 @@ public struct ChatRoutes<AppClock: Clock>: Sendable where AppClock.Duration == D
             if chatRequest.stream {
                 return try await service.streamResponse(StreamChat(chatRequest), model: model, info: info, encoder: OpenAIChatStreamEncoder())
             }
-            let outcome = try await service.route(CompleteChat(chatRequest), model: model, info: info)
-            guard case .answered(let answer) = outcome else {
-                let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure))
-            }
-            var headers = RoutingHeaders.answered(answer)
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
+            return try await service.passThroughResponse(CompleteChat(chatRequest), model: model, info: info)
         }
     }
 }
