@@ -140,9 +140,7 @@ public struct ChatRequest: Sendable {
     static let outputLimitKeys = ["max_tokens", "max_completion_tokens"]
 
     private static func encode(_ fields: [String: JSONValue]) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(fields)).map(Array.init) ?? Array("{}".utf8)
+        JSONValue.encodedBytes(.object(fields))
     }
 
     /// The text of the last user message (text parts joined), for echo providers.

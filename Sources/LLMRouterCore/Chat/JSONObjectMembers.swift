@@ -70,29 +70,7 @@ public struct JSONObjectMembers: Sendable {
     public static func jsonString(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 2)
-        output.append(UInt8(ascii: "\""))
-        // Model ids are plain ASCII: their bytes go in as they are.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            output += text.utf8
-            output.append(UInt8(ascii: "\""))
-            return output
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case "\\": output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case "\n": output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case "\r": output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case "\t": output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case _ where scalar.value < 0x20:
-                output += Array("\\u00".utf8)
-                let hex = Array("0123456789abcdef".utf8)
-                output += [hex[Int(scalar.value >> 4)], hex[Int(scalar.value & 0xF)]]
-            default:
-                output += Array(String(scalar).utf8)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
+        JSONValue.writeString(text, into: &output)
         return output
     }
 

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Any JSON value, kept as the client sent it so unknown request fields reach upstreams intact.
 public enum JSONValue: Sendable, Equatable, Codable {
     case null
@@ -91,11 +85,3 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 }
 
-extension JSONValue {
-    /// The value as compact JSON text, keys sorted (stable bytes for tests and caches).
-    public static func encodedBytes(_ value: JSONValue) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map(Array.init) ?? Array("null".utf8)
-    }
-}

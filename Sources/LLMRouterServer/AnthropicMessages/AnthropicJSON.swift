@@ -10,23 +10,12 @@ import NIOCore
 enum AnthropicJSON {
     /// The JSON text of `value`, keys sorted so output is reproducible in tests and logs.
     static func encode(_ value: JSONValue) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: it holds only JSON types (non-finite doubles aside,
-        // which the parser never produces).
-        return (try? encoder.encode(value)).map(Array.init) ?? Array("null".utf8)
+        JSONValue.encodedBytes(value)
     }
 
     /// One complete SSE event, `event: NAME\ndata: JSON\n\n`, in one buffer so it goes out in one write.
     static func event(_ name: String, _ payload: JSONValue) -> ByteBuffer {
-        let json = encode(payload)
-        var buffer = ByteBufferAllocator().buffer(capacity: json.count + name.utf8.count + 16)
-        buffer.writeStaticString("event: ")
-        buffer.writeString(name)
-        buffer.writeStaticString("\ndata: ")
-        buffer.writeBytes(json)
-        buffer.writeStaticString("\n\n")
-        return buffer
+        SSE.event(named: name, encode(payload))
     }
 
     /// A fresh id with Anthropic's prefix (`msg_`, `toolu_`), for upstreams that send none.

@@ -1,56 +1,15 @@
 import LLMRouterCore
 import NIOCore
 
-/// JSON text for the Responses objects and events this folder builds.
-///
-/// Written by hand instead of through `JSONEncoder` because a stream renders one event per
-/// upstream chunk: this path has no `Codable` boxing and cannot fail, and sorted keys keep the
-/// output stable for tests and logs.
+/// JSON text and server-sent events for the Responses objects and events this folder builds.
 enum ResponsesJSON {
     static func bytes(_ value: JSONValue) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(256)
-        write(value, into: &output)
-        return output
+        JSONValue.encodedBytes(value)
     }
 
-    /// One server-sent event: `event: TYPE\ndata: JSON\n\n`.
+    /// One server-sent event: `event: TYPE\ndata: JSON\n\n`, in one buffer so it goes out in one write.
     static func event(type: String, payload: JSONValue) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.writeString("event: ")
-        buffer.writeString(type)
-        buffer.writeString("\ndata: ")
-        buffer.writeBytes(bytes(payload))
-        buffer.writeString("\n\n")
-        return buffer
-    }
-
-    private static func write(_ value: JSONValue, into output: inout [UInt8]) {
-        switch value {
-        case .null: output += "null".utf8
-        case .bool(let flag): output += (flag ? "true" : "false").utf8
-        case .integer(let number): output += String(number).utf8
-        case .number(let number):
-            // JSON has no NaN or infinity; upstream numbers are finite, so this only guards.
-            output += (number.isFinite ? String(number) : "null").utf8
-        case .string(let text): output += JSONObjectMembers.jsonString(text)
-        case .array(let elements):
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                write(element, into: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                output += JSONObjectMembers.jsonString(key)
-                output.append(UInt8(ascii: ":"))
-                write(members[key] ?? .null, into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
-        }
+        SSE.event(named: type, bytes(payload))
     }
 }
 
