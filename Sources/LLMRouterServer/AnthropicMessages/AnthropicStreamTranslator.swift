@@ -39,7 +39,7 @@ struct AnthropicStreamTranslator: Sendable {
     /// Where the answering provider's chunks carry their usage; set once routed.
     var usageLocation: UsageLocation
 
-    /// A `ping` event, for the owner to send while the upstream is silent (Anthropic's keep-alive).
+    /// A `ping` event: sent after `message_start`, as Anthropic does.
     static let ping = AnthropicJSON.event("ping", .object(["type": .string("ping")]))
 
     init(model: String, inputTokensEstimate: Int, usageLocation: UsageLocation = .standard) {
@@ -55,7 +55,11 @@ struct AnthropicStreamTranslator: Sendable {
     mutating func events(forChunk payload: ByteBuffer) throws(UpstreamFailure) -> [ByteBuffer] {
         let chunk = try AnthropicJSON.upstreamObject(payload.readableBytesView, what: "stream chunk")
         var events: [ByteBuffer] = []
-        if !started { events.append(messageStart(upstreamID: chunk["id"])) }
+        if !started {
+            // Anthropic follows message_start with a ping; some clients wait for it.
+            events.append(messageStart(upstreamID: chunk["id"]))
+            events.append(Self.ping)
+        }
         if let usage = AnthropicJSON.usage(of: chunk, location: usageLocation) {
             if usage.input > 0 { inputTokens = usage.input }
             outputTokens = usage.output

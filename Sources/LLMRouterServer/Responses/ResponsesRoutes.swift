@@ -76,8 +76,10 @@ public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration
         }
     }
 
+    /// 128 random bits in hex: unique response ids without a counter shared across instances.
     static func randomHex() -> String {
-        (0..<3).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next() as UInt64, radix: 16) + String(generator.next() as UInt64, radix: 16)
     }
 }
 

@@ -15,6 +15,12 @@ struct AnthropicStreamTranslatorTests {
             .joined()
     }
 
+    @Test func pingFollowsMessageStartAsAnthropicSends() throws {
+        let names = try Support.translateStreamWithPings(fixture: "groq-chat-stream.sse").map(\.name)
+        #expect(Array(names.prefix(3)) == ["message_start", "ping", "content_block_start"])
+        #expect(names.filter { $0 == "ping" }.count == 1)
+    }
+
     @Test func groqTextStream() throws {
         let events = try Support.translateStream(fixture: "groq-chat-stream.sse", inputTokensEstimate: 7)
         #expect(events.map(\.name) == [
@@ -141,7 +147,7 @@ struct AnthropicStreamTranslatorTests {
         var buffers: [ByteBuffer] = []
         for chunk in chunks { buffers += try translator.events(forChunk: ByteBuffer(string: chunk)) }
         buffers += translator.finish()
-        let events = try Support.decode(buffers)
+        let events = try Support.decode(buffers).filter { $0.name != "ping" }
         #expect(events.map(\.name) == [
             "message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
             "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop",

@@ -72,7 +72,13 @@ enum AnthropicTestSupport {
     }
 
     /// Feeds every chunk of a fixture through a translator and finishes it.
+    /// The events a fixture's chunks translate to, without the `ping` after `message_start`
+    /// (`pingFollowsMessageStartAsAnthropicSends` checks it), so indexes follow the content.
     static func translateStream(fixture: String, inputTokensEstimate: Int = 7) throws -> [AnthropicSSEEvent] {
+        try translateStreamWithPings(fixture: fixture, inputTokensEstimate: inputTokensEstimate).filter { $0.name != "ping" }
+    }
+
+    static func translateStreamWithPings(fixture: String, inputTokensEstimate: Int = 7) throws -> [AnthropicSSEEvent] {
         var translator = AnthropicStreamTranslator(model: "claude-test", inputTokensEstimate: inputTokensEstimate, usageLocation: .anyVendor)
         var buffers: [ByteBuffer] = []
         for payload in try chunkPayloads(ofFixture: fixture) {
