@@ -59,7 +59,10 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         guard case .providers(let resolved) = table.resolver.resolve(served) else {
             return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
         }
-        let indices = resolved.filter { table.routes[$0].configuration.routeKind == operation.routeKind }
+        let kind = operation.routeKind
+        // Most tables hold one kind: only a mixed one pays for a filtered copy.
+        let indices = resolved.allSatisfy { table.routes[$0].configuration.routeKind == kind }
+            ? resolved : resolved.filter { table.routes[$0].configuration.routeKind == kind }
         if indices.isEmpty, let other = resolved.first.map({ table.routes[$0].configuration.routeKind }) {
             return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
         }
