@@ -50,6 +50,11 @@ public struct RouterService<AppClock: Clock>: Sendable where AppClock.Duration =
         requested ?? settings.defaultModel
     }
 
+    /// The model `model` is served as: the current table's `routing.model_map` applied.
+    public func servedModel(_ model: String?) -> String? {
+        tables.current.routing.mappedModel(model)
+    }
+
     /// Routes one operation over the current table, within the request deadline.
     public func route<Operation: RouterOperation>(_ operation: Operation, model: String?, info: RequestInfo) async throws -> RoutingOutcome<Operation.Output> {
         let deadline = router.clock.now.advanced(by: settings.requestDeadline)

@@ -105,6 +105,35 @@ struct AnthropicMessagesRoutesTests {
         }
     }
 
+    @Test func aKeysModelListIsCheckedAgainstTheModelServed() async throws {
+        let yaml = """
+            routing:
+              model_map: {"claude-*haiku*": small, "claude-*": big}
+            providers:
+              - {name: s, type: echo, model: small}
+              - {name: b, type: echo, model: big}
+            """
+        let configuration = try ConfigurationLoader().parse(yaml: yaml, file: "t.yaml").configuration
+        let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: { _ in .failure(ProviderUnavailable(reason: "offline")) }), routing: configuration.routing)
+        let key = "llmr-small-0123456789abcdef"
+        let router = RouterApplication(table: table, settings: .init(), keys: AccessKeys([AccessKey(name: "small-only", secret: key, limits: .init(allowedModels: ["small"]))]))
+        try await Application(router: router.buildRouter()).test(.router) { client in
+            let headers: HTTPFields = [HTTPField.Name("x-api-key")!: key]
+            func ask(_ model: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/messages", method: .post, headers: headers,
+                    body: ByteBuffer(string: #"{"model":"\#(model)","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#)
+                )
+            }
+            let haiku = try await ask("claude-3-5-haiku-20241022")
+            #expect(haiku.status == .ok, "served as small, which the key may use")
+            let sonnet = try await ask("claude-sonnet-4-5")
+            #expect(sonnet.status == .forbidden)
+            #expect(try sonnet.anthropicError()["type"] as? String == "permission_error")
+            #expect((try sonnet.anthropicError()["message"] as? String)?.contains("served as big") == true)
+        }
+    }
+
     @Test func countTokensAnswersAnEstimate() async throws {
         let app = try TestApp(yaml: Self.yaml)
         try await app.test { client in
