@@ -62,3 +62,28 @@ struct ModelMapTests {
         }
     }
 }
+
+struct ModelMapVariableTests {
+    @Test func pairsAreReadInOrder() throws {
+        let mappings = try ModelMapVariable.parse(" claude-*haiku* = llama-3.1-8b , claude-*=auto ")
+        #expect(mappings == [ModelMapping(pattern: "claude-*haiku*", target: "llama-3.1-8b"), ModelMapping(pattern: "claude-*", target: "auto")])
+    }
+
+    @Test func aBadEntryNamesTheVariableAndTheEntry() {
+        #expect {
+            try ModelMapVariable.parse("claude-*=small,oops")
+        } throws: { error in
+            let error = error as? ConfigurationError
+            return error?.file == "LLMROUTER_MODEL_MAP" && error?.message.contains("'oops'") == true
+        }
+    }
+
+    @Test func theFilesOwnMappingsComeFirst() throws {
+        var configuration = RouterConfiguration(providers: [ProviderConfiguration(name: "e", kind: .echo)])
+        configuration.routing.modelMap = [ModelMapping(pattern: "claude-*", target: "from-file")]
+        let applied = try ModelMapVariable.applying(["LLMROUTER_MODEL_MAP": "claude-*=from-env,gpt-*=auto"], to: configuration)
+        #expect(applied.routing.mappedModel("claude-x") == "from-file")
+        #expect(applied.routing.mappedModel("gpt-4o") == "auto")
+        #expect(try ModelMapVariable.applying([:], to: configuration) == configuration)
+    }
+}

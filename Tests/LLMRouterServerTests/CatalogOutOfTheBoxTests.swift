@@ -41,6 +41,20 @@ struct CatalogOutOfTheBoxTests {
         #expect(openRouter?.rateLimit?.scope == .pool("openrouter-free"), "OpenRouter's free models share one pool")
     }
 
+    /// Claude Code on the catalog with one variable: its model names reach catalog models.
+    @Test func theModelMapVariableServesClaudeNamesFromTheCatalog() async throws {
+        var environment = environment
+        environment["LLMROUTER_MODEL_MAP"] = "claude-*haiku*=llama-3.1-8b,claude-*=llama-3.3-70b"
+        let settings = ServerSettings(configPath: directory.appendingPathComponent("absent.yaml").path)
+        let loaded = try await ConfigurationSource.loadDetailed(settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t"))
+        #expect(loaded.configuration.routing.mappedModel("claude-sonnet-4-5-20250929") == "llama-3.3-70b")
+        #expect(loaded.configuration.routing.mappedModel("claude-3-5-haiku-latest") == "llama-3.1-8b")
+        environment["LLMROUTER_MODEL_MAP"] = "claude-*"
+        await #expect(throws: ConfigurationError.self) {
+            try await ConfigurationSource.loadDetailed(settings: settings, environment: environment, fetcher: nil, logger: Logger(label: "t"))
+        }
+    }
+
     /// With a NIM key, the compiled-in catalog's NIM embedding models are routes of kind
     /// embeddings, and `/v1/models` says so.
     @Test func theEmbeddedCatalogListsEmbeddingModelsWithTheirKind() async throws {

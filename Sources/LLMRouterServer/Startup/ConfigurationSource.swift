@@ -51,6 +51,18 @@ public enum ConfigurationSource {
         fetcher: (any HTTPFetcher)?,
         logger: Logger
     ) async throws(ConfigurationError) -> Loaded {
+        var loaded = try await loadSource(settings: settings, environment: environment, fetcher: fetcher, logger: logger)
+        loaded.configuration = try ModelMapVariable.applying(environment, to: loaded.configuration)
+        return loaded
+    }
+
+    /// The configuration from its source, before the environment's additions.
+    private static func loadSource(
+        settings: ServerSettings,
+        environment: [String: String],
+        fetcher: (any HTTPFetcher)?,
+        logger: Logger
+    ) async throws(ConfigurationError) -> Loaded {
         let path = settings.configPath
         if FileManager.default.fileExists(atPath: path) {
             let loaded = try ConfigurationLoader().load(path: path)
