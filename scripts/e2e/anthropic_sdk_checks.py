@@ -9,7 +9,7 @@ import warnings
 
 import anthropic
 
-from sdk_checks import check, finish, stats
+from sdk_checks import check, finish, results, stats
 from fake_payloads import text_of
 
 parser = argparse.ArgumentParser()
