@@ -8,12 +8,10 @@ import Synchronization
 /// Every route's breaker, cool-downs, learned limits and quota, shared by all requests: the
 /// in-process ``ProviderStateStore``.
 ///
-/// Three different things, kept apart:
-/// - the **breaker** is health only (timeouts, connection errors, 5xx, bad answers); a 429
-///   never opens it;
-/// - a **cool-down** comes from a rate limit (a 429, or an answer saying a bucket is empty) and
-///   lasts until the reset the upstream announced;
-/// - the **quota** is the configured limits, counted locally so calls are paced under them.
+/// Three different things, kept apart: the **breaker** is health only (timeouts, connection
+/// errors, 5xx, bad answers; a 429 never opens it); a **cool-down** comes from a rate limit (a
+/// 429, or an answer saying a bucket is empty) and lasts until the reset the upstream announced;
+/// the **quota** is the configured limits, counted locally so calls are paced under them.
 ///
 /// One short lock per call, never held across an `await`; the state machines inside are plain
 /// structs told the time by the injected clock, and the caller does any logging with the events
