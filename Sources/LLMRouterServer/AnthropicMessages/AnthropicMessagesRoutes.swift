@@ -28,8 +28,7 @@ public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.
         let body = try await RequestBody.collect(request, limit: service.settings.maxBodyBytes)
         let translated = try AnthropicRequestTranslation.translate(body.readableBytesView)
         let model = service.model(requested: translated.model)
-        try RequestBody.checkAllowed(model: model, service: service, context: context)
-        let info = RequestBody.info(context, endpoint: "messages")
+        let info = try RequestBody.admit(model: model, endpoint: "messages", service: service, context: context)
         let service = self.service
         let answerModel = translated.model
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {

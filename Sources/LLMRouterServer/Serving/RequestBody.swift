@@ -17,19 +17,18 @@ enum RequestBody {
         }
     }
 
-    /// Refuses a model the request's access key may not use. The key's list is checked against
-    /// the model that will be served (`routing.model_map` applied): a key limited to
-    /// `llama-3.1-8b` may ask for `claude-3-5-haiku` when the map serves that name with it.
-    static func checkAllowed<AppClock>(model: String?, service: RouterService<AppClock>, context: RouterRequestContext) throws {
-        guard let key = context.accessKey, key.limits.allowedModels != nil else { return }
-        let served = service.servedModel(model)
-        guard !key.allows(model: served) else { return }
-        throw OpenAIError.modelNotAllowed(served == model ? model : "\(model ?? "auto") (served as \(served ?? "auto"))", key: key.name)
-    }
-
-    /// What the router needs to know about who asks, for `endpoint`.
-    static func info(_ context: RouterRequestContext, endpoint: String) -> RequestInfo {
-        RequestInfo(
+    /// Lets the request in for `model` and names who asks, for the router's record: refuses a
+    /// model the access key may not use, checked against the model that will be served
+    /// (`routing.model_map` applied) — a key limited to `llama-3.1-8b` may ask for
+    /// `claude-3-5-haiku` when the map serves that name with it.
+    static func admit<AppClock>(model: String?, endpoint: String, service: RouterService<AppClock>, context: RouterRequestContext) throws -> RequestInfo {
+        if let key = context.accessKey, key.limits.allowedModels != nil {
+            let served = service.servedModel(model)
+            guard key.allows(model: served) else {
+                throw OpenAIError.modelNotAllowed(served == model ? model : "\(model ?? "auto") (served as \(served ?? "auto"))", key: key.name)
+            }
+        }
+        return RequestInfo(
             requestID: context.requestID,
             keyName: context.apiKeyName,
             logger: context.logger,
