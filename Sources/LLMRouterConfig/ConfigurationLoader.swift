@@ -46,7 +46,7 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
         }
         var warnings: [ConfigurationWarning] = []
-        for key in top.keys.compactMap(\.string) where key != "providers" && key != "routing" {
+        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache"].contains(key) {
             warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let providersNode = top["providers"] else {
@@ -72,6 +72,9 @@ public struct ConfigurationLoader: Sendable {
         var routingReader = RoutingSectionReader(file: file)
         let routing = try top["routing"].map { (node: Node) throws(ConfigurationError) in try routingReader.read(node) } ?? RoutingConfiguration()
         warnings += routingReader.warnings
-        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing), warnings: warnings)
+        var cacheReader = CacheSectionReader(file: file)
+        let cache = try top["cache"].map { (node: Node) throws(ConfigurationError) in try cacheReader.read(node) }
+        warnings += cacheReader.warnings
+        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing, cache: cache), warnings: warnings)
     }
 }

@@ -19,6 +19,7 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     var firstToken: Instant?
     var promptTokens: Int?
     var completionTokens: Int?
+    var cache: CacheVerdict?
 
     init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
         self.arrival = arrival
@@ -106,7 +107,9 @@ extension RequestRouter {
             upstreamLatency: journey.calls > 0 ? journey.upstreamTime : nil,
             timeToFirstToken: journey.firstToken.map { journey.arrival.duration(to: $0) },
             promptTokens: journey.promptTokens,
-            completionTokens: journey.completionTokens
+            completionTokens: journey.completionTokens,
+            cacheHit: journey.cache?.age != nil,
+            cache: journey.cache?.recordValue
         )
     }
 

@@ -22,16 +22,36 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     public let metrics: any MetricsFactory
     /// Receives every finished request's record.
     public let recorder: (any RequestRecorder)?
+    /// The response cache, consulted before routing; `nil` when it is off.
+    public let cache: ResponseCache?
     let waitLine: WaitLine
     let counters: RouterCounters
+    /// The wall time at `clockBase`: cache entries carry wall times (they outlive the process)
+    /// but are aged on the router's clock, so a mock clock ages them too.
+    private let wallBase: Int64
+    private let clockBase: C.Instant
 
-    public init(state: Store, clock: C, metrics: any MetricsFactory = MetricsSystem.factory, recorder: (any RequestRecorder)? = nil) {
+    public init(
+        state: Store,
+        clock: C,
+        metrics: any MetricsFactory = MetricsSystem.factory,
+        recorder: (any RequestRecorder)? = nil,
+        cache: ResponseCache? = nil
+    ) {
         self.state = state
         self.clock = clock
         self.metrics = metrics
         self.recorder = recorder
+        self.cache = cache.flatMap { $0.settings.isEnabled ? $0 : nil }
         self.waitLine = WaitLine()
         self.counters = RouterCounters(factory: metrics)
+        self.wallBase = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        self.clockBase = clock.now
+    }
+
+    /// Milliseconds since 1970, advanced by the router's clock.
+    func wallTime() -> Int64 {
+        wallBase + clockBase.duration(to: clock.now).wholeMilliseconds
     }
 
     /// How many requests are waiting for a rate limit to reset.
@@ -66,6 +86,37 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         if indices.isEmpty, let other = resolved.first.map({ table.routes[$0].configuration.routeKind }) {
             return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
         }
+        var plan: CachePlan?
+        if let cache, let first = indices.first {
+            let canonical = table.routes[first].configuration.canonicalModel ?? served ?? "auto"
+            switch try await consultCache(cache, operation: operation, model: canonical, table: table, deadline: deadline, journey: &journey) {
+            case .answered(let outcome): return outcome
+            case .route(let found): plan = found
+            }
+        }
+        do {
+            let outcome = try await attemptRoutes(operation, indices: indices, served: served, table: table, deadline: deadline, journey: journey)
+            return cache == nil ? outcome : settleCache(plan, outcome: outcome, operation: operation, verdict: journey.cache)
+        } catch {
+            // Cancelled: followers go on their own.
+            if let plan, let flight = plan.flight { plan.cache.flights.land(plan.key, flight, with: nil) }
+            throw error
+        }
+    }
+
+    /// Candidates, the policy's order, and attempt passes until an answer, a refusal, or the
+    /// end of what the request may wait.
+    private func attemptRoutes<Operation: RouterOperation>(
+        _ operation: Operation,
+        indices: [Int],
+        served: String?,
+        table: RoutingTable,
+        deadline: C.Instant,
+        journey: Journey<C.Instant>
+    ) async throws -> RoutingOutcome<Operation.Output> {
+        typealias Outcome = RoutingOutcome<Operation.Output>
+        var journey = journey
+        let arrival = journey.arrival
         let needs = operation.needs
         journey.estimatedPromptTokens = needs.estimatedPromptTokens
         var candidates: [Route] = []
@@ -114,7 +165,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
                 let resume = earliestLimited ?? now.advanced(by: .seconds(1))
                 if resume <= deadline, resume <= waitUntil, waited || waitLine.enter(capacity: table.routing.maxWaiting) {
                     waited = true
-                    info.logger.debug("waiting for a rate limit to reset", metadata: ["llmrouter.wait_ms": "\(now.duration(to: resume).milliseconds)"])
+                    journey.info.logger.debug("waiting for a rate limit to reset", metadata: ["llmrouter.wait_ms": "\(now.duration(to: resume).milliseconds)"])
                     try await clock.sleep(until: resume, tolerance: nil)
                     order = limited
                     continue
