@@ -53,10 +53,13 @@ public final class ResponseCache: Sendable {
             flights.land(key, flight, with: nil)
             return nil
         }
+        // The answer's own `usage` is the truth; the report may hold only estimates.
+        let usage = (try? JSONValue.parsingObject(body, keeping: ["usage"]))??["usage"]?.objectValue
         let entry = CachedAnswer(
             body: body, provider: answer.provider, upstreamModel: answer.upstreamModel,
             storedAt: now, expiresAt: now + settings.ttl.wholeMilliseconds,
-            promptTokens: answer.promptTokens, completionTokens: answer.completionTokens
+            promptTokens: usage?["prompt_tokens"]?.intValue ?? answer.promptTokens,
+            completionTokens: usage?["completion_tokens"]?.intValue ?? answer.completionTokens
         )
         // Followers get the answer at once; the backend may take its time.
         flights.land(key, flight, with: entry)

@@ -84,26 +84,31 @@ extension RequestRouter {
             provider: answer.provider, upstreamModel: answer.upstreamModel,
             promptTokens: answer.report.promptTokens, completionTokens: answer.report.completionTokens
         )
-        let land: @Sendable ([UInt8]?) async -> Void = { [self] body in
-            let stored = await plan.cache.land(plan.key, flight, body: body, answer: facts, now: wallTime())
+        // Stored as of when the answer arrived, however late its task runs.
+        let land: @Sendable ([UInt8]?, Int64) async -> Void = { body, now in
+            let stored = await plan.cache.land(plan.key, flight, body: body, answer: facts, now: now)
             if stored != nil, let semantic = plan.semantic {
                 plan.cache.semanticIndex?.insert(semantic.vector, scope: semantic.scope, answer: plan.key)
             }
         }
         switch operation.cacheDecision(for: answer.output, settings: plan.cache.settings) {
         case .store(let body):
-            Task { await land(body) }
+            let now = wallTime()
+            Task { await land(body, now) }
         case .refuse(let reason):
             plan.cache.counters.refused(reason)
-            Task { await land(nil) }
+            let now = wallTime()
+            Task { await land(nil, now) }
         case .atStreamEnd:
             guard let stream = answer.output as? PrimedStream else {
-                Task { await land(nil) }
+                let now = wallTime()
+                Task { await land(nil, now) }
                 break
             }
             let settings = plan.cache.settings
             let counters = plan.cache.counters
-            stream.record(into: StreamCacheRecording { assembled in
+            stream.record(into: StreamCacheRecording { [self] assembled in
+                let now = wallTime()
                 var body = assembled
                 if let assembled, let reason = CacheRefusal.check(chat: assembled, settings: settings) {
                     counters.refused(reason)
@@ -111,7 +116,7 @@ extension RequestRouter {
                 } else if assembled == nil {
                     counters.refused("stream_incomplete")
                 }
-                Task { await land(body) }
+                Task { await land(body, now) }
             })
         }
         return .answered(answer)
