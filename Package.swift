@@ -157,7 +157,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "LLMRouterCore",
                 "LLMRouterConfig",
+                "LLMRouterCacheStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
