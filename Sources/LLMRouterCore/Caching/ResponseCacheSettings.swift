@@ -65,7 +65,7 @@ public struct SemanticCacheSettings: Sendable, Equatable {
     /// different things in different conversations.
     public var minimumCharacters: Int
 
-    public static let defaultThreshold = 0.97
+    public static let defaultThreshold = 0.95
 
     public init(
         model: String,

@@ -14,6 +14,8 @@ struct SemanticCacheTests {
         paraphrase: [0.99, 0.141, 0],
         otherCountry: [0.9, 0.436, 0],
         secondParaphrase: [0.985, 0.173, 0],
+        "What is 17 times 23?": [0, 1, 0],
+        "What is 17 times 24?": [0, 0.999, 0.045],
     ]
 
     static func harness(embeddingFails: Bool = false) -> CacheHarness {
@@ -45,6 +47,13 @@ struct SemanticCacheTests {
         await harness.settle(entries: 2)
         #expect(try await harness.complete(CacheHarness.chat(Self.otherCountry)).cache == .miss)
         #expect(harness.chatCalls.withLock { $0 } == 2)
+    }
+
+    @Test func aQuestionWithOtherNumbersNeverHits() async throws {
+        let harness = Self.harness()
+        _ = try await harness.complete(CacheHarness.chat("What is 17 times 23?"))
+        await harness.settle(entries: 2)
+        #expect(try await harness.complete(CacheHarness.chat("What is 17 times 24?")).cache == .miss)
     }
 
     @Test func anotherConversationIsAnotherScope() async throws {
