@@ -62,11 +62,15 @@ public struct ConfigurationLoader: Sendable {
         var seenNames: Set<String> = []
         for (index, entry) in entries.enumerated() {
             var reader = ProviderEntryReader(file: file, position: index + 1)
-            let provider = try reader.read(entry)
-            guard seenNames.insert(provider.name).inserted else {
-                throw ConfigurationError(file: file, provider: provider.name, field: "name", message: "duplicate provider name; names must be unique")
+            let configured = try reader.read(entry)
+            // `api_key_env: [A, B]`: a route per key, `name` and `name#2`.
+            let keys = reader.keyVariables.map { APIKeySource(variable: $0) }
+            for provider in configured.oneRoutePerKey(keys, keyBase: configured.name) {
+                guard seenNames.insert(provider.name).inserted else {
+                    throw ConfigurationError(file: file, provider: provider.name, field: "name", message: "duplicate provider name; names must be unique")
+                }
+                providers.append(provider)
             }
-            providers.append(provider)
             warnings += reader.warnings
         }
         var routingReader = RoutingSectionReader(file: file)

@@ -150,6 +150,12 @@ extension RequestRouter {
                 count("llmrouter_cooldowns_total", route: route, ("reason", reason))
             case .coolDownEnded(let scope):
                 logger.info("cool-down ended", metadata: ["llmrouter.provider": "\(route)", "llmrouter.scope": "\(scope)"])
+            case .keysPooled(let keys, let reason):
+                logger.notice(
+                    "keys share their limits: pooled",
+                    metadata: ["llmrouter.provider": "\(route)", "llmrouter.keys": "\(keys.joined(separator: ","))", "llmrouter.reason": "\(reason)"]
+                )
+                count("llmrouter_key_pools_total", route: route, ("reason", reason))
             }
         }
     }

@@ -25,12 +25,12 @@ public enum RouterServer {
 
     /// The secrets in `environment` to mask wherever text from outside is shown and in every
     /// log line: the keys providers of `configuration` read, every variable named like a
-    /// credential (`*_KEY`, `*_KEYS`, `*_TOKEN`, `*_SECRET`; comma lists split), the router's own
-    /// access keys among them.
+    /// credential (`*_KEY`, `*_KEYS`, `*_TOKEN`, `*_TOKENS`, `*_SECRET`; comma lists split), the
+    /// router's own access keys among them.
     public static func redactor(configuration: RouterConfiguration, environment: [String: String]) -> SecretRedactor {
         let variables = Set(configuration.providers.compactMap(\.effectiveAPIKeyVariable))
-        var secrets = variables.compactMap { environment[$0] }
-        for (name, value) in environment where ["_KEY", "_KEYS", "_TOKEN", "_SECRET"].contains(where: { name.uppercased().hasSuffix($0) }) {
+        var secrets = variables.compactMap { environment[$0] } + configuration.providers.compactMap { $0.effectiveAPIKeySource?.value(in: environment) }
+        for (name, value) in environment where ["_KEY", "_KEYS", "_TOKEN", "_TOKENS", "_SECRET"].contains(where: { name.uppercased().hasSuffix($0) }) {
             secrets += value.split(separator: ",").map { $0.trimmingWhitespace() }
         }
         return SecretRedactor(secrets: secrets)
