@@ -40,6 +40,12 @@ public struct KeyPools<Instant: InstantProtocol>: Sendable where Instant.Duratio
         public var since: Instant
         /// The kind of limit the keys hit together (`rate_limited:short_window`).
         public var reason: String
+
+        public init(keys: [String], since: Instant, reason: String) {
+            self.keys = keys
+            self.since = since
+            self.reason = reason
+        }
     }
 
     public enum Action: Sendable, Equatable {
