@@ -60,6 +60,19 @@ struct CatalogKeyListTests {
         #expect(result.disabledProviders.map(\.name) == ["openrouter/llama-3.3-70b"])
     }
 
+    /// `debug-models` counts a key list as the provider's key, and shows no value.
+    @Test func theModelsReportCountsAKeyListAsSet() throws {
+        let index = try ModelIndex.decode(Data(Self.index.utf8), source: "keys.json")
+        let report = ModelsReport.make(index: index, source: nil, options: .init(requiredProviders: []), environment: ["GROQ_API_KEYS": "\(Self.keys[0]),\(Self.keys[1])"])
+        #expect(report.credentials["groq"]?.status == "set")
+        #expect(report.credentials["openrouter"]?.status == "missing")
+        let llama = try #require(report.models.first { $0.canonical == "llama-3.3-70b" })
+        #expect(llama.providers["groq"]?.key == "set")
+        #expect(llama.servedBy == ["groq"])
+        let text = "\(report)"
+        for key in Self.keys { #expect(!text.contains(key)) }
+    }
+
     @Test func oneKeyInAListIsOneRouteUnderTodaysName() throws {
         let result = try convert(["GROQ_API_KEYS": Self.keys[0]])
         let groq = result.providers.filter { $0.kind == .groq }
