@@ -101,6 +101,16 @@ struct SeveralKeysTests {
         try? FileManager.default.removeItem(at: scratch)
     }
 
+    /// Every key of a list is masked on its own, whatever the list variable is called.
+    @Test func theRedactorMasksEachKeyOfAList() {
+        var route = ProviderConfiguration(name: "github_models#2/gpt-4o-mini", kind: .githubModels, apiKeyVariable: "GITHUB_TOKENS")
+        route.apiKeyItem = 2
+        let environment = ["GITHUB_TOKENS": "tok-first-000001,tok-second-00002"]
+        let redactor = RouterServer.redactor(configuration: RouterConfiguration(providers: [route]), environment: environment)
+        let text = redactor.redact("rejected tok-second-00002, then tok-first-000001")
+        #expect(text == "rejected [redacted], then [redacted]", "\(text)")
+    }
+
     /// `api_key_env: [A, B]` in YAML: key to key as well; both refused on one reset, the 429
     /// names both keys and `/health/providers` says they are now one pool.
     @Test func aYAMLKeyListFailsOverFromKeyToKeyAndNamesBothInTheError() async throws {
