@@ -136,7 +136,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         if candidates.isEmpty, incapable {
             return finish(Outcome.unsupported(model: served ?? "", reasons: attempts), journey: journey)
         }
-        var order = table.policy(for: served).order(candidates, state: state).keepingKeysTogether()
+        var order = table.policy(for: served).order(candidates, state: state)
         let waitUntil = arrival.advanced(by: table.routing.maxWait)
         var waited = false
         defer { if waited { waitLine.leave() } }

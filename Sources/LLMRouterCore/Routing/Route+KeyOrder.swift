@@ -33,3 +33,13 @@ extension Array where Element == Route {
         return ordered
     }
 }
+
+/// A policy's order with the keys of each entry kept together (`keepingKeysTogether()`);
+/// ``RoutingTable`` wraps its policies in it when some provider has several keys.
+struct KeysTogetherPolicy: RoutingPolicy {
+    let base: any RoutingPolicy
+
+    func order(_ candidates: [Route], state: some RouteStateView) -> [Route] {
+        base.order(candidates, state: state).keepingKeysTogether()
+    }
+}
