@@ -47,6 +47,7 @@ PORT=$(free_port)
 run_router "$PER_KEY_PORT" PORT="$PORT" LLMROUTER_DB="$WORK/usage.sqlite" "$BIN" >"$WORK/serve.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
+check "the startup log lists the second key's routes" grep -q 'llmrouter.provider=groq#2/gpt-oss-20b.*status=enabled' "$WORK/serve.log"
 STATUS=$(chat "$PORT" gpt-oss-20b first)
 echo "   answer $STATUS from $(header first x-llmrouter-provider) after $(header first x-llmrouter-attempts) attempts"
 check "the request is answered (200)" test "$STATUS" = "200"

@@ -13,8 +13,13 @@ extension ProviderState {
             guard let slot = route.slots.scopes.first(where: { $0.name == cooled.scope })?.slot,
                 let reason = table.limits[slot].coolDown.reason
             else { continue }
-            let action = table.pools.coolDownStarted(key: route.spec.account, family: family, reason: cooled.reason, until: cooled.until, now: now)
-            if case .pooled(let pool) = action {
+            // Only an announced reset says something about the account: a backoff after a 429
+            // that named none, or an upstream's own congestion (every key of a model meets it),
+            // would pool keys that merely were refused at the same moment.
+            let announced = table.limits[slot].coolDown.unannouncedStrikes == 0 && reason != .rateLimited(.upstreamCongestion)
+            if announced,
+                case .pooled(let pool) = table.pools.coolDownStarted(key: route.spec.account, family: family, reason: cooled.reason, until: cooled.until, now: now)
+            {
                 let names = siblings.compactMap { index in
                     pool.keys.contains(table.routes[index].spec.account) ? table.routes[index].spec.key : nil
                 }

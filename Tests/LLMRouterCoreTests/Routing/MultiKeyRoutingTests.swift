@@ -115,4 +115,18 @@ struct MultiKeyRoutingTests {
         harness.state.replaceRoutes(harness.table.specs)
         #expect(harness.state.snapshot("gemini#2")?.keyPool?.keys == ["gemini", "gemini#2"])
     }
+
+    /// Refusals that name no reset, or an upstream's own congestion, say nothing about accounts.
+    @Test(arguments: [Scripts.rateLimited(after: nil), Scripts.rateLimited(.upstreamCongestion, after: .seconds(3))])
+    func keysRefusedWithoutAnAccountResetAreNotPooled(_ refusal: @escaping RouterHarness.Script) async throws {
+        let harness = RouterHarness([
+            ("gemini", Self.key(1), refusal),
+            ("gemini#2", Self.key(2, priority: 2), refusal),
+            ("other", { $0.priority = 3 }, Scripts.ok),
+        ])
+        #expect(try await harness.send().answeredBy == "other")
+        #expect(harness.calls("gemini") == 1 && harness.calls("gemini#2") == 1)
+        #expect(harness.state.snapshot("gemini")?.keyPool == nil)
+        #expect(harness.state.snapshot("gemini#2")?.keyPool == nil)
+    }
 }
