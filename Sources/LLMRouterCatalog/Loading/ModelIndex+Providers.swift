@@ -153,9 +153,9 @@ extension ModelIndex {
                 provider.canonicalModel = entry.canonical
                 provider.aliases = aliases
                 provider.routeKind = entry.kind
-                let keyed = keyless == nil
+                let perKey = keyless == nil
                     ? Self.routesPerKey(provider, providerName: providerName, canonical: entry.canonical, mapping: mapping, environment: environment) : [provider]
-                routes += keyed.map { ($0, keyless) }
+                routes += perKey.map { ($0, keyless) }
             }
             result.disabledProviders += refused
             let keyed = routes.filter { $0.keyless == nil }.count
