@@ -33,7 +33,13 @@ struct ClientGoneTests {
         let app = try UpstreamFailoverTests.app("providers:\n  - {name: slow, type: openai, base_url: \"\(upstream.baseURL)\", api_key_env: TEST_KEY, model: s, canonical_model: m}")
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            await #expect(throws: (any Error).self) { try await Self.send(port: port, stream: stream, timeout: .milliseconds(300)) }
+            // The client leaves once the router's upstream call is under way (on a loaded machine
+            // a fixed timeout could fire before the router had called at all).
+            let sending = Task { try await Self.send(port: port, stream: stream, timeout: .seconds(30)) }
+            let called = await upstream.waitUntil(timeout: .seconds(10)) { $0.requests.count >= 1 }
+            #expect(called, "the router called the upstream")
+            sending.cancel()
+            await #expect(throws: (any Error).self) { try await sending.value }
             let cancelled = await upstream.waitUntil(timeout: .seconds(5)) { $0.clientDisconnects >= 1 }
             #expect(cancelled, "the router closed its upstream call once the client left")
         }
