@@ -26,11 +26,14 @@ struct ExecutableTests {
             let output = scratch.path("generated/model_index.json")
             let result = try await ProcessRunner.run(
                 "catalog-build",
-                ["--providers", "groq,openrouter,nvidia_nim,cerebras", "--seed", Fixtures.seedPath, "--output", output, "--pretty", "--timeout", "5"],
+                [
+                    "--providers", Fixtures.bundledProviders.map(\.rawValue).joined(separator: ","), "--seed", Fixtures.seedPath,
+                    "--output", output, "--pretty", "--timeout", "5",
+                ],
                 environment: environment, in: scratch.url
             )
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("18 models (3 auto-matched), 24 seed mappings dropped"))
+            #expect(result.stdout.contains("48 models (11 auto-matched), 14 seed mappings dropped"), "\(result.stdout)")
             #expect(result.stderr.contains("seed entry dropped"))
             let committed = try String(contentsOfFile: Fixtures.bundledIndexPath, encoding: .utf8)
             let built = try String(contentsOfFile: output, encoding: .utf8)
@@ -89,7 +92,7 @@ struct ExecutableTests {
         #expect(json["selection"] as? String == "all")
         #expect(json["report_version"] as? Int == 1)
         #expect(json["required_providers"] as? [String] == ["groq", "nvidia_nim"])
-        #expect(json["total_models"] as? Int == 18)
+        #expect(json["total_models"] as? Int == 48)
         let credentials = try #require(json["credentials"] as? [String: [String: String]])
         #expect(credentials["groq"] == ["variable": "GROQ_API_KEY", "status": "set"])
         #expect(credentials["nvidia_nim"] == ["variable": "NVIDIA_NIM_KEY", "status": "missing"])
@@ -98,14 +101,18 @@ struct ExecutableTests {
         let first = try #require(models.first)
         #expect(Set(first.keys) == ["canonical", "aliases", "auto_matched", "kind", "enabled", "common", "providers", "served_by", "not_served_by"])
         #expect(first["kind"] as? String == "chat")
-        #expect(first["served_by"] as? [String] == ["groq", "cerebras"])
+        #expect(first["served_by"] as? [String] == ["groq", "cerebras", "github_models", "huggingface"])
         let notServed = try #require(first["not_served_by"] as? [String: String])
         #expect(notServed["nvidia_nim"] == "key variable NVIDIA_NIM_KEY is not set")
         #expect(first["canonical"] as? String == "llama-3.3-70b")
         #expect(first["enabled"] as? Bool == true)
         #expect(first["common"] as? Bool == false)
         let groq = try #require((first["providers"] as? [String: [String: Any]])?["groq"])
-        #expect(Set(groq.keys) == ["model", "key_variable", "key", "listed_free", "paid", "allow_paid", "usable"])
+        #expect(Set(groq.keys) == ["model", "key_variable", "key", "listed_free", "paid", "allow_paid", "usable", "status"])
+        #expect(groq["status"] as? String == "listed")
+        let huggingFace = try #require((first["providers"] as? [String: [String: Any]])?["huggingface"])
+        #expect(huggingFace["status"] as? String == "documented")
+        #expect(huggingFace["usable"] as? Bool == true)
         #expect(groq["key"] as? String == "set")
         #expect(groq["usable"] as? Bool == true)
         let index = try #require(json["index"] as? [String: Any])

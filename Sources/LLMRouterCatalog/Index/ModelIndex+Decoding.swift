@@ -160,6 +160,7 @@ extension ModelIndex {
             mapping.circuitBreaker = settings
         }
         try decodeRouteFacts(reader, into: &mapping)
+        try decodeEvidence(reader, into: &mapping)
         return mapping
     }
 

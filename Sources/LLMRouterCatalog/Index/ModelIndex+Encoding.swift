@@ -100,6 +100,7 @@ private struct MappingFile: Encodable {
         try container.encode(mapping.mockFailureRate, forKey: .mockFailureRate)
         if mapping.paid { try container.encode(true, forKey: .paid) }
         try RouteFactsFile(mapping: mapping).encode(to: encoder)
+        try RouteEvidenceFile(mapping: mapping).encode(to: encoder)
     }
 }
 

@@ -126,6 +126,10 @@ public struct ModelIndex: Sendable, Equatable {
         public var quarantine: Quarantine?
         /// What `catalog-build --verify` saw on the route's test call.
         public var verification: Verification?
+        /// Set while only the provider's documentation vouches for the route (see ``status``).
+        public var documentation: Documentation?
+        /// Set when the route was kept from an earlier index because its provider could not be listed.
+        public var staleness: Staleness?
 
         public init(
             model: String,
@@ -141,7 +145,9 @@ public struct ModelIndex: Sendable, Equatable {
             capabilities: RouteCapabilities = .init(),
             price: RoutePrice? = nil,
             quarantine: Quarantine? = nil,
-            verification: Verification? = nil
+            verification: Verification? = nil,
+            documentation: Documentation? = nil,
+            staleness: Staleness? = nil
         ) {
             self.model = model
             self.apiKeyEnv = apiKeyEnv
@@ -157,6 +163,8 @@ public struct ModelIndex: Sendable, Equatable {
             self.price = price
             self.quarantine = quarantine
             self.verification = verification
+            self.documentation = documentation
+            self.staleness = staleness
         }
 
         /// Whether the router may call it: free, or paid with `allow_paid`.

@@ -54,8 +54,12 @@ public struct ModelsReport: Sendable, Equatable {
         public var listedFree: Bool
         public var paid: Bool
         public var allowPaid: Bool
-        /// Key set, listed, and free or allowed to be paid.
+        /// Key set, listed (or documented), and free or allowed to be paid.
         public var usable: Bool
+        /// How sure the catalog is of the route: documented, listed or verified.
+        public var status: RouteStatus = .listed
+        /// When the provider was last listed, for a route kept from an earlier index; `nil` when current.
+        public var lastListed: String?
     }
 
     public struct Model: Sendable, Equatable {
@@ -156,9 +160,12 @@ public struct ModelsReport: Sendable, Equatable {
                     listed = index.isListedFree(mapping.model, provider: name) || (mapping.paid && mapping.allowPaid)
                 }
                 let keySet = isSet(variable)
+                // Documentation vouches for a route no listing has named yet.
+                let vouched = listed || (mapping.status == .documented && liveListings[name] == nil && !liveFailed.contains(name))
                 statuses[name] = ProviderStatus(
                     model: mapping.model, keyVariable: variable, key: keySet ? "set" : "missing", listedFree: listed,
-                    paid: mapping.paid, allowPaid: mapping.allowPaid, usable: keySet && listed && mapping.isAllowed
+                    paid: mapping.paid, allowPaid: mapping.allowPaid, usable: keySet && vouched && mapping.isAllowed,
+                    status: mapping.status, lastListed: mapping.staleness?.lastListed
                 )
             }
             let common = !options.requiredProviders.isEmpty && options.requiredProviders.allSatisfy { statuses[$0]?.usable == true }

@@ -7,7 +7,7 @@ struct SeedEntryReader {
     static let entryKeys: Set<String> = ["canonical", "aliases", "providers", "kind", "dimensions"]
     static let providerKeys: Set<String> = [
         "model", "api_key_env", "base_url", "extra_headers", "allow_paid", "priority_offset", "circuit_breaker",
-        "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities",
+        "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities", "documented",
     ]
 
     let file: String
@@ -100,7 +100,26 @@ struct SeedEntryReader {
             mapping.capabilities.vision = try flag(flags, "vision", prefix: prefix + "capabilities.")
             mapping.capabilities.jsonMode = try flag(flags, "json_mode", prefix: prefix + "capabilities.")
         }
+        if let node = map["documented"], node.null == nil {
+            mapping.documentation = try readDocumentation(node, prefix: prefix + "documented.")
+        }
         return mapping
+    }
+
+    /// `documented: {source, date}`: where the route's facts were read, so it can be published
+    /// before (or without) a listing. Both fields are required: an undated claim cannot be re-checked.
+    private mutating func readDocumentation(_ node: Node, prefix: String) throws(SeedError) -> ModelIndex.Documentation {
+        guard let map = node.mapping else { throw error(String(prefix.dropLast()), "must be a mapping with 'source' and 'date'") }
+        for key in map.keys.compactMap(\.string) where key != "source" && key != "date" {
+            warn("unknown key '\(prefix)\(key)' ignored")
+        }
+        let source = try requiredText(map, "source", prefix: prefix)
+        let date = try requiredText(map, "date", prefix: prefix)
+        let parts = date.split(separator: "-")
+        guard parts.count == 3, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else {
+            throw error(prefix + "date", "must be a date written YYYY-MM-DD, got '\(date)'")
+        }
+        return ModelIndex.Documentation(source: source, date: date)
     }
 
     /// A `limits:` mapping laid over `base`: fields it sets win, the rest stay.
