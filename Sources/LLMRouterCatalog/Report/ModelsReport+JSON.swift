@@ -34,7 +34,9 @@ extension ModelsReport {
     /// ```
     ///
     /// - `credentials.*.status` and `models[].providers.*.key` are `"set"` or `"missing"`; key
-    ///   values never appear.
+    ///   values never appear. `credentials` names every provider of the index and every other one
+    ///   whose key is set; `credentials.*.serves_nothing`, present only then, says why a key that is
+    ///   set serves no model (no catalog entries, all quarantined, all refused, not required).
     /// - `selection`: `any_keyed` (default: a model is served when any provider with a key offers it,
     ///   `required_providers` is empty) or `all` (`LLMROUTER_PROVIDERS`/`--providers`: every listed one must).
     /// - `kind`: `chat` (served on chat, Messages and Responses) or `embeddings` (served on
@@ -97,10 +99,14 @@ private struct IndexFile: Encodable {
 private struct CredentialFile: Encodable {
     let variable: String
     let status: String
+    let servesNothing: String?
     init(_ credential: ModelsReport.Credential) {
         variable = credential.variable
         status = credential.status
+        servesNothing = credential.servesNothing
     }
+
+    enum CodingKeys: String, CodingKey { case variable, status, servesNothing = "serves_nothing" }
 }
 
 private struct ModelFile: Encodable {

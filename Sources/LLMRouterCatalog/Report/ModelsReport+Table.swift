@@ -7,6 +7,7 @@ extension ModelsReport {
     /// Index: bundled generated/model_index.json (15 models, generated 2026-08-20T10:00:00Z)
     /// Required providers: groq, openrouter, nvidia_nim
     /// Keys: groq GROQ_API_KEY set, openrouter OPENROUTER_API_KEY missing, nvidia_nim NVIDIA_NIM_KEY set
+    /// Key serves nothing: MISTRAL_API_KEY (mistral): the catalog has no mistral models
     ///
     /// MODEL        KIND             ENABLED  PROVIDER     KEY      LISTED  STATUS      USABLE  UPSTREAM MODEL           SERVES
     /// gpt-oss-20b  chat             yes      groq         set      free    verified    yes     openai/gpt-oss-20b       yes
@@ -29,6 +30,10 @@ extension ModelsReport {
             : "Required providers: \(requiredProviders.joined(separator: ", "))")
         let keys = credentials.keys.sorted().compactMap { name in credentials[name].map { "\(name) \($0.variable) \($0.status)" } }
         lines.append("Keys: \(keys.isEmpty ? "(none)" : keys.joined(separator: ", "))")
+        for name in credentials.keys.sorted() {
+            guard let credential = credentials[name], let reason = credential.servesNothing else { continue }
+            lines.append("Key serves nothing: \(credential.variable) (\(name)): \(reason)")
+        }
         lines.append("")
 
         var rows: [[String]] = [["MODEL", "KIND", "ENABLED", "PROVIDER", "KEY", "LISTED", "STATUS", "USABLE", "UPSTREAM MODEL", "SERVES"]]
