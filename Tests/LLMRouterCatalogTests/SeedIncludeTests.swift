@@ -20,7 +20,7 @@ struct SeedIncludeTests {
         let loaded = try SeedLoader().load(path: main)
         #expect(loaded.seed.entries.map(\.canonical) == ["a", "b", "c"])
         #expect(loaded.seed.entries[1].providers.first?.mapping.limits?.requestsPerMinute == 30, "provider_limits apply to included entries")
-        #expect(loaded.warnings.map(\.description) == ["\(scratch.path("seed/c.yaml")): top-level key 'provider_limits' ignored in an included file"])
+        #expect(loaded.warnings.map(\.description).contains("\(scratch.path("seed/c.yaml")): top-level key 'provider_limits' ignored in an included file"))
     }
 
     @Test func aMissingIncludeOrADuplicateNameIsAnError() throws {

@@ -73,7 +73,8 @@ public struct CatalogBuilder: Sendable {
                 continue
             }
             models.append(ModelIndex.Entry(
-                canonical: entry.canonical, aliases: entry.aliases, providers: providers, kind: entry.kind, dimensions: entry.dimensions
+                canonical: entry.canonical, aliases: entry.aliases, providers: providers, kind: entry.kind, dimensions: entry.dimensions,
+                tier: entry.tier, quality: entry.quality
             ))
         }
 

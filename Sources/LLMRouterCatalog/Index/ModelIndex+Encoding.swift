@@ -62,7 +62,7 @@ private struct EntryFile: Encodable {
     init(_ entry: ModelIndex.Entry) { self.entry = entry }
 
     enum CodingKeys: String, CodingKey {
-        case canonical, aliases, providers, kind, dimensions
+        case canonical, aliases, providers, kind, dimensions, tier, quality
         case autoMatched = "auto_matched"
     }
 
@@ -74,6 +74,8 @@ private struct EntryFile: Encodable {
         try container.encode(entry.providers.mapValues(MappingFile.init), forKey: .providers)
         if entry.kind != .chat { try container.encode(entry.kind.rawValue, forKey: .kind) }
         try container.encodeIfPresent(entry.dimensions, forKey: .dimensions)
+        try container.encodeIfPresent(entry.tier?.rawValue, forKey: .tier)
+        try container.encodeIfPresent(entry.quality, forKey: .quality)
     }
 }
 

@@ -74,10 +74,14 @@ public struct ModelIndex: Sendable, Equatable {
         /// The length of the vectors an embedding model returns by default (`dimensions`), so
         /// clients can size their vector store; `nil` when unknown or for chat models.
         public var dimensions: Int?
+        /// What the model is best used for (`tier`, from the seed); `nil` when unknown.
+        public var tier: ModelTier?
+        /// A rough quality rank, 1 to 100 (`quality`, from the seed); `nil` when unknown.
+        public var quality: Int?
 
         public init(
             canonical: String, aliases: [String] = [], providers: [String: ProviderMapping], autoMatched: Bool = false,
-            kind: RouteKind = .chat, dimensions: Int? = nil
+            kind: RouteKind = .chat, dimensions: Int? = nil, tier: ModelTier? = nil, quality: Int? = nil
         ) {
             self.canonical = canonical
             self.aliases = aliases
@@ -85,6 +89,8 @@ public struct ModelIndex: Sendable, Equatable {
             self.autoMatched = autoMatched
             self.kind = kind
             self.dimensions = dimensions
+            self.tier = tier
+            self.quality = quality
         }
 
         /// Provider names in a stable order: those of `order` first, in that order, then the rest by name.
