@@ -64,5 +64,5 @@ env GROQ_API_KEY=dummy-groq-key OPENROUTER_API_KEY=dummy-openrouter-key NVIDIA_N
   CEREBRAS_BASE_URL="$base/cerebras/v1" GEMINI_BASE_URL="$base/gemini/v1" MISTRAL_BASE_URL="$base/mistral/v1" \
   GITHUB_MODELS_BASE_URL="$base/github_models/v1" \
   "$bin/catalog-build" --providers groq,openrouter,nvidia_nim,cerebras,gemini,mistral,github_models \
-  --seed config/model_catalog_seed.yaml --output generated/model_index.json --pretty "$@"
+  --seed config/model_catalog_seed.yaml --previous none --output generated/model_index.json --pretty "$@"
 "$root/scripts/embed-bundled-index.sh"

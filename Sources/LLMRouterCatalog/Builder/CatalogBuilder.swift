@@ -18,11 +18,15 @@ public struct CatalogBuilder: Sendable {
         public var includePaid: Bool
         /// Publish ``AutoMatcher`` entries. Defaults to true.
         public var autoMatch: Bool
+        /// Providers of ``providers`` that could not be listed: whose previous routes to keep and
+        /// which to drop. Defaults to none.
+        public var stale: StaleProviders
 
-        public init(providers: [ProviderKind], includePaid: Bool = false, autoMatch: Bool = true) {
+        public init(providers: [ProviderKind], includePaid: Bool = false, autoMatch: Bool = true, stale: StaleProviders = .init()) {
             self.providers = providers
             self.includePaid = includePaid
             self.autoMatch = autoMatch
+            self.stale = stale
         }
     }
 
@@ -96,9 +100,20 @@ public struct CatalogBuilder: Sendable {
             return entry
         }
 
+        models = Self.carrying(options.stale, into: models)
         var catalogs: [String: [String]] = [:]
+        var listedAt: [String: String] = [:]
         for provider in options.providers {
-            if let listing = listings[provider] { catalogs[provider.rawValue] = listing.freeIDs }
+            if let listing = listings[provider] {
+                catalogs[provider.rawValue] = listing.freeIDs
+                listedAt[provider.rawValue] = generatedAt
+            } else if let date = options.stale.carried[provider] {
+                catalogs[provider.rawValue] = options.stale.previous?.providerCatalogs[provider.rawValue]
+                listedAt[provider.rawValue] = date
+            } else if let date = options.stale.dropped[provider] {
+                // Kept so the provider stays dropped until it is listed again.
+                listedAt[provider.rawValue] = date
+            }
         }
         // Providers serving only documented routes follow the listed ones, so every provider of
         // the index is named in `providers`.
@@ -108,7 +123,8 @@ public struct CatalogBuilder: Sendable {
             generatedAt: generatedAt,
             providers: (options.providers + documentedOnly).map(\.rawValue),
             models: models,
-            providerCatalogs: catalogs
+            providerCatalogs: catalogs,
+            listedAt: listedAt
         )
         return Outcome(index: index, drops: drops, autoMatchSkips: skips)
     }
@@ -153,7 +169,11 @@ public struct CatalogBuilder: Sendable {
     private func verdict(
         for mapping: ModelIndex.ProviderMapping, kind: RouteKind, provider: ProviderKind, listing: ProviderListing?
     ) -> Verdict {
-        guard let listing else { return mapping.documentation == nil ? .drop(.providerNotListed) : .publishDocumented }
+        guard let listing else {
+            if let date = options.stale.dropped[provider] { return .drop(.providerMissing(since: date)) }
+            if options.stale.carried[provider] != nil { return .drop(.keptFromPreviousIndex) }
+            return mapping.documentation == nil ? .drop(.providerNotListed) : .publishDocumented
+        }
         guard let listed = listing.model(id: mapping.model) else { return .drop(.notListed) }
         if let why = listed.unusableReason { return .drop(.unusable(why)) }
         if listed.kind != kind { return .drop(.otherKind(listed: listed.kind, seeded: kind)) }

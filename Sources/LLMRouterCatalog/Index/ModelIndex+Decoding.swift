@@ -73,6 +73,7 @@ extension ModelIndex {
             providers: providers,
             models: models,
             providerCatalogs: catalogs,
+            listedAt: (try? reader.stringMap("listed_at")) ?? [:],
             skippedEntries: skipped
         )
     }

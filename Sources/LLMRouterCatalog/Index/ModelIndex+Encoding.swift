@@ -31,6 +31,7 @@ private struct IndexFile: Encodable {
     var providers: [String]
     var models: [EntryFile]
     var providerCatalogs: [String: [String]]
+    var listedAt: [String: String]
 
     init(_ index: ModelIndex) {
         schemaVersion = index.schemaVersion
@@ -38,11 +39,12 @@ private struct IndexFile: Encodable {
         providers = index.providers
         models = index.models.map(EntryFile.init)
         providerCatalogs = index.providerCatalogs
+        listedAt = index.listedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", generatedAt = "generated_at", providers, models
-        case providerCatalogs = "provider_catalogs"
+        case providerCatalogs = "provider_catalogs", listedAt = "listed_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,6 +54,7 @@ private struct IndexFile: Encodable {
         try container.encode(providers, forKey: .providers)
         try container.encode(models, forKey: .models)
         try container.encode(providerCatalogs, forKey: .providerCatalogs)
+        if !listedAt.isEmpty { try container.encode(listedAt, forKey: .listedAt) }
     }
 }
 

@@ -38,6 +38,9 @@ public struct ModelIndex: Sendable, Equatable {
     public var models: [Entry]
     /// The usable free ids each provider listed, sorted.
     public var providerCatalogs: [String: [String]]
+    /// When each provider was last listed successfully (`listed_at`, ISO 8601); a provider that
+    /// could not be listed keeps its date, so its kept routes show how old they are.
+    public var listedAt: [String: String]
     /// Entries ``decode(_:source:)`` left out because this build cannot serve them (a `kind` it
     /// does not know), each naming the field and why, so the loader can log them. Never written.
     public var skippedEntries: [IndexError]
@@ -48,6 +51,7 @@ public struct ModelIndex: Sendable, Equatable {
         providers: [String],
         models: [Entry],
         providerCatalogs: [String: [String]] = [:],
+        listedAt: [String: String] = [:],
         skippedEntries: [IndexError] = []
     ) {
         self.schemaVersion = schemaVersion
@@ -55,6 +59,7 @@ public struct ModelIndex: Sendable, Equatable {
         self.providers = providers
         self.models = models
         self.providerCatalogs = providerCatalogs
+        self.listedAt = listedAt
         self.skippedEntries = skippedEntries
     }
 
