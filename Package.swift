@@ -82,6 +82,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The response cache's SQLite backend (`LLMROUTER_CACHE=sqlite:PATH`): entries kept across
+        // restarts, written off the request path.
+        .target(
+            name: "LLMRouterCacheStore",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",
@@ -91,6 +104,7 @@ let package = Package(
                 "LLMRouterProviders",
                 "LLMRouterCatalog",
                 "LLMRouterUsage",
+                "LLMRouterCacheStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -143,7 +157,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 "LLMRouterCore",
                 "LLMRouterConfig",
+                "LLMRouterCacheStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

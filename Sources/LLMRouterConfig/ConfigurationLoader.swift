@@ -46,7 +46,7 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
         }
         var warnings: [ConfigurationWarning] = []
-        for key in top.keys.compactMap(\.string) where key != "providers" && key != "routing" {
+        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache"].contains(key) {
             warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let providersNode = top["providers"] else {
@@ -62,16 +62,23 @@ public struct ConfigurationLoader: Sendable {
         var seenNames: Set<String> = []
         for (index, entry) in entries.enumerated() {
             var reader = ProviderEntryReader(file: file, position: index + 1)
-            let provider = try reader.read(entry)
-            guard seenNames.insert(provider.name).inserted else {
-                throw ConfigurationError(file: file, provider: provider.name, field: "name", message: "duplicate provider name; names must be unique")
+            let configured = try reader.read(entry)
+            // `api_key_env: [A, B]`: a route per key, `name` and `name#2`.
+            let keys = reader.keyVariables.map { APIKeySource(variable: $0) }
+            for provider in configured.oneRoutePerKey(keys, keyBase: configured.name) {
+                guard seenNames.insert(provider.name).inserted else {
+                    throw ConfigurationError(file: file, provider: provider.name, field: "name", message: "duplicate provider name; names must be unique")
+                }
+                providers.append(provider)
             }
-            providers.append(provider)
             warnings += reader.warnings
         }
         var routingReader = RoutingSectionReader(file: file)
         let routing = try top["routing"].map { (node: Node) throws(ConfigurationError) in try routingReader.read(node) } ?? RoutingConfiguration()
         warnings += routingReader.warnings
-        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing), warnings: warnings)
+        var cacheReader = CacheSectionReader(file: file)
+        let cache = try top["cache"].map { (node: Node) throws(ConfigurationError) in try cacheReader.read(node) }
+        warnings += cacheReader.warnings
+        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing, cache: cache), warnings: warnings)
     }
 }

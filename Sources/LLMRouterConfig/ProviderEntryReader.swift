@@ -17,6 +17,9 @@ struct ProviderEntryReader {
     let file: String
     let position: Int
     private(set) var warnings: [ConfigurationWarning] = []
+    /// `api_key_env` as a list: one variable per key (`[GEMINI_API_KEY, GEMINI_API_KEY_2]`), or
+    /// the single one; empty when the entry names none.
+    private(set) var keyVariables: [String] = []
     /// How the entry is named in messages: its name once known, its position before.
     private var label: String
 
@@ -75,7 +78,9 @@ struct ProviderEntryReader {
         provider.canonicalModel = try text(map, "canonical_model")
         provider.aliases = try textList(map, "aliases")
         provider.baseURL = try text(map, "base_url")
-        provider.apiKeyVariable = try text(map, "api_key_env")
+        keyVariables = try textList(map, "api_key_env")
+        if map["api_key_env"]?.sequence?.isEmpty == true { throw error("api_key_env", "must name at least one variable") }
+        provider.apiKeyVariable = keyVariables.first
         provider.extraHeaders = try textMap(map, "extra_headers")
         provider.allowPaid = try boolean(map, "allow_paid") ?? false
         if let breaker = map["circuit_breaker"] {

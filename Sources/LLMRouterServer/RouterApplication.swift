@@ -40,6 +40,8 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
     public let recent: RecentRequests
     /// Recent Responses answers, for `previous_response_id`.
     let responseStore: ResponseStore<AppClock>
+    /// The response cache; `nil` when it is off.
+    public let responseCache: ResponseCache?
 
     public init(
         table: RoutingTable,
@@ -48,6 +50,7 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
         redactor: SecretRedactor = .init(),
         recorder: (any RequestRecorder)? = nil,
         keys: AccessKeys = AccessKeys(),
+        cache: ResponseCache? = nil,
         clock: AppClock
     ) {
         self.tables = RoutingTableStore(table)
@@ -60,6 +63,7 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
         self.reloadHook = ReloadHook()
         self.recent = RecentRequests()
         self.responseStore = ResponseStore(clock: clock)
+        self.responseCache = cache.flatMap { $0.settings.isEnabled ? $0 : nil }
     }
 
     /// Swaps in a new routing table without dropping requests; routes whose settings did not
@@ -76,7 +80,7 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metricsFactory))
         router.add(middleware: AccessKeyMiddleware(keys: keys, quota: keyQuota))
-        AdminRoutes(hook: reloadHook).register(on: router)
+        AdminRoutes(hook: reloadHook, cache: responseCache).register(on: router)
         HealthRoutes(tables: tables, state: state).register(on: router)
         ModelRoutes(tables: tables, created: Int(Date().timeIntervalSince1970)).register(on: router)
         let service = RouterService(
@@ -89,7 +93,8 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
                 // the dashboard's last hour, the request metrics, and the usage log if on.
                 recorder: RequestRecorders(
                     [keyQuota, recent, RequestMetricsRecorder(factory: metricsFactory)] + (recorder.map { [$0] } ?? [])
-                )
+                ),
+                cache: responseCache
             ),
             settings: .init(
                 defaultModel: settings.defaultModel,
@@ -152,8 +157,12 @@ extension RouterApplication where AppClock == ContinuousClock {
         metrics: PrometheusCollectorRegistry? = nil,
         redactor: SecretRedactor = .init(),
         recorder: (any RequestRecorder)? = nil,
-        keys: AccessKeys = AccessKeys()
+        keys: AccessKeys = AccessKeys(),
+        cache: ResponseCache? = nil
     ) {
-        self.init(table: table, settings: settings, metrics: metrics, redactor: redactor, recorder: recorder, keys: keys, clock: ContinuousClock())
+        self.init(
+            table: table, settings: settings, metrics: metrics, redactor: redactor, recorder: recorder, keys: keys, cache: cache,
+            clock: ContinuousClock()
+        )
     }
 }

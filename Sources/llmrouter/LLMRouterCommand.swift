@@ -11,7 +11,7 @@ struct LLMRouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llmrouter",
         abstract: "OpenAI-compatible router over free LLM tiers, with failover, circuit breakers and health stats.",
-        subcommands: [ServeCommand.self, KeysCommand.self, StatsCommand.self],
+        subcommands: [ServeCommand.self, KeysCommand.self, StatsCommand.self, CacheCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -28,6 +28,10 @@ struct IdleKeyTests {
         ], "groq serves alpha; a blank HF_TOKEN is not a key")
     }
 
+    @Test func aKeyListCountsAsAKey() {
+        #expect(idle(["GROQ_API_KEY": "gsk_TEST", "GEMINI_API_KEYS": "k1,k2"]).map(\.variable) == ["GEMINI_API_KEYS"])
+    }
+
     @Test func keysThatServeSomethingAreNotNamed() {
         #expect(idle(["GROQ_API_KEY": "gsk_TEST"]).isEmpty)
         #expect(idle([:]).isEmpty)

@@ -77,4 +77,16 @@ struct RecentRequestsTests {
         #expect(summary.buckets[59].errors == 1)
         #expect(recent.latest(limit: 10).map(\.requestID) == ["newest", "r", "r"])
     }
+
+    @Test func cacheHitsAreTheUpstreamCallsSaved() {
+        let recent = RecentRequests(minutes: 60, capacity: 10)
+        for hit in [true, true, false, true] {
+            var record = Self.record(minutesAgo: 1, latencyMs: 5)
+            record.cacheHit = hit
+            recent.record(record)
+        }
+        let summary = recent.summary(now: Self.now)
+        #expect(summary.cacheHitsLastHour == 3)
+        #expect(summary.cacheHitRate == 0.75)
+    }
 }

@@ -4,8 +4,9 @@
 It answers POST /v1/chat/completions (JSON, or SSE when "stream": true), POST /v1/embeddings and
 GET /v1/models, and fails a share of chat and embedding calls on purpose: --fail-rate picks how many,
 --fail-kinds how (500, 503, 429, reset, slow, malformed). With --rate-limit N/W and --dialect it is a
-free tier instead: N calls per W seconds per API key, 429s beyond, rate-limit headers as Groq,
-OpenRouter or Cerebras send them (see rate_limits.py). GET /_stats reports what it received, so a
+free tier instead: N calls per W seconds per API key (or, with --shared-limit, for all keys together,
+as one account with several keys), 429s beyond, rate-limit headers as Groq, OpenRouter or Cerebras send
+them (see rate_limits.py; /_stats counts each key's calls under a fingerprint, never the key). GET /_stats reports what it received, so a
 script can check which upstream was really called and what body reached it.
 
 Chat answers: after a `tool` message, "<name>: tool said <its content>"; else, when the request has
@@ -97,7 +98,8 @@ def make_handler(args, state, limits):
                 fail = random.random() < args.fail_rate
                 if fail:
                     state.failures += 1
-            verdict = limits.check(self.headers.get("Authorization", "")) if limits else None
+            caller = "one shared account" if args.shared_limit else self.headers.get("Authorization", "")
+            verdict = limits.check(caller) if limits else None
             if verdict and not verdict.allowed:
                 headers = limits.headers(verdict)
                 self.send_json(429, limits.refusal_body(verdict, headers), headers)
@@ -203,6 +205,7 @@ def main():
     parser.add_argument("--port-file", help="write the bound port here once listening")
     parser.add_argument("--rate-limit", help="N/W: N calls per W-second window per API key, 429 beyond")
     parser.add_argument("--dialect", default="groq", help="rate-limit headers: groq, openrouter or cerebras")
+    parser.add_argument("--shared-limit", action="store_true", help="all API keys share one --rate-limit window (one account)")
     args = parser.parse_args()
     limits = None
     if args.rate_limit:

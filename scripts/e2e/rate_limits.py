@@ -1,7 +1,7 @@
 """Free-tier rate limits for fake_upstream.py: a per-caller fixed window and the header dialects of real providers.
 
-Each caller (its Authorization header) may make --rate-limit N calls per W-second window; the first window
-starts at its first call. Beyond N the fake answers 429 the way the chosen vendor does:
+Each caller (its Authorization header, or one shared account with --shared-limit) may make --rate-limit N
+calls per W-second window; the first window starts at its first call. Beyond N the fake answers 429 the way the chosen vendor does:
   groq        x-ratelimit-{limit,remaining,reset}-{requests,tokens} on every answer, the reset as a Go
               duration ("2.5s", "1m2.3s", "450ms"); `retry-after` in whole seconds on the 429 only.
   openrouter  nothing on a 200; on the 429 X-RateLimit-{Limit,Remaining,Reset} with the reset in epoch
@@ -15,6 +15,7 @@ was out of calls (a 429, or a 200 saying remaining 0 in a dialect that sends hea
 the reset it announced. Those calls are counted from the moment that answer was written, so calls
 already in flight when it was sent do not count.
 """
+import hashlib
 import math
 import threading
 import time
@@ -51,6 +52,13 @@ class CallerWindow:
         self.refused = 0
         self.told_until = 0.0
         self.told_by = None
+        self.answered_total = 0
+        self.refused_total = 0
+
+
+def fingerprint(caller):
+    """Names a caller in /_stats without its key: the first 12 hex digits of the header's SHA-256."""
+    return hashlib.sha256(caller.encode()).hexdigest()[:12]
 
 
 class RateLimitedUpstream:
@@ -92,6 +100,7 @@ class RateLimitedUpstream:
                 window.used += 1
                 return Verdict(caller, True, self.limit - window.used, window_end)
             window.refused += 1
+            window.refused_total += 1
             self.rate_limited += 1
             self.max_refused_in_a_window = max(self.max_refused_in_a_window, window.refused)
             return Verdict(caller, False, 0, window_end)
@@ -101,6 +110,7 @@ class RateLimitedUpstream:
         with self.lock:
             if verdict.allowed:
                 self.answered += 1
+                self.callers[verdict.caller].answered_total += 1
             told = not verdict.allowed or (verdict.remaining == 0 and self.dialect != "openrouter")
             if told:
                 window = self.callers[verdict.caller]
@@ -114,6 +124,8 @@ class RateLimitedUpstream:
                 "answered": self.answered, "rate_limited": self.rate_limited,
                 "max_429s_in_a_window": self.max_refused_in_a_window,
                 "calls_after_429": self.calls_after_429, "calls_after_remaining_0": self.calls_after_exhausted,
+                "callers": {fingerprint(caller): {"answered": window.answered_total, "refused": window.refused_total}
+                            for caller, window in self.callers.items()},
             }
 
     # MARK: dialects

@@ -39,9 +39,8 @@ extension ModelIndex {
     public func idleKeys(conversion: CatalogProviders, selection: ProviderSelection, environment: [String: String]) -> [IdleKey] {
         var idle: [IdleKey] = []
         for kind in ProviderKind.catalogKinds {
-            guard let variable = Vendor.for(kind).acceptedAPIKeyVariables.first(where: { environment[$0]?.trimmingWhitespace().isEmpty == false }) else {
-                continue
-            }
+            // A single variable (`GEMINI_API_KEY`) or its list form (`GEMINI_API_KEYS`) counts.
+            guard let variable = Vendor.for(kind).apiKeySources(in: environment).first?.variable else { continue }
             guard !conversion.providers.contains(where: { $0.kind == kind }) else { continue }
             idle.append(IdleKey(provider: kind.rawValue, variable: variable, reason: idleReason(kind, conversion: conversion, selection: selection)))
         }

@@ -106,7 +106,8 @@ extension ModelIndex {
     ///   unknown provider names, and routes a downloaded index may not set (``CatalogTrust``).
     /// - The key variable: the file's `api_key_env` when set in `environment`, else the first
     ///   of the kind's accepted variables that is set, so a Python index naming
-    ///   `PROVIDER_KEY_GROQ` still works with `GROQ_API_KEY`.
+    ///   `PROVIDER_KEY_GROQ` still works with `GROQ_API_KEY`. Keys in list forms
+    ///   (`GROQ_API_KEYS=k1,k2`) add a route per key (``routesPerKey(_:providerName:canonical:mapping:environment:)``).
     /// - Priority: `10 × position + priority_offset` (at least 0), where position counts enabled
     ///   models in catalog order. Providers of one model with the same offset share a priority and
     ///   take turns; a positive offset makes a provider a later fallback.
@@ -155,7 +156,9 @@ extension ModelIndex {
                 provider.routeKind = entry.kind
                 provider.tier = entry.tier
                 provider.quality = entry.quality
-                routes.append((provider, keyless))
+                let perKey = keyless == nil
+                    ? Self.routesPerKey(provider, providerName: providerName, canonical: entry.canonical, mapping: mapping, environment: environment) : [provider]
+                routes += perKey.map { ($0, keyless) }
             }
             result.disabledProviders += refused
             let keyed = routes.filter { $0.keyless == nil }.count
@@ -190,16 +193,13 @@ extension ModelIndex {
         if let quarantine = mapping.quarantine { return refuse("quarantined since \(quarantine.at): \(quarantine.reason)") }
         if let violation = trust.violation(kind: kind, mapping: mapping) { return refuse(violation) }
         if kind == .openai, mapping.baseURL == nil { return refuse("type openai needs a base_url") }
-        func isSet(_ variable: String) -> Bool {
-            guard let value = environment[variable] else { return false }
-            return !value.trimmingWhitespace().isEmpty
-        }
         let vendor = Vendor.for(kind)
-        let candidates = Self.uniqued([mapping.apiKeyEnv].compactMap { $0 } + vendor.acceptedAPIKeyVariables)
+        let keys = Self.keySources(kind: kind, mapping: mapping, environment: environment)
         var provider = ProviderConfiguration(name: name, kind: kind)
         provider.model = mapping.model
         provider.baseURL = mapping.baseURL
-        provider.apiKeyVariable = candidates.first(where: isSet) ?? vendor.defaultAPIKeyVariable ?? mapping.apiKeyEnv
+        provider.apiKeyVariable = keys.first?.variable ?? vendor.defaultAPIKeyVariable ?? mapping.apiKeyEnv
+        provider.apiKeyItem = keys.first?.item
         provider.extraHeaders = mapping.extraHeaders
         provider.allowPaid = mapping.allowPaid
         provider.mockFailureRate = mapping.mockFailureRate
@@ -207,7 +207,7 @@ extension ModelIndex {
         provider.rateLimit = mapping.limits.flatMap { $0.isEmpty ? nil : $0 }
         provider.capabilities = mapping.capabilities
         provider.price = mapping.price ?? (mapping.paid ? nil : .free)
-        guard candidates.contains(where: isSet) else {
+        guard !keys.isEmpty else {
             let wanted = Self.uniqued([mapping.apiKeyEnv, vendor.defaultAPIKeyVariable].compactMap { $0 }).sorted()
             let names = wanted.isEmpty ? "(none)" : wanted.joined(separator: " or ")
             return .keyless(provider, CatalogProviders.DisabledProvider(name: name, reason: "key variable \(names) is not set"))

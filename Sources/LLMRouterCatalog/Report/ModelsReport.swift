@@ -120,9 +120,10 @@ public struct ModelsReport: Sendable, Equatable {
         environment: [String: String],
         live: [ProviderKind: Result<ProviderListing, ProbeError>]? = nil
     ) -> ModelsReport {
+        // A key list (`GROQ_API_KEYS`) counts for its single variable (`GROQ_API_KEY`).
         func isSet(_ variable: String?) -> Bool {
-            guard let variable, let value = environment[variable] else { return false }
-            return !value.trimmingWhitespace().isEmpty
+            guard let variable else { return false }
+            return ([variable] + [Vendor.listVariable(for: variable)].compactMap { $0 }).contains { APIKeySource(variable: $0).value(in: environment) != nil }
         }
         let order = uniqued(options.requiredProviders + index.providers)
         let conversion = index.providerConfigurations(

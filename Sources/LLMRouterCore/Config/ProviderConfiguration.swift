@@ -27,6 +27,11 @@ public struct ProviderConfiguration: Sendable, Equatable {
     /// Name of the environment variable that holds the key; `nil` uses the kind's default
     /// (`effectiveAPIKeyVariable` in LLMRouterProviders knows it).
     public var apiKeyVariable: String?
+    /// Which key of a comma-separated list in ``apiKeyVariable`` (1-based); `nil` sends the
+    /// whole value. See ``APIKeySource``.
+    public var apiKeyItem: Int?
+    /// Which of its entry's keys the route sends, when the entry has several; `nil` otherwise.
+    public var keySlot: ProviderKeySlot?
     /// Headers sent with every upstream call, as given.
     public var extraHeaders: [String: String]
     /// Whether a model the catalog marks as paid may be used.
@@ -79,6 +84,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.aliases = aliases
         self.baseURL = baseURL
         self.apiKeyVariable = apiKeyVariable
+        self.apiKeyItem = nil
+        self.keySlot = nil
         self.extraHeaders = extraHeaders
         self.allowPaid = allowPaid
         self.circuitBreaker = circuitBreaker

@@ -3,10 +3,14 @@ public struct RouterConfiguration: Sendable, Equatable {
     public var providers: [ProviderConfiguration]
     /// How requests pick and wait for routes (`routing:`).
     public var routing: RoutingConfiguration
+    /// The response cache as the file sets it (`cache:`); the environment may override it, and a
+    /// reload does not change it.
+    public var cache: ResponseCacheSettings?
 
-    public init(providers: [ProviderConfiguration], routing: RoutingConfiguration = .init()) {
+    public init(providers: [ProviderConfiguration], routing: RoutingConfiguration = .init(), cache: ResponseCacheSettings? = nil) {
         self.providers = providers
         self.routing = routing
+        self.cache = cache
     }
 
     /// The configuration used when there is no config file: one local echo provider that

@@ -50,9 +50,14 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
     public var coolDown: CoolDownSnapshot?
     /// Where the route's limits are kept and what is known of them.
     public var limits: LimitsSnapshot?
+    /// The key's short name (`groq#2`) when the route is one of several keys of one entry.
+    public var key: String?
+    /// Set once the key was found to share its limits with other keys of the entry.
+    public var keyPool: KeyPoolSnapshot?
 
     enum CodingKeys: String, CodingKey {
-        case state, requests, successes, failures, window, limits
+        case state, requests, successes, failures, window, limits, key
+        case keyPool = "key_pool"
         case coolDowns = "cool_downs"
         case coolDown = "cool_down"
         case nextTrialAt = "next_trial_at"
@@ -76,6 +81,21 @@ public struct CoolDownSnapshot: Sendable, Encodable, Equatable {
     public init(scope: String, until: Date, reason: String) {
         self.scope = scope
         self.until = until
+        self.reason = reason
+    }
+}
+
+/// Keys of one entry the router treats as one account, because they cooled together on one reset.
+public struct KeyPoolSnapshot: Sendable, Encodable, Equatable {
+    /// The pooled keys' short names (`groq`, `groq#2`), this route's among them.
+    public var keys: [String]
+    public var since: Date
+    /// The kind of limit they hit together (`rate_limited:short_window`).
+    public var reason: String
+
+    public init(keys: [String], since: Date, reason: String) {
+        self.keys = keys
+        self.since = since
         self.reason = reason
     }
 }

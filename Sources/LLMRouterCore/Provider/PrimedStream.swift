@@ -24,6 +24,7 @@ public final class PrimedStream: @unchecked Sendable {
         var usage: StreamUsage
         var settlement: StreamSettlement?
         var settled = false
+        var recording: StreamCacheRecording?
     }
 
     /// Waits for the first chunk of `stream`.
@@ -43,6 +44,14 @@ public final class PrimedStream: @unchecked Sendable {
     /// Called by the router once it commits to this stream.
     func attach(_ settlement: StreamSettlement) {
         progress.withLock { $0.settlement = settlement }
+    }
+
+    /// Called by the router when the answer is to be cached: the chunks are assembled into
+    /// one answer, handed to `recording` when the stream ends well (`nil` otherwise).
+    func record(into recording: StreamCacheRecording) {
+        var recording = recording
+        recording.assembler.add(first)
+        progress.withLock { $0.recording = recording }
     }
 
     /// The chunks after the first; `nil` at the end. A failure after the first chunk is thrown
@@ -65,7 +74,10 @@ public final class PrimedStream: @unchecked Sendable {
             return nil
         }
         let mentionsUsage = StreamUsage.mentionsUsage(chunk)
-        progress.withLock { $0.usage.observe(chunk, mentionsUsage: mentionsUsage) }
+        progress.withLock { progress in
+            progress.usage.observe(chunk, mentionsUsage: mentionsUsage)
+            progress.recording?.assembler.add(chunk)
+        }
         return chunk
     }
 
@@ -85,12 +97,25 @@ public final class PrimedStream: @unchecked Sendable {
     public var chunks: Int { progress.withLock { $0.usage.chunks } }
 
     private func settle(_ end: (StreamUsage) -> StreamSettlement.End) {
-        let action: (StreamSettlement, StreamSettlement.End)? = progress.withLock { progress in
+        let ended: (StreamSettlement?, StreamSettlement.End, StreamCacheRecording?)? = progress.withLock { progress in
             guard !progress.settled else { return nil }
             progress.settled = true
-            return progress.settlement.map { ($0, end(progress.usage)) }
+            return (progress.settlement, end(progress.usage), progress.recording)
         }
-        // The settlement logs and records: done outside the lock.
-        if let (settlement, end) = action { settlement.settle(end) }
+        guard let (settlement, end, recording) = ended else { return }
+        // The settlement logs and records, the recording stores: done outside the lock.
+        settlement?.settle(end)
+        if let recording {
+            let finished = if case .finished = end { !recording.assembler.isDamaged } else { false }
+            recording.land(finished ? recording.assembler.completion() : nil)
+        }
     }
+}
+
+/// Where a stream's assembled answer goes when it ends: the cache, through the router.
+struct StreamCacheRecording: Sendable {
+    var assembler = ChatStreamAssembler()
+    /// Called once with the assembled `chat.completion`, or `nil` when the stream failed or
+    /// was left.
+    let land: @Sendable ([UInt8]?) -> Void
 }

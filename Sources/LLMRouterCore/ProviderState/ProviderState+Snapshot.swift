@@ -72,6 +72,8 @@ extension ProviderState {
                 limits.requestsResetAt = scoped.learned.requestsResetAt.map(wallTime)
             }
             snapshot.limits = limits
+            snapshot.key = entry.spec.key
+            snapshot.keyPool = keyPool(of: entry, in: table)
             return snapshot
         }
     }

@@ -22,6 +22,14 @@ extension ProviderState {
         func name(_ slot: Int) -> String {
             scopes.first { $0.slot == slot }?.name ?? ""
         }
+
+        /// The same scope (own, configured, account) among `other`'s slots as `slot` among these.
+        func counterpart(of slot: Int, in other: Slots) -> Int? {
+            if slot == own { return other.own }
+            if slot == limit { return other.limit }
+            if slot == account { return other.account }
+            return nil
+        }
     }
 
     struct Scope: Sendable {
@@ -93,6 +101,10 @@ extension ProviderState {
         var limits: [LimitEntry] = []
         /// Each scope name's slot in ``limits``.
         var slots: [String: Int] = [:]
+        /// The routes of each multi-key entry, by ``RouteSpec/family``.
+        var families: [String: [Int]] = [:]
+        /// Which keys share their limits; kept across configurations.
+        var pools = KeyPools<Instant>()
 
         /// The entry of the route `name`.
         func route(_ name: String) -> RouteEntry? {
@@ -101,6 +113,7 @@ extension ProviderState {
 
         mutating func add(_ entry: RouteEntry) {
             routeIndex[entry.spec.name] = routes.count
+            if let family = entry.spec.family { families[family, default: []].append(routes.count) }
             routes.append(entry)
         }
 

@@ -35,18 +35,22 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     ///   - redactor: applied to every recorded error message.
     ///   - wallClockAtStart: the wall time at `clock.now`, for daily resets.
     ///   - jitter: 0..<1 per call, spreads backoffs apart.
+    ///   - keyPools: when keys of one entry are taken to share their limits (``KeyPools``).
     public init(
         routes: [RouteSpec],
         clock: C,
         redactor: SecretRedactor = .init(),
         wallClockAtStart: Date = Date(),
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        keyPools: KeyPools<C.Instant>.Settings = .init()
     ) {
         self.clock = clock
         self.redactor = redactor
         self.wallAnchor = (wallClockAtStart, clock.now)
         self.jitter = jitter
-        self.table = Mutex(Self.build(routes, keeping: Table()))
+        var empty = Table()
+        empty.pools = KeyPools(settings: keyPools)
+        self.table = Mutex(Self.build(routes, keeping: empty))
     }
 
     /// Adopts a new route list: routes whose spec is unchanged keep their state, and limit
@@ -57,6 +61,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
 
     private static func build(_ specs: [RouteSpec], keeping old: Table) -> Table {
         var next = Table()
+        next.pools = old.pools
         for spec in specs {
             var scopes: [Scope] = []
             for name in ["route:\(spec.name)", spec.limitScope, spec.account] where !scopes.contains(where: { $0.name == name }) {
@@ -207,45 +212,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             case .abandoned:
                 table.routes[routeIndex].breaker.releaseTrial()
             }
+            if let family = table.routes[routeIndex].spec.family {
+                shareCoolDowns(of: routeIndex, family: family, events: &events, table: &table, now: now)
+            }
             return events
-        }
-    }
-
-    /// Cools the scope a rate-limit refusal names until the reset it announced.
-    private func coolDown(
-        after failure: UpstreamFailure,
-        signal: RateLimitSignal,
-        in entry: inout LimitEntry,
-        scope: String,
-        now: Instant,
-        jitter: Double,
-        events: inout [RouteStateEvent<Instant>]
-    ) {
-        let kind = signal.kind ?? .shortWindow
-        entry.learned.observe(signal, now: now)
-        let before = entry.coolDown.until
-        let until = entry.coolDown.rateLimited(kind, wait: failure.retryAfter ?? signal.waitHint, now: now, jitter: jitter)
-        guard until != before else { return }
-        events.append(.coolDownStarted(scope: scope, until: until, reason: CoolDown<Instant>.Reason.rateLimited(kind).label))
-        guard kind == .shortWindow, let limit = signal.windows.first(where: { $0.unit == .requests && $0.limit != nil })?.limit, limit > 0 else { return }
-        // A fixed window resets every `window`: the gap between two announced resets.
-        if let last = entry.lastRefusalReset, last < until, last.duration(to: until) <= .seconds(86_400) {
-            entry.learnedWindow = last.duration(to: until)
-        }
-        entry.lastRefusalReset = until
-        entry.oneAtATime = true
-        entry.refusal = (limit, max(entry.learnedWindow ?? .zero, now.duration(to: until)))
-    }
-
-    /// Adopts the buckets a successful answer described; an empty one cools the scope until
-    /// its reset, so the next call is not spent learning that.
-    private func observe(_ signal: RateLimitSignal, in entry: inout LimitEntry, scope: String, now: Instant, events: inout [RouteStateEvent<Instant>]) {
-        entry.learned.observe(signal, now: now)
-        guard let until = entry.learned.blockedUntil(now: now) else { return }
-        let before = entry.coolDown.until
-        let cooled = entry.coolDown.hold(until: until, reason: .exhausted)
-        if cooled != before {
-            events.append(.coolDownStarted(scope: scope, until: cooled, reason: CoolDown<Instant>.Reason.exhausted.label))
         }
     }
 

@@ -9,28 +9,40 @@ public struct RouteSpec: Sendable, Equatable {
     /// Where the configured limits (and a route's learned limits) are kept: the route itself,
     /// every route of the same provider account, or a named pool.
     public var limitScope: String
-    /// The provider account the route belongs to (kind + key variable): an account-wide limit
-    /// (OpenRouter's daily cap on free models) cools every route that shares it.
+    /// The provider account the route belongs to (kind + key variable, and the key's place in
+    /// a list): an account-wide limit (OpenRouter's daily cap on free models) cools every route
+    /// that shares it.
     public var account: String
+    /// The key's short name (`groq#2`) when the route is one of several keys of one entry.
+    public var key: String?
+    /// The first key's route name, shared by the routes of one entry's keys (``ProviderKeySlot``).
+    public var family: String?
 
-    public init(name: String, breaker: BreakerConfiguration = .init(), limits: RateLimitConfiguration? = nil, limitScope: String? = nil, account: String? = nil) {
+    public init(
+        name: String, breaker: BreakerConfiguration = .init(), limits: RateLimitConfiguration? = nil, limitScope: String? = nil,
+        account: String? = nil, key: ProviderKeySlot? = nil
+    ) {
         self.name = name
         self.breaker = breaker
         self.limits = limits
         self.limitScope = limitScope ?? "route:\(name)"
         self.account = account ?? "account:\(name)"
+        self.key = key?.name
+        self.family = key?.family
     }
 
     /// The spec of a configured provider entry.
     /// - Parameter defaultAPIKeyVariable: the kind's key variable, used when the entry names none
     ///   (Core knows no vendor's defaults: the provider registry passes the vendor's).
     public init(_ configuration: ProviderConfiguration, defaultAPIKeyVariable: String? = nil) {
-        let keyVariable = configuration.apiKeyVariable ?? defaultAPIKeyVariable
-        let account = "account:\(configuration.kind.rawValue):\(keyVariable ?? configuration.name)"
+        let keySource = (configuration.apiKeyVariable ?? defaultAPIKeyVariable).map { APIKeySource(variable: $0, item: configuration.apiKeyItem) }
+        let account = "account:\(configuration.kind.rawValue):\(keySource?.description ?? configuration.name)"
         let scope: String
         switch configuration.rateLimit?.scope ?? .route {
         case .route: scope = "route:\(configuration.name)"
         case .provider: scope = account
+        // A named pool is counted per key: the second key's calls do not spend the first's pool.
+        case .pool(let name) where (configuration.keySlot?.number ?? 1) > 1: scope = "pool:\(name)@\(keySource?.description ?? configuration.name)"
         case .pool(let name): scope = "pool:\(name)"
         }
         self.init(
@@ -38,7 +50,8 @@ public struct RouteSpec: Sendable, Equatable {
             breaker: configuration.circuitBreaker,
             limits: configuration.rateLimit.flatMap { $0.isEmpty ? nil : $0 },
             limitScope: scope,
-            account: account
+            account: account,
+            key: configuration.keySlot
         )
     }
 }
@@ -109,6 +122,9 @@ public enum RouteStateEvent<Instant: InstantProtocol>: Sendable, Equatable {
     /// `scope` (a route, pool or account key) cools until `until`.
     case coolDownStarted(scope: String, until: Instant, reason: String)
     case coolDownEnded(scope: String)
+    /// These keys (short names) of one entry cooled together on one reset: from now on they are
+    /// taken to share one account's limits, and a cool-down of one applies to all.
+    case keysPooled(keys: [String], reason: String)
 }
 
 /// The answer to "may this route be called now?".

@@ -19,6 +19,7 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     var firstToken: Instant?
     var promptTokens: Int?
     var completionTokens: Int?
+    var cache: CacheVerdict?
 
     init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
         self.arrival = arrival
@@ -106,7 +107,9 @@ extension RequestRouter {
             upstreamLatency: journey.calls > 0 ? journey.upstreamTime : nil,
             timeToFirstToken: journey.firstToken.map { journey.arrival.duration(to: $0) },
             promptTokens: journey.promptTokens,
-            completionTokens: journey.completionTokens
+            completionTokens: journey.completionTokens,
+            cacheHit: journey.cache?.age != nil,
+            cache: journey.cache?.recordValue
         )
     }
 
@@ -147,6 +150,12 @@ extension RequestRouter {
                 count("llmrouter_cooldowns_total", route: route, ("reason", reason))
             case .coolDownEnded(let scope):
                 logger.info("cool-down ended", metadata: ["llmrouter.provider": "\(route)", "llmrouter.scope": "\(scope)"])
+            case .keysPooled(let keys, let reason):
+                logger.notice(
+                    "keys share their limits: pooled",
+                    metadata: ["llmrouter.provider": "\(route)", "llmrouter.keys": "\(keys.joined(separator: ","))", "llmrouter.reason": "\(reason)"]
+                )
+                count("llmrouter_key_pools_total", route: route, ("reason", reason))
             }
         }
     }

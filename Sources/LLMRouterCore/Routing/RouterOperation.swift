@@ -15,6 +15,12 @@ public protocol RouterOperation: Sendable {
     func call(_ provider: any Provider, context: ProviderContext) async throws -> Output
     /// What the answer said about limits and usage, with estimates where it said nothing.
     func report(of output: Output) -> UpstreamReport
+    /// The request as the response cache sees it; `nil` for operations never cached.
+    var cacheRequest: CacheRequest? { get }
+    /// A stored answer as this operation's output.
+    func replay(_ answer: CachedAnswer) async throws -> Output
+    /// What to store of a complete output, or why nothing; a stream decides when it ends.
+    func cacheDecision(for output: Output, settings: ResponseCacheSettings) -> CacheDecision
 }
 
 /// A chat completion answered in one piece.

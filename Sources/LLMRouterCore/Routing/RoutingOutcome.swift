@@ -20,6 +20,8 @@ public struct RequestInfo: Sendable {
     public var eventLoop: (any EventLoop)?
     /// The API the client called (`chat`, `embeddings`, `messages`, `responses`), for the record.
     public var endpoint: String
+    /// What the request's headers say about the response cache.
+    public var cache: CacheDirectives
 
     public init(
         requestID: String,
@@ -27,9 +29,11 @@ public struct RequestInfo: Sendable {
         startedAt: Date = Date(),
         logger: Logger,
         eventLoop: (any EventLoop)? = nil,
-        endpoint: String = "chat"
+        endpoint: String = "chat",
+        cache: CacheDirectives = CacheDirectives()
     ) {
         self.endpoint = endpoint
+        self.cache = cache
         self.requestID = requestID
         self.keyName = keyName
         self.startedAt = startedAt
@@ -72,6 +76,8 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     public var attempts: [AttemptRecord]
     /// The upstream's rate-limit headers and usage, to pass on.
     public var report: UpstreamReport
+    /// How the request met the response cache; `nil` when the cache is off.
+    public var cache: CacheVerdict?
 
     public init(
         output: Output,

@@ -16,9 +16,15 @@ public struct RoutingTable: Sendable {
         self.routes = routes
         self.routing = routing
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
-        self.defaultPolicy = routing.policy.makePolicy()
+        // With several keys per provider, every policy keeps an entry's keys together; a table
+        // without them pays nothing for it.
+        let severalKeys = routes.contains { $0.configuration.keySlot != nil }
+        func make(_ policy: RoutingPolicyName) -> any RoutingPolicy {
+            severalKeys ? KeysTogetherPolicy(base: policy.makePolicy()) : policy.makePolicy()
+        }
+        self.defaultPolicy = make(routing.policy)
         self.policies = Dictionary(
-            routing.modelPolicies.map { (ModelName.normalize($0.key), $0.value.makePolicy()) },
+            routing.modelPolicies.map { (ModelName.normalize($0.key), make($0.value)) },
             uniquingKeysWith: { first, _ in first }
         )
     }

@@ -65,6 +65,9 @@ public struct RequestRecord: Sendable, Equatable {
     public var estimatedCostUSD: Double?
     /// Whether the answer came from a cache rather than an upstream.
     public var cacheHit: Bool
+    /// How the request met the response cache: `hit`, `semantic`, `miss`, `bypass`; `nil`
+    /// when the cache is off.
+    public var cache: String?
 
     public init(
         startedAt: Date,
@@ -84,7 +87,8 @@ public struct RequestRecord: Sendable, Equatable {
         promptTokens: Int? = nil,
         completionTokens: Int? = nil,
         estimatedCostUSD: Double? = nil,
-        cacheHit: Bool = false
+        cacheHit: Bool = false,
+        cache: String? = nil
     ) {
         self.startedAt = startedAt
         self.requestID = requestID
@@ -104,6 +108,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.completionTokens = completionTokens
         self.estimatedCostUSD = estimatedCostUSD
         self.cacheHit = cacheHit
+        self.cache = cache
     }
 
     /// Whether more than one provider was called (a failover happened).

@@ -19,7 +19,8 @@ public struct UpstreamEndpoint: Sendable, Equatable {
     public var baseURL: String
     /// The URL calls are POSTed to: ``baseURL`` plus `/chat/completions`.
     public var chatCompletionsURL: String
-    /// The environment variable the key comes from; `nil` when the provider takes no key.
+    /// The environment variable the key comes from (`GROQ_API_KEYS[2]` for an item of a list,
+    /// see ``APIKeySource``); `nil` when the provider takes no key.
     public var apiKeyVariable: String?
     /// The key, when the variable is set to a non-empty value.
     public var apiKey: String?
@@ -60,9 +61,8 @@ public struct UpstreamEndpoint: Sendable, Equatable {
         guard base.hasPrefix("http://") || base.hasPrefix("https://") else {
             throw EndpointResolutionError(provider: configuration.name, message: "base URL must start with http:// or https://")
         }
-        let variable = configuration.effectiveAPIKeyVariable
-        let key = variable.flatMap { nonEmpty(environment[$0]) }
-        return UpstreamEndpoint(baseURL: base, apiKeyVariable: variable, apiKey: key)
+        let source = configuration.effectiveAPIKeySource
+        return UpstreamEndpoint(baseURL: base, apiKeyVariable: source?.description, apiKey: source?.value(in: environment))
     }
 
     /// The API root: `base_url`, else the kind's override variable, else the kind's default.
@@ -72,8 +72,9 @@ public struct UpstreamEndpoint: Sendable, Equatable {
 
     /// The endpoint of a vendor with no configuration entry (the catalog's `/models` listing and
     /// test calls): the API root from the override variable or the default, without trailing
-    /// slashes, and the key from the first of the vendor's accepted variables that is set (the
-    /// default variable, unset, when none is; see ``isMissingAPIKey``).
+    /// slashes, and the key from the first of the vendor's accepted variables that is set, else
+    /// the first key of their list forms (the default variable, unset, when none is; see
+    /// ``isMissingAPIKey``).
     /// - Throws: ``EndpointResolutionError`` for a kind with no default API root (echo, openai).
     public static func resolve(_ kind: ProviderKind, environment: [String: String]) throws(EndpointResolutionError) -> UpstreamEndpoint {
         let vendor = Vendor.for(kind)
@@ -81,8 +82,9 @@ public struct UpstreamEndpoint: Sendable, Equatable {
             throw EndpointResolutionError(provider: kind.rawValue, message: "has no default API root")
         }
         while base.hasSuffix("/") { base.removeLast() }
-        let variable = vendor.acceptedAPIKeyVariables.first { nonEmpty(environment[$0]) != nil } ?? fallback
-        return UpstreamEndpoint(baseURL: base, apiKeyVariable: variable, apiKey: nonEmpty(environment[variable]))
+        // With only a list set (`GROQ_API_KEYS`), its first key lists the models.
+        let source = vendor.apiKeySources(in: environment).first ?? APIKeySource(variable: fallback)
+        return UpstreamEndpoint(baseURL: base, apiKeyVariable: source.description, apiKey: source.value(in: environment))
     }
 
     /// Appends `/chat/completions` to an API root, tolerating a trailing slash; a URL that

@@ -91,4 +91,9 @@ public struct Vendor: Sendable {
 extension ProviderConfiguration {
     /// The key variable in force: the configured one or the kind's default.
     public var effectiveAPIKeyVariable: String? { apiKeyVariable ?? Vendor.for(kind).defaultAPIKeyVariable }
+
+    /// Where the key in force is read: the configured variable (and list item) or the kind's default.
+    public var effectiveAPIKeySource: APIKeySource? {
+        effectiveAPIKeyVariable.map { APIKeySource(variable: $0, item: apiKeyVariable == nil ? nil : apiKeyItem) }
+    }
 }

@@ -28,7 +28,7 @@ public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.
         let body = try await RequestBody.collect(request, limit: service.settings.maxBodyBytes)
         let translated = try AnthropicRequestTranslation.translate(body.readableBytesView)
         let model = service.model(requested: translated.model)
-        let info = try RequestBody.admit(model: model, endpoint: "messages", service: service, context: context)
+        let info = try RequestBody.admit(request, model: model, endpoint: "messages", service: service, context: context)
         let service = self.service
         let answerModel = translated.model
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {

@@ -52,6 +52,7 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; }
     <div class="tile"><div class="label">Requests / s</div><div class="value" id="rps">–</div></div>
     <div class="tile"><div class="label">Error rate</div><div class="value" id="error-rate">–</div></div>
     <div class="tile"><div class="label">Failover rate</div><div class="value" id="failover-rate">–</div></div>
+    <div class="tile"><div class="label">Cache hits, last hour</div><div class="value" id="cache-hits">–</div></div>
     <div class="tile"><div class="label">Routes enabled</div><div class="value" id="routes-enabled">–</div></div>
     <div class="tile"><div class="label">Last hour by endpoint</div><div class="value list" id="endpoint-requests">–</div></div>
   </section>
@@ -183,6 +184,7 @@ function renderSummary(summary) {
   document.getElementById("rps").textContent = fmt(summary.requests_per_second, 2);
   document.getElementById("error-rate").textContent = percent(summary.error_rate);
   document.getElementById("failover-rate").textContent = percent(summary.failover_rate);
+  document.getElementById("cache-hits").textContent = fmt(summary.cache_hits_last_hour, 0) + " · " + percent(summary.cache_hit_rate);
   const used = Object.entries(summary.requests_by_endpoint || {}).filter(([, count]) => count > 0);
   document.getElementById("endpoint-requests").textContent = used.length ? used.map(([name, count]) => name + " " + fmt(count, 0)).join(" · ") : "–";
   const b = summary.buckets, times = b.map(x => x.minute);

@@ -21,6 +21,8 @@ public final class RecentRequests: RequestRecorder {
         var requests = 0
         var errors = 0
         var failovers = 0
+        /// Requests answered from the response cache: upstream calls saved.
+        var cacheHits = 0
         /// Requests per ``EndpointLabel`` value, so one minute holds at most five keys.
         var endpoints: [String: Int] = [:]
         var latencies: [Double] = []
@@ -67,6 +69,7 @@ public final class RecentRequests: RequestRecorder {
             state.minutes[slot].endpoints[endpoint, default: 0] += 1
             if failed { state.minutes[slot].errors += 1 }
             if record.failedOver { state.minutes[slot].failovers += 1 }
+            if record.cacheHit { state.minutes[slot].cacheHits += 1 }
             if state.minutes[slot].latencies.count < Self.samplesPerMinute { state.minutes[slot].latencies.append(latency) }
             if let firstToken, state.minutes[slot].firstTokens.count < Self.samplesPerMinute {
                 state.minutes[slot].firstTokens.append(firstToken)
@@ -105,8 +108,10 @@ public final class RecentRequests: RequestRecorder {
             )
         }
         var byEndpoint = Dictionary(uniqueKeysWithValues: EndpointLabel.known.map { ($0, 0) })
+        var cacheHits = 0
         for minute in kept where minute.index > current - minutes && minute.index <= current {
             byEndpoint.merge(minute.endpoints, uniquingKeysWith: +)
+            cacheHits += minute.cacheHits
         }
         let hour = buckets.reduce(into: (requests: 0, errors: 0, failovers: 0)) {
             $0.requests += $1.requests
@@ -124,6 +129,8 @@ public final class RecentRequests: RequestRecorder {
             requestsPerSecond: lastMinute / 60,
             errorRate: hour.requests == 0 ? 0 : Double(hour.errors) / Double(hour.requests),
             failoverRate: hour.requests == 0 ? 0 : Double(hour.failovers) / Double(hour.requests),
+            cacheHitsLastHour: cacheHits,
+            cacheHitRate: hour.requests == 0 ? 0 : Double(cacheHits) / Double(hour.requests),
             requestsByEndpoint: byEndpoint,
             buckets: buckets
         )
@@ -175,6 +182,9 @@ public struct DashboardSummary: Encodable, Sendable, Equatable {
     public var requestsPerSecond: Double
     public var errorRate: Double
     public var failoverRate: Double
+    /// Answers from the response cache in the last hour, and their share of the requests.
+    public var cacheHitsLastHour: Int
+    public var cacheHitRate: Double
     /// Requests in the last hour per API: every known endpoint (0 when unused), plus `other`
     /// when a request named one the dashboard does not know.
     public var requestsByEndpoint: [String: Int]
@@ -187,6 +197,8 @@ public struct DashboardSummary: Encodable, Sendable, Equatable {
         case requestsPerSecond = "requests_per_second"
         case errorRate = "error_rate"
         case failoverRate = "failover_rate"
+        case cacheHitsLastHour = "cache_hits_last_hour"
+        case cacheHitRate = "cache_hit_rate"
         case requestsByEndpoint = "requests_by_endpoint"
     }
 }

@@ -32,7 +32,7 @@ public struct EmbeddingsRoutes<AppClock: Clock>: Sendable where AppClock.Duratio
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
         let model = service.model(requested: embeddingsRequest.model)
-        let info = try RequestBody.admit(model: model, endpoint: "embeddings", service: service, context: context)
+        let info = try RequestBody.admit(request, model: model, endpoint: "embeddings", service: service, context: context)
         let service = self.service
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {
             return try await service.passThroughResponse(Embed(embeddingsRequest), model: model, info: info)

@@ -32,7 +32,7 @@ public struct ChatRoutes<AppClock: Clock>: Sendable where AppClock.Duration == D
             throw OpenAIError.invalidRequest(error.message, param: error.param)
         }
         let model = service.model(requested: chatRequest.model)
-        let info = try RequestBody.admit(model: model, endpoint: "chat", service: service, context: context)
+        let info = try RequestBody.admit(request, model: model, endpoint: "chat", service: service, context: context)
         let service = self.service
         return try await ClientDisconnectWatch.shared.run(on: context.channel) {
             if chatRequest.stream {

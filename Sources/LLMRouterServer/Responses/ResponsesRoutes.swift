@@ -44,7 +44,7 @@ public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration
         }
         let chat = try parsed.chatRequest(history: history)
         let model = service.model(requested: chat.model)
-        let info = try RequestBody.admit(model: model, endpoint: "responses", service: service, context: context)
+        let info = try RequestBody.admit(request, model: model, endpoint: "responses", service: service, context: context)
         let id = "resp_" + Self.randomHex()
         let createdAt = Int(Date().timeIntervalSince1970)
         let saving = parsed.store ? ResponsesSaving<AppClock>(store: store, keyName: context.apiKeyName, id: id, request: parsed, history: history) : nil

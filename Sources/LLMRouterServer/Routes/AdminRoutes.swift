@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Hummingbird
+import LLMRouterCore
 import NIOCore
 import Synchronization
 
@@ -55,8 +56,18 @@ public final class ReloadHook: Sendable {
 /// The access middleware lets only admin keys this far when keys are on.
 struct AdminRoutes {
     let hook: ReloadHook
+    let cache: ResponseCache?
 
     func register(on router: Router<RouterRequestContext>) {
+        // `POST /admin/cache/clear`: forgets every cached answer (and the file's, for sqlite).
+        router.post("/admin/cache/clear") { _, _ in
+            guard let cache else {
+                throw OpenAIError(status: .notFound, message: "The response cache is off (LLMROUTER_CACHE_TTL is unset or 0).", type: "invalid_request_error", code: "cache_off")
+            }
+            let removed = await cache.clear()
+            let body = JSONValue.encodedBytes(.object(["status": .string("cleared"), "entries": .integer(Int64(removed))]))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
         router.post("/admin/reload") { _, _ in
             switch await hook.run() {
             case nil:

@@ -21,7 +21,9 @@ enum RequestBody {
     /// model the access key may not use, checked against the model that will be served
     /// (`routing.model_map` applied) — a key limited to `llama-3.1-8b` may ask for
     /// `claude-3-5-haiku` when the map serves that name with it.
-    static func admit<AppClock>(model: String?, endpoint: String, service: RouterService<AppClock>, context: RouterRequestContext) throws -> RequestInfo {
+    static func admit<AppClock>(
+        _ request: Request, model: String?, endpoint: String, service: RouterService<AppClock>, context: RouterRequestContext
+    ) throws -> RequestInfo {
         if let key = context.accessKey, key.limits.allowedModels != nil {
             let served = service.servedModel(model)
             guard key.allows(model: served) else {
@@ -33,7 +35,22 @@ enum RequestBody {
             keyName: context.apiKeyName,
             logger: context.logger,
             eventLoop: context.eventLoop,
-            endpoint: endpoint
+            endpoint: endpoint,
+            cache: cacheDirectives(request.headers)
+        )
+    }
+
+    /// `Cache-Control`, `X-LLMRouter-Cache`, `X-LLMRouter-Semantic-Cache` and
+    /// `X-LLMRouter-Semantic-Threshold`.
+    static func cacheDirectives(_ headers: HTTPFields) -> CacheDirectives {
+        guard headers[.cacheControl] != nil || headers[.llmrouterCache] != nil || headers[.llmrouterSemanticCache] != nil
+            || headers[.llmrouterSemanticThreshold] != nil
+        else { return CacheDirectives() }
+        return CacheDirectives(
+            cacheControl: headers[values: .cacheControl].joined(separator: ","),
+            routerCache: headers[.llmrouterCache],
+            semanticCache: headers[.llmrouterSemanticCache],
+            semanticThreshold: headers[.llmrouterSemanticThreshold]
         )
     }
 }

@@ -75,6 +75,10 @@ public enum RoutingHeaders {
     public static func answered<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
         var headers = attempts(answer.attempts, retryAfter: nil)
         headers[.llmrouterProvider] = answer.provider
+        if let verdict = answer.cache {
+            headers[.llmrouterCache] = verdict.headerValue
+            if let age = verdict.age { headers[.age] = String(age.components.seconds) }
+        }
         for (name, value) in answer.report.rateLimitHeaders {
             guard let field = HTTPField.Name(name), field != .retryAfter else { continue }
             headers.append(HTTPField(name: field, value: value))
@@ -119,6 +123,11 @@ extension HTTPField.Name {
     static let llmrouterAttempts = Self("X-LLMRouter-Attempts")!
     /// The routes passed over without a call, each with its reason.
     static let llmrouterSkipped = Self("X-LLMRouter-Skipped")!
+    /// How the request met the response cache: `hit`, `semantic-hit; similarity=…`, `miss`,
+    /// `bypass`; on a request, `off` skips the cache.
+    static let llmrouterCache = Self("X-LLMRouter-Cache")!
+    static let llmrouterSemanticCache = Self("X-LLMRouter-Semantic-Cache")!
+    static let llmrouterSemanticThreshold = Self("X-LLMRouter-Semantic-Threshold")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
 }

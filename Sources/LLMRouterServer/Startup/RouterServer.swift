@@ -25,12 +25,12 @@ public enum RouterServer {
 
     /// The secrets in `environment` to mask wherever text from outside is shown and in every
     /// log line: the keys providers of `configuration` read, every variable named like a
-    /// credential (`*_KEY`, `*_KEYS`, `*_TOKEN`, `*_SECRET`; comma lists split), the router's own
-    /// access keys among them.
+    /// credential (`*_KEY`, `*_KEYS`, `*_TOKEN`, `*_TOKENS`, `*_SECRET`; comma lists split), the
+    /// router's own access keys among them.
     public static func redactor(configuration: RouterConfiguration, environment: [String: String]) -> SecretRedactor {
         let variables = Set(configuration.providers.compactMap(\.effectiveAPIKeyVariable))
-        var secrets = variables.compactMap { environment[$0] }
-        for (name, value) in environment where ["_KEY", "_KEYS", "_TOKEN", "_SECRET"].contains(where: { name.uppercased().hasSuffix($0) }) {
+        var secrets = variables.compactMap { environment[$0] } + configuration.providers.compactMap { $0.effectiveAPIKeySource?.value(in: environment) }
+        for (name, value) in environment where ["_KEY", "_KEYS", "_TOKEN", "_TOKENS", "_SECRET"].contains(where: { name.uppercased().hasSuffix($0) }) {
             secrets += value.split(separator: ",").map { $0.trimmingWhitespace() }
         }
         return SecretRedactor(secrets: secrets)
@@ -72,13 +72,15 @@ public enum RouterServer {
             throw ConfigurationError(file: "--default-model (LLMROUTER_DEFAULT_MODEL)", message: reason)
         }
         let usageLog = try await openUsageLog(settings.usageLog, logger: logger)
+        let cache = try await ResponseCacheStartup.open(configured: configuration.cache, environment: environment, table: table, logger: logger)
         let application = RouterApplication(
             table: table,
             settings: settings,
             metrics: MetricsBootstrap.registry,
             redactor: redactor,
             recorder: usageLog?.writer,
-            keys: keys
+            keys: keys,
+            cache: cache?.cache
         )
         let tableMaker: @Sendable (RouterConfiguration) -> RoutingTable = {
             makeTable(configuration: $0, environment: environment, httpClient: httpClient)
@@ -101,6 +103,7 @@ public enum RouterServer {
         // The usage-log writer comes first: the group stops services last to first, so the server
         // has drained (and recorded) its requests before the writer's final flush.
         var services: [any Service] = usageLog.map { [$0.writer] } ?? []
+        if let writer = cache?.writer { services.append(writer) }
         services.append(app)
         if case .catalog = origin, let interval = settings.catalogRefreshInterval {
             services.append(

@@ -1,0 +1,172 @@
+import Logging
+
+/// What routing does for the response cache once it has missed.
+struct CachePlan: Sendable {
+    let cache: ResponseCache
+    let key: CacheKey
+    /// The flight this request leads; `nil` when it stores nothing (`no-store`) or follows a
+    /// leader that shared nothing.
+    let flight: Flight?
+    /// The question's embedding and scope, to index the answer under when it is stored.
+    let semantic: (vector: [Float], scope: UInt64)?
+}
+
+extension RequestRouter {
+    enum CacheConsultation<Output: Sendable> {
+        /// Answered from the cache (already recorded).
+        case answered(RoutingOutcome<Output>)
+        /// Route as usual; with a plan when the answer is to be stored.
+        case route(CachePlan?)
+    }
+
+    /// Before routing: answers from the cache, waits for an identical request in the air, or
+    /// says how to store what routing gets.
+    func consultCache<Operation: RouterOperation>(
+        _ cache: ResponseCache,
+        operation: Operation,
+        model: String,
+        table: RoutingTable,
+        deadline: C.Instant,
+        journey: inout Journey<C.Instant>
+    ) async throws -> CacheConsultation<Operation.Output> {
+        let info = journey.info
+        let directives = info.cache
+        guard !directives.off, let request = operation.cacheRequest, request.isDeterministic || cache.settings.mode == .all else {
+            journey.cache = .bypass
+            cache.counters.count(.bypass)
+            return .route(nil)
+        }
+        let key = CacheKey(keyName: info.keyName, endpoint: info.endpoint, model: model, fields: request.fields)
+        if let entry = await cache.lookup(key, directives: directives, now: wallTime()) {
+            return try await answerFromCache(entry, verdict: .hit(age: age(of: entry)), cache: cache, operation: operation, journey: &journey)
+        }
+        let semantic = await semanticQuestion(cache, request: request, model: model, table: table, deadline: deadline, info: info)
+        let searchStart = clock.now
+        let nearest = semantic.flatMap { cache.semanticIndex?.nearest(to: $0.vector, scope: $0.scope, threshold: semanticThreshold(cache, directives)) }
+        if semantic != nil { cache.counters.semanticLookupTook(searchStart.duration(to: clock.now)) }
+        if let (answerKey, similarity) = nearest, let entry = await cache.lookup(answerKey, directives: directives, now: wallTime()) {
+            let verdict = CacheVerdict.semanticHit(age: age(of: entry), similarity: similarity)
+            return try await answerFromCache(entry, verdict: verdict, cache: cache, operation: operation, journey: &journey)
+        }
+        var plan: CachePlan?
+        switch cache.join(key, directives: directives) {
+        case .missUnstored:
+            break
+        case .lead(let key, let flight):
+            plan = CachePlan(cache: cache, key: key, flight: flight, semantic: semantic)
+        case .follow(_, let flight):
+            cache.counters.coalescedRequest()
+            if let entry = await waitForLeader(flight, deadline: deadline) {
+                return try await answerFromCache(entry, verdict: .hit(age: age(of: entry)), cache: cache, operation: operation, journey: &journey)
+            }
+            try Task.checkCancellation()
+        }
+        journey.cache = .miss
+        cache.counters.count(.miss)
+        return .route(plan)
+    }
+
+    /// After routing: stores what may be stored and lands the flight; a stream is stored when
+    /// it ends well.
+    func settleCache<Operation: RouterOperation>(
+        _ plan: CachePlan?,
+        outcome: RoutingOutcome<Operation.Output>,
+        operation: Operation,
+        verdict: CacheVerdict?
+    ) -> RoutingOutcome<Operation.Output> {
+        guard case .answered(var answer) = outcome else {
+            if let plan, let flight = plan.flight { plan.cache.flights.land(plan.key, flight, with: nil) }
+            return outcome
+        }
+        answer.cache = verdict
+        guard let plan, let flight = plan.flight else { return .answered(answer) }
+        let facts = StoredAnswerFacts(
+            provider: answer.provider, upstreamModel: answer.upstreamModel,
+            promptTokens: answer.report.promptTokens, completionTokens: answer.report.completionTokens
+        )
+        // Stored as of when the answer arrived, however late its task runs.
+        let land: @Sendable ([UInt8]?, Int64) async -> Void = { body, now in
+            let stored = await plan.cache.land(plan.key, flight, body: body, answer: facts, now: now)
+            if stored != nil, let semantic = plan.semantic {
+                plan.cache.semanticIndex?.insert(semantic.vector, scope: semantic.scope, answer: plan.key)
+            }
+        }
+        switch operation.cacheDecision(for: answer.output, settings: plan.cache.settings) {
+        case .store(let body):
+            let now = wallTime()
+            Task { await land(body, now) }
+        case .refuse(let reason):
+            plan.cache.counters.refused(reason)
+            let now = wallTime()
+            Task { await land(nil, now) }
+        case .atStreamEnd:
+            guard let stream = answer.output as? PrimedStream else {
+                let now = wallTime()
+                Task { await land(nil, now) }
+                break
+            }
+            let settings = plan.cache.settings
+            let counters = plan.cache.counters
+            stream.record(into: StreamCacheRecording { [self] assembled in
+                let now = wallTime()
+                var body = assembled
+                if let assembled, let reason = CacheRefusal.check(chat: assembled, settings: settings) {
+                    counters.refused(reason)
+                    body = nil
+                } else if assembled == nil {
+                    counters.refused("stream_incomplete")
+                }
+                Task { await land(body, now) }
+            })
+        }
+        return .answered(answer)
+    }
+
+    private func answerFromCache<Operation: RouterOperation>(
+        _ entry: CachedAnswer,
+        verdict: CacheVerdict,
+        cache: ResponseCache,
+        operation: Operation,
+        journey: inout Journey<C.Instant>
+    ) async throws -> CacheConsultation<Operation.Output> {
+        let output = try await operation.replay(entry)
+        cache.counters.count(verdict)
+        journey.cache = verdict
+        journey.firstToken = clock.now
+        journey.promptTokens = entry.promptTokens
+        journey.completionTokens = entry.completionTokens
+        var answer = RoutedAnswer(
+            output: output, provider: entry.provider, upstreamModel: entry.upstreamModel,
+            price: nil, latency: .zero, attempts: [], report: entry.report
+        )
+        answer.cache = verdict
+        let outcome = RoutingOutcome<Operation.Output>.answered(answer)
+        record(outcome, journey: journey)
+        return .answered(outcome)
+    }
+
+    /// Waits for the leader of an identical request, no longer than the request's deadline.
+    private func waitForLeader(_ flight: Flight, deadline: C.Instant) async -> CachedAnswer? {
+        let clock = self.clock
+        return await withTaskGroup(of: CachedAnswer?.self) { group in
+            group.addTask { await flight.wait() }
+            group.addTask {
+                try? await clock.sleep(until: deadline, tolerance: nil)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func age(of entry: CachedAnswer) -> Duration {
+        .milliseconds(max(0, wallTime() - entry.storedAt))
+    }
+
+    /// The configured threshold, raised (never lowered) by `X-LLMRouter-Semantic-Threshold`.
+    private func semanticThreshold(_ cache: ResponseCache, _ directives: CacheDirectives) -> Double {
+        let configured = cache.settings.semantic?.threshold ?? 1
+        return max(configured, directives.semanticThreshold ?? configured)
+    }
+}
