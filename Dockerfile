@@ -18,6 +18,7 @@ RUN cp "$(swift build --package-path /build -c release --show-bin-path)/llmroute
     && mkdir -p config data generated
 COPY generated/model_index.json ./generated/
 COPY config/providers.example.yaml config/model_catalog_seed.yaml ./config/
+COPY config/catalog_seed/open-models.yaml config/catalog_seed/provider-models.yaml config/catalog_seed/embeddings.yaml ./config/catalog_seed/
 
 # ---- run --------------------------------------------------------------------------------
 FROM ubuntu:noble

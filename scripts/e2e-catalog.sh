@@ -2,7 +2,8 @@
 # The free-model catalog out of the box: starts the built llmrouter from an empty temporary
 # directory with only fake keys and fake provider endpoints (GROQ_BASE_URL, CEREBRAS_BASE_URL on
 # 127.0.0.1), and checks that the catalog compiled into the binary is served by the right
-# providers, that a missing LLMROUTER_CONFIG falls back to it, that a downloaded catalog cannot
+# providers, that each of the eight providers' keys alone serves that provider's models (chat and
+# embeddings, under their upstream ids), that a missing LLMROUTER_CONFIG falls back to it, that a downloaded catalog cannot
 # send a key to a foreign host, and that an unservable --default-model stops startup.
 # Needs python3 and curl; LLMROUTER_BIN picks the binary (default: scripts/lib.sh's build).
 source "$(dirname "$0")/lib.sh"
@@ -65,6 +66,50 @@ check "/v1/models/{alias} resolves to llama-3.3-70b" grep -q '"id":"llama-3.3-70
 check "no key value in the log" bash -c "! grep -q -e gsk_e2e_fake_groq_key -e csk-e2e-fake-cerebras-key '$WORK/serve.log'"
 kill -TERM "$PID"
 wait "$PID" || true
+
+echo "== each provider's key alone serves that provider's models (compiled-in catalog, empty directory)"
+start_fake alone
+ALONE_PORT=$FAKE_PORT
+INDEX="$ROOT/generated/model_index.json"
+# provider, key variable, base-URL variable
+for row in "groq GROQ_API_KEY GROQ_BASE_URL" "openrouter OPENROUTER_API_KEY OPENROUTER_BASE_URL" \
+    "nvidia_nim NVIDIA_NIM_KEY NVIDIA_NIM_BASE_URL" "cerebras CEREBRAS_API_KEY CEREBRAS_BASE_URL" \
+    "gemini GEMINI_API_KEY GEMINI_BASE_URL" "mistral MISTRAL_API_KEY MISTRAL_BASE_URL" \
+    "github_models GITHUB_TOKEN GITHUB_MODELS_BASE_URL" "huggingface HUGGINGFACE_API_TOKEN HUGGINGFACE_BASE_URL"; do
+    read -r provider key_variable url_variable <<<"$row"
+    # The models the index maps to this provider, chat first: "canonical upstream-id kind" per line.
+    python3 - "$INDEX" "$provider" >"$WORK/expected" <<'PY'
+import json, sys
+index, provider = json.load(open(sys.argv[1])), sys.argv[2]
+rows = [(m["canonical"], m["providers"][provider]["model"], m.get("kind", "chat")) for m in index["models"] if provider in m["providers"]]
+for canonical, upstream, kind in sorted(rows, key=lambda row: row[2] != "chat"):
+    print(canonical, upstream, kind)
+PY
+    PORT=$(free_port)
+    env -i PATH="$PATH" HOME="$WORK/home" "$key_variable=e2e-fake-$provider-key" "$url_variable=http://127.0.0.1:$ALONE_PORT/v1" \
+        PORT="$PORT" "$BIN" >"$WORK/alone-$provider.log" 2>&1 &
+    PID=$!
+    wait_for_http "http://127.0.0.1:$PORT/health"
+    LISTED=$(curl -fsS "http://127.0.0.1:$PORT/v1/models" | python3 -c 'import json,sys; print("\n".join(m["id"] for m in json.load(sys.stdin)["data"]))')
+    MISSING=$(while read -r canonical _ _; do grep -qxF -- "$canonical" <<<"$LISTED" || echo "$canonical"; done <"$WORK/expected")
+    check "$provider: $key_variable alone lists its $(wc -l <"$WORK/expected") models" test -z "$MISSING"
+    check "$provider: at least three chat models" test "$(grep -c ' chat$' "$WORK/expected")" -ge 3
+    SERVED=0
+    while read -r canonical upstream kind; do
+        if [ "$kind" = chat ]; then
+            chat "$PORT" "$canonical" >/dev/null
+        else
+            curl -sS -D "$WORK/h" -o /dev/null "http://127.0.0.1:$PORT/v1/embeddings" -H 'Content-Type: application/json' \
+                -d "{\"model\":\"$canonical\",\"input\":\"hi\"}"
+        fi
+        [ "$(served_by)" = "$provider/$canonical" ] && [ "$(last_model "$ALONE_PORT")" = "$upstream" ] && SERVED=$((SERVED + 1))
+    done < <(grep ' chat$' "$WORK/expected" | head -n 3; grep ' embeddings$' "$WORK/expected")
+    WANTED=$(( $(grep ' chat$' "$WORK/expected" | head -n 3 | wc -l) + $(grep -c ' embeddings$' "$WORK/expected" || true) ))
+    check "$provider: $SERVED of $WANTED models answered by $provider under their upstream ids" test "$SERVED" -eq "$WANTED"
+    check "$provider: no key value in the log" bash -c "! grep -q e2e-fake-$provider-key '$WORK/alone-$provider.log'"
+    kill -TERM "$PID"
+    wait "$PID" || true
+done
 
 echo "== a downloaded catalog cannot send a key elsewhere"
 mkdir -p www

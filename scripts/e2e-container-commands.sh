@@ -50,6 +50,7 @@ mkdir -p "$APP/config" "$APP/data" "$APP/generated"
 cp "$BIN" "$APP/llmrouter"
 cp "$TOOLCHAIN/libexec/swift/linux/swift-backtrace-static" "$APP/" 2>/dev/null || true
 for copied in $(instruction COPY | grep -v -- '--from' | grep -E 'generated/|config/' | sed -E 's/ \.\/[^ ]*$//'); do
+    mkdir -p "$(dirname "$APP/$copied")"
     cp "$ROOT/$copied" "$APP/$copied"
     echo "copied $copied"
 done

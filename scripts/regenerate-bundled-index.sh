@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the bundled generated/model_index.json by running catalog-build itself against the newest
-# real /models captures in ../shared/fixtures/upstream, served by a throwaway python3 http.server on
+# real /models captures in ../shared/fixtures/upstream (seven providers; Hugging Face is documented
+# in the seed), served by a throwaway python3 http.server on
 # 127.0.0.1 (a free port) with dummy keys. Nothing leaves the machine. SCRATCH_PATH picks the build directory.
 #
 #   scripts/regenerate-bundled-index.sh            # rewrite generated/model_index.json
@@ -20,12 +21,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Lay the captures out as {base}/models for each provider.
-mkdir -p "$work/www/groq/v1" "$work/www/openrouter/v1" "$work/www/nvidia_nim/v1" "$work/www/cerebras/v1"
-cp "$fixtures/groq-models.json" "$work/www/groq/v1/models"
-cp "$fixtures/openrouter-models-2026-08.json" "$work/www/openrouter/v1/models"
-cp "$fixtures/nvidia-nim-models-2026-06.json" "$work/www/nvidia_nim/v1/models"
-cp "$fixtures/cerebras-models.json" "$work/www/cerebras/v1/models"
+# Lay the captures out as {base}/<provider>/v1/models. Hugging Face has no full capture: its
+# routes come from the seed's documented entries (status documented).
+captures=(
+  "groq groq-models.json"
+  "openrouter openrouter-models-2026-08.json"
+  "nvidia_nim nvidia-nim-models-2026-06.json"
+  "cerebras cerebras-models.json"
+  "gemini gemini-models-native.json"
+  "mistral mistral-models.json"
+  "github_models github-models-catalog.json"
+)
+for capture in "${captures[@]}"; do
+  read -r provider file <<<"$capture"
+  mkdir -p "$work/www/$provider/v1"
+  cp "$fixtures/$file" "$work/www/$provider/v1/models"
+done
 
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -48,8 +59,10 @@ bin=$(swift build --scratch-path "$scratch" --show-bin-path)
 
 base="http://127.0.0.1:$port"
 env GROQ_API_KEY=dummy-groq-key OPENROUTER_API_KEY=dummy-openrouter-key NVIDIA_NIM_KEY=dummy-nim-key CEREBRAS_API_KEY=dummy-cerebras-key \
+  GEMINI_API_KEY=dummy-gemini-key MISTRAL_API_KEY=dummy-mistral-key GITHUB_TOKEN=dummy-github-token \
   GROQ_BASE_URL="$base/groq/v1" OPENROUTER_BASE_URL="$base/openrouter/v1" NVIDIA_NIM_BASE_URL="$base/nvidia_nim/v1" \
-  CEREBRAS_BASE_URL="$base/cerebras/v1" \
-  "$bin/catalog-build" --providers groq,openrouter,nvidia_nim,cerebras --seed config/model_catalog_seed.yaml \
-  --output generated/model_index.json --pretty "$@"
+  CEREBRAS_BASE_URL="$base/cerebras/v1" GEMINI_BASE_URL="$base/gemini/v1" MISTRAL_BASE_URL="$base/mistral/v1" \
+  GITHUB_MODELS_BASE_URL="$base/github_models/v1" \
+  "$bin/catalog-build" --providers groq,openrouter,nvidia_nim,cerebras,gemini,mistral,github_models \
+  --seed config/model_catalog_seed.yaml --previous none --output generated/model_index.json --pretty "$@"
 "$root/scripts/embed-bundled-index.sh"

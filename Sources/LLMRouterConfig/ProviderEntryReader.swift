@@ -6,7 +6,7 @@ struct ProviderEntryReader {
     static let knownKeys: Set<String> = [
         "name", "type", "priority", "mock_failure_rate", "mock_latency_ms", "model", "canonical_model",
         "aliases", "base_url", "api_key_env", "extra_headers", "allow_paid", "circuit_breaker", "timeouts",
-        "weight", "rate_limit", "kind",
+        "weight", "rate_limit", "kind", "tier", "quality",
     ]
     static let rateLimitKeys: Set<String> = ["scope", "rpm", "rpd", "tpm", "tpd", "max_concurrency", "daily_reset"]
     static let breakerKeys: Set<String> = [
@@ -53,6 +53,16 @@ struct ProviderEntryReader {
                 throw error("kind", "unknown kind '\(kindName)'; expected one of \(RouteKind.allKinds.map(\.rawValue).joined(separator: ", "))")
             }
             provider.routeKind = routeKind
+        }
+        if let tierName = try text(map, "tier") {
+            guard let tier = ModelTier(named: tierName.lowercased()) else {
+                throw error("tier", "unknown tier '\(tierName)'; expected one of \(ModelTier.allTiers.map(\.rawValue).joined(separator: ", "))")
+            }
+            provider.tier = tier
+        }
+        if let quality = try integer(map, "quality", minimum: ModelTier.qualityRange.lowerBound) {
+            guard ModelTier.qualityRange.contains(quality) else { throw error("quality", "must be a rank from 1 to 100, got \(quality)") }
+            provider.quality = quality
         }
         provider.priority = try integer(map, "priority", minimum: 0) ?? provider.priority
         if let weight = try number(map, "weight", prefix: "") {

@@ -16,16 +16,18 @@ struct CatalogBuildCommand: AsyncParsableCommand {
         discussion: """
             Keys come from GROQ_API_KEY, OPENROUTER_API_KEY, NVIDIA_NIM_KEY, CEREBRAS_API_KEY, GEMINI_API_KEY, \
             MISTRAL_API_KEY, GITHUB_TOKEN and HUGGINGFACE_API_TOKEN; <PROVIDER>_BASE_URL (GROQ_BASE_URL, ...) \
-            replaces a default API root. If any listed provider cannot be listed, nothing is written and the \
-            previous output file stays as it was. --verify makes one 1-token chat call per route, records latency \
+            replaces a default API root. A provider that cannot be listed (no key, an error) keeps its routes from \
+            the previous index (--previous, by default the output), marked stale with its last good listing, and is \
+            dropped once that is more than --max-stale-days old; with no provider listed, nothing is written and \
+            the output file stays as it was. --verify makes one 1-token chat call per route, records latency \
             and rate-limit headers, and quarantines routes that answer 401/403/404/410 or turn out paid. \
             --sign-key writes a detached Ed25519 signature next to the output (<output>.sig); --new-sign-key \
             FILE creates such a key and prints the public key for LLMROUTER_CATALOG_PUBLIC_KEY.
             """
     )
 
-    @Option(help: "Comma-separated providers to list; every one must answer.")
-    var providers = "groq,openrouter,nvidia_nim"
+    @Option(help: "Comma-separated providers to list.")
+    var providers = ProviderKind.catalogKinds.map(\.rawValue).joined(separator: ",")
 
     @Option(help: "The seed mapping canonical names to upstream ids.")
     var seed = "config/model_catalog_seed.yaml"
@@ -51,6 +53,12 @@ struct CatalogBuildCommand: AsyncParsableCommand {
     @Option(help: "Providers verified at once with --verify.")
     var verifyConcurrency = 4
 
+    @Option(help: "The previous index, whose routes a provider that cannot be listed keeps (default: the output); 'none' keeps nothing.")
+    var previous: String?
+
+    @Option(help: "Days a provider may go unlisted before its kept routes are dropped.")
+    var maxStaleDays = 14
+
     @Option(help: "Ed25519 private key file (base64) to sign the index with; writes <output>.sig.")
     var signKey: String?
 
@@ -60,6 +68,7 @@ struct CatalogBuildCommand: AsyncParsableCommand {
     func validate() throws {
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds greater than 0") }
         guard verifyConcurrency > 0 else { throw ValidationError("--verify-concurrency must be at least 1") }
+        guard maxStaleDays >= 0 else { throw ValidationError("--max-stale-days must be 0 or more") }
         guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -77,7 +86,8 @@ struct CatalogBuildCommand: AsyncParsableCommand {
             let kinds = try CatalogBuildJob.providers(from: providers)
             let options = CatalogBuildJob.Options(
                 providers: kinds, seedPath: seed, outputPath: output, pretty: pretty, includePaid: includePaid,
-                probe: .init(timeout: .milliseconds(Int64(timeout * 1000))), signingKeyPath: signKey
+                probe: .init(timeout: .milliseconds(Int64(timeout * 1000))), signingKeyPath: signKey,
+                previousIndexPath: previous == "none" ? nil : previous ?? output, maxStaleDays: maxStaleDays
             )
             let summary = try await HTTPClient.withHTTPClient { client in
                 let fetcher = AsyncHTTPFetcher(client: client)
@@ -94,6 +104,13 @@ struct CatalogBuildCommand: AsyncParsableCommand {
             }
             let automatic = summary.index.models.filter(\.autoMatched).count
             print("wrote \(summary.outputPath): \(summary.index.models.count) models (\(automatic) auto-matched), \(summary.drops.count) seed mappings dropped")
+            for failure in summary.failures {
+                let provider = failure.provider
+                let fate = summary.stale.carried[provider].map { "routes kept from the previous index, last listed \($0)" }
+                    ?? summary.stale.dropped[provider].map { "dropped: not listed since \($0)" }
+                    ?? "no earlier listing; documented routes only"
+                print("not listed: \(provider.rawValue) (\(failure.message)); \(fate)")
+            }
             if verify {
                 let quarantined = summary.verification.filter { $0.summary.hasPrefix("quarantined") }.count
                 print("verified \(summary.verification.count) routes, \(quarantined) quarantined")

@@ -92,7 +92,7 @@ struct EmbeddingCatalogTests {
         let embedders = seed.entries.filter { $0.kind == .embeddings }
         #expect(embedders.map(\.canonical) == [
             "nv-embedqa-e5-v5", "llama-nemotron-embed-1b-v2", "llama-3.2-nv-embedqa-1b-v2", "bge-m3", "mistral-embed",
-            "gemini-embedding-001", "text-embedding-3-small", "text-embedding-3-large",
+            "codestral-embed", "gemini-embedding-001", "text-embedding-3-small", "text-embedding-3-large",
         ])
         let dimensions = Dictionary(uniqueKeysWithValues: embedders.map { ($0.canonical, $0.dimensions) })
         #expect(dimensions["nv-embedqa-e5-v5"] == 1024)
@@ -124,8 +124,8 @@ struct EmbeddingCatalogTests {
         let outcome = builder.build(seed: try Fixtures.seed(), listings: try Fixtures.listings(files), generatedAt: nil)
         let published = outcome.index.models.filter { $0.kind == .embeddings && !$0.autoMatched }.map(\.canonical)
         #expect(published == [
-            "nv-embedqa-e5-v5", "llama-nemotron-embed-1b-v2", "bge-m3", "mistral-embed", "gemini-embedding-001",
-            "text-embedding-3-small", "text-embedding-3-large",
+            "nv-embedqa-e5-v5", "llama-nemotron-embed-1b-v2", "bge-m3", "mistral-embed", "codestral-embed",
+            "gemini-embedding-001", "text-embedding-3-small", "text-embedding-3-large",
         ])
         #expect(outcome.index.entry(named: "gemini-embedding-001")?.dimensions == 3072)
         #expect(outcome.index.entry(named: "text-embedding-3-small")?.providers["github_models"]?.limits?.requestsPerDay == 150)

@@ -14,8 +14,13 @@ struct ExecutableTests {
         }
     }
 
+    /// The index text with the build time left out: `generated_at`, and the same time as each
+    /// listed provider's `listed_at`.
     private static func withoutGeneratedAt(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let stamp = lines.first { $0.contains("\"generated_at\"") }.flatMap { $0.split(separator: "\"").dropLast().last }
+        let kept = lines.filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+        return stamp.map { kept.replacingOccurrences(of: "\"\($0)\"", with: "\"<build time>\"") } ?? kept
     }
 
     @Test func catalogBuildReproducesTheCommittedIndex() async throws {
@@ -26,11 +31,14 @@ struct ExecutableTests {
             let output = scratch.path("generated/model_index.json")
             let result = try await ProcessRunner.run(
                 "catalog-build",
-                ["--providers", "groq,openrouter,nvidia_nim,cerebras", "--seed", Fixtures.seedPath, "--output", output, "--pretty", "--timeout", "5"],
+                [
+                    "--providers", Fixtures.bundledProviders.map(\.rawValue).joined(separator: ","), "--seed", Fixtures.seedPath,
+                    "--output", output, "--pretty", "--timeout", "5",
+                ],
                 environment: environment, in: scratch.url
             )
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("18 models (3 auto-matched), 24 seed mappings dropped"))
+            #expect(result.stdout.contains("48 models (11 auto-matched), 14 seed mappings dropped"), "\(result.stdout)")
             #expect(result.stderr.contains("seed entry dropped"))
             let committed = try String(contentsOfFile: Fixtures.bundledIndexPath, encoding: .utf8)
             let built = try String(contentsOfFile: output, encoding: .utf8)
@@ -39,11 +47,15 @@ struct ExecutableTests {
         }
     }
 
-    @Test func catalogBuildKeepsTheOldFileWhenAProviderFails() async throws {
+    /// By default every provider is listed and the output is the previous index: a provider that
+    /// fails keeps its routes from it, marked stale, and the run says so.
+    @Test func catalogBuildKeepsAFailingProvidersRoutesFromTheOldFile() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let output = try scratch.write("old index\n", to: "model_index.json")
-        var routes = FakeUpstream.newestCaptures
+        let output = scratch.path("model_index.json")
+        try FileManager.default.copyItem(atPath: Fixtures.bundledIndexPath, toPath: output)
+        let previous = try ModelIndex.decode(Data(contentsOf: URL(fileURLWithPath: output)), source: output)
+        var routes = FakeUpstream.bundledCaptures
         routes[FakeUpstream.modelsPath(.nvidiaNIM)] = [.status(500, body: #"{"error":"down"}"#)]
         try await FakeUpstream.withServer(routes) { port in
             let environment = Fixtures.keys.merging(FakeUpstream.baseURLs(port: port)) { _, url in url }
@@ -51,24 +63,27 @@ struct ExecutableTests {
                 "catalog-build", ["--seed", Fixtures.seedPath, "--output", output, "--timeout", "5"],
                 environment: environment, in: scratch.url
             )
-            #expect(result.status != 0)
-            #expect(result.stderr.contains("error: could not list every provider"))
-            #expect(result.stderr.contains("nvidia_nim"))
-            #expect(try String(contentsOfFile: output, encoding: .utf8) == "old index\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("not listed: nvidia_nim"))
+            #expect(result.stdout.contains("routes kept from the previous index, last listed \(previous.listedAt["nvidia_nim"] ?? "?")"))
+            #expect(result.stdout.contains("not listed: huggingface"), "no Hugging Face listing is served here")
+            #expect(result.stderr.contains("provider not listed; its routes are kept from the previous index"))
+            let index = try ModelIndex.decode(Data(contentsOf: URL(fileURLWithPath: output)), source: output)
+            #expect(index.entry(named: "bge-m3")?.providers["nvidia_nim"]?.staleness?.lastListed == previous.listedAt["nvidia_nim"])
+            #expect(index.entry(named: "gpt-oss-20b")?.providers["groq"]?.staleness == nil)
+            #expect(index.entry(named: "gpt-oss-20b")?.providers["huggingface"]?.status == .documented)
             expectNoSecrets(result.stdout, result.stderr)
         }
     }
 
-    @Test func catalogBuildNamesTheMissingKeyVariable() async throws {
+    @Test func catalogBuildNamesTheMissingKeyVariables() async throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        var environment = Fixtures.keys
-        environment["OPENROUTER_API_KEY"] = nil
         let result = try await ProcessRunner.run(
-            "catalog-build", ["--seed", Fixtures.seedPath, "--output", scratch.path("x.json")], environment: environment, in: scratch.url
+            "catalog-build", ["--seed", Fixtures.seedPath, "--output", scratch.path("x.json")], environment: [:], in: scratch.url
         )
         #expect(result.status != 0)
-        #expect(result.stderr.contains("error: OPENROUTER_API_KEY is not set"))
+        #expect(result.stderr.contains("error: GROQ_API_KEY, OPENROUTER_API_KEY, NVIDIA_NIM_KEY, HUGGINGFACE_API_TOKEN, CEREBRAS_API_KEY, GEMINI_API_KEY, MISTRAL_API_KEY, GITHUB_TOKEN are not set"))
         let badFlag = try await ProcessRunner.run("catalog-build", ["--providers", "groq,cerebrus"], environment: Fixtures.keys, in: scratch.url)
         #expect(badFlag.status != 0)
         #expect(badFlag.stderr.contains("--providers: unknown provider 'cerebrus'"))
@@ -89,7 +104,7 @@ struct ExecutableTests {
         #expect(json["selection"] as? String == "all")
         #expect(json["report_version"] as? Int == 1)
         #expect(json["required_providers"] as? [String] == ["groq", "nvidia_nim"])
-        #expect(json["total_models"] as? Int == 18)
+        #expect(json["total_models"] as? Int == 48)
         let credentials = try #require(json["credentials"] as? [String: [String: String]])
         #expect(credentials["groq"] == ["variable": "GROQ_API_KEY", "status": "set"])
         #expect(credentials["nvidia_nim"] == ["variable": "NVIDIA_NIM_KEY", "status": "missing"])
@@ -98,14 +113,18 @@ struct ExecutableTests {
         let first = try #require(models.first)
         #expect(Set(first.keys) == ["canonical", "aliases", "auto_matched", "kind", "enabled", "common", "providers", "served_by", "not_served_by"])
         #expect(first["kind"] as? String == "chat")
-        #expect(first["served_by"] as? [String] == ["groq", "cerebras"])
+        #expect(first["served_by"] as? [String] == ["groq", "cerebras", "github_models", "huggingface"])
         let notServed = try #require(first["not_served_by"] as? [String: String])
         #expect(notServed["nvidia_nim"] == "key variable NVIDIA_NIM_KEY is not set")
         #expect(first["canonical"] as? String == "llama-3.3-70b")
         #expect(first["enabled"] as? Bool == true)
         #expect(first["common"] as? Bool == false)
         let groq = try #require((first["providers"] as? [String: [String: Any]])?["groq"])
-        #expect(Set(groq.keys) == ["model", "key_variable", "key", "listed_free", "paid", "allow_paid", "usable"])
+        #expect(Set(groq.keys) == ["model", "key_variable", "key", "listed_free", "paid", "allow_paid", "usable", "status"])
+        #expect(groq["status"] as? String == "listed")
+        let huggingFace = try #require((first["providers"] as? [String: [String: Any]])?["huggingface"])
+        #expect(huggingFace["status"] as? String == "documented")
+        #expect(huggingFace["usable"] as? Bool == true)
         #expect(groq["key"] as? String == "set")
         #expect(groq["usable"] as? Bool == true)
         let index = try #require(json["index"] as? [String: Any])

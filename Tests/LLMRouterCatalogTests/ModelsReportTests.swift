@@ -15,11 +15,11 @@ struct ModelsReportTests {
             index: try index(), source: CatalogSource(kind: .bundled, location: "generated/model_index.json"),
             options: .init(requiredProviders: ["groq", "nvidia_nim"], limit: nil), environment: environment
         )
-        #expect(report.totalModels == 18, "15 chat models and NIM's 3 seeded embedding models")
-        #expect(report.models.count == 18)
+        #expect(report.totalModels == 48, "40 chat models and 8 seeded embedding models of eight providers")
+        #expect(report.models.count == 48)
         #expect(report.commonModels == ["llama-3.3-70b", "llama-3.1-8b", "gpt-oss-120b", "gpt-oss-20b", "llama-4-maverick"])
         let gpt = try #require(report.models.first { $0.canonical == "gpt-oss-20b" })
-        #expect(gpt.providerOrder == ["groq", "nvidia_nim", "openrouter"])
+        #expect(gpt.providerOrder == ["groq", "nvidia_nim", "openrouter", "huggingface"])
         #expect(gpt.providers["openrouter"]?.key == "missing")
         #expect(gpt.providers["openrouter"]?.listedFree == true)
         #expect(gpt.providers["openrouter"]?.usable == false)
@@ -46,7 +46,7 @@ struct ModelsReportTests {
         #expect(report.live?["groq"]?.freeCount == 12)
         #expect(report.live?["nvidia_nim"]?.status == "error")
         #expect(report.models.count == 2)
-        #expect(report.table().contains("… 16 more models"))
+        #expect(report.table().contains("… 46 more models"))
     }
 
     @Test func paidMappingsShowOnlyWithIncludePaid() throws {

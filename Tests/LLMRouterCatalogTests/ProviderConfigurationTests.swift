@@ -25,7 +25,7 @@ struct ProviderConfigurationTests {
         #expect(groqOnly.enabledModels.contains("llama-3.3-70b"))
         #expect(groqOnly.enabledModels.count > 1)
         let llama = groqOnly.providers.filter { $0.canonicalModel == "llama-3.3-70b" }
-        #expect(llama.map(\.name) == ["groq/llama-3.3-70b", "nvidia_nim/llama-3.3-70b"], "every offering provider joins, keyless ones disabled")
+        #expect(llama.map(\.name) == ["groq/llama-3.3-70b", "nvidia_nim/llama-3.3-70b", "huggingface/llama-3.3-70b"], "every offering provider joins, keyless ones disabled")
         #expect(groqOnly.disabledProviders.contains { $0.name == "nvidia_nim/llama-3.3-70b" })
         // Models no keyed provider offers are not served (nemotron-3-super: OpenRouter and NIM only).
         #expect(index.entry(named: "nemotron-3-super-120b-a12b") != nil)
@@ -43,7 +43,7 @@ struct ProviderConfigurationTests {
         let all = index.providerConfigurations(selection: .all(["groq", "openrouter", "nvidia_nim"]), environment: Self.allKeys)
         // In the newest captures only gpt-oss-20b is free on all three.
         #expect(all.enabledModels == ["gpt-oss-20b"])
-        #expect(all.providers.map(\.name) == ["groq/gpt-oss-20b", "openrouter/gpt-oss-20b", "nvidia_nim/gpt-oss-20b"])
+        #expect(all.providers.map(\.name) == ["groq/gpt-oss-20b", "openrouter/gpt-oss-20b", "nvidia_nim/gpt-oss-20b", "huggingface/gpt-oss-20b"])
         #expect(all.skippedModels.first { $0.canonical == "llama-3.3-70b" }?.missingProviders == ["openrouter"])
 
         let two = index.providerConfigurations(selection: .all(["groq", "nvidia_nim"]), environment: Self.allKeys)
@@ -77,9 +77,9 @@ struct ProviderConfigurationTests {
         environment["OPENROUTER_API_KEY"] = nil
         let result = index.providerConfigurations(selection: .all(["groq", "openrouter", "nvidia_nim"]), environment: environment)
         // The keyless provider stays listed (the router shows it disabled) but is not usable.
-        #expect(result.providers.map(\.name) == ["groq/gpt-oss-20b", "openrouter/gpt-oss-20b", "nvidia_nim/gpt-oss-20b"])
+        #expect(result.providers.map(\.name) == ["groq/gpt-oss-20b", "openrouter/gpt-oss-20b", "nvidia_nim/gpt-oss-20b", "huggingface/gpt-oss-20b"])
         #expect(result.providers[1].apiKeyVariable == "OPENROUTER_API_KEY")
-        #expect(result.usableProviderCount == 2)
+        #expect(result.usableProviderCount == 3)
         #expect(result.disabledProviders == [.init(name: "openrouter/gpt-oss-20b", reason: "key variable OPENROUTER_API_KEY is not set")])
 
         let none = index.providerConfigurations(selection: .all(["groq"]), environment: [:])

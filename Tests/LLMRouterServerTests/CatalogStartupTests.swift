@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import LLMRouterCatalog
 import LLMRouterCore
 import LLMRouterProviders
@@ -60,6 +61,29 @@ struct CatalogStartupTests {
         )
         #expect(origin == .embeddedDefault)
         #expect(configuration == .embeddedDefault)
+    }
+
+    /// A user who set a key the catalog cannot use learns which key and why, and the hint names
+    /// every provider's key variable.
+    @Test func aKeyThatServesNothingIsNamedWithTheReason() async throws {
+        let path = try write(Self.index(["alpha"]), "index.json")
+        let logs = InMemoryLogHandler()
+        let environment = ["LLMROUTER_MODEL_INDEX_URL": path, "GEMINI_API_KEY": "AIza-TEST.KEY.startup", "LLMROUTER_CACHE_DIR": directory.path]
+        let (_, origin) = try await ConfigurationSource.load(
+            settings: settings(), environment: environment, fetcher: nil, logger: Logger(label: "t", factory: { _ in logs })
+        )
+        #expect(origin == .embeddedDefault)
+        let idle = try #require(logs.entries.first { $0.message.description == "provider key serves nothing" })
+        #expect(idle.level == .warning)
+        #expect(idle.metadata["variable"]?.description == "GEMINI_API_KEY")
+        #expect(idle.metadata["reason"]?.description == "the catalog has no gemini models")
+        let echo = try #require(logs.entries.first { $0.message.description == "serving the embedded local-echo provider" })
+        #expect(echo.metadata["llmrouter.reason"]?.description == "the keys set serve no catalog model: GEMINI_API_KEY (gemini): the catalog has no gemini models")
+        let hint = echo.metadata["llmrouter.hint"]?.description ?? ""
+        for variable in ["GROQ_API_KEY", "OPENROUTER_API_KEY", "NVIDIA_NIM_KEY", "CEREBRAS_API_KEY", "GEMINI_API_KEY", "MISTRAL_API_KEY", "GITHUB_TOKEN", "HUGGINGFACE_API_TOKEN"] {
+            #expect(hint.contains(variable), "\(variable)")
+        }
+        #expect(!logs.entries.map { "\($0.message) \($0.metadata)" }.joined().contains("AIza-TEST.KEY.startup"))
     }
 
     @Test func brokenCatalogAndNoFallbackServeTheEmbeddedEcho() async throws {

@@ -10,12 +10,14 @@ import Logging
 /// One `catalog-build` run: check keys, read the seed, list the providers concurrently, build the
 /// index and write it atomically.
 ///
-/// The order is chosen so failures cost nothing: a missing key fails before any network call and
-/// names the variable; a bad seed fails before any network call and names file, entry and field;
-/// if any provider cannot be listed nothing is written, so the previous index stays as it was.
+/// The order is chosen so failures cost nothing: a bad seed fails before any network call and
+/// names file, entry and field; with no key at all nothing is called and the variables are named.
+/// A provider that cannot be listed (no key, an error, a timeout) keeps its routes from the
+/// previous index, marked stale, until it has gone unlisted for longer than `maxStaleDays`
+/// (``StaleProviders``); only when no provider can be listed is nothing written.
 public struct CatalogBuildJob: Sendable {
     public struct Options: Sendable {
-        /// Providers to list; all of them must answer. Defaults to groq, openrouter, nvidia_nim.
+        /// Providers to list. Defaults to groq, openrouter, nvidia_nim (the CLI lists all eight).
         public var providers: [ProviderKind]
         /// Defaults to `config/model_catalog_seed.yaml`.
         public var seedPath: String
@@ -28,6 +30,11 @@ public struct CatalogBuildJob: Sendable {
         public var probe: ModelsProbe.Configuration
         /// Sign the index with this Ed25519 key file, writing `<output>.sig` (`--sign-key`).
         public var signingKeyPath: String?
+        /// The index of the last run, whose routes a provider that cannot be listed keeps
+        /// (`--previous`, by default the output); `nil` keeps none. Defaults to `nil`.
+        public var previousIndexPath: String?
+        /// Days a provider may go unlisted before its kept routes are dropped (`--max-stale-days`). Defaults to 14.
+        public var maxStaleDays: Int
 
         public init(
             providers: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM],
@@ -36,7 +43,9 @@ public struct CatalogBuildJob: Sendable {
             pretty: Bool = false,
             includePaid: Bool = false,
             probe: ModelsProbe.Configuration = .init(),
-            signingKeyPath: String? = nil
+            signingKeyPath: String? = nil,
+            previousIndexPath: String? = nil,
+            maxStaleDays: Int = 14
         ) {
             self.providers = providers
             self.seedPath = seedPath
@@ -45,6 +54,8 @@ public struct CatalogBuildJob: Sendable {
             self.includePaid = includePaid
             self.probe = probe
             self.signingKeyPath = signingKeyPath
+            self.previousIndexPath = previousIndexPath
+            self.maxStaleDays = maxStaleDays
         }
     }
 
@@ -56,6 +67,10 @@ public struct CatalogBuildJob: Sendable {
         public var outputPath: String
         /// One per verified route, with `--verify`.
         public var verification: [RouteVerifier.Outcome] = []
+        /// The providers that could not be listed, and why.
+        public var failures: [ProbeError] = []
+        /// Which of them kept their routes, and which were dropped.
+        public var stale = StaleProviders()
     }
 
     public var options: Options
@@ -95,12 +110,13 @@ public struct CatalogBuildJob: Sendable {
     }
 
     public func run(logger: Logger) async throws(CatalogBuildError) -> Summary {
-        let endpoints = try resolveEndpoints()
+        let (endpoints, keyless) = try resolveEndpoints()
         let seed = try loadSeed(logger: logger)
         _ = try loadSigningKey()
 
         logger.info("listing provider models", metadata: ["providers": "\(options.providers.map(\.rawValue).joined(separator: ","))"])
-        let results = await probe.listings(for: endpoints, logger: logger)
+        var results = await probe.listings(for: endpoints, logger: logger)
+        for failure in keyless { results[failure.provider] = .failure(failure) }
         var listings: [ProviderKind: ProviderListing] = [:]
         var failures: [ProbeError] = []
         for provider in options.providers {
@@ -112,21 +128,25 @@ public struct CatalogBuildJob: Sendable {
                 ])
             case .failure(let error)?:
                 failures.append(error)
-                logger.error("provider listing failed", metadata: ["provider": "\(provider.rawValue)", "error": "\(error.message)"])
+                logger.warning("provider listing failed", metadata: ["provider": "\(provider.rawValue)", "error": "\(error.message)"])
             case nil:
                 break
             }
         }
-        guard failures.isEmpty else {
+        guard !listings.isEmpty else {
             let lines = failures.map { "  - \($0)" }.joined(separator: "\n")
             throw CatalogBuildError(
                 .providersUnavailable,
-                message: "could not list every provider; \(options.outputPath) was left unchanged:\n\(lines)",
+                message: "could not list any provider; \(options.outputPath) was left unchanged:\n\(lines)",
                 probeFailures: failures
             )
         }
+        let stale = StaleProviders.plan(
+            failed: failures.map(\.provider), previousPath: options.previousIndexPath, maxStaleDays: options.maxStaleDays,
+            now: now(), logger: logger
+        )
 
-        let builder = CatalogBuilder(options: .init(providers: options.providers, includePaid: options.includePaid))
+        let builder = CatalogBuilder(options: .init(providers: options.providers, includePaid: options.includePaid, stale: stale))
         var outcome = builder.build(seed: seed, listings: listings, generatedAt: Self.timestamp(now()))
         log(outcome, logger: logger)
         var verification: [RouteVerifier.Outcome] = []
@@ -165,7 +185,7 @@ public struct CatalogBuildJob: Sendable {
         ])
         return Summary(
             index: outcome.index, drops: outcome.drops, autoMatchSkips: outcome.autoMatchSkips, outputPath: options.outputPath,
-            verification: verification
+            verification: verification, failures: failures, stale: stale
         )
     }
 
@@ -179,24 +199,29 @@ public struct CatalogBuildJob: Sendable {
         }
     }
 
-    private func resolveEndpoints() throws(CatalogBuildError) -> [ProviderEndpoint] {
+    /// The endpoints of the providers whose key is set, and a failure for each one whose key is
+    /// not (it then counts as not listed). With no key at all the run stops before any request.
+    private func resolveEndpoints() throws(CatalogBuildError) -> ([ProviderEndpoint], [ProbeError]) {
         var endpoints: [ProviderEndpoint] = []
-        var missing: [String] = []
+        var keyless: [ProbeError] = []
         for provider in options.providers {
             do {
                 endpoints.append(try ProviderEndpoint.resolve(provider, environment: environment))
             } catch where error.kind == .missingKey {
-                missing.append(error.variable ?? provider.rawValue)
+                keyless.append(error)
             } catch {
                 throw CatalogBuildError(.invalidOption, message: error.description)
             }
         }
-        guard missing.isEmpty else {
-            let list = missing.joined(separator: ", ")
+        guard !endpoints.isEmpty else {
+            let missing = keyless.map { $0.variable ?? $0.provider.rawValue }
             let verb = missing.count == 1 ? "is" : "are"
-            throw CatalogBuildError(.missingKey, message: "\(list) \(verb) not set; export the key of every provider in --providers", variables: missing)
+            throw CatalogBuildError(
+                .missingKey, message: "\(missing.joined(separator: ", ")) \(verb) not set; export the key of at least one provider in --providers",
+                variables: missing
+            )
         }
-        return endpoints
+        return (endpoints, keyless)
     }
 
     private func loadSeed(logger: Logger) throws(CatalogBuildError) -> CatalogSeed {

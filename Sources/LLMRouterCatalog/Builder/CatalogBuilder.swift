@@ -5,7 +5,8 @@ import LLMRouterProviders
 ///
 /// A seed mapping is published only if the provider listed its upstream id as a usable free
 /// model of the entry's kind (chat or embeddings), or, with `allow_paid`, listed it at all (then
-/// it is marked `paid`). With
+/// it is marked `paid`), or, when the provider was not listed in this build, if the seed
+/// documents it (`documented:`; published with status documented). With
 /// `includePaid`, paid mappings are kept too, marked `paid`, so the router still refuses them
 /// unless `allow_paid` is set. Everything left out is reported as a ``CatalogDrop``. Seed entries
 /// keep seed order; ``AutoMatcher`` entries follow, sorted by name.
@@ -17,11 +18,15 @@ public struct CatalogBuilder: Sendable {
         public var includePaid: Bool
         /// Publish ``AutoMatcher`` entries. Defaults to true.
         public var autoMatch: Bool
+        /// Providers of ``providers`` that could not be listed: whose previous routes to keep and
+        /// which to drop. Defaults to none.
+        public var stale: StaleProviders
 
-        public init(providers: [ProviderKind], includePaid: Bool = false, autoMatch: Bool = true) {
+        public init(providers: [ProviderKind], includePaid: Bool = false, autoMatch: Bool = true, stale: StaleProviders = .init()) {
             self.providers = providers
             self.includePaid = includePaid
             self.autoMatch = autoMatch
+            self.stale = stale
         }
     }
 
@@ -55,6 +60,10 @@ public struct CatalogBuilder: Sendable {
                 switch verdict(for: mapping, kind: entry.kind, provider: seeded.kind, listing: listings[seeded.kind]) {
                 case .publish(let paid):
                     mapping.paid = paid
+                    // A listing confirms what the documentation said; the route is listed from now on.
+                    mapping.documentation = nil
+                    providers[seeded.kind.rawValue] = mapping
+                case .publishDocumented:
                     providers[seeded.kind.rawValue] = mapping
                 case .drop(let reason):
                     drops.append(CatalogDrop(canonical: entry.canonical, provider: seeded.kind, upstreamModel: mapping.model, reason: reason))
@@ -68,7 +77,8 @@ public struct CatalogBuilder: Sendable {
                 continue
             }
             models.append(ModelIndex.Entry(
-                canonical: entry.canonical, aliases: entry.aliases, providers: providers, kind: entry.kind, dimensions: entry.dimensions
+                canonical: entry.canonical, aliases: entry.aliases, providers: providers, kind: entry.kind, dimensions: entry.dimensions,
+                tier: entry.tier, quality: entry.quality
             ))
         }
 
@@ -90,15 +100,31 @@ public struct CatalogBuilder: Sendable {
             return entry
         }
 
+        models = Self.carrying(options.stale, into: models)
         var catalogs: [String: [String]] = [:]
+        var listedAt: [String: String] = [:]
         for provider in options.providers {
-            if let listing = listings[provider] { catalogs[provider.rawValue] = listing.freeIDs }
+            if let listing = listings[provider] {
+                catalogs[provider.rawValue] = listing.freeIDs
+                listedAt[provider.rawValue] = generatedAt
+            } else if let date = options.stale.carried[provider] {
+                catalogs[provider.rawValue] = options.stale.previous?.providerCatalogs[provider.rawValue]
+                listedAt[provider.rawValue] = date
+            } else if let date = options.stale.dropped[provider] {
+                // Kept so the provider stays dropped until it is listed again.
+                listedAt[provider.rawValue] = date
+            }
         }
+        // Providers serving only documented routes follow the listed ones, so every provider of
+        // the index is named in `providers`.
+        let named = Set(models.flatMap(\.providers.keys))
+        let documentedOnly = ProviderKind.allCases.filter { named.contains($0.rawValue) && !options.providers.contains($0) }
         let index = ModelIndex(
             generatedAt: generatedAt,
-            providers: options.providers.map(\.rawValue),
+            providers: (options.providers + documentedOnly).map(\.rawValue),
             models: models,
-            providerCatalogs: catalogs
+            providerCatalogs: catalogs,
+            listedAt: listedAt
         )
         return Outcome(index: index, drops: drops, autoMatchSkips: skips)
     }
@@ -122,19 +148,32 @@ public struct CatalogBuilder: Sendable {
             contextLength: known.contextLength ?? listedCapabilities.contextLength,
             maxOutputTokens: known.maxOutputTokens ?? listedCapabilities.maxOutputTokens
         )
-        mapping.price = mapping.paid ? listed?.price : .free
+        if mapping.status == .documented {
+            // Free by the provider's documentation; one that spends included credits (allow_paid) has no known price.
+            mapping.price = mapping.allowPaid ? nil : .free
+        } else {
+            mapping.price = mapping.paid ? listed?.price : .free
+        }
         return mapping
     }
 
     private enum Verdict {
         case publish(paid: Bool)
+        /// Not listed in this run, but the seed documents it: published as `documented`.
+        case publishDocumented
         case drop(CatalogDrop.Reason)
     }
 
+    /// A listing, when there is one, decides; a documented mapping of a provider not listed in
+    /// this run is published on its documentation alone.
     private func verdict(
         for mapping: ModelIndex.ProviderMapping, kind: RouteKind, provider: ProviderKind, listing: ProviderListing?
     ) -> Verdict {
-        guard let listing else { return .drop(.providerNotListed) }
+        guard let listing else {
+            if let date = options.stale.dropped[provider] { return .drop(.providerMissing(since: date)) }
+            if options.stale.carried[provider] != nil { return .drop(.keptFromPreviousIndex) }
+            return mapping.documentation == nil ? .drop(.providerNotListed) : .publishDocumented
+        }
         guard let listed = listing.model(id: mapping.model) else { return .drop(.notListed) }
         if let why = listed.unusableReason { return .drop(.unusable(why)) }
         if listed.kind != kind { return .drop(.otherKind(listed: listed.kind, seeded: kind)) }

@@ -7,6 +7,7 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
         private enum Code: Hashable, Sendable {
             case notListed, paid, unusable(String), providerNotListed, noProviderLeft
             case otherKind(listed: String, seeded: String)
+            case keptFromPreviousIndex, providerMissing(since: String)
         }
 
         private let code: Code
@@ -26,6 +27,10 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
         public static let providerNotListed = Reason(code: .providerNotListed)
         /// Every provider of the entry was dropped, so the entry is not published.
         public static let noProviderLeft = Reason(code: .noProviderLeft)
+        /// The provider could not be listed in this run; its routes of the previous index stand in.
+        public static let keptFromPreviousIndex = Reason(code: .keptFromPreviousIndex)
+        /// The provider has not been listed since `date`, longer than `--max-stale-days`.
+        public static func providerMissing(since date: String) -> Reason { Reason(code: .providerMissing(since: date)) }
 
         public var description: String {
             switch code {
@@ -35,6 +40,8 @@ public struct CatalogDrop: Sendable, Equatable, CustomStringConvertible {
             case .otherKind(let listed, let seeded): "listed as kind \(listed), but the seed entry is kind \(seeded)"
             case .providerNotListed: "provider not listed in this build (--providers)"
             case .noProviderLeft: "no provider offers it"
+            case .keptFromPreviousIndex: "provider not listed in this run; its routes are kept from the previous index"
+            case .providerMissing(let date): "provider not listed since \(date), longer than --max-stale-days"
             }
         }
     }

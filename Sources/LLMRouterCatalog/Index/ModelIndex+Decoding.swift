@@ -52,6 +52,7 @@ extension ModelIndex {
             var entry = try decodeEntry(entryReader)
             entry.kind = kind
             entry.dimensions = try dimensions(entryReader)
+            (entry.tier, entry.quality) = ranking(entryReader)
             let key = ModelName.normalize(entry.canonical)
             if let first = seen[key] {
                 throw entryReader.error("canonical", "duplicate canonical name '\(entry.canonical)' (also models[\(first)])")
@@ -72,6 +73,7 @@ extension ModelIndex {
             providers: providers,
             models: models,
             providerCatalogs: catalogs,
+            listedAt: (try? reader.stringMap("listed_at")) ?? [:],
             skippedEntries: skipped
         )
     }
@@ -97,6 +99,14 @@ extension ModelIndex {
         guard let count = try reader.integer("dimensions") else { return nil }
         guard count > 0 else { throw reader.error("dimensions", "must be a positive whole number, got \(count)") }
         return count
+    }
+
+    /// `tier` and `quality` only rank models, so a value this build does not know (a newer tier,
+    /// a rank outside 1–100) is left out instead of failing the entry or the index.
+    private static func ranking(_ reader: JSONFieldReader) -> (ModelTier?, Int?) {
+        let tier = reader.value("tier")?.stringValue.flatMap { ModelTier(named: $0.lowercased()) }
+        let quality = (try? reader.integer("quality")).flatMap { ModelTier.qualityRange.contains($0) ? $0 : nil }
+        return (tier, quality)
     }
 
     private static func schemaVersion(_ reader: JSONFieldReader) throws(IndexError) -> Int? {
@@ -160,6 +170,7 @@ extension ModelIndex {
             mapping.circuitBreaker = settings
         }
         try decodeRouteFacts(reader, into: &mapping)
+        try decodeEvidence(reader, into: &mapping)
         return mapping
     }
 

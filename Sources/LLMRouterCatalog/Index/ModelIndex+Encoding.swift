@@ -31,6 +31,7 @@ private struct IndexFile: Encodable {
     var providers: [String]
     var models: [EntryFile]
     var providerCatalogs: [String: [String]]
+    var listedAt: [String: String]
 
     init(_ index: ModelIndex) {
         schemaVersion = index.schemaVersion
@@ -38,11 +39,12 @@ private struct IndexFile: Encodable {
         providers = index.providers
         models = index.models.map(EntryFile.init)
         providerCatalogs = index.providerCatalogs
+        listedAt = index.listedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion = "schema_version", generatedAt = "generated_at", providers, models
-        case providerCatalogs = "provider_catalogs"
+        case providerCatalogs = "provider_catalogs", listedAt = "listed_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,6 +54,7 @@ private struct IndexFile: Encodable {
         try container.encode(providers, forKey: .providers)
         try container.encode(models, forKey: .models)
         try container.encode(providerCatalogs, forKey: .providerCatalogs)
+        if !listedAt.isEmpty { try container.encode(listedAt, forKey: .listedAt) }
     }
 }
 
@@ -62,7 +65,7 @@ private struct EntryFile: Encodable {
     init(_ entry: ModelIndex.Entry) { self.entry = entry }
 
     enum CodingKeys: String, CodingKey {
-        case canonical, aliases, providers, kind, dimensions
+        case canonical, aliases, providers, kind, dimensions, tier, quality
         case autoMatched = "auto_matched"
     }
 
@@ -74,6 +77,8 @@ private struct EntryFile: Encodable {
         try container.encode(entry.providers.mapValues(MappingFile.init), forKey: .providers)
         if entry.kind != .chat { try container.encode(entry.kind.rawValue, forKey: .kind) }
         try container.encodeIfPresent(entry.dimensions, forKey: .dimensions)
+        try container.encodeIfPresent(entry.tier?.rawValue, forKey: .tier)
+        try container.encodeIfPresent(entry.quality, forKey: .quality)
     }
 }
 
@@ -100,6 +105,7 @@ private struct MappingFile: Encodable {
         try container.encode(mapping.mockFailureRate, forKey: .mockFailureRate)
         if mapping.paid { try container.encode(true, forKey: .paid) }
         try RouteFactsFile(mapping: mapping).encode(to: encoder)
+        try RouteEvidenceFile(mapping: mapping).encode(to: encoder)
     }
 }
 

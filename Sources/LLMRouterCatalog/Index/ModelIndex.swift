@@ -38,6 +38,9 @@ public struct ModelIndex: Sendable, Equatable {
     public var models: [Entry]
     /// The usable free ids each provider listed, sorted.
     public var providerCatalogs: [String: [String]]
+    /// When each provider was last listed successfully (`listed_at`, ISO 8601); a provider that
+    /// could not be listed keeps its date, so its kept routes show how old they are.
+    public var listedAt: [String: String]
     /// Entries ``decode(_:source:)`` left out because this build cannot serve them (a `kind` it
     /// does not know), each naming the field and why, so the loader can log them. Never written.
     public var skippedEntries: [IndexError]
@@ -48,6 +51,7 @@ public struct ModelIndex: Sendable, Equatable {
         providers: [String],
         models: [Entry],
         providerCatalogs: [String: [String]] = [:],
+        listedAt: [String: String] = [:],
         skippedEntries: [IndexError] = []
     ) {
         self.schemaVersion = schemaVersion
@@ -55,6 +59,7 @@ public struct ModelIndex: Sendable, Equatable {
         self.providers = providers
         self.models = models
         self.providerCatalogs = providerCatalogs
+        self.listedAt = listedAt
         self.skippedEntries = skippedEntries
     }
 
@@ -74,10 +79,14 @@ public struct ModelIndex: Sendable, Equatable {
         /// The length of the vectors an embedding model returns by default (`dimensions`), so
         /// clients can size their vector store; `nil` when unknown or for chat models.
         public var dimensions: Int?
+        /// What the model is best used for (`tier`, from the seed); `nil` when unknown.
+        public var tier: ModelTier?
+        /// A rough quality rank, 1 to 100 (`quality`, from the seed); `nil` when unknown.
+        public var quality: Int?
 
         public init(
             canonical: String, aliases: [String] = [], providers: [String: ProviderMapping], autoMatched: Bool = false,
-            kind: RouteKind = .chat, dimensions: Int? = nil
+            kind: RouteKind = .chat, dimensions: Int? = nil, tier: ModelTier? = nil, quality: Int? = nil
         ) {
             self.canonical = canonical
             self.aliases = aliases
@@ -85,6 +94,8 @@ public struct ModelIndex: Sendable, Equatable {
             self.autoMatched = autoMatched
             self.kind = kind
             self.dimensions = dimensions
+            self.tier = tier
+            self.quality = quality
         }
 
         /// Provider names in a stable order: those of `order` first, in that order, then the rest by name.
@@ -126,6 +137,10 @@ public struct ModelIndex: Sendable, Equatable {
         public var quarantine: Quarantine?
         /// What `catalog-build --verify` saw on the route's test call.
         public var verification: Verification?
+        /// Set while only the provider's documentation vouches for the route (see ``status``).
+        public var documentation: Documentation?
+        /// Set when the route was kept from an earlier index because its provider could not be listed.
+        public var staleness: Staleness?
 
         public init(
             model: String,
@@ -141,7 +156,9 @@ public struct ModelIndex: Sendable, Equatable {
             capabilities: RouteCapabilities = .init(),
             price: RoutePrice? = nil,
             quarantine: Quarantine? = nil,
-            verification: Verification? = nil
+            verification: Verification? = nil,
+            documentation: Documentation? = nil,
+            staleness: Staleness? = nil
         ) {
             self.model = model
             self.apiKeyEnv = apiKeyEnv
@@ -157,6 +174,8 @@ public struct ModelIndex: Sendable, Equatable {
             self.price = price
             self.quarantine = quarantine
             self.verification = verification
+            self.documentation = documentation
+            self.staleness = staleness
         }
 
         /// Whether the router may call it: free, or paid with `allow_paid`.

@@ -32,6 +32,8 @@ public enum CatalogStartup {
         public var usesEmbeddedDefault: Bool
         /// The index that loaded, to tell names that could be served later from unknown ones.
         public var index: ModelIndex?
+        /// Keys that are set but serve no catalog model, with the reason (also logged).
+        public var idleKeys: [IdleKey] = []
     }
 
     /// Loads the catalog and builds the router configuration.
@@ -74,6 +76,12 @@ public enum CatalogStartup {
                 logger.debug("catalog route disabled", metadata: ["provider": "\(disabled.name)", "reason": "\(disabled.reason)"])
             }
         }
+        let idleKeys = index.idleKeys(conversion: providers, selection: selection, environment: environment)
+        for idle in idleKeys {
+            logger.warning("provider key serves nothing", metadata: [
+                "provider": "\(idle.provider)", "variable": "\(idle.variable)", "reason": "\(idle.reason)",
+            ])
+        }
         guard let configuration = providers.configuration else {
             logger.warning("using embedded echo configuration", metadata: [
                 "reason": "no catalog provider is usable", "selection": "\(selection.summary)",
@@ -81,7 +89,7 @@ public enum CatalogStartup {
             ])
             return Result(
                 configuration: .embeddedDefault, source: loaded.source, loadFailures: loaded.failures, providers: providers,
-                selection: selection, usesEmbeddedDefault: true, index: index
+                selection: selection, usesEmbeddedDefault: true, index: index, idleKeys: idleKeys
             )
         }
         logger.info("catalog configuration ready", metadata: [
@@ -90,7 +98,7 @@ public enum CatalogStartup {
         ])
         return Result(
             configuration: configuration, source: loaded.source, loadFailures: loaded.failures, providers: providers,
-            selection: selection, usesEmbeddedDefault: false, index: index
+            selection: selection, usesEmbeddedDefault: false, index: index, idleKeys: idleKeys
         )
     }
 }

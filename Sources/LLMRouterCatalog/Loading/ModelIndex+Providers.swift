@@ -112,7 +112,8 @@ extension ModelIndex {
     ///   models in catalog order. Providers of one model with the same offset share a priority and
     ///   take turns; a positive offset makes a provider a later fallback.
     /// - The route's free-tier limits, capabilities and price are copied onto the entry, and the
-    ///   model's `kind`, so embedding models answer only `/v1/embeddings` and chat models only chat.
+    ///   model's `kind`, so embedding models answer only `/v1/embeddings` and chat models only chat,
+    ///   and its `tier` and `quality`.
     /// - Parameter environment: used only to check that key variables are set; values are never copied.
     public func providerConfigurations(
         selection: ProviderSelection,
@@ -153,6 +154,8 @@ extension ModelIndex {
                 provider.canonicalModel = entry.canonical
                 provider.aliases = aliases
                 provider.routeKind = entry.kind
+                provider.tier = entry.tier
+                provider.quality = entry.quality
                 let perKey = keyless == nil
                     ? Self.routesPerKey(provider, providerName: providerName, canonical: entry.canonical, mapping: mapping, environment: environment) : [provider]
                 routes += perKey.map { ($0, keyless) }

@@ -23,7 +23,8 @@ extension ModelsReport {
     ///     {"canonical": "gpt-oss-20b", "aliases": ["openai/gpt-oss-20b"], "auto_matched": false,
     ///      "kind": "chat", "enabled": true, "common": true,
     ///      "providers": {"groq": {"model": "openai/gpt-oss-20b", "key_variable": "GROQ_API_KEY", "key": "set",
-    ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true}},
+    ///                             "listed_free": true, "paid": false, "allow_paid": false, "usable": true,
+    ///                             "status": "listed"}},
     ///      "served_by": ["groq"], "not_served_by": {"openrouter": "key variable OPENROUTER_API_KEY is not set"}}
     ///   ],
     ///   "total_models": 15,
@@ -33,11 +34,16 @@ extension ModelsReport {
     /// ```
     ///
     /// - `credentials.*.status` and `models[].providers.*.key` are `"set"` or `"missing"`; key
-    ///   values never appear.
+    ///   values never appear. `credentials` names every provider of the index and every other one
+    ///   whose key is set; `credentials.*.serves_nothing`, present only then, says why a key that is
+    ///   set serves no model (no catalog entries, all quarantined, all refused, not required).
     /// - `selection`: `any_keyed` (default: a model is served when any provider with a key offers it,
     ///   `required_providers` is empty) or `all` (`LLMROUTER_PROVIDERS`/`--providers`: every listed one must).
     /// - `kind`: `chat` (served on chat, Messages and Responses) or `embeddings` (served on
     ///   `/v1/embeddings`); an embedding model may also carry `dimensions`, its default vector length.
+    /// - `models[].providers.*.status`: `documented` (only the provider's documentation names the
+    ///   route; `usable` without `listed_free`), `listed` or `verified`; `last_listed` is present on a
+    ///   route kept from an earlier index because its provider could not be listed (the date it last was).
     /// - `enabled`: the router enables the model.
     /// - `common`: every required provider is usable now (key set and listed as free); false under `any_keyed`.
     /// - `served_by`: the providers the router would call for it now; `not_served_by`: why each other
@@ -93,10 +99,14 @@ private struct IndexFile: Encodable {
 private struct CredentialFile: Encodable {
     let variable: String
     let status: String
+    let servesNothing: String?
     init(_ credential: ModelsReport.Credential) {
         variable = credential.variable
         status = credential.status
+        servesNothing = credential.servesNothing
     }
+
+    enum CodingKeys: String, CodingKey { case variable, status, servesNothing = "serves_nothing" }
 }
 
 private struct ModelFile: Encodable {
@@ -127,6 +137,7 @@ private struct ProviderFile: Encodable {
     init(_ status: ModelsReport.ProviderStatus) { self.status = status }
     enum Keys: String, CodingKey {
         case model, keyVariable = "key_variable", key, listedFree = "listed_free", paid, allowPaid = "allow_paid", usable
+        case status, lastListed = "last_listed"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -138,6 +149,8 @@ private struct ProviderFile: Encodable {
         try container.encode(status.paid, forKey: .paid)
         try container.encode(status.allowPaid, forKey: .allowPaid)
         try container.encode(status.usable, forKey: .usable)
+        try container.encode(status.status.rawValue, forKey: .status)
+        try container.encodeIfPresent(status.lastListed, forKey: .lastListed)
     }
 }
 

@@ -35,12 +35,16 @@ public struct ModelsReport: Sendable, Equatable {
 
     /// A key variable and whether it is set: `"set"` or `"missing"`, never the value.
     public struct Credential: Sendable, Equatable {
+        /// The first of the provider's key variables that is set, else its default one.
         public var variable: String
         public var status: String
+        /// Why a key that is set serves no catalog model (no entries, all quarantined, ...); `nil` otherwise.
+        public var servesNothing: String?
 
-        public init(variable: String, status: String) {
+        public init(variable: String, status: String, servesNothing: String? = nil) {
             self.variable = variable
             self.status = status
+            self.servesNothing = servesNothing
         }
     }
 
@@ -54,8 +58,12 @@ public struct ModelsReport: Sendable, Equatable {
         public var listedFree: Bool
         public var paid: Bool
         public var allowPaid: Bool
-        /// Key set, listed, and free or allowed to be paid.
+        /// Key set, listed (or documented), and free or allowed to be paid.
         public var usable: Bool
+        /// How sure the catalog is of the route: documented, listed or verified.
+        public var status: RouteStatus = .listed
+        /// When the provider was last listed, for a route kept from an earlier index; `nil` when current.
+        public var lastListed: String?
     }
 
     public struct Model: Sendable, Equatable {
@@ -118,10 +126,20 @@ public struct ModelsReport: Sendable, Equatable {
             return ([variable] + [Vendor.listVariable(for: variable)].compactMap { $0 }).contains { APIKeySource(variable: $0).value(in: environment) != nil }
         }
         let order = uniqued(options.requiredProviders + index.providers)
+        let conversion = index.providerConfigurations(
+            selection: options.selection, environment: environment, trust: CatalogTrust(source: source, environment: environment)
+        )
+        // Every provider of the index, and every other one whose key is set, so a key that
+        // serves nothing is shown with the reason.
+        let keyed = ProviderKind.catalogKinds.filter { Vendor.for($0).acceptedAPIKeyVariables.contains(where: isSet) }.map(\.rawValue)
         var credentials: [String: Credential] = [:]
-        for name in order {
-            guard let variable = ProviderKind(rawValue: name).flatMap({ Vendor.for($0).defaultAPIKeyVariable }) else { continue }
+        for name in uniqued(order + keyed) {
+            guard let vendor = ProviderKind(rawValue: name).map(Vendor.for), let fallback = vendor.defaultAPIKeyVariable else { continue }
+            let variable = vendor.acceptedAPIKeyVariables.first(where: isSet) ?? fallback
             credentials[name] = Credential(variable: variable, status: isSet(variable) ? "set" : "missing")
+        }
+        for idle in index.idleKeys(conversion: conversion, selection: options.selection, environment: environment) {
+            credentials[idle.provider]?.servesNothing = idle.reason
         }
         var liveListings: [String: ProviderListing] = [:]
         var liveFailed: Set<String> = []
@@ -131,9 +149,6 @@ public struct ModelsReport: Sendable, Equatable {
             case .failure: liveFailed.insert(provider.rawValue)
             }
         }
-        let conversion = index.providerConfigurations(
-            selection: options.selection, environment: environment, trust: CatalogTrust(source: source, environment: environment)
-        )
         let enabled = Set(conversion.enabledModels)
         let disabledReasons = Dictionary(conversion.disabledProviders.map { ($0.name, $0.reason) }) { first, _ in first }
         let configured = Set(conversion.providers.map(\.name))
@@ -157,9 +172,12 @@ public struct ModelsReport: Sendable, Equatable {
                     listed = index.isListedFree(mapping.model, provider: name) || (mapping.paid && mapping.allowPaid)
                 }
                 let keySet = isSet(variable)
+                // Documentation vouches for a route no listing has named yet.
+                let vouched = listed || (mapping.status == .documented && liveListings[name] == nil && !liveFailed.contains(name))
                 statuses[name] = ProviderStatus(
                     model: mapping.model, keyVariable: variable, key: keySet ? "set" : "missing", listedFree: listed,
-                    paid: mapping.paid, allowPaid: mapping.allowPaid, usable: keySet && listed && mapping.isAllowed
+                    paid: mapping.paid, allowPaid: mapping.allowPaid, usable: keySet && vouched && mapping.isAllowed,
+                    status: mapping.status, lastListed: mapping.staleness?.lastListed
                 )
             }
             let common = !options.requiredProviders.isEmpty && options.requiredProviders.allSatisfy { statuses[$0]?.usable == true }

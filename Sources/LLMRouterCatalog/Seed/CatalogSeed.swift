@@ -8,6 +8,9 @@ import LLMRouterCore
 ///   - canonical: bge-m3
 ///     kind: embeddings        # default chat
 ///     dimensions: 1024
+///     tier: embedding         # simple, general, code, reasoning, long_context or embedding
+///     quality: 50             # a rough rank, 1 to 100
+///     quality_source: "MTEB leaderboard (multilingual), 2025"
 ///     providers:
 ///       nvidia_nim: {model: baai/bge-m3}
 ///   - canonical: llama-3.3-70b
@@ -48,13 +51,25 @@ public struct CatalogSeed: Sendable, Equatable {
         public var kind: RouteKind
         /// `dimensions:` of an embedding model, from its documentation, because no listing states it.
         public var dimensions: Int?
+        /// `tier:`, what the model is best used for.
+        public var tier: ModelTier?
+        /// `quality:`, a rough rank from 1 to 100.
+        public var quality: Int?
+        /// `quality_source:`, where the rank comes from (a leaderboard, the model card); required with `quality`.
+        public var qualitySource: String?
 
-        public init(canonical: String, aliases: [String] = [], providers: [Provider], kind: RouteKind = .chat, dimensions: Int? = nil) {
+        public init(
+            canonical: String, aliases: [String] = [], providers: [Provider], kind: RouteKind = .chat, dimensions: Int? = nil,
+            tier: ModelTier? = nil, quality: Int? = nil, qualitySource: String? = nil
+        ) {
             self.canonical = canonical
             self.aliases = aliases
             self.providers = providers
             self.kind = kind
             self.dimensions = dimensions
+            self.tier = tier
+            self.quality = quality
+            self.qualitySource = qualitySource
         }
     }
 

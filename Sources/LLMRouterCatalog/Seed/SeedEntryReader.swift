@@ -4,10 +4,10 @@ import Yams
 
 /// Reads one `models:` entry of the seed, naming entry and field in every error.
 struct SeedEntryReader {
-    static let entryKeys: Set<String> = ["canonical", "aliases", "providers", "kind", "dimensions"]
+    static let entryKeys: Set<String> = ["canonical", "aliases", "providers", "kind", "dimensions", "tier", "quality", "quality_source"]
     static let providerKeys: Set<String> = [
         "model", "api_key_env", "base_url", "extra_headers", "allow_paid", "priority_offset", "circuit_breaker",
-        "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities",
+        "mock_failure_rate", "limits", "context_length", "max_output_tokens", "capabilities", "documented",
     ]
 
     let file: String
@@ -41,6 +41,7 @@ struct SeedEntryReader {
         if let dimensions, dimensions == 0 || kind != .embeddings {
             throw error("dimensions", dimensions == 0 ? "must be a positive whole number" : "only an embeddings model has dimensions; set kind: embeddings")
         }
+        let (tier, quality, qualitySource) = try readRanking(map, kind: kind)
         guard let providersNode = map["providers"], let providers = providersNode.mapping, !providers.isEmpty else {
             throw error("providers", "missing or empty; map provider names (groq, openrouter, nvidia_nim, ...) to upstream models")
         }
@@ -61,8 +62,35 @@ struct SeedEntryReader {
             seeds.append(CatalogSeed.Provider(kind: kind, mapping: mapping))
         }
         return CatalogSeed.Entry(
-            canonical: canonical, aliases: aliases.filter { $0 != canonical }, providers: seeds, kind: kind, dimensions: dimensions
+            canonical: canonical, aliases: aliases.filter { $0 != canonical }, providers: seeds, kind: kind, dimensions: dimensions,
+            tier: tier, quality: quality, qualitySource: qualitySource
         )
+    }
+
+    /// `tier`, `quality` and `quality_source`: a rank without its source cannot be re-checked, so
+    /// `quality` requires it; an embedding model's tier is `embedding`. A missing tier is a warning.
+    private mutating func readRanking(_ map: Node.Mapping, kind: RouteKind) throws(SeedError) -> (ModelTier?, Int?, String?) {
+        var tier: ModelTier?
+        if let name = try text(map, "tier", prefix: "") {
+            guard let named = ModelTier(named: name.lowercased()) else {
+                throw error("tier", "unknown tier '\(name)'; expected one of \(ModelTier.allTiers.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard (named == .embedding) == (kind == .embeddings) else {
+                throw error("tier", "tier embedding goes with kind: embeddings, and only with it")
+            }
+            tier = named
+        } else {
+            warn("no tier; add one of \(ModelTier.allTiers.map(\.rawValue).joined(separator: ", "))")
+        }
+        let quality = try integer(map, "quality", prefix: "")
+        if let quality, !ModelTier.qualityRange.contains(quality) {
+            throw error("quality", "must be a rank from 1 to 100, got \(quality)")
+        }
+        let source = try text(map, "quality_source", prefix: "")
+        if quality != nil, source == nil {
+            throw error("quality_source", "missing; name the leaderboard or model card the quality rank comes from")
+        }
+        return (tier, quality, source)
     }
 
     private mutating func readMapping(_ node: Node, prefix: String) throws(SeedError) -> ModelIndex.ProviderMapping {
@@ -100,7 +128,26 @@ struct SeedEntryReader {
             mapping.capabilities.vision = try flag(flags, "vision", prefix: prefix + "capabilities.")
             mapping.capabilities.jsonMode = try flag(flags, "json_mode", prefix: prefix + "capabilities.")
         }
+        if let node = map["documented"], node.null == nil {
+            mapping.documentation = try readDocumentation(node, prefix: prefix + "documented.")
+        }
         return mapping
+    }
+
+    /// `documented: {source, date}`: where the route's facts were read, so it can be published
+    /// before (or without) a listing. Both fields are required: an undated claim cannot be re-checked.
+    private mutating func readDocumentation(_ node: Node, prefix: String) throws(SeedError) -> ModelIndex.Documentation {
+        guard let map = node.mapping else { throw error(String(prefix.dropLast()), "must be a mapping with 'source' and 'date'") }
+        for key in map.keys.compactMap(\.string) where key != "source" && key != "date" {
+            warn("unknown key '\(prefix)\(key)' ignored")
+        }
+        let source = try requiredText(map, "source", prefix: prefix)
+        let date = try requiredText(map, "date", prefix: prefix)
+        let parts = date.split(separator: "-")
+        guard parts.count == 3, parts.map(\.count) == [4, 2, 2], parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else {
+            throw error(prefix + "date", "must be a date written YYYY-MM-DD, got '\(date)'")
+        }
+        return ModelIndex.Documentation(source: source, date: date)
     }
 
     /// A `limits:` mapping laid over `base`: fields it sets win, the rest stay.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LLMRouterConfig
 import LLMRouterCore
 import Yams
 
@@ -45,40 +46,81 @@ public struct SeedLoader: Sendable {
             throw SeedError(file: file, message: "expected a mapping with a 'models' list at the top level")
         }
         var warnings: [SeedWarning] = []
-        for key in top.keys.compactMap(\.string) where key != "models" && key != "provider_limits" {
+        for key in top.keys.compactMap(\.string) where !["models", "provider_limits", "include"].contains(key) {
             warnings.append(SeedWarning(file: file, entry: nil, message: "unknown top-level key '\(key)' ignored"))
         }
-        guard let list = top["models"]?.sequence, !list.isEmpty else {
+        let lists = try [(file, Array(top["models"]?.sequence ?? []))] + included(top["include"], by: file, warnings: &warnings)
+        guard lists.contains(where: { !$0.1.isEmpty }) else {
             throw SeedError(file: file, field: "models", message: "missing or empty; list at least one model")
         }
         let providerLimits = try readProviderLimits(top["provider_limits"], file: file, warnings: &warnings)
         var entries: [CatalogSeed.Entry] = []
         var names: [String: String] = [:]
         var claimed: [CatalogSeed.ClaimedID: String] = [:]
-        for (index, node) in list.enumerated() {
-            var reader = SeedEntryReader(file: file, position: index + 1)
-            reader.providerLimits = providerLimits
-            let entry = try reader.read(node)
-            warnings += reader.warnings
-            for name in [entry.canonical] + entry.aliases {
-                let key = ModelName.normalize(name)
-                if let owner = names[key], owner != entry.canonical {
-                    throw SeedError(file: file, entry: entry.canonical, field: name == entry.canonical ? "canonical" : "aliases",
-                                    message: "name '\(name)' is already used by entry '\(owner)'")
+        for (file, list) in lists {
+            for (index, node) in list.enumerated() {
+                var reader = SeedEntryReader(file: file, position: index + 1)
+                reader.providerLimits = providerLimits
+                let entry = try reader.read(node)
+                warnings += reader.warnings
+                guard !entries.contains(where: { ModelName.normalize($0.canonical) == ModelName.normalize(entry.canonical) }) else {
+                    throw SeedError(file: file, entry: entry.canonical, field: "canonical", message: "the seed names this model twice")
                 }
-                names[key] = entry.canonical
-            }
-            for provider in entry.providers {
-                let id = CatalogSeed.ClaimedID(provider: provider.kind, model: provider.mapping.model)
-                if let owner = claimed[id] {
-                    throw SeedError(file: file, entry: entry.canonical, field: "providers.\(provider.kind.rawValue).model",
-                                    message: "'\(provider.mapping.model)' is already mapped by entry '\(owner)'")
+                for name in [entry.canonical] + entry.aliases {
+                    let key = ModelName.normalize(name)
+                    if let owner = names[key], owner != entry.canonical {
+                        throw SeedError(file: file, entry: entry.canonical, field: name == entry.canonical ? "canonical" : "aliases",
+                                        message: "name '\(name)' is already used by entry '\(owner)'")
+                    }
+                    names[key] = entry.canonical
                 }
-                claimed[id] = entry.canonical
+                for provider in entry.providers {
+                    let id = CatalogSeed.ClaimedID(provider: provider.kind, model: provider.mapping.model)
+                    if let owner = claimed[id] {
+                        throw SeedError(file: file, entry: entry.canonical, field: "providers.\(provider.kind.rawValue).model",
+                                        message: "'\(provider.mapping.model)' is already mapped by entry '\(owner)'")
+                    }
+                    claimed[id] = entry.canonical
+                }
+                entries.append(entry)
             }
-            entries.append(entry)
         }
         return Loaded(seed: CatalogSeed(entries: entries, providerLimits: providerLimits), warnings: warnings)
+    }
+
+    /// `include:`: further seed files, relative to the including file, each with a `models:` list
+    /// of its own (no `provider_limits` and no further `include`), read in the order given. They
+    /// keep the seed in files short enough to review.
+    private func included(_ node: Node?, by file: String, warnings: inout [SeedWarning]) throws(SeedError) -> [(String, [Node])] {
+        guard let node, node.null == nil else { return [] }
+        let paths: [String]
+        do {
+            paths = try YAMLTextList.read(node)
+        } catch {
+            throw SeedError(file: file, field: "include", message: error.message)
+        }
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        var lists: [(String, [Node])] = []
+        for path in paths {
+            let included = path.hasPrefix("/") ? path : directory.appendingPathComponent(path).path
+            guard let text = try? String(contentsOfFile: included, encoding: .utf8) else {
+                throw SeedError(file: file, field: "include", message: "cannot read '\(path)' (looked for \(included))")
+            }
+            let root: Node?
+            do {
+                root = try Yams.compose(yaml: text)
+            } catch {
+                throw SeedError(file: included, message: "malformed YAML: \(error)")
+            }
+            guard let map = root?.mapping, let list = map["models"]?.sequence else {
+                throw SeedError(file: included, field: "models", message: "an included seed file must hold a 'models' list")
+            }
+            for key in map.keys.compactMap(\.string) where key != "models" {
+                warnings.append(SeedWarning(file: included, entry: nil, message: "top-level key '\(key)' ignored in an included file"))
+            }
+            lists.append((included, Array(list)))
+        }
+        return lists
     }
 
     /// `provider_limits:`: provider name → limits.

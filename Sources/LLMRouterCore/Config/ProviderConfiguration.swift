@@ -44,6 +44,10 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var capabilities: RouteCapabilities
     /// The route's price; `nil` when unknown. Free catalog routes carry ``RoutePrice/free``.
     public var price: RoutePrice?
+    /// What the model is best used for (`tier:`, or the catalog's); `nil` when unknown.
+    public var tier: ModelTier?
+    /// A rough quality rank of the model, 1 to 100 (`quality:`, or the catalog's); `nil` when unknown.
+    public var quality: Int?
 
     public init(
         name: String,
@@ -64,7 +68,9 @@ public struct ProviderConfiguration: Sendable, Equatable {
         timeouts: UpstreamTimeouts = .init(),
         rateLimit: RateLimitConfiguration? = nil,
         capabilities: RouteCapabilities = .init(),
-        price: RoutePrice? = nil
+        price: RoutePrice? = nil,
+        tier: ModelTier? = nil,
+        quality: Int? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -87,6 +93,8 @@ public struct ProviderConfiguration: Sendable, Equatable {
         self.rateLimit = rateLimit
         self.capabilities = capabilities
         self.price = price
+        self.tier = tier
+        self.quality = quality
     }
 
     /// A provider with neither `model` nor `canonical_model` serves any requested model.

@@ -5,7 +5,8 @@ import HTTPTypes
 import LLMRouterCore
 import LLMRouterProviders
 
-/// `GET /v1/models`: the OpenAI model list, plus each model's aliases and providers.
+/// `GET /v1/models`: the OpenAI model list, plus each model's aliases, providers, kind, and the
+/// `tier` and `quality` rank the catalog (or the YAML) gives it.
 ///
 /// Provider details are limited to name, type and upstream model id: never keys or header values.
 public struct ModelRoutes<Context: RequestContext>: Sendable {
@@ -70,7 +71,14 @@ public struct ModelRoutes<Context: RequestContext>: Sendable {
             )
         ]
         for listed in table.resolver.listedModels {
-            models.append(.init(id: listed.id, created: created, aliases: listed.aliases, kind: kind(listed.providers), providers: listed.providers.map(reference)))
+            var model = ModelList.Model(
+                id: listed.id, created: created, aliases: listed.aliases, kind: kind(listed.providers), providers: listed.providers.map(reference)
+            )
+            // The first route (file order) that ranks the model speaks for it; YAML may set it per provider.
+            let ranked = listed.providers.map { entries[$0].configuration }
+            model.tier = ranked.lazy.compactMap(\.tier).first?.rawValue
+            model.quality = ranked.lazy.compactMap(\.quality).first
+            models.append(model)
         }
         return ModelList(data: models)
     }
@@ -93,9 +101,13 @@ struct ModelList: ResponseEncodable, Sendable {
         /// `chat` or `embeddings`: which endpoint serves the model.
         var kind: String
         var providers: [ProviderReference]
+        /// What the model is best used for (`simple`, `general`, `code`, ...); absent when unknown.
+        var tier: String?
+        /// A rough quality rank, 1 to 100; absent when unknown.
+        var quality: Int?
 
         enum CodingKeys: String, CodingKey {
-            case id, object, created, aliases, kind, providers
+            case id, object, created, aliases, kind, providers, tier, quality
             case ownedBy = "owned_by"
         }
     }

@@ -117,14 +117,15 @@ public enum ConfigurationSource {
         if case .all(let names) = startup.selection {
             return "no catalog model is offered by all of LLMROUTER_PROVIDERS=\(names.joined(separator: ",")) with a key set"
         }
+        if !startup.idleKeys.isEmpty {
+            return "the keys set serve no catalog model: " + startup.idleKeys.map(\.description).joined(separator: "; ")
+        }
         return "no config file and no provider key set"
     }
 
+    /// Names every provider's key variable: the user may have set one under another name, or none.
     private static func hint(_ startup: CatalogStartup.Result, configPath: String) -> String {
-        let variables = startup.index.map { index in
-            ModelIndex.uniqued(index.providers.compactMap { ProviderKind(rawValue: $0).flatMap { Vendor.for($0).defaultAPIKeyVariable } })
-        } ?? []
-        let keys = variables.isEmpty ? "a provider key" : variables.joined(separator: ", ")
+        let keys = ProviderKind.catalogKeyVariables.joined(separator: ", ")
         return "set one of \(keys) to serve the free-model catalog, or copy config/providers.example.yaml to \(configPath)"
     }
 }

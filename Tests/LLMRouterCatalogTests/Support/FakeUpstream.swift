@@ -28,15 +28,16 @@ enum FakeUpstream {
         Dictionary(uniqueKeysWithValues: Fixtures.newest.map { (modelsPath($0.key), [.fixture($0.value)]) })
     }
 
-    /// Answers serving the captures the bundled index is built from (the newest three plus Cerebras).
+    /// Answers serving the captures the bundled index is built from (see ``Fixtures/bundled``).
     static var bundledCaptures: [String: [Answer]] {
         Dictionary(uniqueKeysWithValues: Fixtures.bundled.map { (modelsPath($0.key), [.fixture($0.value)]) })
     }
 
-    /// `GROQ_BASE_URL`, `OPENROUTER_BASE_URL`, `NVIDIA_NIM_BASE_URL`, `CEREBRAS_BASE_URL` for a server on `port`.
+    /// `GROQ_BASE_URL`, `OPENROUTER_BASE_URL`, ... of every provider, for a server on `port`, so
+    /// no test reaches a real provider (a path the server does not serve answers 404).
     static func baseURLs(port: Int) -> [String: String] {
         var environment: [String: String] = [:]
-        for provider in [ProviderKind.groq, .openrouter, .nvidiaNIM, .cerebras] {
+        for provider in ProviderKind.allCases {
             if let variable = Vendor.for(provider).baseURLOverrideVariable {
                 environment[variable] = "http://127.0.0.1:\(port)/\(provider.rawValue)/v1"
             }

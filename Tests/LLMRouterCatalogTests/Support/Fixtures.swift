@@ -25,11 +25,15 @@ enum Fixtures {
         .nvidiaNIM: "nvidia-nim-models-2026-06.json",
     ]
 
-    /// The captures the bundled index is built from: the newest three plus Cerebras.
-    static let bundled: [ProviderKind: String] = newest.merging([.cerebras: "cerebras-models.json"]) { old, _ in old }
+    /// The captures the bundled index is built from: the newest three plus Cerebras, Gemini,
+    /// Mistral and GitHub Models (Hugging Face's routes are documented in the seed).
+    static let bundled: [ProviderKind: String] = newest.merging([
+        .cerebras: "cerebras-models.json", .gemini: "gemini-models-native.json", .mistral: "mistral-models.json",
+        .githubModels: "github-models-catalog.json",
+    ]) { old, _ in old }
 
     /// The providers the bundled index is built from, in `--providers` order.
-    static let bundledProviders: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM, .cerebras]
+    static let bundledProviders: [ProviderKind] = [.groq, .openrouter, .nvidiaNIM, .cerebras, .gemini, .mistral, .githubModels]
 
     /// The older captures.
     static let older: [ProviderKind: String] = [
@@ -62,6 +66,10 @@ enum Fixtures {
         "OPENROUTER_API_KEY": "sk-or-v1-TESTKEYopenrouter0123456789",
         "NVIDIA_NIM_KEY": "nvapi-TEST.KEY.nim.0123.abcdef",
         "CEREBRAS_API_KEY": "csk-TEST.KEY.cerebras.0123.abcdef",
+        "GEMINI_API_KEY": "AIzaTESTKEYgemini0123456789abcdef",
+        "MISTRAL_API_KEY": "TESTKEYmistral0123456789abcdef",
+        "GITHUB_TOKEN": "github_pat_TESTKEYgithub0123456789",
+        "HUGGINGFACE_API_TOKEN": "hf_TESTKEYhuggingface0123456789",
     ]
 }
 

@@ -10,8 +10,9 @@ extension ListingParser {
     ]
 
     /// Gemini's OpenAI-compatible listing has only ids (`models/gemini-2.5-flash`); the native
-    /// one (gemini-models-native.json) names models in `name` and lists
-    /// `supportedGenerationMethods`, where `embedContent` marks an embedding model. The free
+    /// one (gemini-models-native.json) names models in `name`, gives `inputTokenLimit` and
+    /// `outputTokenLimit`, and lists `supportedGenerationMethods`, where `embedContent` marks an
+    /// embedding model. The free
     /// tier documented at ai.google.dev/gemini-api/docs/rate-limits covers Flash, Flash-Lite and
     /// Gemma models, not Pro; the pricing page (ai.google.dev/gemini-api/docs/pricing) lists
     /// Gemini Embedding as free of charge on the free tier, so embedding models are free too.
@@ -23,7 +24,11 @@ extension ListingParser {
         let free = lowered.contains("flash") || lowered.contains("gemma") || isEmbedding
         return ListedModel(
             id: id, tier: free ? .free : .paid, unusableReason: unusable, kind: isEmbedding ? .embeddings : .chat,
-            capabilities: RouteCapabilities(contextLength: integer(fields["inputTokenLimit"]))
+            capabilities: RouteCapabilities(
+                contextLength: integer(fields["inputTokenLimit"]),
+                // An embedding model's outputTokenLimit is 1: no output cap worth recording.
+                maxOutputTokens: isEmbedding ? nil : integer(fields["outputTokenLimit"])
+            )
         )
     }
 

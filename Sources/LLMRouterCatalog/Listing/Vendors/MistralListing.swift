@@ -4,8 +4,7 @@ import LLMRouterCore
 /// facts are in `LLMRouterProviders/Vendors/`).
 extension ListingParser {
     /// Mistral's `/v1/models` items carry `capabilities.{completion_chat, function_calling, vision}`
-    /// and `max_context_length` (built from Mistral's API reference: no real capture with
-    /// provenance exists, see shared/fixtures/upstream/SOURCES.md). The free Experiment plan
+    /// and `max_context_length` (mistral-models.json, a real listing of 2026-03-06). The free Experiment plan
     /// covers every model, so all chat and embedding models are free. Embedding models
     /// (`mistral-embed`, `codestral-embed`) have every capability flag false, so only their
     /// name tells them from OCR or moderation models, which stay out.
