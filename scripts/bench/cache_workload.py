@@ -126,7 +126,7 @@ def workload_plan(rng):
 
 
 def replay_workload(rng):
-    before = fake_stats()
+    before, counted_before = fake_stats(), metrics()
     plan = workload_plan(rng)
     seen = {}
     latency = {}
@@ -148,6 +148,11 @@ def replay_workload(rng):
           f"({100 * (len(plan) - chat_calls) / len(plan):.0f}%)")
     print(f"  upstream embedding calls (the semantic layer's, one per exact miss): {embedding_calls}")
     print(f"  all upstream calls: {chat_calls + embedding_calls} for {len(plan)} requests")
+    counted = metrics()
+    results = ("hit", "semantic_hit", "miss", "bypass")
+    moved = {r: counted.get(f'llmrouter_cache_requests_total{{result="{r}"}}', 0)
+             - counted_before.get(f'llmrouter_cache_requests_total{{result="{r}"}}', 0) for r in results}
+    print("  /metrics llmrouter_cache_requests_total: " + ", ".join(f"{r} {moved[r]:.0f}" for r in results))
     for verdict, times in sorted(latency.items()):
         times.sort()
         print(f"  client latency, {verdict:<12} p50 {1000 * statistics.median(times):6.2f} ms   "
