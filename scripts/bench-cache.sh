@@ -7,13 +7,16 @@
 # the requests (calls saved), hits and semantic hits; then fills the semantic index to its bound
 # and prints the semantic lookup time (llmrouter_cache_semantic_lookup_seconds from /metrics:
 # the index scan alone). 127.0.0.1 only.
-#   scripts/bench-cache.sh                                   release build
+#   scripts/bench-cache.sh                                   release build (LLMROUTER_BIN: that binary)
 #   BENCH_CACHE_ENTRIES="512" LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench-cache.sh   quick run
 source "$(dirname "$0")/lib.sh"
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 ENTRIES=${BENCH_CACHE_ENTRIES:-512 10000}
 DIMENSIONS=${BENCH_EMBEDDING_DIMS:-1024}
+if [ -z "${LLMROUTER_BIN:-}" ]; then  # always current: llmrouter_bin builds only a missing binary
+    (cd "$ROOT" && swift build -c "$CONFIGURATION" --scratch-path "${LLMROUTER_SCRATCH_PATH:-.build}" --product llmrouter >&2)
+fi
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
