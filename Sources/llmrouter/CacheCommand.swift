@@ -52,7 +52,8 @@ struct ClearCacheCommand: AsyncParsableCommand {
             try await client.shutdown()
         } catch {
             try? await client.shutdown()
-            throw ValidationError("\(error)")
+            // The router's refusal or absence, not a usage mistake: no usage text after it.
+            throw CacheCommandFailure(description: "\(error)")
         }
     }
 }
@@ -86,4 +87,9 @@ struct WarmCacheCommand: AsyncParsableCommand {
         print("sent \(tally.sent): \(tally.stored) stored, \(tally.alreadyCached) already cached, \(tally.bypassed) not cacheable, \(tally.failed) failed")
         if tally.failed > 0 { throw ExitCode(1) }
     }
+}
+
+/// A failure of the running router (refused, unreachable), printed as `Error: …`.
+struct CacheCommandFailure: Error, CustomStringConvertible {
+    var description: String
 }

@@ -6,7 +6,9 @@ the fake must have answered (for example the embedding vector of "hello") instea
 import base64
 import hashlib
 import json
+import math
 import random
+import re
 import struct
 import time
 
@@ -115,6 +117,25 @@ def embedding_vector(text, dims=8):
     return [(byte - 128) / 128 for byte in digest[:dims]]
 
 
+def words_embedding_vector(text, dims=8):
+    """A bag-of-words embedding of `text`, unit length: each lower-cased word adds ±1 to a slot
+    picked by its SHA-256, so the same words in another order or case give the same vector and
+    a question with one word more or less stays close (cosine √(n/(n+1)) for n shared words),
+    while questions with different content words are far apart: the paraphrases a semantic
+    cache should catch, with no model. A text with no words is one fixed unit vector."""
+    vector = [0.0] * dims
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        digest = hashlib.sha256(word.encode()).digest()
+        vector[int.from_bytes(digest[:4], "little") % dims] += 1.0 if digest[4] & 1 else -1.0
+    length = math.sqrt(sum(value * value for value in vector))
+    if length == 0:
+        return [1.0] + [0.0] * (dims - 1)
+    return [value / length for value in vector]
+
+
+EMBEDDINGS = {"hash": embedding_vector, "words": words_embedding_vector}
+
+
 def encode_base64(vector):
     """OpenAI's encoding_format=base64: the little-endian float32 bytes, base64-encoded."""
     return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
@@ -125,15 +146,16 @@ def decode_base64(text):
     return list(struct.unpack(f"<{len(data) // 4}f", data))
 
 
-def embeddings_answer(body, default_dims):
-    """The answer to an embeddings request `body`, honouring `dimensions` and `encoding_format`."""
+def embeddings_answer(body, default_dims, kind="hash"):
+    """The answer to an embeddings request `body`, honouring `dimensions` and `encoding_format`;
+    `kind` names the vectors: "hash" (embedding_vector) or "words" (words_embedding_vector)."""
     dims = body.get("dimensions") or default_dims
     items = embedding_inputs(body.get("input"))
     as_base64 = body.get("encoding_format") == "base64"
     data = []
     tokens = 0
     for index, item in enumerate(items):
-        vector = embedding_vector(embedding_input_text(item), dims)
+        vector = EMBEDDINGS[kind](embedding_input_text(item), dims)
         tokens += len(item) if isinstance(item, list) else max(1, len(item.split()))
         data.append({"object": "embedding", "index": index,
                      "embedding": encode_base64(vector) if as_base64 else vector})

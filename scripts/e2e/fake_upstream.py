@@ -13,7 +13,8 @@ Chat answers: after a `tool` message, "<name>: tool said <its content>"; else, w
 tools, a call to the first tool (fake_payloads.tool_call); else "<name>: <last user message>". Streams
 end with a usage chunk when stream_options.include_usage is set. Embeddings are deterministic per
 input text (fake_payloads.embedding_vector), --embedding-dims floats unless the request gives
-`dimensions`, base64 float32 when it asks for encoding_format base64. The answers are built in
+`dimensions`, base64 float32 when it asks for encoding_format base64; with --embedding-kind words
+they are bag-of-words vectors instead, close for paraphrases (for the semantic cache). The answers are built in
 fake_payloads.py.
 """
 import argparse
@@ -112,7 +113,7 @@ def make_handler(args, state, limits):
                 time.sleep(args.delay_ms / 1000)
             headers = limits.headers(verdict) if verdict else {}
             if embeddings:
-                self.send_json(200, embeddings_answer(body, args.embedding_dims), headers)
+                self.send_json(200, embeddings_answer(body, args.embedding_dims, args.embedding_kind), headers)
             else:
                 self.chat(body, headers)
             if verdict:
@@ -202,6 +203,8 @@ def main():
     parser.add_argument("--stream-gap-ms", type=int, default=0)
     parser.add_argument("--models", default="fake-model")
     parser.add_argument("--embedding-dims", type=int, default=8, help="floats per embedding unless the request sets dimensions")
+    parser.add_argument("--embedding-kind", choices=["hash", "words"], default="hash",
+                        help="hash: a vector per exact text; words: bag-of-words, close for paraphrases")
     parser.add_argument("--port-file", help="write the bound port here once listening")
     parser.add_argument("--rate-limit", help="N/W: N calls per W-second window per API key, 429 beyond")
     parser.add_argument("--dialect", default="groq", help="rate-limit headers: groq, openrouter or cerebras")

@@ -29,7 +29,7 @@ final class CacheCounters: Sendable {
         coalesced = Counter(label: "llmrouter_cache_coalesced_total", factory: factory)
         entries = Gauge(label: "llmrouter_cache_entries", factory: factory)
         bytes = Gauge(label: "llmrouter_cache_bytes", factory: factory)
-        semanticLookup = Timer(label: "llmrouter_cache_semantic_lookup_seconds", factory: factory)
+        semanticLookup = Timer(label: ResponseCache.semanticLookupMetric, factory: factory)
     }
 
     func count(_ verdict: CacheVerdict) {

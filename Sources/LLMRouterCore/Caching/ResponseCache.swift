@@ -10,6 +10,9 @@ public final class ResponseCache: Sendable {
     let semanticIndex: SemanticIndexStore?
     let counters: CacheCounters
 
+    /// The semantic index scan's duration, a histogram whose buckets the metrics factory sets.
+    public static let semanticLookupMetric = "llmrouter_cache_semantic_lookup_seconds"
+
     public init(settings: ResponseCacheSettings, backend: (any ResponseCacheBackend)? = nil, metrics: any MetricsFactory = MetricsSystem.factory) {
         self.settings = settings
         self.backend = backend ?? MemoryCacheBackend(maxBytes: settings.maxBytes)

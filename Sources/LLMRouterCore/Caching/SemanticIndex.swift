@@ -49,10 +49,9 @@ struct SemanticIndex: Sendable {
         var bestScore = Float(threshold)
         vectors.withUnsafeBufferPointer { stored in
             vector.withUnsafeBufferPointer { query in
+                guard let stored = stored.baseAddress, let query = query.baseAddress else { return }
                 for slot in 0..<count where scopes[slot] == scope {
-                    var dot: Float = 0
-                    let base = slot * dimensions
-                    for index in 0..<dimensions { dot += stored[base + index] * query[index] }
+                    let dot = Self.dot(stored + slot * dimensions, query, count: dimensions)
                     if dot >= bestScore {
                         bestScore = dot
                         best = slot
@@ -62,6 +61,27 @@ struct SemanticIndex: Sendable {
         }
         guard best >= 0, let answer = answers[best] else { return nil }
         return (answer, Double(bestScore))
+    }
+
+    /// The dot product of two runs of `count` floats, sixteen lanes at a time: a plain loop adds
+    /// one product after the other, each waiting for the last (floating-point addition may not be
+    /// reordered), so a full index of 10,000 × 1024 took 10 ms under the lock.
+    @inline(__always)
+    static func dot(_ left: UnsafePointer<Float>, _ right: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>()
+        var index = 0
+        while index + 16 <= count {
+            let x = UnsafeRawPointer(left + index).loadUnaligned(as: SIMD16<Float>.self)
+            let y = UnsafeRawPointer(right + index).loadUnaligned(as: SIMD16<Float>.self)
+            lanes += x * y
+            index += 16
+        }
+        var sum = lanes.sum()
+        while index < count {
+            sum += left[index] * right[index]
+            index += 1
+        }
+        return sum
     }
 
     /// `vector` scaled to unit length; `nil` for a zero or non-finite one.

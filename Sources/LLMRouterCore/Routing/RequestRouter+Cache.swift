@@ -31,9 +31,10 @@ extension RequestRouter {
     ) async throws -> CacheConsultation<Operation.Output> {
         let info = journey.info
         let directives = info.cache
+        let counters = Self.requestCounters(cache, info)
         guard !directives.off, let request = operation.cacheRequest, request.isDeterministic || cache.settings.mode == .all else {
             journey.cache = .bypass
-            cache.counters.count(.bypass)
+            counters?.count(.bypass)
             return .route(nil)
         }
         let key = CacheKey(keyName: info.keyName, endpoint: info.endpoint, model: model, fields: request.fields)
@@ -55,14 +56,14 @@ extension RequestRouter {
         case .lead(let key, let flight):
             plan = CachePlan(cache: cache, key: key, flight: flight, semantic: semantic)
         case .follow(_, let flight):
-            cache.counters.coalescedRequest()
+            counters?.coalescedRequest()
             if let entry = await waitForLeader(flight, deadline: deadline) {
                 return try await answerFromCache(entry, verdict: .hit(age: age(of: entry)), cache: cache, operation: operation, journey: &journey)
             }
             try Task.checkCancellation()
         }
         journey.cache = .miss
-        cache.counters.count(.miss)
+        counters?.count(.miss)
         return .route(plan)
     }
 
@@ -130,7 +131,7 @@ extension RequestRouter {
         journey: inout Journey<C.Instant>
     ) async throws -> CacheConsultation<Operation.Output> {
         let output = try await operation.replay(entry)
-        cache.counters.count(verdict)
+        Self.requestCounters(cache, journey.info)?.count(verdict)
         journey.cache = verdict
         journey.firstToken = clock.now
         journey.promptTokens = entry.promptTokens
@@ -158,6 +159,13 @@ extension RequestRouter {
             group.cancelAll()
             return first
         }
+    }
+
+    /// Where a request's verdict is counted: nowhere for the semantic layer's own embedding
+    /// lookups, which are no client's request — counted, each question asked would add a miss
+    /// or a hit to `llmrouter_cache_requests_total` and skew the hit rate.
+    static func requestCounters(_ cache: ResponseCache, _ info: RequestInfo) -> CacheCounters? {
+        info.endpoint == RequestInfo.semanticEmbeddingEndpoint ? nil : cache.counters
     }
 
     private func age(of entry: CachedAnswer) -> Duration {

@@ -21,7 +21,7 @@ extension RequestRouter {
         let fields: [String: JSONValue] = ["model": .string(settings.model), "input": .string(text), "encoding_format": .string("float")]
         guard let embedding = try? EmbeddingsRequest(json: JSONValue.encodedBytes(.object(fields))) else { return nil }
         var embeddingInfo = info
-        embeddingInfo.endpoint = "cache_embedding"
+        embeddingInfo.endpoint = RequestInfo.semanticEmbeddingEndpoint
         embeddingInfo.cache = CacheDirectives()
         let embeddingDeadline = min(deadline, clock.now.advanced(by: settings.embeddingTimeout))
         let outcome = try? await route(Embed(embedding), model: settings.model, table: table, deadline: embeddingDeadline, info: embeddingInfo)
@@ -75,4 +75,9 @@ extension RequestRouter {
     static func scopeTag(_ key: CacheKey) -> UInt64 {
         UInt64(key.digest.prefix(16), radix: 16) ?? 0
     }
+}
+
+extension RequestInfo {
+    /// The endpoint of the semantic layer's own embedding calls, in their records.
+    static let semanticEmbeddingEndpoint = "cache_embedding"
 }

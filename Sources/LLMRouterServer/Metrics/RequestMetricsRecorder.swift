@@ -33,6 +33,13 @@ public final class RequestMetricsRecorder: RequestRecorder {
         ],
         timeToFirstToken: upstreamBuckets,
         upstreamLatency: upstreamBuckets,
+        // A scan of the semantic index takes microseconds to milliseconds (entries × dimensions):
+        // the default buckets start at 5 ms and would put every lookup in the first.
+        ResponseCache.semanticLookupMetric: [
+            .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        ],
     ]
 
     private static let upstreamBuckets: [Duration] = [

@@ -108,4 +108,30 @@ struct SemanticCacheTests {
         #expect(index.nearest(to: near, scope: 7, threshold: 0.99)?.answer == CacheKey(digest: "a3"))
         #expect(index.nearest(to: near, scope: 8, threshold: 0.5) == nil)
     }
+
+    /// The scan's dot product, sixteen lanes at a time, agrees with the plain sum for every
+    /// length: shorter than a lane group, whole groups, and groups with a tail.
+    @Test(arguments: [1, 3, 15, 16, 17, 40, 384, 1023, 1024])
+    func theLanedDotProductMatchesThePlainOne(length: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let left = (0..<length).map { _ in Float.random(in: -1...1, using: &generator) }
+        let right = (0..<length).map { _ in Float.random(in: -1...1, using: &generator) }
+        let plain = zip(left, right).reduce(Double(0)) { $0 + Double($1.0) * Double($1.1) }
+        let laned = SemanticIndex.dot(left, right, count: length)
+        #expect(abs(Double(laned) - plain) <= 1e-4 * max(1, Double(length).squareRoot()), "length \(length): \(laned) vs \(plain)")
+    }
+
+    @Test func aFullIndexOfLongVectorsFindsTheOneAsked() throws {
+        var index = SemanticIndex(maxEntries: 64)
+        var generator = SystemRandomNumberGenerator()
+        var stored: [[Float]] = []
+        for number in 0..<64 {
+            let vector = try #require(SemanticIndex.normalised((0..<1024).map { _ in Double.random(in: -1...1, using: &generator) }))
+            stored.append(vector)
+            index.insert(vector, scope: 1, answer: CacheKey(digest: "v\(number)"))
+        }
+        let found = try #require(index.nearest(to: stored[41], scope: 1, threshold: 0.97))
+        #expect(found.answer == CacheKey(digest: "v41"))
+        #expect(abs(found.similarity - 1) < 1e-4)
+    }
 }
