@@ -31,7 +31,7 @@ YAML
 export BENCH_FAKE_KEY=bench-fake-provider-key-0001 LLMROUTER_DB=off LLMROUTER_CACHE_TTL=3600 \
     LLMROUTER_SEMANTIC_CACHE_ENABLED=1 LLMROUTER_SEMANTIC_MODEL=bench-embed
 
-echo "llmrouter $CONFIGURATION build, embeddings of $DIMENSIONS floats, threshold 0.97 (the default)"
+echo "llmrouter $CONFIGURATION build, embeddings of $DIMENSIONS floats, threshold ${LLMROUTER_SEMANTIC_CACHE_THRESHOLD:-0.95} (default 0.95)"
 for entries in $ENTRIES; do
     echo
     echo "=== LLMROUTER_SEMANTIC_CACHE_MAX_ENTRIES=$entries"

@@ -47,7 +47,7 @@ EVENTS = ["winter storms", "census", "festival", "strike", "election", "drought"
 
 def unique_question(rng):
     """About 30 words: six slots picked at random in one long template, so two questions share
-    most words yet stay below the 0.97 threshold (cosine about 0.85 under bag-of-words)."""
+    most words yet stay below the 0.95 threshold (cosine about 0.85 under bag-of-words)."""
     return (f"In {rng.choice(CITIES)} what did the {rng.choice(ROLES)} of the {rng.choice(BODIES)} say about "
             f"{rng.choice(TOPICS)} during the {rng.choice(EVENTS)} of {rng.randrange(1850, 2025)} and why did it "
             f"matter to the people who lived there")

@@ -22,7 +22,11 @@ extension RequestRouter {
         guard let embedding = try? EmbeddingsRequest(json: JSONValue.encodedBytes(.object(fields))) else { return nil }
         var embeddingInfo = info
         embeddingInfo.endpoint = RequestInfo.semanticEmbeddingEndpoint
-        embeddingInfo.cache = CacheDirectives()
+        // A question's vector is not kept as an entry: an exact repeat is answered before it is
+        // needed, and 1,024 floats of JSON would crowd answers out of the byte bound.
+        var noEntry = CacheDirectives()
+        noEntry.off = true
+        embeddingInfo.cache = noEntry
         let embeddingDeadline = min(deadline, clock.now.advanced(by: settings.embeddingTimeout))
         let outcome = try? await route(Embed(embedding), model: settings.model, table: table, deadline: embeddingDeadline, info: embeddingInfo)
         guard case .answered(let answer)? = outcome, let vector = Self.firstVector(in: Array(answer.output.body.readableBytesView)) else {

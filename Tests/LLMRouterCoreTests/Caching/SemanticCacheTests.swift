@@ -26,10 +26,16 @@ struct SemanticCacheTests {
         )
     }
 
+    /// Waits (yielding) until the answer is stored and its question indexed.
+    static func settle(_ harness: CacheHarness, vectors: Int) async {
+        await harness.settle(entries: 1)
+        for _ in 0..<10_000 where (harness.cache.semanticIndex?.count ?? 0) < vectors { await Task.yield() }
+    }
+
     @Test func aParaphraseInTheSameConversationHits() async throws {
         let harness = Self.harness()
         let first = try await harness.complete(CacheHarness.chat(Self.question))
-        await harness.settle(entries: 2)
+        await Self.settle(harness, vectors: 1)
         let second = try await harness.complete(CacheHarness.chat(Self.paraphrase))
         guard case .semanticHit(_, let similarity) = second.cache else {
             Issue.record("expected a semantic hit, got \(String(describing: second.cache))")
@@ -44,7 +50,7 @@ struct SemanticCacheTests {
     @Test func theSameQuestionAboutAnotherCountryMisses() async throws {
         let harness = Self.harness()
         _ = try await harness.complete(CacheHarness.chat(Self.question))
-        await harness.settle(entries: 2)
+        await Self.settle(harness, vectors: 1)
         #expect(try await harness.complete(CacheHarness.chat(Self.otherCountry)).cache == .miss)
         #expect(harness.chatCalls.withLock { $0 } == 2)
     }
@@ -52,14 +58,14 @@ struct SemanticCacheTests {
     @Test func aQuestionWithOtherNumbersNeverHits() async throws {
         let harness = Self.harness()
         _ = try await harness.complete(CacheHarness.chat("What is 17 times 23?"))
-        await harness.settle(entries: 2)
+        await Self.settle(harness, vectors: 1)
         #expect(try await harness.complete(CacheHarness.chat("What is 17 times 24?")).cache == .miss)
     }
 
     @Test func anotherConversationIsAnotherScope() async throws {
         let harness = Self.harness()
         _ = try await harness.complete(CacheHarness.chat(Self.question))
-        await harness.settle(entries: 2)
+        await Self.settle(harness, vectors: 1)
         let earlier = #"{"role":"system","content":"Answer in German."},"#
         #expect(try await harness.complete(CacheHarness.chat(Self.paraphrase, earlier: earlier)).cache == .miss)
         let otherParameters = CacheHarness.chat(Self.paraphrase, extra: #","temperature":0,"max_tokens":5"#)
@@ -69,7 +75,7 @@ struct SemanticCacheTests {
     @Test func theRequestMayRaiseTheThresholdButNotLowerIt() async throws {
         let harness = Self.harness()
         _ = try await harness.complete(CacheHarness.chat(Self.question))
-        await harness.settle(entries: 2)
+        await Self.settle(harness, vectors: 1)
         var stricter = CacheDirectives()
         stricter.semanticThreshold = 0.999
         #expect(try await harness.complete(CacheHarness.chat(Self.paraphrase), info: harness.info(directives: stricter)).cache == .miss)
