@@ -112,6 +112,26 @@ struct UsageStoreTests {
         #expect(table[2].hasPrefix("chat ") && table[3].hasPrefix("embeddings ") && table[4].hasPrefix("responses "))
     }
 
+    @Test func cacheHitsAreTheUpstreamCallsSaved() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let now = Date()
+        let store = try await UsageStore.open(path: folder.path("usage.sqlite"), logger: testLogger)
+        var records = (1...4).map { record("r\($0)", at: now) }
+        records[1].cacheHit = true
+        records[2].cacheHit = true
+        records[2].cache = "semantic"
+        try await store.insert(records)
+        let report = try await UsageStatsReport.load(
+            from: store, since: now.addingTimeInterval(-3600), until: now, grouping: .total, referencePrice: nil
+        )
+        await store.close()
+        #expect(report.total.cacheHits == 2)
+        #expect(report.total.cacheHitRate == 0.5)
+        #expect(report.table().contains("cache hits: 2 (50% of requests): 2 upstream calls saved"))
+        #expect(try report.json().contains(#""cache_hits" : 2"#))
+    }
+
     @Test func storesEveryFieldAndReadsItBack() async throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }

@@ -9,7 +9,7 @@ extension UsageStatsReport {
     public func table() -> String {
         let headers = [
             grouping == .total ? "" : grouping.rawValue, "requests", "failed", "failover", "p50 ms", "p95 ms",
-            "ttft p50", "ttft p95", "tokens in", "tokens out",
+            "ttft p50", "ttft p95", "tokens in", "tokens out", "cached",
         ]
         var lines = [headers]
         for row in rows + [total] {
@@ -17,7 +17,7 @@ extension UsageStatsReport {
                 row.group, "\(row.requests)", Self.percent(row.failureRate), Self.percent(row.failoverRate),
                 Self.millis(row.latencyMs.p50), Self.millis(row.latencyMs.p95),
                 Self.millis(row.timeToFirstTokenMs.p50), Self.millis(row.timeToFirstTokenMs.p95),
-                "\(row.promptTokens)", "\(row.completionTokens)",
+                "\(row.promptTokens)", "\(row.completionTokens)", Self.percent(row.cacheHitRate),
             ])
         }
         let widths = headers.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
@@ -29,6 +29,7 @@ extension UsageStatsReport {
             text += cells.joined(separator: "  ") + "\n"
         }
         text += "failures: \(total.failures); failovers: \(total.failovers); estimated cost at route prices: $\(Self.dollars(total.costUSD))\n"
+        text += "cache hits: \(total.cacheHits) (\(Self.percent(total.cacheHitRate)) of requests): \(total.cacheHits) upstream calls saved\n"
         if let price = referencePrice {
             text += "at the reference price ($\(Self.number(price.inputPerMillion)) in, $\(Self.number(price.outputPerMillion)) out per million tokens) "
                 + "this traffic would have cost $\(Self.dollars(total.referenceCostUSD(at: price))); "
@@ -91,6 +92,8 @@ extension UsageStatsReport {
         var promptTokens: Int
         var completionTokens: Int
         var costUSD: Double
+        var cacheHits: Int
+        var cacheHitRate: Double
         var referenceCostUSD: Double?
         var savedUSD: Double?
 
@@ -108,6 +111,8 @@ extension UsageStatsReport {
             promptTokens = row.promptTokens
             completionTokens = row.completionTokens
             costUSD = row.costUSD
+            cacheHits = row.cacheHits
+            cacheHitRate = row.cacheHitRate
             referenceCostUSD = price.map(row.referenceCostUSD(at:))
             savedUSD = price.map(row.savedUSD(at:))
         }
@@ -123,6 +128,8 @@ extension UsageStatsReport {
             case promptTokens = "prompt_tokens"
             case completionTokens = "completion_tokens"
             case costUSD = "cost_usd"
+            case cacheHits = "cache_hits"
+            case cacheHitRate = "cache_hit_rate"
             case referenceCostUSD = "reference_cost_usd"
             case savedUSD = "saved_usd"
         }

@@ -21,6 +21,8 @@ public struct UsageStatsRow: Sendable, Equatable {
     public var completionTokens: Int
     /// What the routes' own prices made of the tokens (0 on free routes).
     public var costUSD: Double
+    /// Requests answered from the response cache: upstream calls saved.
+    public var cacheHits: Int
     public var latencyMs: Percentiles
     public var timeToFirstTokenMs: Percentiles
 
@@ -32,6 +34,7 @@ public struct UsageStatsRow: Sendable, Equatable {
         promptTokens: Int = 0,
         completionTokens: Int = 0,
         costUSD: Double = 0,
+        cacheHits: Int = 0,
         latencyMs: Percentiles = .init(),
         timeToFirstTokenMs: Percentiles = .init()
     ) {
@@ -42,12 +45,14 @@ public struct UsageStatsRow: Sendable, Equatable {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.costUSD = costUSD
+        self.cacheHits = cacheHits
         self.latencyMs = latencyMs
         self.timeToFirstTokenMs = timeToFirstTokenMs
     }
 
     public var failureRate: Double { requests == 0 ? 0 : Double(failures) / Double(requests) }
     public var failoverRate: Double { requests == 0 ? 0 : Double(failovers) / Double(requests) }
+    public var cacheHitRate: Double { requests == 0 ? 0 : Double(cacheHits) / Double(requests) }
 
     /// What the tokens would have cost at `price`.
     public func referenceCostUSD(at price: ReferencePrice) -> Double {

@@ -114,7 +114,8 @@ enum UsageSQL {
                    SUM(failed_over) AS failovers,
                    SUM(COALESCE(prompt_tokens, 0)) AS prompt_tokens,
                    SUM(COALESCE(completion_tokens, 0)) AS completion_tokens,
-                   SUM(COALESCE(cost_usd, 0)) AS cost_usd
+                   SUM(COALESCE(cost_usd, 0)) AS cost_usd,
+                   SUM(cache_hit) AS cache_hits
             FROM requests WHERE started_at_ms >= ?
             GROUP BY \(group)
             """
