@@ -142,21 +142,6 @@ struct RuleRoutingTests {
         #expect(harness.recorded.withLock { $0.last.map { ($0.status, $0.rule, $0.cacheHit) } ?? (0, nil, true) } == (403, "no-interns", false))
     }
 
-    @Test func maxWaitOverridesTheConfiguredWait() async throws {
-        let patient = Self.rule("patient", RuleConditions(keys: ["batch"]), then: RuleDecision(rule: "", only: [.provider("a")], maxWait: .seconds(30)))
-        let onlyA = Self.rule("only-a", then: RuleDecision(rule: "", only: [.provider("a")]))
-        let harness = RuleHarness(rules: [patient, onlyA], maxWait: .zero, limitedOnce: ["a"])
-        // `a` is rate-limited for 10 s: the configured wait (none) answers 429 at once …
-        let impatient = try await harness.send(key: "web")
-        #expect(impatient.retryAfter != nil)
-        // … the rule's 30 s wait for it.
-        harness.calls.withLock { $0 = [] }
-        let task = Task { try await harness.send(key: "batch") }
-        while harness.clock.sleepers == 0 { await Task.yield() }
-        harness.clock.advance(by: .seconds(10))
-        #expect(try await task.value.answeredBy == "a")
-    }
-
     @Test func theFirstMatchingRuleWins() async throws {
         let rules = [
             Self.rule("eu-team", RuleConditions(headers: [HeaderCondition(name: "x-team", value: GlobPattern("eu-*"))]), then: RuleDecision(rule: "", only: [.tag("eu")])),
@@ -183,7 +168,7 @@ struct RuleRoutingTests {
         struct LargePromptsToGPU: RequestRule {
             let name = "code-rule"
             func decide(_ facts: RequestFacts) -> RuleDecision? {
-                facts.endpoint == "chat" ? RuleDecision(rule: "", prefer: [.tag("gpu")], avoid: [.tag("eu")]) : nil
+                facts.endpoint == "chat" ? RuleDecision(rule: "", only: [.tag("gpu")], avoid: [.tag("eu")]) : nil
             }
         }
         let skipped = Self.rule("yaml-rule", RuleConditions(keys: ["other"]), then: RuleDecision(rule: "", deny: "no"))
