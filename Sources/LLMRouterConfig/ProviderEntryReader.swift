@@ -6,7 +6,7 @@ struct ProviderEntryReader {
     static let knownKeys: Set<String> = [
         "name", "type", "priority", "mock_failure_rate", "mock_latency_ms", "model", "canonical_model",
         "aliases", "base_url", "api_key_env", "extra_headers", "allow_paid", "circuit_breaker", "timeouts",
-        "weight", "rate_limit", "kind", "tier", "quality",
+        "weight", "rate_limit", "kind", "tier", "quality", "tags",
     ]
     static let rateLimitKeys: Set<String> = ["scope", "rpm", "rpd", "tpm", "tpd", "max_concurrency", "daily_reset"]
     static let breakerKeys: Set<String> = [
@@ -77,6 +77,7 @@ struct ProviderEntryReader {
         provider.model = try text(map, "model")
         provider.canonicalModel = try text(map, "canonical_model")
         provider.aliases = try textList(map, "aliases")
+        provider.tags = try textList(map, "tags").map { $0.lowercased() }
         provider.baseURL = try text(map, "base_url")
         keyVariables = try textList(map, "api_key_env")
         if map["api_key_env"]?.sequence?.isEmpty == true { throw error("api_key_env", "must name at least one variable") }

@@ -13,9 +13,10 @@ import Yams
 ///   model_map:                  # requested name (glob) → model served, first match wins
 ///     "claude-*haiku*": llama-3.1-8b
 ///     "claude-*": auto
+///   rules: [...]                # see RoutingRulesReader
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map"]
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules"]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -60,6 +61,9 @@ struct RoutingSectionReader {
                 }
                 routing.modelMap.append(ModelMapping(pattern: pattern, target: target))
             }
+        }
+        if let node = map["rules"], !node.isNull {
+            routing.rules = try RoutingRulesReader(file: file).read(node)
         }
         return routing
     }

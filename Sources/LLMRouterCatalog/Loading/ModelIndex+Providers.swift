@@ -207,6 +207,8 @@ extension ModelIndex {
         provider.rateLimit = mapping.limits.flatMap { $0.isEmpty ? nil : $0 }
         provider.capabilities = mapping.capabilities
         provider.price = mapping.price ?? (mapping.paid ? nil : .free)
+        // What rules select catalog routes by (`tag:free`, `tag:groq`).
+        provider.tags = [mapping.paid ? "paid" : "free", kind.rawValue]
         guard !keys.isEmpty else {
             let wanted = Self.uniqued([mapping.apiKeyEnv, vendor.defaultAPIKeyVariable].compactMap { $0 }).sorted()
             let names = wanted.isEmpty ? "(none)" : wanted.joined(separator: " or ")

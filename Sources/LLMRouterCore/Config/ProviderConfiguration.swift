@@ -48,6 +48,9 @@ public struct ProviderConfiguration: Sendable, Equatable {
     public var tier: ModelTier?
     /// A rough quality rank of the model, 1 to 100 (`quality:`, or the catalog's); `nil` when unknown.
     public var quality: Int?
+    /// Labels rules select routes by (`tags: [gpu, eu]`; catalog routes carry `free` or `paid`
+    /// and their vendor), lower-cased.
+    public var tags: [String] = []
 
     public init(
         name: String,

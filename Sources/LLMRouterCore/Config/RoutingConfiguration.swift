@@ -13,6 +13,8 @@ public struct RoutingConfiguration: Sendable, Equatable {
     /// a tool that asks for models by its own names (Claude Code's `claude-sonnet-4-5-…`) works
     /// with one setting. Defaults to none.
     public var modelMap: [ModelMapping]
+    /// `routing.rules:`, tried in order before routing; the first that matches decides.
+    public var rules: [RoutingRule] = []
 
     public init(
         policy: RoutingPolicyName = .priority,
@@ -55,10 +57,17 @@ public struct ModelMapping: Sendable, Equatable {
 /// Glob matching with `*` and `?`, iterative with one backtrack point (no exponential cases).
 enum Glob {
     static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        text.withUnsafeBufferPointer { matches(pattern, $0, foldCase: false) }
+    }
+
+    /// `foldCase` lower-cases ASCII letters of `text` (the pattern is lower-cased already).
+    static func matches(_ pattern: [UInt8], _ text: UnsafeBufferPointer<UInt8>, foldCase: Bool) -> Bool {
         var p = 0, t = 0
         var star: Int?, resume = 0
         while t < text.count {
-            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
+            var byte = text[t]
+            if foldCase, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte += 32 }
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == byte {
                 p += 1; t += 1
             } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
                 star = p; resume = t; p += 1

@@ -20,6 +20,8 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     var promptTokens: Int?
     var completionTokens: Int?
     var cache: CacheVerdict?
+    /// The routing rule that decided, for the record.
+    var rule: String?
 
     init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
         self.arrival = arrival
@@ -109,7 +111,8 @@ extension RequestRouter {
             promptTokens: journey.promptTokens,
             completionTokens: journey.completionTokens,
             cacheHit: journey.cache?.age != nil,
-            cache: journey.cache?.recordValue
+            cache: journey.cache?.recordValue,
+            rule: journey.rule
         )
     }
 

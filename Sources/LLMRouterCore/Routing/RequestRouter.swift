@@ -31,12 +31,14 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     private let wallBase: Int64
     private let clockBase: C.Instant
 
+    /// - Parameter wallStart: the wall time now, so tests pin the dates rules see.
     public init(
         state: Store,
         clock: C,
         metrics: any MetricsFactory = MetricsSystem.factory,
         recorder: (any RequestRecorder)? = nil,
-        cache: ResponseCache? = nil
+        cache: ResponseCache? = nil,
+        wallStart: Date = Date()
     ) {
         self.state = state
         self.clock = clock
@@ -45,7 +47,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         self.cache = cache.flatMap { $0.settings.isEnabled ? $0 : nil }
         self.waitLine = WaitLine()
         self.counters = RouterCounters(factory: metrics)
-        self.wallBase = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        self.wallBase = Int64((wallStart.timeIntervalSince1970 * 1000).rounded())
         self.clockBase = clock.now
     }
 
@@ -75,7 +77,18 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         typealias Outcome = RoutingOutcome<Operation.Output>
         let arrival = clock.now
         var journey = Journey(arrival: arrival, stream: operation.isStream, model: model, info: info)
-        let served = table.routing.mappedModel(model)
+        var served = table.routing.mappedModel(model)
+        // Rules come before the cache: a refusal or another model must not be answered from it.
+        let decision = table.rules.isEmpty ? nil : table.decide(facts(operation, model: served, info: info))
+        if let decision {
+            journey.rule = decision.rule
+            if let message = decision.deny {
+                info.decision?.note(RoutingDecision(rule: decision.rule, policy: table.policyName(for: served)))
+                return finish(Outcome.denied(rule: decision.rule, message: message), journey: journey)
+            }
+            if let model = decision.model { served = model }
+        }
+        info.decision?.note(RoutingDecision(rule: decision?.rule, policy: decision?.policy ?? table.policyName(for: served)))
         guard case .providers(let resolved) = table.resolver.resolve(served) else {
             return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
         }
@@ -95,7 +108,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             }
         }
         do {
-            let outcome = try await attemptRoutes(operation, indices: indices, served: served, table: table, deadline: deadline, journey: journey)
+            let outcome = try await attemptRoutes(operation, indices: indices, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
             return cache == nil ? outcome : settleCache(plan, outcome: outcome, operation: operation, verdict: journey.cache)
         } catch {
             // Cancelled: followers go on their own.
@@ -111,6 +124,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         indices: [Int],
         served: String?,
         table: RoutingTable,
+        decision: RuleDecision?,
         deadline: C.Instant,
         journey: Journey<C.Instant>
     ) async throws -> RoutingOutcome<Operation.Output> {
@@ -126,6 +140,8 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             let route = table.routes[index]
             if !route.isEnabled {
                 attempts.append(skipped(route, reason: "disabled: \(route.disabledReason ?? "no provider")", label: "disabled"))
+            } else if let only = decision?.only, !only.contains(where: { $0.matches(route.configuration) }) {
+                attempts.append(skipped(route, reason: "rule \(decision?.rule ?? ""): not selected", label: "rule"))
             } else if let shortfall = needs.shortfall(of: route.configuration.capabilities) {
                 attempts.append(skipped(route, reason: "unsupported: \(shortfall)", label: "capability"))
                 incapable = true
@@ -136,8 +152,10 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         if candidates.isEmpty, incapable {
             return finish(Outcome.unsupported(model: served ?? "", reasons: attempts), journey: journey)
         }
-        var order = table.policy(for: served).order(candidates, state: state)
-        let waitUntil = arrival.advanced(by: table.routing.maxWait)
+        let policy = decision?.policy.flatMap(table.policy(named:)) ?? table.policy(for: served)
+        var order = policy.order(candidates, state: state)
+        if let decision, !decision.prefer.isEmpty || !decision.avoid.isEmpty { order = Self.reorder(order, by: decision) }
+        let waitUntil = arrival.advanced(by: decision?.maxWait ?? table.routing.maxWait)
         var waited = false
         defer { if waited { waitLine.leave() } }
         while true {

@@ -88,6 +88,11 @@ extension RoutingOutcome {
                 message: "The model '\(name)' is \(kind == .embeddings ? "an embeddings" : "a \(kind)") model; \(Self.endpointHint(for: kind))",
                 param: "model"
             )
+        case .denied(let rule, let message):
+            return RoutingFailure(
+                status: 403, type: "permission_error", code: "denied_by_rule",
+                message: message.isEmpty ? "Refused by routing rule '\(rule)'." : message
+            )
         }
     }
 
@@ -97,7 +102,7 @@ extension RoutingOutcome {
         case .answered(let answer): answer.attempts
         case .rejected(_, _, let attempts), .rateLimited(_, let attempts), .exhausted(let attempts, _), .expired(let attempts): attempts
         case .unsupported(_, let reasons): reasons
-        case .modelNotFound, .wrongKind: []
+        case .modelNotFound, .wrongKind, .denied: []
         }
     }
 

@@ -22,6 +22,11 @@ public struct RequestInfo: Sendable {
     public var endpoint: String
     /// What the request's headers say about the response cache.
     public var cache: CacheDirectives
+    /// The request's headers by lower-cased name, for routing rules; filled only when the
+    /// table has rules (credentials left out).
+    public var headers: [String: String] = [:]
+    /// Receives the rule and policy that decided, for the response headers; `nil` to skip.
+    public var decision: RoutingDecisionNote?
 
     public init(
         requestID: String,
@@ -61,6 +66,8 @@ public enum RoutingOutcome<Output: Sendable>: Sendable {
     case unsupported(model: String, reasons: [AttemptRecord])
     /// The model is served, but by routes of another kind (an embedding model asked to chat).
     case wrongKind(model: String, kind: RouteKind)
+    /// A routing rule refused the request (`then.deny`).
+    case denied(rule: String, message: String)
 }
 
 /// An answer and how it was obtained.

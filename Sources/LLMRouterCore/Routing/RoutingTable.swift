@@ -11,10 +11,18 @@ public struct RoutingTable: Sendable {
     /// The policy for each canonical model with an override, by normalised name.
     private let policies: [String: any RoutingPolicy]
     private let defaultPolicy: any RoutingPolicy
+    private let policyNames: [String: RoutingPolicyName]
+    /// `routing.rules` then the code's own, in the order they are tried; empty costs nothing.
+    public let rules: [any RequestRule]
+    /// One policy per name for rules' `then.policy`, kept with the table so stateful policies
+    /// (round robin) keep their turn; empty without rules.
+    private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
 
-    public init(routes: [Route], routing: RoutingConfiguration = .init()) {
+    /// - Parameter rules: hooks tried after `routing.rules`, in order (see ``RequestRule``).
+    public init(routes: [Route], routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
         self.routes = routes
         self.routing = routing
+        self.rules = routing.rules + rules
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         // With several keys per provider, every policy keeps an entry's keys together; a table
         // without them pays nothing for it.
@@ -27,6 +35,30 @@ public struct RoutingTable: Sendable {
             routing.modelPolicies.map { (ModelName.normalize($0.key), make($0.value)) },
             uniquingKeysWith: { first, _ in first }
         )
+        self.policyNames = Dictionary(routing.modelPolicies.map { (ModelName.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.namedPolicies = self.rules.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: RoutingPolicyName.allCases.map { ($0, make($0)) })
+    }
+
+    /// The name of the policy that orders candidates for `model`.
+    public func policyName(for model: String?) -> RoutingPolicyName {
+        guard !policyNames.isEmpty, let model else { return routing.policy }
+        return policyNames[ModelName.normalize(model)] ?? routing.policy
+    }
+
+    /// The table's policy called `name`, for a rule's `then.policy`.
+    func policy(named name: RoutingPolicyName) -> (any RoutingPolicy)? {
+        namedPolicies[name]
+    }
+
+    /// The first rule's decision for `facts`; `nil` when none matches.
+    func decide(_ facts: RequestFacts) -> RuleDecision? {
+        for rule in rules {
+            if var decision = rule.decide(facts) {
+                if decision.rule.isEmpty { decision.rule = rule.name }
+                return decision
+            }
+        }
+        return nil
     }
 
     /// The policy that orders candidates for `model`.

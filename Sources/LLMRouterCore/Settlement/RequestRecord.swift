@@ -68,6 +68,8 @@ public struct RequestRecord: Sendable, Equatable {
     /// How the request met the response cache: `hit`, `semantic`, `miss`, `bypass`; `nil`
     /// when the cache is off.
     public var cache: String?
+    /// The routing rule that decided the request's route; `nil` when none matched.
+    public var rule: String?
 
     public init(
         startedAt: Date,
@@ -88,7 +90,8 @@ public struct RequestRecord: Sendable, Equatable {
         completionTokens: Int? = nil,
         estimatedCostUSD: Double? = nil,
         cacheHit: Bool = false,
-        cache: String? = nil
+        cache: String? = nil,
+        rule: String? = nil
     ) {
         self.startedAt = startedAt
         self.requestID = requestID
@@ -109,6 +112,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.estimatedCostUSD = estimatedCostUSD
         self.cacheHit = cacheHit
         self.cache = cache
+        self.rule = rule
     }
 
     /// Whether more than one provider was called (a failover happened).

@@ -30,7 +30,7 @@ enum RequestBody {
                 throw OpenAIError.modelNotAllowed(served == model ? model : "\(model ?? "auto") (served as \(served ?? "auto"))", key: key.name)
             }
         }
-        return RequestInfo(
+        var info = RequestInfo(
             requestID: context.requestID,
             keyName: context.apiKeyName,
             logger: context.logger,
@@ -38,7 +38,25 @@ enum RequestBody {
             endpoint: endpoint,
             cache: cacheDirectives(request.headers)
         )
+        info.decision = RoutingDecisionNote()
+        // Only rules read headers: without them the request pays for no copy.
+        if !service.tables.current.rules.isEmpty { info.headers = ruleHeaders(request.headers) }
+        return info
     }
+
+    /// Headers by lower-cased name for routing rules, credentials left out; repeated headers
+    /// joined with commas.
+    static func ruleHeaders(_ fields: HTTPFields) -> [String: String] {
+        var headers: [String: String] = [:]
+        headers.reserveCapacity(fields.count)
+        for field in fields where !credentialHeaders.contains(field.name) {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
+        }
+        return headers
+    }
+
+    private static let credentialHeaders: Set<HTTPField.Name> = [.authorization, .proxyAuthorization, .cookie, HTTPField.Name("x-api-key")!]
 
     /// `Cache-Control`, `X-LLMRouter-Cache`, `X-LLMRouter-Semantic-Cache` and
     /// `X-LLMRouter-Semantic-Threshold`.

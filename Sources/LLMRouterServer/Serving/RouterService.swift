@@ -72,8 +72,9 @@ public struct RouterService<AppClock: Clock>: Sendable where AppClock.Duration =
 public enum RoutingHeaders {
     /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, and the answering upstream's own
     /// rate-limit headers, so a client can pace itself as if it talked to the upstream.
-    public static func answered<Output>(_ answer: RoutedAnswer<Output>) -> HTTPFields {
+    public static func answered<Output>(_ answer: RoutedAnswer<Output>, decision: RoutingDecision? = nil) -> HTTPFields {
         var headers = attempts(answer.attempts, retryAfter: nil)
+        decided(decision, into: &headers)
         headers[.llmrouterProvider] = answer.provider
         if let verdict = answer.cache {
             headers[.llmrouterCache] = verdict.headerValue
@@ -88,10 +89,18 @@ public enum RoutingHeaders {
 
     /// Attempt count, the routes skipped and why, `Retry-After` when known, and the provider
     /// that rejected the request, if one did.
-    public static func failure<Output>(_ outcome: RoutingOutcome<Output>, failure routingFailure: RoutingFailure) -> HTTPFields {
+    public static func failure<Output>(_ outcome: RoutingOutcome<Output>, failure routingFailure: RoutingFailure, decision: RoutingDecision? = nil) -> HTTPFields {
         var headers = attempts(outcome.attempts, retryAfter: routingFailure.retryAfter)
         if let provider = routingFailure.provider { headers[.llmrouterProvider] = provider }
+        decided(decision, into: &headers)
         return headers
+    }
+
+    /// `X-LLMRouter-Policy`, and `X-LLMRouter-Rule` when a rule decided.
+    static func decided(_ decision: RoutingDecision?, into headers: inout HTTPFields) {
+        guard let decision else { return }
+        headers[.llmrouterPolicy] = decision.policy.rawValue
+        if let rule = decision.rule { headers[.llmrouterRule] = rule }
     }
 
     static func attempts(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
@@ -128,6 +137,10 @@ extension HTTPField.Name {
     static let llmrouterCache = Self("X-LLMRouter-Cache")!
     static let llmrouterSemanticCache = Self("X-LLMRouter-Semantic-Cache")!
     static let llmrouterSemanticThreshold = Self("X-LLMRouter-Semantic-Threshold")!
+    /// The routing rule that decided the request (`routing.rules`, or a code ``RequestRule``).
+    static let llmrouterRule = Self("X-LLMRouter-Rule")!
+    /// The policy that ordered the routes.
+    static let llmrouterPolicy = Self("X-LLMRouter-Policy")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
 }

@@ -1,0 +1,88 @@
+import Foundation
+import LLMRouterCore
+import Testing
+
+/// Milliseconds since 1970 for an ISO 8601 UTC time (`2026-03-29T01:00:00Z`).
+func wallTime(_ iso: String) -> Int64 {
+    guard let date = ISO8601DateFormatter().date(from: iso) else { fatalError("bad test date \(iso)") }
+    return Int64(date.timeIntervalSince1970 * 1000)
+}
+
+struct TimeWindowTests {
+    static let berlin = TimeZone(identifier: "Europe/Berlin")!
+    static let weekdays: UInt8 = 0b001_1111
+
+    static func window(_ hours: String, days: UInt8 = TimeWindow.allDays, zone: TimeZone = berlin) -> TimeWindow {
+        let span = TimeWindow.parseHours(hours)!
+        return TimeWindow(days: days, startMinute: span.start, endMinute: span.end, zone: zone)
+    }
+
+    @Test(arguments: [
+        ("2026-03-27T07:59:00Z", false), // Friday 08:59 CET
+        ("2026-03-27T08:00:00Z", true), // 09:00 CET
+        ("2026-03-27T16:59:00Z", true), // 17:59 CET
+        ("2026-03-27T17:00:00Z", false), // 18:00 CET
+        ("2026-03-28T10:00:00Z", false), // Saturday
+        ("2026-03-30T06:59:00Z", false), // Monday 08:59 CEST: the same UTC hour was inside last week
+        ("2026-03-30T07:00:00Z", true), // 09:00 CEST
+        ("2026-03-30T15:59:00Z", true),
+        ("2026-03-30T16:00:00Z", false), // 18:00 CEST
+    ])
+    func businessHoursFollowTheLocalClock(_ iso: String, inside: Bool) {
+        #expect(Self.window("09:00-18:00", days: Self.weekdays).contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+    }
+
+    @Test(arguments: [
+        ("2026-03-29T00:59:00Z", false), // 01:59 CET
+        ("2026-03-29T01:00:00Z", true), // the clock jumps to 03:00 CEST
+        ("2026-03-29T01:59:00Z", true), // 03:59 CEST
+        ("2026-03-29T02:00:00Z", false), // 04:00 CEST
+    ])
+    func theSpringJumpSkipsTheMissingHour(_ iso: String, inside: Bool) {
+        #expect(Self.window("02:00-04:00").contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+        // 02:00-03:00 does not exist that night: nothing falls in it.
+        #expect(!Self.window("02:00-03:00").contains(wallTime: wallTime(iso)))
+    }
+
+    @Test(arguments: [
+        ("2026-10-24T23:59:00Z", false), // 01:59 CEST
+        ("2026-10-25T00:00:00Z", true), // 02:00 CEST
+        ("2026-10-25T00:59:00Z", true), // 02:59 CEST
+        ("2026-10-25T01:00:00Z", true), // back to 02:00 CET: the hour comes twice
+        ("2026-10-25T01:59:00Z", true),
+        ("2026-10-25T02:00:00Z", false), // 03:00 CET
+    ])
+    func theAutumnRepeatCountsTheHourTwice(_ iso: String, inside: Bool) {
+        #expect(Self.window("02:00-03:00").contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+    }
+
+    @Test(arguments: [
+        ("2026-12-04T21:59:00Z", false), // Friday 21:59
+        ("2026-12-04T22:00:00Z", true),
+        ("2026-12-05T03:00:00Z", true), // Saturday night belongs to Friday's window
+        ("2026-12-05T05:59:00Z", true),
+        ("2026-12-05T06:00:00Z", false),
+        ("2026-12-05T22:30:00Z", false), // Saturday's own evening: not a listed day
+        ("2026-12-04T03:00:00Z", false), // Friday early morning belongs to Thursday
+    ])
+    func aWindowAcrossMidnightBelongsToItsStartDay(_ iso: String, inside: Bool) {
+        let friday: UInt8 = 1 << 4
+        let utc = TimeZone(identifier: "UTC")!
+        #expect(Self.window("22:00-06:00", days: friday, zone: utc).contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+    }
+
+    @Test func hoursParse() {
+        #expect(TimeWindow.parseHours("09:00-18:00")! == (540, 1080))
+        #expect(TimeWindow.parseHours("22:00-06:30")! == (1320, 390))
+        #expect(TimeWindow.parseHours("00:00-24:00")! == (0, 0))
+        for bad in ["9-18", "09:00", "25:00-26:00", "09:60-10:00", "24:00-01:00", "09:00-18:00-20:00", "a:bc-d:ef"] {
+            #expect(TimeWindow.parseHours(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func equalStartAndEndIsTheWholeDay() {
+        let sundays = Self.window("00:00-24:00", days: 1 << 6)
+        #expect(sundays.contains(wallTime: wallTime("2026-03-29T12:00:00Z")))
+        #expect(!sundays.contains(wallTime: wallTime("2026-03-30T12:00:00Z")))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LLMRouterCore
+@testable import LLMRouterServer
+import NIOCore
+import Testing
+
+/// `routing.rules` over HTTP: the headers a rule reads, the headers that name what decided, and
+/// a refusal in each API's own error shape.
+struct RoutingRulesTests {
+    static let yaml = """
+        routing:
+          model_map: {"claude-*": small}
+          rules:
+            - name: blocked
+              when: {header: {x-block: "y*"}}
+              then: {deny: "Blocked by policy."}
+            - name: gpu-team
+              when: {header: {X-Team: "gpu-*"}, endpoint: [chat, messages]}
+              then: {prefer: ["tag:gpu"], policy: round_robin}
+        providers:
+          - {name: cpu, type: echo, model: small, priority: 1}
+          - {name: gpu, type: echo, model: small, priority: 2, tags: [GPU]}
+        """
+    static let chat = #"{"model":"small","messages":[{"role":"user","content":"hello"}]}"#
+    static let message = #"{"model":"claude-3-5-haiku-20241022","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}"#
+
+    @Test func aHeaderRuleDecidesAndTheAnswerSaysSo() async throws {
+        let recorded = RecordingRecorder()
+        let app = try TestApp(yaml: Self.yaml, recorder: recorded)
+        try await app.test { client in
+            let ruled = try await client.chat(Self.chat, headers: [.contentType: "application/json", HTTPField.Name("X-Team")!: "gpu-research"])
+            #expect(ruled.status == .ok)
+            #expect(ruled.headers[.provider] == "gpu")
+            #expect(ruled.headers[.rule] == "gpu-team")
+            #expect(ruled.headers[.policy] == "round_robin")
+
+            let plain = try await client.chat(Self.chat, headers: [.contentType: "application/json", HTTPField.Name("X-Team")!: "web"])
+            #expect(plain.headers[.provider] == "cpu")
+            #expect(plain.headers[.rule] == nil)
+            #expect(plain.headers[.policy] == "priority")
+        }
+        #expect(recorded.records.map(\.rule) == ["gpu-team", nil])
+    }
+
+    @Test func aDenialIsOpenAIErrorJSONOnChat() async throws {
+        let app = try TestApp(yaml: Self.yaml)
+        try await app.test { client in
+            let response = try await client.chat(Self.chat, headers: [.contentType: "application/json", HTTPField.Name("X-Block")!: "yes"])
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.rule] == "blocked")
+            let error = try response.openAIError()
+            #expect(error["message"] as? String == "Blocked by policy.")
+            #expect(error["type"] as? String == "permission_error")
+            #expect(error["code"] as? String == "denied_by_rule")
+        }
+    }
+
+    @Test func aDenialIsAnAnthropicErrorOnMessages() async throws {
+        let app = try TestApp(yaml: Self.yaml)
+        try await app.test { client in
+            let response = try await client.execute(
+                uri: "/v1/messages", method: .post, headers: [.contentType: "application/json", HTTPField.Name("x-block")!: "Yes please"],
+                body: ByteBuffer(string: Self.message)
+            )
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.rule] == "blocked")
+            let error = try response.anthropicError()
+            #expect(error["type"] as? String == "permission_error")
+            #expect(error["message"] as? String == "Blocked by policy.")
+        }
+    }
+
+    @Test func messagesFollowTheRuleToo() async throws {
+        let app = try TestApp(yaml: Self.yaml)
+        try await app.test { client in
+            let response = try await client.execute(
+                uri: "/v1/messages", method: .post, headers: [.contentType: "application/json", HTTPField.Name("x-team")!: "gpu-1"],
+                body: ByteBuffer(string: Self.message)
+            )
+            #expect(response.status == .ok)
+            #expect(response.headers[.provider] == "gpu")
+            #expect(response.headers[.rule] == "gpu-team")
+        }
+    }
+
+    @Test func credentialsNeverReachRules() {
+        let fields: HTTPFields = [.authorization: "Bearer sk-secret", HTTPField.Name("x-api-key")!: "secret", HTTPField.Name("X-Team")!: "a", HTTPField.Name("x-team")!: "b"]
+        let headers = LLMRouterServer.RequestBody.ruleHeaders(fields)
+        #expect(headers == ["x-team": "a,b"])
+    }
+}
+
+extension HTTPField.Name {
+    static let rule = Self("X-LLMRouter-Rule")!
+    static let policy = Self("X-LLMRouter-Policy")!
+}
