@@ -12,4 +12,10 @@ public protocol UsageSink: Sendable {
     func insert(_ records: [RequestRecord]) async throws
     /// Deletes rows of requests that started before `cutoff`; returns how many went.
     func deleteRows(before cutoff: Date) async throws -> Int
+    /// Where the writer should run its batches, next to the sink's own work; `nil`: anywhere.
+    var executor: (any TaskExecutor)? { get }
+}
+
+extension UsageSink {
+    public var executor: (any TaskExecutor)? { nil }
 }

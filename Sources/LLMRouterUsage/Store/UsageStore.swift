@@ -5,21 +5,27 @@ public import Foundation
 #endif
 import Logging
 public import LLMRouterCore
+import NIOPosix
 import SQLiteNIO
 
 /// The usage log in one SQLite file (the library bundles SQLite; no system library), in WAL
 /// mode so `llmrouter stats` and the dashboard can read while the server writes.
 ///
-/// Calls run on NIO's blocking-I/O thread pool, never on an event loop. The SQL itself lives in
-/// ``UsageSQL``.
+/// Calls run on the store's own ``UsageLogThread``, never on an event loop nor on NIO's shared
+/// blocking pool. The SQL itself lives in ``UsageSQL``.
 public struct UsageStore: UsageSink {
     public let path: String
     private let connection: SQLiteConnection
+    /// The thread SQLite runs on; the writer runs its batches there too (``executor``).
+    public let thread: UsageLogThread
 
-    private init(path: String, connection: SQLiteConnection) {
+    private init(path: String, connection: SQLiteConnection, thread: UsageLogThread) {
         self.path = path
         self.connection = connection
+        self.thread = thread
     }
+
+    public var executor: (any TaskExecutor)? { thread }
 
     /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
     /// brings its schema up to date.
@@ -36,17 +42,24 @@ public struct UsageStore: UsageSink {
         } else if !fileManager.fileExists(atPath: path) {
             throw UsageStoreError("\(path): no such file; the server writes it while LLMROUTER_DB is not off")
         }
+        let thread = UsageLogThread()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path),
+                threadPool: thread.pool,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
+            await thread.shutdown()
             throw UsageStoreError("\(path): cannot open the usage log (\(Self.reason(error)))")
         }
-        let store = UsageStore(path: path, connection: connection)
+        let store = UsageStore(path: path, connection: connection, thread: thread)
         do {
             try await store.prepare(create: create)
         } catch {
-            try? await connection.close()
+            await store.close()
             throw UsageStoreError("\(path): not a usable usage log (\(Self.reason(error)))")
         }
         return store
@@ -104,8 +117,10 @@ public struct UsageStore: UsageSink {
         return version
     }
 
+    /// Closes the file, then stops the thread.
     public func close() async {
         try? await connection.close()
+        await thread.shutdown()
     }
 
     public func insert(_ records: [RequestRecord]) async throws {
@@ -113,7 +128,9 @@ public struct UsageStore: UsageSink {
         // Stay far below SQLite's bind limit however large a batch is.
         for chunk in stride(from: 0, to: records.count, by: 500) {
             let slice = records[chunk..<min(chunk + 500, records.count)]
-            let binds = slice.flatMap(UsageRow.binds)
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(slice.count * UsageSQL.requestColumns.count)
+            for record in slice { UsageRow.appendBinds(of: record, to: &binds) }
             _ = try await connection.query(UsageSQL.insertRequests(rows: slice.count), binds)
         }
     }
