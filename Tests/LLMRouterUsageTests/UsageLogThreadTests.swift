@@ -11,17 +11,26 @@ import Testing
 
 /// The usage log works on its own thread, below the event loops' priority.
 struct UsageLogThreadTests {
-    @Test func theStoreRunsSQLiteOnItsOwnNicedThread() async throws {
+    @Test func theThreadRunsBelowThePriorityOfItsCreator() async {
+        // Taken on the thread that creates it, with no suspension between.
+        let creator = UsageLogThread.currentNiceness()
+        let thread = UsageLogThread()
+        let niceness = await thread.niceness()
+        await thread.shutdown()
+        #if os(Linux)
+        #expect(niceness == min(19, creator + UsageLogThread.defaultNiceness))
+        #endif
+    }
+
+    @Test func theStoreRunsSQLiteOnItsOwnThread() async throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
         let store = try await UsageStore.open(path: folder.path("usage.sqlite"), logger: testLogger)
-        let niceness = await store.thread.niceness()
         let executor = try #require(store.executor)
         #expect(executor === store.thread)
+        try await store.insert([record("on-the-thread")])
+        #expect(try await store.recentRequests(limit: 1).map(\.requestID) == ["on-the-thread"])
         await store.close()
-        #if os(Linux)
-        #expect(niceness == UsageLogThread.defaultNiceness)
-        #endif
     }
 
     @Test func theWriterBuildsAndWritesItsBatchesOnTheSinksThread() async throws {
@@ -37,12 +46,10 @@ struct UsageLogThreadTests {
             }
         }
         let writerThread = await Task(executorPreference: sink.thread) { pthread_self() }.value
+        let writerNiceness = await sink.thread.niceness()
         await sink.thread.shutdown()
         #expect(sink.writes.flatMap(\.ids) == ["t1", "t2", "t3", "t4", "t5"])
-        #expect(sink.writes.allSatisfy { $0.thread == writerThread })
-        #if os(Linux)
-        #expect(sink.writes.allSatisfy { $0.niceness == UsageLogThread.defaultNiceness })
-        #endif
+        #expect(sink.writes.allSatisfy { $0.thread == writerThread && $0.niceness == writerNiceness })
     }
 
     @Test func aStoppedThreadStillRunsWhatIsEnqueued() async throws {
@@ -74,14 +81,6 @@ struct UsageLogThreadTests {
     }
 }
 
-#if os(Linux)
-private func currentNiceness() -> Int32 {
-    getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-}
-#else
-private func currentNiceness() -> Int32 { 0 }
-#endif
-
 /// Notes, for each batch, its request ids and the nice value of the thread that wrote it.
 final class ThreadNotingSink: UsageSink {
     struct Write: Sendable {
@@ -97,7 +96,7 @@ final class ThreadNotingSink: UsageSink {
     var writes: [Write] { state.withLock { $0 } }
 
     func insert(_ records: [RequestRecord]) async throws {
-        let write = Write(ids: records.map(\.requestID), thread: pthread_self(), niceness: currentNiceness())
+        let write = Write(ids: records.map(\.requestID), thread: pthread_self(), niceness: UsageLogThread.currentNiceness())
         state.withLock { $0.append(write) }
     }
 

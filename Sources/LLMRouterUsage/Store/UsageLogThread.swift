@@ -13,18 +13,21 @@ import NIOPosix
 /// scheduler hands the CPU to an event loop as soon as one has work: the log costs requests
 /// CPU time, not latency.
 public final class UsageLogThread: TaskExecutor {
-    /// How far below normal priority the thread runs (`nice` 0...19): low enough that a waking
-    /// event loop preempts it, high enough that a saturated server still leaves it time to
-    /// keep up before the buffer fills.
+    /// How many `nice` steps below the thread that starts it (the server's own priority) the
+    /// thread runs: low enough that a waking event loop preempts it, high enough that a
+    /// saturated server still leaves it time to keep up before the buffer fills.
     public static let defaultNiceness: Int32 = 10
 
     let pool: NIOThreadPool
 
-    /// Starts the thread. Stop it with ``shutdown()`` once nothing uses it any more.
+    /// Starts the thread `niceness` steps below the calling thread's priority. Stop it with
+    /// ``shutdown()`` once nothing uses it any more.
     public init(niceness: Int32 = UsageLogThread.defaultNiceness) {
         pool = NIOThreadPool(numberOfThreads: 1)
+        // A new thread starts at its creator's priority, so this is the caller's plus `niceness`.
+        let target = min(19, Self.currentNiceness() + niceness)
         pool.start()
-        pool.submit { _ in Self.nameAndLowerPriority(niceness) }
+        pool.submit { _ in Self.nameAndLowerPriority(to: target) }
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -41,7 +44,7 @@ public final class UsageLogThread: TaskExecutor {
         }
     }
 
-    /// Stops the thread after the work already submitted.
+    /// Stops the thread. Jobs still queued then run on the global executor.
     public func shutdown() async {
         try? await pool.shutdownGracefully()
     }
@@ -51,7 +54,7 @@ public final class UsageLogThread: TaskExecutor {
         (try? await pool.runIfActive { Self.currentNiceness() }) ?? 0
     }
 
-    private static func nameAndLowerPriority(_ niceness: Int32) {
+    private static func nameAndLowerPriority(to niceness: Int32) {
         #if os(Linux)
         // Named so `top -H` and `perf` show what the log costs (glibc's pthread_setname_np is
         // not visible to Swift; the kernel takes the name from this file).
@@ -65,7 +68,8 @@ public final class UsageLogThread: TaskExecutor {
         #endif
     }
 
-    private static func currentNiceness() -> Int32 {
+    /// The calling thread's nice value (Linux; 0 elsewhere).
+    public static func currentNiceness() -> Int32 {
         #if os(Linux)
         errno = 0
         return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
