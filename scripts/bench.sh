@@ -237,11 +237,11 @@ off1, on1, off64, on64 = ([tuple(map(float, run.split())) for run in value.split
 median = lambda values: statistics.median(values)
 listed = lambda values, form: ", ".join(form.format(value) for value in values)
 print(f"\nusage log on (f) vs off (b), medians of {rounds} rounds:")
-print(f"  {'':16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'µs CPU/request':>15}")
+print(f"  {'':19} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'µs CPU/request':>15}")
 for label, off, on in (("1 connection", off1, on1), ("64 connections", off64, on64)):
     for state, runs in (("off", off), ("on", on)):
         rps, p50, p99, cpu = (median(column) for column in zip(*runs))
-        print(f"  {label + ' ' + state:16} {rps:9.0f} {p50:8.3f} {p99:8.3f} {cpu:15.1f}")
+        print(f"  {label + ' ' + state:19} {rps:9.0f} {p50:8.3f} {p99:8.3f} {cpu:15.1f}")
 # Each round runs off and on back to back: the median of the rounds' differences and ratios
 # cancels most of what the neighbours add to both.
 p50_gaps = [on[1] - off[1] for off, on in zip(off1, on1)]

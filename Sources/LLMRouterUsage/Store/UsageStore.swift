@@ -16,16 +16,16 @@ import SQLiteNIO
 public struct UsageStore: UsageSink {
     public let path: String
     private let connection: SQLiteConnection
-    /// The thread SQLite runs on; the writer runs its batches there too (``executor``).
-    public let thread: UsageLogThread
+    private let workThread: UsageLogThread
 
     private init(path: String, connection: SQLiteConnection, thread: UsageLogThread) {
         self.path = path
         self.connection = connection
-        self.thread = thread
+        self.workThread = thread
     }
 
-    public var executor: (any TaskExecutor)? { thread }
+    /// The thread SQLite runs on; the writer runs its batches there too.
+    public var thread: UsageLogThread? { workThread }
 
     /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
     /// brings its schema up to date.
@@ -120,18 +120,35 @@ public struct UsageStore: UsageSink {
     /// Closes the file, then stops the thread.
     public func close() async {
         try? await connection.close()
-        await thread.shutdown()
+        await workThread.shutdown()
     }
+
+    /// Rows per `INSERT` while the writer keeps up. The thread yields the CPU between
+    /// statements (see ``UsageLogThread``), so an event loop that wakes on the writer's CPU
+    /// waits for at most one; a writer catching up writes up to 500 rows per statement.
+    static let rowsPerStatement = 16
+    private static let fullStatement = UsageSQL.insertRequests(rows: rowsPerStatement)
 
     public func insert(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        // Stay far below SQLite's bind limit however large a batch is.
-        for chunk in stride(from: 0, to: records.count, by: 500) {
-            let slice = records[chunk..<min(chunk + 500, records.count)]
-            var binds: [SQLiteData] = []
-            binds.reserveCapacity(slice.count * UsageSQL.requestColumns.count)
-            for record in slice { UsageRow.appendBinds(of: record, to: &binds) }
-            _ = try await connection.query(UsageSQL.insertRequests(rows: slice.count), binds)
+        // Far below SQLite's bind limit however large a batch is.
+        let rows = workThread.isCatchingUp ? 500 : Self.rowsPerStatement
+        // One transaction for the batch: one commit, and all of it or none of it.
+        let several = records.count > rows
+        if several { _ = try await connection.query(UsageSQL.beginBatch) }
+        do {
+            for start in stride(from: 0, to: records.count, by: rows) {
+                let slice = records[start..<min(start + rows, records.count)]
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(slice.count * UsageSQL.requestColumns.count)
+                for record in slice { UsageRow.appendBinds(of: record, to: &binds) }
+                let statement = slice.count == Self.rowsPerStatement ? Self.fullStatement : UsageSQL.insertRequests(rows: slice.count)
+                _ = try await connection.query(statement, binds)
+            }
+            if several { _ = try await connection.query(UsageSQL.commit) }
+        } catch {
+            if several { _ = try? await connection.query(UsageSQL.rollback) }
+            throw error
         }
     }
 

@@ -57,7 +57,7 @@ public final class UsageLogWriter: RequestRecorder, Service {
     public func run() async throws {
         // On the sink's thread (the store's ``UsageLogThread``), not on an event loop: the loop
         // and the tick, the batches' binds and every resumption after a write run there.
-        await withTaskExecutorPreference(sink.executor) {
+        await withTaskExecutorPreference(sink.thread) {
             await writeUntilShutdown()
         }
     }
@@ -102,6 +102,9 @@ public final class UsageLogWriter: RequestRecorder, Service {
         while true {
             buffer.withLock { $0.takeAll(swappingWith: &taken) }
             guard !taken.isEmpty else { return }
+            if let thread = sink.thread {
+                thread.isCatchingUp = Self.catchingUp(taken: taken.count, batchSize: batchSize, wasCatchingUp: thread.isCatchingUp)
+            }
             for start in stride(from: 0, to: taken.count, by: batchSize) {
                 let end = min(start + batchSize, taken.count)
                 await write(start == 0 && end == taken.count ? taken : Array(taken[start..<end]))
@@ -111,6 +114,14 @@ public final class UsageLogWriter: RequestRecorder, Service {
             taken.removeAll(keepingCapacity: taken.capacity <= 4 * batchSize)
             buffer.withLock { $0.written() }
         }
+    }
+
+    /// Whether the writer is behind after taking `taken` records: more than four batches
+    /// waited (its yielding thread found too little CPU), until a take finds one batch or less.
+    public static func catchingUp(taken: Int, batchSize: Int, wasCatchingUp: Bool) -> Bool {
+        if taken > 4 * batchSize { return true }
+        if taken <= batchSize { return false }
+        return wasCatchingUp
     }
 
     private func write(_ batch: [RequestRecord]) async {
