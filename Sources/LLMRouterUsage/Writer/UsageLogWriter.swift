@@ -13,8 +13,10 @@ import Synchronization
 ///
 /// ``record(_:)`` only appends to a bounded ``UsageBuffer`` under a lock. The writer, run as a
 /// `Service` in the server's `ServiceGroup`, writes what waits in batches: when a batch is full
-/// or every ``UsageLogSettings/flushInterval``. A stalled disk stalls only the writer; once the
-/// buffer is full, new records are dropped and counted in
+/// or every ``UsageLogSettings/flushInterval``. It runs on the sink's ``UsageLogThread``, out of
+/// the event loops' way, and tells that thread when it has fallen behind
+/// (``catchingUp(taken:batchSize:wasCatchingUp:)``). A stalled disk stalls only the writer;
+/// once the buffer is full, new records are dropped and counted in
 /// `llmrouter_usage_log_dropped_rows_total{reason="buffer_full"}` (a failed write counts its rows
 /// with `reason="write_failed"`).
 ///
