@@ -15,11 +15,18 @@
 # five targets take turns for BENCH_ROUNDS rounds (default 3): each figure is the median of its
 # rounds, since a small VM's neighbours move single runs by a quarter either way.
 #   scripts/bench.sh            release build (the figures in README)
+#   BENCH_ONLY=usage-log BENCH_ROUNDS=9 scripts/bench.sh   only (b) and (f), taking turns in both
+#                               orders, for the usage log's cost: p50/p99 and server CPU per request
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 source "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in
+    "" | usage-log) ;;
+    *) echo "BENCH_ONLY: empty or usage-log, got '$ONLY'" >&2; exit 2 ;;
+esac
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 
 need() {
@@ -135,12 +142,24 @@ declare -A RESULT
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round of $ROUNDS" >&2
     for connections in 1 64; do
+        if [ "$ONLY" = usage-log ]; then
+            # Off and on in turn, in both orders over the rounds, so a drift in what the
+            # neighbours do hits both alike.
+            if [ $((round % 2)) = 1 ]; then
+                RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections" "$PROXY_PID");"
+                RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections" "$LOGGED_PID");"
+            else
+                RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections" "$LOGGED_PID");"
+                RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections" "$PROXY_PID");"
+            fi
+            continue
+        fi
         RESULT[a$connections]+="$(run a "$ECHO_PORT" "$connections");"
         RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections" "$PROXY_PID");"
         RESULT[c$connections]+="$(run c "$NGINX_PORT" "$connections");"
         RESULT[d$connections]+="$(run d "$BASELINE_PORT" "$connections");"
         RESULT[e$connections]+="$(run e "$BASELINE_PROXY_PORT" "$connections" "$BASELINE_PROXY_PID");"
-        RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections");"
+        RESULT[f$connections]+="$(run f "$LOGGED_PORT" "$connections" "$LOGGED_PID");"
         RESULT[g$connections]+="$(run g "$PROXY_PORT" "$connections" "$PROXY_PID" /v1/messages messages.lua);"
         RESULT[h$connections]+="$(run h "$PROXY_PORT" "$connections" "$PROXY_PID" /v1/responses responses.lua);"
     done
@@ -156,6 +175,7 @@ ROWS=$("$BIN" stats --db "$WORK/usage.sqlite" --since 1d --json | python3 -c 'im
 DB_MB=$(du -cm "$WORK"/usage.sqlite* | awk 'END {print $1}')
 echo "usage log: $SERVED requests served, $ROWS rows written, $DROPPED dropped, ${DB_MB} MB on disk" >&2
 
+if [ -z "$ONLY" ]; then
 python3 - "$CONFIGURATION" "$SECONDS_PER_RUN x $ROUNDS" "$RSS_ECHO" "$RSS_PROXY" "$RSS_LOGGED" "$SERVED" "$ROWS" "$DROPPED" \
     "${RESULT[a1]}" "${RESULT[b1]}" "${RESULT[c1]}" "${RESULT[d1]}" "${RESULT[e1]}" "${RESULT[f1]}" "${RESULT[g1]}" "${RESULT[h1]}" \
     "${RESULT[a64]}" "${RESULT[b64]}" "${RESULT[c64]}" "${RESULT[d64]}" "${RESULT[e64]}" "${RESULT[f64]}" "${RESULT[g64]}" "${RESULT[h64]}" <<'PY'
@@ -204,7 +224,34 @@ for label, index in (("/v1/messages (g)", 6), ("/v1/responses (h)", 7)):
           f"{many:.2f}x at 64 connections (rounds {many_rounds}) (target <= 1.3x)")
 print(f"peak RSS: llmrouter echo {rss_echo / 1024:.1f} MB, proxy {rss_proxy / 1024:.1f} MB, "
       f"proxy with usage log {rss_logged / 1024:.1f} MB (target < 50 MB)")
-print(f"usage log on vs off (f vs b): p50 at 1 connection {f1[1] - b1[1]:+.3f} ms (target <= +0.05), "
-      f"p99 {f1[2] - b1[2]:+.3f} ms; req/s at 64 connections {f64[0] / b64[0] * 100:.0f}% of (b); "
-      f"{written} of {served} requests written, {dropped} dropped")
+PY
+fi
+
+# The usage log's cost: (f) against (b), the same proxy with the log off, in the same rounds.
+python3 - "$ROUNDS" "$SERVED" "$ROWS" "$DROPPED" "$RSS_PROXY" "$RSS_LOGGED" \
+    "${RESULT[b1]}" "${RESULT[f1]}" "${RESULT[b64]}" "${RESULT[f64]}" <<'PY'
+import statistics, sys
+rounds = sys.argv[1]
+served, written, dropped, rss_off, rss_on = map(int, sys.argv[2:7])
+off1, on1, off64, on64 = ([tuple(map(float, run.split())) for run in value.split(";") if run] for value in sys.argv[7:11])
+median = lambda values: statistics.median(values)
+listed = lambda values, form: ", ".join(form.format(value) for value in values)
+print(f"\nusage log on (f) vs off (b), medians of {rounds} rounds:")
+print(f"  {'':19} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'µs CPU/request':>15}")
+for label, off, on in (("1 connection", off1, on1), ("64 connections", off64, on64)):
+    for state, runs in (("off", off), ("on", on)):
+        rps, p50, p99, cpu = (median(column) for column in zip(*runs))
+        print(f"  {label + ' ' + state:19} {rps:9.0f} {p50:8.3f} {p99:8.3f} {cpu:15.1f}")
+# Each round runs off and on back to back: the median of the rounds' differences and ratios
+# cancels most of what the neighbours add to both.
+p50_gaps = [on[1] - off[1] for off, on in zip(off1, on1)]
+p99_gaps = [on[2] - off[2] for off, on in zip(off1, on1)]
+cpu1 = [on[3] / off[3] for off, on in zip(off1, on1)]
+cpu64 = [on[3] / off[3] for off, on in zip(off64, on64)]
+print(f"p99 at 1 connection, on - off: {median(p99_gaps):+.3f} ms (rounds {listed(p99_gaps, '{:+.3f}')}) (target <= +0.1)")
+print(f"p50 at 1 connection, on - off: {median(p50_gaps):+.3f} ms (rounds {listed(p50_gaps, '{:+.3f}')}) (target <= +0.05)")
+print(f"server CPU per request, on / off: {median(cpu1):.2f}x at 1 connection (rounds {listed(cpu1, '{:.2f}')}), "
+      f"{median(cpu64):.2f}x at 64 connections (rounds {listed(cpu64, '{:.2f}')}) (target <= 1.1x at 64)")
+print(f"req/s at 64 connections, on / off: {median(on[0] / off[0] for off, on in zip(off64, on64)) * 100:.0f}%; "
+      f"peak RSS off {rss_off / 1024:.1f} MB, on {rss_on / 1024:.1f} MB; {written} of {served} requests written, {dropped} dropped")
 PY

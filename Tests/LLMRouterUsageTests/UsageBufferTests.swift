@@ -11,14 +11,26 @@ struct UsageBufferTests {
         #expect(buffer.dropped == 2)
     }
 
-    @Test func takesBatchesOldestFirstUntilEmpty() {
+    @Test func takesEverythingWaitingOldestFirstInOneSwap() {
         var buffer = UsageBuffer(capacity: 10, batchSize: 2)
         for index in 1...5 { _ = buffer.append(record("r\(index)")) }
-        #expect(buffer.takeBatch().map(\.requestID) == ["r1", "r2"])
-        #expect(buffer.takeBatch().map(\.requestID) == ["r3", "r4"])
-        #expect(buffer.takeBatch().map(\.requestID) == ["r5"])
-        #expect(buffer.takeBatch().isEmpty)
-        #expect(buffer.append(record("r6")) == .queued)
-        #expect(buffer.count == 1)
+        var taken: [RequestRecord] = []
+        buffer.takeAll(swappingWith: &taken)
+        #expect(taken.map(\.requestID) == ["r1", "r2", "r3", "r4", "r5"])
+        #expect(buffer.count == 0 && buffer.inFlight == 5)
+        // Taken but not yet written, they still count against the capacity.
+        let results = (6...11).map { buffer.append(record("r\($0)")) }
+        #expect(results == [.queued, .batchReady, .queued, .queued, .queued, .dropped])
+        #expect(buffer.dropped == 1)
+        taken.removeAll(keepingCapacity: true)
+        buffer.written()
+        #expect(buffer.inFlight == 0)
+        buffer.takeAll(swappingWith: &taken)
+        #expect(taken.map(\.requestID) == ["r6", "r7", "r8", "r9", "r10"])
+        taken.removeAll(keepingCapacity: true)
+        buffer.written()
+        buffer.takeAll(swappingWith: &taken)
+        #expect(taken.isEmpty && buffer.inFlight == 0)
+        #expect(buffer.append(record("r12")) == .queued)
     }
 }

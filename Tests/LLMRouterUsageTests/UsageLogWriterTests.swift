@@ -59,16 +59,38 @@ struct UsageLogWriterTests {
                 // The first batch goes to the sink and hangs there; the buffer then fills.
                 for index in 1...5 { writer.record(record("first-\(index)")) }
                 await sink.waitUntilStalled()
+                // The 5 being written still count against the capacity of 10: 5 more fit.
                 for index in 1...13 { writer.record(record("more-\(index)")) }
-                #expect(writer.droppedCount == 3)
+                #expect(writer.droppedCount == 8)
                 let metrics = String(decoding: registry.emitToBuffer(), as: UTF8.self)
-                #expect(metrics.contains(#"llmrouter_usage_log_dropped_rows_total{reason="buffer_full"} 3"#))
+                #expect(metrics.contains(#"llmrouter_usage_log_dropped_rows_total{reason="buffer_full"} 8"#))
                 sink.release()
                 trigger.triggerGracefulShutdown()
                 try await group.waitForAll()
             }
         }
-        #expect(sink.written == 15)
+        #expect(sink.written == 10)
+    }
+
+    @Test func aBacklogIsWrittenInBatchesOldestFirst() async throws {
+        let sink = StalledSink()
+        let settings = UsageLogSettings(path: "backlog.sqlite", bufferCapacity: 100, batchSize: 4, flushInterval: .seconds(3600))
+        let writer = UsageLogWriter(sink: sink, settings: settings, logger: testLogger)
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await writer.run() }
+                for index in 1...4 { writer.record(record("r\(index)")) }
+                await sink.waitUntilStalled()
+                // Ten more wait while the first batch is stuck; the writer takes them in one go.
+                for index in 5...14 { writer.record(record("r\(index)")) }
+                sink.release()
+                await sink.waitForRows(14)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        #expect(sink.batches == [["r1", "r2", "r3", "r4"], ["r5", "r6", "r7", "r8"], ["r9", "r10", "r11", "r12"], ["r13", "r14"]])
+        #expect(writer.droppedCount == 0)
     }
 
     @Test func environmentSettings() throws {
@@ -104,28 +126,34 @@ final class RecordingSink: UsageSink {
     }
 }
 
-/// A disk that stops answering: its first insert hangs until ``release()``.
+/// A disk that stops answering: its first insert hangs until ``release()``. Keeps the request
+/// ids of each batch written.
 final class StalledSink: UsageSink {
     private struct State {
         var stalled = false
         var released = false
-        var written = 0
+        var batches: [[String]] = []
     }
 
     private let state = Mutex(State())
 
-    var written: Int { state.withLock { $0.written } }
+    var batches: [[String]] { state.withLock { $0.batches } }
+    var written: Int { batches.joined().count }
 
     func insert(_ records: [RequestRecord]) async throws {
         state.withLock { $0.stalled = true }
         while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(1)) }
-        state.withLock { $0.written += records.count }
+        state.withLock { $0.batches.append(records.map(\.requestID)) }
     }
 
     func deleteRows(before cutoff: Date) async throws -> Int { 0 }
 
     func waitUntilStalled() async {
         while !state.withLock({ $0.stalled }) { await Task.yield() }
+    }
+
+    func waitForRows(_ count: Int) async {
+        while written < count { try? await Task.sleep(for: .milliseconds(1)) }
     }
 
     func release() { state.withLock { $0.released = true } }

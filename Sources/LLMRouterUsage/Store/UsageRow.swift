@@ -47,51 +47,55 @@ public enum UsageRow {
         public var cacheHit: Bool
     }
 
-    /// The binds for ``UsageSQL/insertRequests(rows:)``, in ``UsageSQL/requestColumns`` order.
-    static func binds(_ record: RequestRecord) -> [SQLiteData] {
-        [
-            .integer(milliseconds(record.startedAt)),
-            .text(record.requestID),
-            text(record.keyName),
-            text(record.requestedModel),
-            .text(record.endpoint),
-            flag(record.stream),
-            text(record.provider),
-            text(record.upstreamModel),
-            .text(attemptsJSON(record.attempts)),
-            .integer(record.attempts.filter { $0.latency != nil }.count),
-            flag(record.failedOver),
-            .integer(record.status),
-            text(record.errorCode),
-            .float(milliseconds(record.latency)),
-            real(record.upstreamLatency.map(milliseconds)),
-            real(record.timeToFirstToken.map(milliseconds)),
-            record.promptTokens.map { .integer($0) } ?? .null,
-            record.completionTokens.map { .integer($0) } ?? .null,
-            real(record.estimatedCostUSD),
-            flag(record.cacheHit),
-        ]
+    /// Appends the binds of `record` for ``UsageSQL/insertRequests(rows:)``, in
+    /// ``UsageSQL/requestColumns`` order, to a batch's one array.
+    static func appendBinds(of record: RequestRecord, to binds: inout [SQLiteData]) {
+        binds.append(.integer(milliseconds(record.startedAt)))
+        binds.append(.text(record.requestID))
+        binds.append(text(record.keyName))
+        binds.append(text(record.requestedModel))
+        binds.append(.text(record.endpoint))
+        binds.append(flag(record.stream))
+        binds.append(text(record.provider))
+        binds.append(text(record.upstreamModel))
+        binds.append(.text(attemptsJSON(record.attempts)))
+        binds.append(.integer(record.attempts.count(where: { $0.latency != nil })))
+        binds.append(flag(record.failedOver))
+        binds.append(.integer(record.status))
+        binds.append(text(record.errorCode))
+        binds.append(.float(milliseconds(record.latency)))
+        binds.append(real(record.upstreamLatency.map(milliseconds)))
+        binds.append(real(record.timeToFirstToken.map(milliseconds)))
+        binds.append(record.promptTokens.map { .integer($0) } ?? .null)
+        binds.append(record.completionTokens.map { .integer($0) } ?? .null)
+        binds.append(real(record.estimatedCostUSD))
+        binds.append(flag(record.cacheHit))
     }
 
-    /// The `attempts` column: the same JSON ``Attempt`` decodes, written by hand because the
-    /// writer makes one per request and `JSONEncoder` costs several times more.
+    /// The `attempts` column: the same JSON ``Attempt`` decodes, written by hand into one
+    /// buffer because the writer makes one per request (`JSONEncoder`, or a buffer per member,
+    /// cost several times more).
     static func attemptsJSON(_ attempts: [RequestRecord.Attempt]) -> String {
-        var bytes: [UInt8] = [UInt8(ascii: "[")]
-        for (index, attempt) in attempts.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            var fields: [(String, [UInt8])] = [
-                ("provider", JSONObjectMembers.jsonString(attempt.provider)),
-                ("outcome", JSONObjectMembers.jsonString(attempt.outcome)),
-            ]
-            if let model = attempt.upstreamModel { fields.append(("upstream_model", JSONObjectMembers.jsonString(model))) }
-            if let reason = attempt.skipReason { fields.append(("skip_reason", JSONObjectMembers.jsonString(reason))) }
-            if let latency = attempt.latency { fields.append(("latency_ms", Array(String(milliseconds(latency)).utf8))) }
-            bytes.append(UInt8(ascii: "{"))
-            for (position, (key, value)) in fields.enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += JSONObjectMembers.jsonString(key)
-                bytes.append(UInt8(ascii: ":"))
-                bytes += value
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 + 96 * attempts.count)
+        bytes.append(UInt8(ascii: "["))
+        for attempt in attempts {
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            bytes += #"{"provider":"#.utf8
+            JSONValue.writeString(attempt.provider, into: &bytes)
+            bytes += #","outcome":"#.utf8
+            JSONValue.writeString(attempt.outcome, into: &bytes)
+            if let model = attempt.upstreamModel {
+                bytes += #","upstream_model":"#.utf8
+                JSONValue.writeString(model, into: &bytes)
+            }
+            if let reason = attempt.skipReason {
+                bytes += #","skip_reason":"#.utf8
+                JSONValue.writeString(reason, into: &bytes)
+            }
+            if let latency = attempt.latency {
+                bytes += #","latency_ms":"#.utf8
+                bytes += String(milliseconds(latency)).utf8
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -25,6 +25,8 @@ enum UsageSQL {
     /// version when it re-reads it inside its own transaction.
     static let beginSchemaChange = "BEGIN IMMEDIATE"
     // PostgreSQL: `BEGIN; LOCK TABLE usage_schema IN EXCLUSIVE MODE`.
+    /// A batch of inserts, written as several statements, commits once.
+    static let beginBatch = "BEGIN"
     static let commit = "COMMIT"
     static let rollback = "ROLLBACK"
 

@@ -12,4 +12,11 @@ public protocol UsageSink: Sendable {
     func insert(_ records: [RequestRecord]) async throws
     /// Deletes rows of requests that started before `cutoff`; returns how many went.
     func deleteRows(before cutoff: Date) async throws -> Int
+    /// The thread the sink works on: the writer runs its batches there too, and tells it when
+    /// it falls behind. `nil`: anywhere.
+    var thread: UsageLogThread? { get }
+}
+
+extension UsageSink {
+    public var thread: UsageLogThread? { nil }
 }

@@ -5,21 +5,27 @@ public import Foundation
 #endif
 import Logging
 public import LLMRouterCore
+import NIOPosix
 import SQLiteNIO
 
 /// The usage log in one SQLite file (the library bundles SQLite; no system library), in WAL
 /// mode so `llmrouter stats` and the dashboard can read while the server writes.
 ///
-/// Calls run on NIO's blocking-I/O thread pool, never on an event loop. The SQL itself lives in
-/// ``UsageSQL``.
+/// Calls run on the store's own ``UsageLogThread``, never on an event loop nor on NIO's shared
+/// blocking pool. The SQL itself lives in ``UsageSQL``.
 public struct UsageStore: UsageSink {
     public let path: String
     private let connection: SQLiteConnection
+    private let workThread: UsageLogThread
 
-    private init(path: String, connection: SQLiteConnection) {
+    private init(path: String, connection: SQLiteConnection, thread: UsageLogThread) {
         self.path = path
         self.connection = connection
+        self.workThread = thread
     }
+
+    /// The thread SQLite runs on; the writer runs its batches there too.
+    public var thread: UsageLogThread? { workThread }
 
     /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
     /// brings its schema up to date.
@@ -36,17 +42,24 @@ public struct UsageStore: UsageSink {
         } else if !fileManager.fileExists(atPath: path) {
             throw UsageStoreError("\(path): no such file; the server writes it while LLMROUTER_DB is not off")
         }
+        let thread = UsageLogThread()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path),
+                threadPool: thread.pool,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
+            await thread.shutdown()
             throw UsageStoreError("\(path): cannot open the usage log (\(Self.reason(error)))")
         }
-        let store = UsageStore(path: path, connection: connection)
+        let store = UsageStore(path: path, connection: connection, thread: thread)
         do {
             try await store.prepare(create: create)
         } catch {
-            try? await connection.close()
+            await store.close()
             throw UsageStoreError("\(path): not a usable usage log (\(Self.reason(error)))")
         }
         return store
@@ -104,17 +117,38 @@ public struct UsageStore: UsageSink {
         return version
     }
 
+    /// Closes the file, then stops the thread.
     public func close() async {
         try? await connection.close()
+        await workThread.shutdown()
     }
+
+    /// Rows per `INSERT` while the writer keeps up. The thread yields the CPU between
+    /// statements (see ``UsageLogThread``), so an event loop that wakes on the writer's CPU
+    /// waits for at most one; a writer catching up writes up to 500 rows per statement.
+    static let rowsPerStatement = 16
+    private static let fullStatement = UsageSQL.insertRequests(rows: rowsPerStatement)
 
     public func insert(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
-        // Stay far below SQLite's bind limit however large a batch is.
-        for chunk in stride(from: 0, to: records.count, by: 500) {
-            let slice = records[chunk..<min(chunk + 500, records.count)]
-            let binds = slice.flatMap(UsageRow.binds)
-            _ = try await connection.query(UsageSQL.insertRequests(rows: slice.count), binds)
+        // Far below SQLite's bind limit however large a batch is.
+        let rows = workThread.isCatchingUp ? 500 : Self.rowsPerStatement
+        // One transaction for the batch: one commit, and all of it or none of it.
+        let several = records.count > rows
+        if several { _ = try await connection.query(UsageSQL.beginBatch) }
+        do {
+            for start in stride(from: 0, to: records.count, by: rows) {
+                let slice = records[start..<min(start + rows, records.count)]
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(slice.count * UsageSQL.requestColumns.count)
+                for record in slice { UsageRow.appendBinds(of: record, to: &binds) }
+                let statement = slice.count == Self.rowsPerStatement ? Self.fullStatement : UsageSQL.insertRequests(rows: slice.count)
+                _ = try await connection.query(statement, binds)
+            }
+            if several { _ = try await connection.query(UsageSQL.commit) }
+        } catch {
+            if several { _ = try? await connection.query(UsageSQL.rollback) }
+            throw error
         }
     }
 

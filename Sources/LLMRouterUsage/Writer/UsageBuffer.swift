@@ -3,7 +3,9 @@ public import LLMRouterCore
 /// The records waiting for the usage-log writer: a bounded queue, so a stalled disk costs
 /// dropped rows (counted) instead of memory or a blocked request.
 ///
-/// A plain state machine: its owner holds the lock and does the waking and counting.
+/// A plain state machine: its owner holds the lock and does the waking and counting. The
+/// request path only appends; the writer takes everything waiting at once by swapping arrays,
+/// so the lock is never held for a copy, however long the backlog.
 public struct UsageBuffer: Sendable {
     /// What ``append(_:)`` did.
     public enum AppendResult: Sendable, Equatable {
@@ -18,6 +20,9 @@ public struct UsageBuffer: Sendable {
     public let capacity: Int
     public let batchSize: Int
     private var records: [RequestRecord] = []
+    /// Records the writer has taken and not yet written: they count against ``capacity`` until
+    /// ``written()``, so a stalled write still ends in drops instead of memory.
+    public private(set) var inFlight = 0
     /// Records dropped since the buffer was made.
     public private(set) var dropped = 0
 
@@ -26,10 +31,11 @@ public struct UsageBuffer: Sendable {
         self.batchSize = max(1, batchSize)
     }
 
+    /// Records waiting to be taken.
     public var count: Int { records.count }
 
     public mutating func append(_ record: RequestRecord) -> AppendResult {
-        guard records.count < capacity else {
+        guard records.count + inFlight < capacity else {
             dropped += 1
             return .dropped
         }
@@ -37,15 +43,17 @@ public struct UsageBuffer: Sendable {
         return records.count == batchSize ? .batchReady : .queued
     }
 
-    /// Takes up to one batch, oldest first; empty when nothing waits.
-    public mutating func takeBatch() -> [RequestRecord] {
-        guard !records.isEmpty else { return [] }
-        if records.count <= batchSize {
-            defer { records.removeAll(keepingCapacity: records.capacity <= 4 * batchSize) }
-            return records
-        }
-        let batch = Array(records.prefix(batchSize))
-        records.removeFirst(batchSize)
-        return batch
+    /// Hands over every waiting record, oldest first, by swapping the waiting array with
+    /// `emptied` (the writer's previous one, emptied with its capacity kept, so appending after
+    /// this allocates nothing). Call ``written()`` once they are written or given up.
+    public mutating func takeAll(swappingWith emptied: inout [RequestRecord]) {
+        precondition(emptied.isEmpty, "the writer hands back an emptied array")
+        swap(&records, &emptied)
+        inFlight += emptied.count
+    }
+
+    /// The records last taken are written (or counted as failed): they no longer count.
+    public mutating func written() {
+        inFlight = 0
     }
 }
