@@ -2,6 +2,9 @@
 /// answered it, while that route is admissible; otherwise on down the order as usual, and then
 /// it stays on the route that answered.
 extension RequestRouter {
+    /// How many conversations sticky routing remembers now.
+    public var stickySessionCount: Int { sessions.count }
+
     /// The request's session, when sticky routing is on and the request is a chat.
     func stickySession<Operation: RouterOperation>(_ operation: Operation, info: RequestInfo, table: RoutingTable) -> StickySession? {
         guard table.routing.stickyFor > .zero, operation.routeKind == .chat else { return nil }
