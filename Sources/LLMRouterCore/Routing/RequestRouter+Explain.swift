@@ -43,7 +43,7 @@ extension RequestRouter {
             explanation.sticky = .init(source: session.source, route: stuck?.route, expiresIn: stuck.map { clock.now.duration(to: $0.until) })
             if let stuck { order = Self.pin(stuck.route, in: order) }
         }
-        explanation.routes = order.map(admissionLine) + found.skipped.map { RoutingExplanation.RouteLine(route: $0.route, status: .skipped, reason: $0.reason, skip: $0.label) }
+        explanation.routes = order.enumerated().map { admissionLine($0.element, position: $0.offset + 1) } + found.skipped.map { RoutingExplanation.RouteLine(route: $0.route, status: .skipped, reason: $0.reason, skip: $0.label) }
         if let stuck = explanation.sticky?.route, let position = explanation.routes.firstIndex(where: { $0.name == stuck }) {
             explanation.routes[position].sticky = true
         }
@@ -61,16 +61,18 @@ extension RequestRouter {
     }
 
     /// A route as admission sees it now.
-    private func admissionLine(_ route: Route) -> RoutingExplanation.RouteLine {
+    private func admissionLine(_ route: Route, position: Int) -> RoutingExplanation.RouteLine {
+        var line: RoutingExplanation.RouteLine
         switch state.peek(route.name) {
         case .admitted(let trial):
-            var line = RoutingExplanation.RouteLine(route: route, status: .candidate)
+            line = RoutingExplanation.RouteLine(route: route, status: .candidate)
             line.trial = trial
-            return line
         case .skipped(let skip):
             let now = clock.now
-            return RoutingExplanation.RouteLine(route: route, status: .skipped, reason: skip.reason, skip: skip.label, resumeIn: skip.resumeAt.map { now.duration(to: $0) })
+            line = RoutingExplanation.RouteLine(route: route, status: .skipped, reason: skip.reason, skip: skip.label, resumeIn: skip.resumeAt.map { now.duration(to: $0) })
         }
+        line.position = position
+        return line
     }
 
     /// Whether an exact entry would answer, by the key ``consultCache`` would look up.

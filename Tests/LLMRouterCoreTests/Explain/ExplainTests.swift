@@ -39,6 +39,7 @@ struct ExplainTests {
         #expect(explanation.routes.map(\.name) == ["a", "b", "c", "g", "d", "e", "f"])
         #expect(explanation.routes.map(\.status) == [.skipped, .skipped, .skipped, .candidate, .skipped, .skipped, .skipped])
         #expect(explanation.routes.map(\.skip) == ["breaker", "cool_down", "quota", nil, "capability", "disabled", "rule"])
+        #expect(explanation.routes.map(\.position) == [1, 2, 3, 4, nil, nil, nil])
         #expect(explanation.line("a")?.reason == "circuit open")
         #expect(explanation.line("a")?.resumeIn == .seconds(26))
         #expect(explanation.line("b")?.reason == "cooling down (rate_limited:short_window)")

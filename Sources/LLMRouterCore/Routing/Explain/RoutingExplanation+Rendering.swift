@@ -50,6 +50,7 @@ extension RoutingExplanation {
             "priority": .integer(Int64(line.priority)), "tags": .array(line.tags.map(JSONValue.string)),
             "status": .string(line.status.rawValue),
         ]
+        if let position = line.position { object["position"] = .integer(Int64(position)) }
         if let reason = line.reason { object["reason"] = .string(reason) }
         if let skip = line.skip { object["skip"] = .string(skip) }
         if let resumeIn = line.resumeIn {
@@ -89,11 +90,8 @@ extension RoutingExplanation {
         guard !routes.isEmpty else { return lines.joined(separator: "\n") }
         lines.append("routes, in the order they would be tried:")
         let width = routes.map(\.name.count).max() ?? 0
-        var position = 0
         for line in routes {
-            let ordered = line.skip.map { ["disabled", "rule", "capability"].contains($0) } != true
-            if ordered { position += 1 }
-            let number = ordered ? "\(position)." : "-"
+            let number = line.position.map { "\($0)." } ?? "-"
             let name = line.name + String(repeating: " ", count: max(width - line.name.count, 0))
             var text = "  \(number.padding(3)) \(name)  \(line.status.rawValue.padding(9))"
             text += " \(line.type) \(line.upstreamModel ?? "*"), priority \(line.priority)"

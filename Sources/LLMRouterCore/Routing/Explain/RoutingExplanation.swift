@@ -36,6 +36,9 @@ public struct RoutingExplanation: Sendable, Equatable {
         public var priority: Int
         public var tags: [String]
         public var status: Status
+        /// Its place in the order the routes would be tried, from 1; `nil` for a route left out
+        /// before ordering.
+        public var position: Int?
         /// Why it is skipped, as `X-LLMRouter-Skipped` says it.
         public var reason: String?
         /// The kind of skip: `disabled`, `rule`, `capability`, `breaker`, `cool_down`, `quota`.
