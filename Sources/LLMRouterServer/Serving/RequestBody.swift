@@ -42,15 +42,20 @@ enum RequestBody {
         // The router re-checks the model a rule serves against the key's list.
         info.allowedModels = allowed
         if table.routing.stickyFor > .zero { info.sessionID = request.headers[.sessionID] }
+        prepareDecision(&info, table: table, served: served, headers: request.headers)
+        return info
+    }
+
+    /// What the routing headers will need: with rules, a note for the rule and policy the
+    /// router picks and the headers rules read; without, only the policy, known now, so the
+    /// request allocates neither.
+    static func prepareDecision(_ info: inout RequestInfo, table: RoutingTable, served: String?, headers: HTTPFields) {
         if table.rules.isEmpty {
-            // Without rules the policy is known now: no note to allocate for the headers.
             info.policy = table.policyName(for: served)
         } else {
             info.decision = RoutingDecisionNote()
-            // Only rules read headers: without them the request pays for no copy.
-            info.headers = ruleHeaders(request.headers)
+            info.headers = ruleHeaders(headers)
         }
-        return info
     }
 
     /// Headers by lower-cased name for routing rules, credentials left out; repeated headers
