@@ -142,7 +142,7 @@ public enum RouterServer {
                 "listening beyond this machine without access keys: anyone who can reach it may spend the provider keys",
                 metadata: [
                     "llmrouter.address": "\(settings.host):\(settings.port)",
-                    "llmrouter.exposed": "/v1/chat/completions, /v1/models, /health/providers, /metrics, /admin/reload",
+                    "llmrouter.exposed": "/v1/chat/completions, /v1/models, /health/providers, /metrics, /admin/reload, /admin/explain",
                     "llmrouter.hint": "set LLMROUTER_API_KEYS or add keys with `llmrouter keys add NAME`, or listen on 127.0.0.1",
                 ]
             )
