@@ -183,6 +183,8 @@ let package = Package(
                 "LLMRouterCatalog",
                 "LLMRouterCore",
                 "LLMRouterConfig",
+                // `--explain` builds the table as the server does.
+                "LLMRouterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,9 +14,10 @@ import Yams
 ///     "claude-*haiku*": llama-3.1-8b
 ///     "claude-*": auto
 ///   rules: [...]                # see RoutingRulesReader
+///   sticky_minutes: 30          # a conversation stays on the route that answered it (0: off)
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules"]
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes"]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -61,6 +62,12 @@ struct RoutingSectionReader {
                 }
                 routing.modelMap.append(ModelMapping(pattern: pattern, target: target))
             }
+        }
+        if let node = map["sticky_minutes"] {
+            guard let value = node.float ?? node.int.map(Double.init), value.isFinite, value >= 0 else {
+                throw error("routing.sticky_minutes", "must be a number of minutes ≥ 0 (0 turns sticky sessions off)")
+            }
+            routing.stickyFor = .milliseconds(Int64((value * 60_000).rounded()))
         }
         if let node = map["rules"], !node.isNull {
             routing.rules = try RoutingRulesReader(file: file).read(node)

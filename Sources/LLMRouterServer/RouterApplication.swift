@@ -42,7 +42,11 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
     let responseStore: ResponseStore<AppClock>
     /// The response cache; `nil` when it is off.
     public let responseCache: ResponseCache?
+    /// Routing hooks in code, tried after `routing.rules` in every table, reloads included.
+    public let codeRules: [any RequestRule]
 
+    /// - Parameter rules: the team's own ``RequestRule``s, tried after `routing.rules` (see
+    ///   README, "Routing rules"); they stay through reloads and catalog refreshes.
     public init(
         table: RoutingTable,
         settings: ServerSettings,
@@ -51,8 +55,11 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
         recorder: (any RequestRecorder)? = nil,
         keys: AccessKeys = AccessKeys(),
         cache: ResponseCache? = nil,
+        rules: [any RequestRule] = [],
         clock: AppClock
     ) {
+        let table = table.adding(rules: rules)
+        self.codeRules = rules
         self.tables = RoutingTableStore(table)
         self.state = ProviderState(routes: table.specs, clock: clock, redactor: redactor)
         self.settings = settings
@@ -70,7 +77,7 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
     /// change keep their health, cool-downs and quota counts.
     public func replaceTable(with table: RoutingTable) {
         state.replaceRoutes(table.specs)
-        tables.replace(with: table)
+        tables.replace(with: table.adding(rules: codeRules))
     }
 
     public func buildRouter() -> Router<Context> {
@@ -103,6 +110,7 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
                 maxBodyBytes: settings.maxBodyBytes
             )
         )
+        ExplainRoutes(service: service, keys: keys).register(on: router)
         ChatRoutes(service: service).register(on: router)
         EmbeddingsRoutes(service: service).register(on: router)
         AnthropicMessagesRoutes(service: service).register(on: router)
@@ -158,11 +166,12 @@ extension RouterApplication where AppClock == ContinuousClock {
         redactor: SecretRedactor = .init(),
         recorder: (any RequestRecorder)? = nil,
         keys: AccessKeys = AccessKeys(),
-        cache: ResponseCache? = nil
+        cache: ResponseCache? = nil,
+        rules: [any RequestRule] = []
     ) {
         self.init(
             table: table, settings: settings, metrics: metrics, redactor: redactor, recorder: recorder, keys: keys, cache: cache,
-            clock: ContinuousClock()
+            rules: rules, clock: ContinuousClock()
         )
     }
 }

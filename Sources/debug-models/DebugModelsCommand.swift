@@ -19,7 +19,8 @@ struct DebugModelsCommand: AsyncParsableCommand {
             download, then generated/model_index.json. Required providers come from --providers, else \
             LLMROUTER_PROVIDERS (every listed provider must offer a model); without either, a model is served when any \
             provider with a key offers it. Each model shows which providers serve it and why each other does not. \
-            Keys are reported as "set" or "missing", never shown.
+            Keys are reported as "set" or "missing", never shown. With --explain MODEL it says instead how a request \
+            for MODEL would be routed: model served, rule, policy, every route in order, candidate or skipped and why.
             """
     )
 
@@ -50,6 +51,9 @@ struct DebugModelsCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (logs go to stderr).")
     var logLevel = "warning"
 
+    @OptionGroup(title: "Explain a route")
+    var explainOptions: ExplainOptions
+
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
         guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a number of seconds greater than 0") }
@@ -62,6 +66,15 @@ struct DebugModelsCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .warning
         LoggingSystem.bootstrapStandardError(level: level)
         let logger = Logger(label: "debug-models")
+        if explainOptions.explain != nil {
+            do {
+                try await explainOptions.run(json: json, logger: logger)
+            } catch let failure as CommandFailure {
+                FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+                throw ExitCode.failure
+            }
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let required = providers.map(ProviderSelection.list) ?? ProviderSelection.parse(environment: environment).required
         if providers != nil, required.isEmpty { throw ValidationError("--providers must name at least one provider") }

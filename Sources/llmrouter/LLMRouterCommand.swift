@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsBootstrap.bootstrap()
         let logger = Logger(label: "llmrouter")
         do {
-            try await RouterServer.run(settings: settings, environment: environment, logger: logger)
+            try await RouterServer.run(settings: settings, environment: environment, logger: logger, rules: CodeRules.all)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("llmrouter: configuration error: \(error)\n".utf8))
             throw ExitCode(2)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LLMRouterCore
+import Logging
 @testable import LLMRouterServer
 import NIOCore
 import Testing
@@ -84,6 +85,20 @@ struct RoutingRulesTests {
             #expect(response.headers[.provider] == "gpu")
             #expect(response.headers[.rule] == "gpu-team")
         }
+    }
+
+    @Test func withoutRulesNoNoteIsAllocatedAndThePolicyIsKnownAtOnce() throws {
+        var routing = RoutingConfiguration(policy: .headroom, modelPolicies: ["small": .leastLatency])
+        let plainTable = RoutingTable(routes: [], routing: routing)
+        var info = RequestInfo(requestID: "t", logger: Logger(label: "t"))
+        LLMRouterServer.RequestBody.prepareDecision(&info, table: plainTable, served: "small", headers: [HTTPField.Name("X-Team")!: "a"])
+        #expect(info.decision == nil && info.headers.isEmpty)
+        #expect(info.routingDecision == RoutingDecision(rule: nil, policy: .leastLatency))
+
+        routing.rules = [RoutingRule(name: "r", then: RuleDecision(rule: "", policy: .weighted))]
+        var ruled = RequestInfo(requestID: "t", logger: Logger(label: "t"))
+        LLMRouterServer.RequestBody.prepareDecision(&ruled, table: RoutingTable(routes: [], routing: routing), served: "small", headers: [HTTPField.Name("X-Team")!: "a"])
+        #expect(ruled.decision != nil && ruled.headers == ["x-team": "a"])
     }
 
     @Test func credentialsNeverReachRules() {

@@ -21,11 +21,12 @@ struct TestApp {
         recorder: (any RequestRecorder)? = nil,
         keys: AccessKeys = AccessKeys(),
         cache: ResponseCache? = nil,
+        rules: [any RequestRule] = [],
         makeRemote: @escaping ProviderRegistry.RemoteFactory = { _ in .failure(ProviderUnavailable(reason: "no network in this test")) }
     ) throws {
         let configuration = try ConfigurationLoader().parse(yaml: yaml, file: "test.yaml").configuration
         let table = RoutingTable(registry: ProviderRegistry(configuration: configuration, makeRemote: makeRemote), routing: configuration.routing)
-        router = RouterApplication(table: table, settings: settings, metrics: metrics, recorder: recorder, keys: keys, cache: cache)
+        router = RouterApplication(table: table, settings: settings, metrics: metrics, recorder: recorder, keys: keys, cache: cache, rules: rules)
     }
 
     func test<Value>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

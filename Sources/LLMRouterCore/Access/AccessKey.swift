@@ -46,6 +46,11 @@ public struct AccessKey: Sendable, Equatable {
     /// Whether the key may ask for `model`. A key limited to some models must name one.
     public func allows(model: String?) -> Bool {
         guard let allowed = limits.allowedModels else { return true }
+        return Self.allows(model, among: allowed)
+    }
+
+    /// Whether `model` is one of `allowed` (case-insensitively); no model is never allowed.
+    public static func allows(_ model: String?, among allowed: [String]) -> Bool {
         guard let model else { return false }
         return allowed.contains { $0.equalsIgnoringCase(model) }
     }

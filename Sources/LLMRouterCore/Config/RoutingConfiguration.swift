@@ -15,6 +15,9 @@ public struct RoutingConfiguration: Sendable, Equatable {
     public var modelMap: [ModelMapping]
     /// `routing.rules:`, tried in order before routing; the first that matches decides.
     public var rules: [RoutingRule] = []
+    /// `routing.sticky_minutes`: how long a conversation stays on the route that answered it
+    /// since its last answer, while that route is admissible. Defaults to zero: off.
+    public var stickyFor: Duration = .zero
 
     public init(
         policy: RoutingPolicyName = .priority,

@@ -103,26 +103,54 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             }
             var events: [RouteStateEvent<Instant>] = []
             let scopes = table.routes[routeIndex].slots.scopes
-            for scope in scopes {
-                if let skip = check(&table.limits[scope.slot], scope: scope.name, now: now, events: &events) {
-                    return (.skipped(skip), events)
-                }
-            }
-            let (permit, transition) = table.routes[routeIndex].breaker.permit(now: now)
-            if let transition { events.append(Self.event(transition, now: now)) }
-            switch permit {
-            case .reject(let until?):
-                return (.skipped(RouteSkip(cause: .breakerOpen, resumeAt: until)), events)
-            case .reject(until: nil):
-                return (.skipped(RouteSkip(cause: .trialInFlight)), events)
-            case .allow, .trial:
-                break
-            }
+            let admission = admission(scopes: scopes, limits: &table.limits, breaker: &table.routes[routeIndex].breaker, now: now, events: &events)
+            guard case .admitted = admission else { return (admission, events) }
             table.routes[routeIndex].stats.requests += 1
             for scope in scopes {
                 table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset)
             }
-            return (.admitted(trial: permit == .trial), events)
+            return (admission, events)
+        }
+    }
+
+    /// What ``admit(_:)`` would answer now, changing nothing: the same checks, run on a copy of
+    /// the route's state (an expired cool-down is seen as ended, an open breaker past its
+    /// recovery time as a trial), for `POST /admin/explain`.
+    public func peek(_ route: String) -> RouteAdmission<Instant> {
+        let now = clock.now
+        return table.withLock { table in
+            guard let routeIndex = table.routeIndex[route] else { return .skipped(RouteSkip(cause: .disabled("unknown route"))) }
+            // Copied on write: a peek that would change an entry pays for the copy, not the table.
+            var limits = table.limits
+            var breaker = table.routes[routeIndex].breaker
+            var events: [RouteStateEvent<Instant>] = []
+            return admission(scopes: table.routes[routeIndex].slots.scopes, limits: &limits, breaker: &breaker, now: now, events: &events)
+        }
+    }
+
+    /// The admission check itself, shared by ``admit(_:)`` and ``peek(_:)``: every limit scope of
+    /// the route (cool-down, probe, learned buckets, quota), then its breaker.
+    private func admission(
+        scopes: [Scope],
+        limits: inout [LimitEntry],
+        breaker: inout CircuitBreaker<Instant>,
+        now: Instant,
+        events: inout [RouteStateEvent<Instant>]
+    ) -> RouteAdmission<Instant> {
+        for scope in scopes {
+            if let skip = check(&limits[scope.slot], scope: scope.name, now: now, events: &events) {
+                return .skipped(skip)
+            }
+        }
+        let (permit, transition) = breaker.permit(now: now)
+        if let transition { events.append(Self.event(transition, now: now)) }
+        switch permit {
+        case .reject(let until?):
+            return .skipped(RouteSkip(cause: .breakerOpen, resumeAt: until))
+        case .reject(until: nil):
+            return .skipped(RouteSkip(cause: .trialInFlight))
+        case .allow, .trial:
+            return .admitted(trial: permit == .trial)
         }
     }
 

@@ -35,6 +35,8 @@ public protocol ProviderStateStore: RouteStateView, Sendable {
 
     /// Asks whether `route` may be called now; `true` in the success means a breaker trial.
     func admit(_ route: String) -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>])
+    /// What ``admit(_:)`` would answer now, counting nothing and changing nothing (explain).
+    func peek(_ route: String) -> RouteAdmission<Instant>
     /// Records how an admitted call ended.
     @discardableResult
     func settle(_ route: String, _ outcome: RouteCallOutcome) -> [RouteStateEvent<Instant>]

@@ -26,19 +26,25 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     public let cache: ResponseCache?
     let waitLine: WaitLine
     let counters: RouterCounters
+    /// Which route each conversation stays on (`routing.sticky_minutes`).
+    let sessions: StickySessions<C.Instant>
     /// The wall time at `clockBase`: cache entries carry wall times (they outlive the process)
     /// but are aged on the router's clock, so a mock clock ages them too.
     private let wallBase: Int64
     private let clockBase: C.Instant
 
-    /// - Parameter wallStart: the wall time now, so tests pin the dates rules see.
+    /// - Parameters:
+    ///   - wallStart: the wall time now, so tests pin the dates rules see.
+    ///   - stickySessions: the most conversations sticky routing remembers; the least recently
+    ///     used is forgotten first. Defaults to 10,000.
     public init(
         state: Store,
         clock: C,
         metrics: any MetricsFactory = MetricsSystem.factory,
         recorder: (any RequestRecorder)? = nil,
         cache: ResponseCache? = nil,
-        wallStart: Date = Date()
+        wallStart: Date = Date(),
+        stickySessions: Int = 10_000
     ) {
         self.state = state
         self.clock = clock
@@ -47,6 +53,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         self.cache = cache.flatMap { $0.settings.isEnabled ? $0 : nil }
         self.waitLine = WaitLine()
         self.counters = RouterCounters(factory: metrics)
+        self.sessions = StickySessions(capacity: stickySessions)
         self.wallBase = Int64((wallStart.timeIntervalSince1970 * 1000).rounded())
         self.clockBase = clock.now
     }
@@ -77,27 +84,22 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         typealias Outcome = RoutingOutcome<Operation.Output>
         let arrival = clock.now
         var journey = Journey(arrival: arrival, stream: operation.isStream, model: model, info: info)
-        var served = table.routing.mappedModel(model)
-        // Rules come before the cache: a refusal or another model must not be answered from it.
-        let decision = table.rules.isEmpty ? nil : table.decide(facts(operation, model: served, info: info))
+        let serving = servingPlan(operation, model: model, table: table, info: info)
+        let (served, decision) = (serving.served, serving.decision)
+        info.decision?.note(RoutingDecision(rule: decision?.rule, policy: serving.policy))
         if let decision {
             journey.rule = decision.rule
-            if let message = decision.deny {
-                info.decision?.note(RoutingDecision(rule: decision.rule, policy: table.policyName(for: served)))
-                return finish(Outcome.denied(rule: decision.rule, message: message), journey: journey)
-            }
-            if let model = decision.model { served = model }
+            // Rules come before the cache: a refusal or another model must not be answered from it.
+            if let message = decision.deny { return finish(Outcome.denied(rule: decision.rule, message: message), journey: journey) }
         }
-        info.decision?.note(RoutingDecision(rule: decision?.rule, policy: decision?.policy ?? table.policyName(for: served)))
-        guard case .providers(let resolved) = table.resolver.resolve(served) else {
-            return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
+        if let refused = serving.refusedModel {
+            return finish(Outcome.modelNotAllowed(model: refused, key: info.keyName ?? ""), journey: journey)
         }
-        let kind = operation.routeKind
-        // Most tables hold one kind: only a mixed one pays for a filtered copy.
-        let indices = resolved.allSatisfy { table.routes[$0].configuration.routeKind == kind }
-            ? resolved : resolved.filter { table.routes[$0].configuration.routeKind == kind }
-        if indices.isEmpty, let other = resolved.first.map({ table.routes[$0].configuration.routeKind }) {
-            return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
+        let indices: [Int]
+        switch Self.resolve(served, kind: operation.routeKind, table: table) {
+        case .routes(let found): indices = found
+        case .modelNotFound: return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
+        case .wrongKind(let other): return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
         }
         var plan: CachePlan?
         if let cache, let first = indices.first {
@@ -133,28 +135,16 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         let arrival = journey.arrival
         let needs = operation.needs
         journey.estimatedPromptTokens = needs.estimatedPromptTokens
-        var candidates: [Route] = []
-        var attempts: [AttemptRecord] = []
-        var incapable = false
-        for index in indices {
-            let route = table.routes[index]
-            if !route.isEnabled {
-                attempts.append(skipped(route, reason: "disabled: \(route.disabledReason ?? "no provider")", label: "disabled"))
-            } else if let only = decision?.only, !only.contains(where: { $0.matches(route.configuration) }) {
-                attempts.append(skipped(route, reason: "rule \(decision?.rule ?? ""): not selected", label: "rule"))
-            } else if let shortfall = needs.shortfall(of: route.configuration.capabilities) {
-                attempts.append(skipped(route, reason: "unsupported: \(shortfall)", label: "capability"))
-                incapable = true
-            } else {
-                candidates.append(route)
-            }
-        }
-        if candidates.isEmpty, incapable {
+        let found = Self.candidates(indices, table: table, decision: decision, needs: needs)
+        var attempts = found.skipped.map { skipped($0.route, reason: $0.reason, label: $0.label) }
+        if found.routes.isEmpty, found.incapable {
             return finish(Outcome.unsupported(model: served ?? "", reasons: attempts), journey: journey)
         }
         let policy = decision?.policy.flatMap(table.policy(named:)) ?? table.policy(for: served)
-        var order = policy.order(candidates, state: state)
-        if let decision, !decision.prefer.isEmpty || !decision.avoid.isEmpty { order = Self.reorder(order, by: decision) }
+        var order = self.order(found.routes, policy: policy, decision: decision)
+        let session = stickySession(operation, info: journey.info, table: table)
+        let stuck = session.flatMap { sessions.route(for: $0.key, now: arrival) }
+        if let stuck { order = Self.pin(stuck, in: order) }
         let waitUntil = arrival.advanced(by: decision?.maxWait ?? table.routing.maxWait)
         var waited = false
         defer { if waited { waitLine.leave() } }
@@ -163,6 +153,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             switch pass {
             case .answered(var answer):
                 answer.attempts = attempts
+                if let session { answer.sticky = stick(session, stuck: stuck, answeredBy: answer.provider, table: table) }
                 if operation.isStream, let stream = answer.output as? PrimedStream {
                     // A stream is settled (and recorded) when it ends.
                     stream.attach(streamSettlement(answer, journey: journey))

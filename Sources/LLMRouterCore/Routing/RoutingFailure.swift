@@ -93,6 +93,12 @@ extension RoutingOutcome {
                 status: 403, type: "permission_error", code: "denied_by_rule",
                 message: message.isEmpty ? "Refused by routing rule '\(rule)'." : message
             )
+        case .modelNotAllowed(let name, let key):
+            // The same answer as a key asking for the model itself.
+            return RoutingFailure(
+                status: 403, type: "invalid_request_error", code: "model_not_allowed",
+                message: "The key '\(key)' may not use the model '\(name)'.", param: "model"
+            )
         }
     }
 
@@ -102,7 +108,7 @@ extension RoutingOutcome {
         case .answered(let answer): answer.attempts
         case .rejected(_, _, let attempts), .rateLimited(_, let attempts), .exhausted(let attempts, _), .expired(let attempts): attempts
         case .unsupported(_, let reasons): reasons
-        case .modelNotFound, .wrongKind, .denied: []
+        case .modelNotFound, .wrongKind, .denied, .modelNotAllowed: []
         }
     }
 

@@ -25,8 +25,16 @@ public struct RequestInfo: Sendable {
     /// The request's headers by lower-cased name, for routing rules; filled only when the
     /// table has rules (credentials left out).
     public var headers: [String: String] = [:]
-    /// Receives the rule and policy that decided, for the response headers; `nil` to skip.
+    /// Receives the rule and policy that decided, for the response headers; `nil` to skip
+    /// (a table without rules: ``policy`` says it all).
     public var decision: RoutingDecisionNote?
+    /// The policy named in `X-LLMRouter-Policy` when no ``decision`` note is kept.
+    public var policy: RoutingPolicyName = .priority
+    /// The access key's allowed models, when it has a list: the model served must be one, also
+    /// when a rule names it.
+    public var allowedModels: [String]?
+    /// The client's session (`X-Session-Id`) for sticky routing; read only when it is on.
+    public var sessionID: String?
 
     public init(
         requestID: String,
@@ -44,6 +52,12 @@ public struct RequestInfo: Sendable {
         self.startedAt = startedAt
         self.logger = logger
         self.eventLoop = eventLoop
+    }
+
+    /// What decided, for `X-LLMRouter-Rule` and `X-LLMRouter-Policy`: the router's note when one
+    /// is kept, else ``policy``.
+    public var routingDecision: RoutingDecision {
+        decision?.decision ?? RoutingDecision(rule: nil, policy: policy)
     }
 }
 
@@ -68,6 +82,8 @@ public enum RoutingOutcome<Output: Sendable>: Sendable {
     case wrongKind(model: String, kind: RouteKind)
     /// A routing rule refused the request (`then.deny`).
     case denied(rule: String, message: String)
+    /// The access key may not be served `model` (a rule named a model outside its list).
+    case modelNotAllowed(model: String, key: String)
 }
 
 /// An answer and how it was obtained.
@@ -85,6 +101,8 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     public var report: UpstreamReport
     /// How the request met the response cache; `nil` when the cache is off.
     public var cache: CacheVerdict?
+    /// How the request met its sticky session; `nil` when sticky routing is off.
+    public var sticky: StickyVerdict?
 
     public init(
         output: Output,

@@ -24,12 +24,8 @@ public struct RoutingTable: Sendable {
         self.routing = routing
         self.rules = routing.rules + rules
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
-        // With several keys per provider, every policy keeps an entry's keys together; a table
-        // without them pays nothing for it.
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
-        func make(_ policy: RoutingPolicyName) -> any RoutingPolicy {
-            severalKeys ? KeysTogetherPolicy(base: policy.makePolicy()) : policy.makePolicy()
-        }
+        func make(_ policy: RoutingPolicyName) -> any RoutingPolicy { Self.makePolicy(policy, severalKeys: severalKeys) }
         self.defaultPolicy = make(routing.policy)
         self.policies = Dictionary(
             routing.modelPolicies.map { (ModelName.normalize($0.key), make($0.value)) },
@@ -37,6 +33,17 @@ public struct RoutingTable: Sendable {
         )
         self.policyNames = Dictionary(routing.modelPolicies.map { (ModelName.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.namedPolicies = self.rules.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: RoutingPolicyName.allCases.map { ($0, make($0)) })
+    }
+
+    /// With several keys per provider, every policy keeps an entry's keys together; a table
+    /// without them pays nothing for it.
+    static func makePolicy(_ name: RoutingPolicyName, severalKeys: Bool) -> any RoutingPolicy {
+        severalKeys ? KeysTogetherPolicy(base: name.makePolicy()) : name.makePolicy()
+    }
+
+    /// A new policy called `name` as this table makes it, whose turn no request has moved.
+    func freshPolicy(named name: RoutingPolicyName) -> any RoutingPolicy {
+        Self.makePolicy(name, severalKeys: routes.contains { $0.configuration.keySlot != nil })
     }
 
     /// The name of the policy that orders candidates for `model`.

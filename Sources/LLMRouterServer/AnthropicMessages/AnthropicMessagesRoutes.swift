@@ -41,7 +41,7 @@ public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.
             let outcome = try await service.route(CompleteChat(translated.chat, checksToolArguments: true), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                throw AnthropicError(failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.decision?.decision))
+                throw AnthropicError(failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.routingDecision))
             }
             let message: [UInt8]
             do throws(UpstreamFailure) {
@@ -51,7 +51,7 @@ public struct AnthropicMessagesRoutes<AppClock: Clock>: Sendable where AppClock.
             } catch {
                 throw AnthropicError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)")
             }
-            var headers = RoutingHeaders.answered(answer, decision: info.decision?.decision)
+            var headers = RoutingHeaders.answered(answer, decision: info.routingDecision)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: message)))
         }

@@ -57,7 +57,7 @@ public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration
             let outcome = try await service.route(CompleteChat(chat, checksToolArguments: true), model: model, info: info)
             guard case .answered(let answer) = outcome else {
                 let failure = service.failure(of: outcome, model: model)
-                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.decision?.decision))
+                return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.routingDecision))
             }
             let translated: (body: [UInt8], answerMessage: JSONValue)
             do throws(UpstreamFailure) {
@@ -69,7 +69,7 @@ public struct ResponsesRoutes<AppClock: Clock>: Sendable where AppClock.Duration
                 throw OpenAIError(status: .badGateway, message: "The provider \(answer.provider) answered in a shape that could not be translated: \(error.message)", type: "upstream_error")
             }
             saving?.save(answer: translated.answerMessage)
-            var headers = RoutingHeaders.answered(answer, decision: info.decision?.decision)
+            var headers = RoutingHeaders.answered(answer, decision: info.routingDecision)
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: translated.body)))
         }

@@ -20,15 +20,16 @@ enum RequestBody {
     /// Lets the request in for `model` and names who asks, for the router's record: refuses a
     /// model the access key may not use, checked against the model that will be served
     /// (`routing.model_map` applied) — a key limited to `llama-3.1-8b` may ask for
-    /// `claude-3-5-haiku` when the map serves that name with it.
+    /// `claude-3-5-haiku` when the map serves that name with it. A rule's `then.model` is
+    /// checked by the router, the same way.
     static func admit<AppClock>(
         _ request: Request, model: String?, endpoint: String, service: RouterService<AppClock>, context: RouterRequestContext
     ) throws -> RequestInfo {
-        if let key = context.accessKey, key.limits.allowedModels != nil {
-            let served = service.servedModel(model)
-            guard key.allows(model: served) else {
-                throw OpenAIError.modelNotAllowed(served == model ? model : "\(model ?? "auto") (served as \(served ?? "auto"))", key: key.name)
-            }
+        let table = service.tables.current
+        let served = table.routing.mappedModel(model)
+        let allowed = context.accessKey?.limits.allowedModels
+        if let key = context.accessKey, allowed != nil, !key.allows(model: served) {
+            throw OpenAIError.modelNotAllowed(served == model ? model : "\(model ?? "auto") (served as \(served ?? "auto"))", key: key.name)
         }
         var info = RequestInfo(
             requestID: context.requestID,
@@ -38,10 +39,23 @@ enum RequestBody {
             endpoint: endpoint,
             cache: cacheDirectives(request.headers)
         )
-        info.decision = RoutingDecisionNote()
-        // Only rules read headers: without them the request pays for no copy.
-        if !service.tables.current.rules.isEmpty { info.headers = ruleHeaders(request.headers) }
+        // The router re-checks the model a rule serves against the key's list.
+        info.allowedModels = allowed
+        if table.routing.stickyFor > .zero { info.sessionID = request.headers[.sessionID] }
+        prepareDecision(&info, table: table, served: served, headers: request.headers)
         return info
+    }
+
+    /// What the routing headers will need: with rules, a note for the rule and policy the
+    /// router picks and the headers rules read; without, only the policy, known now, so the
+    /// request allocates neither.
+    static func prepareDecision(_ info: inout RequestInfo, table: RoutingTable, served: String?, headers: HTTPFields) {
+        if table.rules.isEmpty {
+            info.policy = table.policyName(for: served)
+        } else {
+            info.decision = RoutingDecisionNote()
+            info.headers = ruleHeaders(headers)
+        }
     }
 
     /// Headers by lower-cased name for routing rules, credentials left out; repeated headers

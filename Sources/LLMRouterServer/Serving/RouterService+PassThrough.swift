@@ -22,9 +22,9 @@ extension RouterService {
         let outcome = try await route(operation, model: model, info: info)
         guard case .answered(let answer) = outcome else {
             let failure = failure(of: outcome, model: model)
-            return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.decision?.decision))
+            return OpenAIError.response(for: failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.routingDecision))
         }
-        var headers = RoutingHeaders.answered(answer, decision: info.decision?.decision)
+        var headers = RoutingHeaders.answered(answer, decision: info.routingDecision)
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.output.body))
     }

@@ -25,9 +25,9 @@ extension RouterService {
                 guard case .answered(let answer) = outcome else {
                     session.cancel()
                     let failure = failure(of: outcome, model: model)
-                    return encoder.failureResponse(failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.decision?.decision))
+                    return encoder.failureResponse(failure, headers: RoutingHeaders.failure(outcome, failure: failure, decision: info.routingDecision))
                 }
-                return Response(status: .ok, headers: RoutingHeaders.eventStream(RoutingHeaders.answered(answer, decision: info.decision?.decision)), body: ResponseBody { writer in
+                return Response(status: .ok, headers: RoutingHeaders.eventStream(RoutingHeaders.answered(answer, decision: info.routingDecision)), body: ResponseBody { writer in
                     var encoder = encoder
                     try await service.relay(session, answer: answer, model: model, logger: info.logger, encoder: &encoder, to: &writer)
                 })

@@ -70,12 +70,13 @@ public struct RouterService<AppClock: Clock>: Sendable where AppClock.Duration =
 
 /// The headers that say what routing did, the same for every API.
 public enum RoutingHeaders {
-    /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, and the answering upstream's own
+    /// `X-LLMRouter-Provider`, `-Attempts`, `-Skipped`, `-Sticky`, and the answering upstream's own
     /// rate-limit headers, so a client can pace itself as if it talked to the upstream.
     public static func answered<Output>(_ answer: RoutedAnswer<Output>, decision: RoutingDecision? = nil) -> HTTPFields {
         var headers = attempts(answer.attempts, retryAfter: nil)
         decided(decision, into: &headers)
         headers[.llmrouterProvider] = answer.provider
+        if let sticky = answer.sticky { headers[.llmrouterSticky] = sticky.rawValue }
         if let verdict = answer.cache {
             headers[.llmrouterCache] = verdict.headerValue
             if let age = verdict.age { headers[.age] = String(age.components.seconds) }
@@ -141,6 +142,10 @@ extension HTTPField.Name {
     static let llmrouterRule = Self("X-LLMRouter-Rule")!
     /// The policy that ordered the routes.
     static let llmrouterPolicy = Self("X-LLMRouter-Policy")!
+    /// How the request met its sticky session: `hit`, `new` or `moved` (`routing.sticky_minutes`).
+    static let llmrouterSticky = Self("X-LLMRouter-Sticky")!
+    /// On a request: the conversation it belongs to, for sticky routing.
+    static let sessionID = Self("X-Session-Id")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
 }

@@ -36,12 +36,14 @@ public enum RouterServer {
         return SecretRedactor(secrets: secrets)
     }
 
-    public static func run(settings: ServerSettings, environment: [String: String], logger: Logger) async throws {
+    /// - Parameter rules: routing hooks in code (``RequestRule``), tried after `routing.rules`;
+    ///   `llmrouter serve` passes `CodeRules.all` (Sources/llmrouter/CodeRules.swift).
+    public static func run(settings: ServerSettings, environment: [String: String], logger: Logger, rules: [any RequestRule] = []) async throws {
         // One pooled client for every upstream call and catalog download. Each call also has its
         // provider's own connect + first-byte deadline, so the client-wide connect timeout is a ceiling.
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .upstream())
         do {
-            try await serve(settings: settings, environment: environment, httpClient: httpClient, logger: logger)
+            try await serve(settings: settings, environment: environment, httpClient: httpClient, logger: logger, rules: rules)
         } catch {
             try? await httpClient.shutdown()
             throw error
@@ -49,7 +51,7 @@ public enum RouterServer {
         try await httpClient.shutdown()
     }
 
-    private static func serve(settings: ServerSettings, environment: [String: String], httpClient: HTTPClient, logger: Logger) async throws {
+    private static func serve(settings: ServerSettings, environment: [String: String], httpClient: HTTPClient, logger: Logger, rules: [any RequestRule]) async throws {
         let fetcher = AsyncHTTPFetcher(client: httpClient)
         let loaded = try await ConfigurationSource.loadDetailed(
             settings: settings,
@@ -80,7 +82,8 @@ public enum RouterServer {
             redactor: redactor,
             recorder: usageLog?.writer,
             keys: keys,
-            cache: cache?.cache
+            cache: cache?.cache,
+            rules: rules
         )
         let tableMaker: @Sendable (RouterConfiguration) -> RoutingTable = {
             makeTable(configuration: $0, environment: environment, httpClient: httpClient)
@@ -139,7 +142,7 @@ public enum RouterServer {
                 "listening beyond this machine without access keys: anyone who can reach it may spend the provider keys",
                 metadata: [
                     "llmrouter.address": "\(settings.host):\(settings.port)",
-                    "llmrouter.exposed": "/v1/chat/completions, /v1/models, /health/providers, /metrics, /admin/reload",
+                    "llmrouter.exposed": "/v1/chat/completions, /v1/models, /health/providers, /metrics, /admin/reload, /admin/explain",
                     "llmrouter.hint": "set LLMROUTER_API_KEYS or add keys with `llmrouter keys add NAME`, or listen on 127.0.0.1",
                 ]
             )

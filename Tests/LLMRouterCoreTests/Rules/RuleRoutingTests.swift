@@ -43,7 +43,7 @@ final class RuleHarness: Sendable {
         table = RoutingTable(routes: routes, routing: routing, rules: code)
         let recorded = self.recorded
         router = RequestRouter(
-            state: ProviderState(routes: table.specs, clock: clock), clock: clock,
+            state: ProviderState(routes: table.specs, clock: clock, jitter: { 0 }), clock: clock,
             recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } }, cache: cache,
             wallStart: Date(timeIntervalSince1970: Double(wallTime("2026-03-30T08:00:00Z")) / 1000)
         )
@@ -54,10 +54,12 @@ final class RuleHarness: Sendable {
     }
 
     func send(
-        _ request: ChatRequest = RuleHarness.request(), model: String? = "m", key: String? = nil, headers: [String: String] = [:], note: RoutingDecisionNote? = nil
+        _ request: ChatRequest = RuleHarness.request(), model: String? = "m", key: String? = nil, headers: [String: String] = [:], note: RoutingDecisionNote? = nil,
+        allowed: [String]? = nil
     ) async throws -> RoutingOutcome<ChatCompletion> {
         var info = RequestInfo(requestID: "t", keyName: key, logger: Logger(label: "t"))
         info.headers = headers
+        info.allowedModels = allowed
         info.decision = note
         return try await router.route(CompleteChat(request), model: model, table: table, deadline: clock.now.advanced(by: .seconds(60)), info: info)
     }
