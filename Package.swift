@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Routing decisions without networking: config model, model resolution, candidate
@@ -96,6 +97,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`): the
+        // connection, the schema's migrations, and cool-downs published and applied off the
+        // request path.
+        .target(
+            name: "LLMRouterShared",
+            dependencies: [
+                "LLMRouterCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",
@@ -106,6 +121,7 @@ let package = Package(
                 "LLMRouterCatalog",
                 "LLMRouterUsage",
                 "LLMRouterCacheStore",
+                "LLMRouterShared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -255,6 +271,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs against a real PostgreSQL when `LLMROUTER_TEST_DATABASE_URL` is set (.ci/run sets it).
+        .testTarget(
+            name: "LLMRouterSharedTests",
+            dependencies: [
+                "LLMRouterShared",
+                "LLMRouterCore",
+                "LLMRouterTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
