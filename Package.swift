@@ -301,6 +301,7 @@ let package = Package(
                 "LLMRouterProviders",
                 "LLMRouterTesting",
                 "LLMRouterUsage",
+                "LLMRouterShared",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -11,7 +11,8 @@ import LLMRouterTesting
 /// llmrouter processes behind a load balancer.
 ///
 /// Routes `primary` (tried first) and `backup` serve the model `m`; a route named in
-/// `refusing` answers 429 with that `Retry-After`, the others answer.
+/// `refusing` answers 429 with that `Retry-After`; one in `emptying` answers with headers saying
+/// its bucket is now empty for 20 s; the others just answer.
 final class RouterInstance: Sendable {
     let state: ProviderState<ContinuousClock>
     let router: RequestRouter<ProviderState<ContinuousClock>, ContinuousClock>
@@ -23,6 +24,7 @@ final class RouterInstance: Sendable {
         url: DatabaseURL,
         instance: String,
         refusing: [String: Duration] = [:],
+        emptying: Set<String> = [],
         syncInterval: Duration = .seconds(60),
         logger: Logger = Logger(label: "test"),
         metrics: any MetricsFactory = MetricsSystem.factory
@@ -38,7 +40,11 @@ final class RouterInstance: Sendable {
                     if let refusal {
                         throw UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429, retryAfter: refusal)
                     }
-                    return ChatCompletion(body: ByteBuffer(string: #"{"answer":"\#(name)"}"#))
+                    let empty = RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: 0, resetIn: .seconds(20))])
+                    return ChatCompletion(
+                        body: ByteBuffer(string: #"{"answer":"\#(name)"}"#),
+                        report: UpstreamReport(rateLimit: emptying.contains(name) ? empty : nil)
+                    )
                 },
                 stream: { _, _ in throw UpstreamFailure(kind: .clientError, message: "not streamed here", status: 400) }
             )

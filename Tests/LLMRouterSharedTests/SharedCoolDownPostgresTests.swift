@@ -56,6 +56,25 @@ struct SharedCoolDownPostgresTests {
         }
     }
 
+    @Test func anEmptyBucketLearnedByOneInstanceIsKnownToTheOther() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let first = RouterInstance(url: url, instance: "first", emptying: ["primary"])
+            let second = RouterInstance(url: url, instance: "second")
+            try await first.running {
+                try await second.running {
+                    try await first.waitUntilListening()
+                    try await second.waitUntilListening()
+                    #expect(try await first.send() == "primary", "the call that spends the last request is answered")
+                    try await waitFor("the second instance to know the bucket is empty", limit: .seconds(2)) {
+                        second.state.snapshot("primary")?.coolDown?.reason == "remaining_zero"
+                    }
+                    #expect(try await second.send() == "backup")
+                    #expect(second.calls("primary") == 0, "no call is spent learning what the first instance knew")
+                }
+            }
+        }
+    }
+
     @Test func theLongerCoolDownWinsAndALateStarterReadsIt() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let long = RouterInstance(url: url, instance: "long", refusing: ["primary": .seconds(120)])
