@@ -97,18 +97,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`): the
-        // connection, the schema's migrations, and cool-downs published and applied off the
-        // request path.
+        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
         .target(
             name: "LLMRouterShared",
-            dependencies: [
-                "LLMRouterCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["LLMRouterCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
@@ -274,21 +267,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Runs against a real PostgreSQL when `LLMROUTER_TEST_DATABASE_URL` is set (.ci/run sets it).
         .testTarget(
-            name: "LLMRouterSharedTests",
-            dependencies: [
-                "LLMRouterShared",
-                "LLMRouterCore",
-                "LLMRouterTesting",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            name: "LLMRouterSharedTests",  // needs LLMROUTER_TEST_DATABASE_URL for its PostgreSQL tests (.ci/run sets it)
+            dependencies: ["LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -301,7 +284,6 @@ let package = Package(
                 "LLMRouterProviders",
                 "LLMRouterTesting",
                 "LLMRouterUsage",
-                "LLMRouterShared",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,4 @@
 import LLMRouterCore
-import LLMRouterShared
 import Logging
 import Testing
 
@@ -27,10 +26,7 @@ struct SharedStateStartupTests {
     }
 
     @Test func onWithAnAddressEvenBeforeTheDatabaseAnswers() throws {
-        let service = try #require(
-            try SharedStateStartup.open(environment: ["LLMROUTER_DATABASE_URL": "postgres://u:pw@127.0.0.1:1/x"], state: state, logger: Logger(label: "t"))
-        )
-        #expect(service.settings.url.description == "postgres://u:***@127.0.0.1:1/x?sslmode=prefer")
-        #expect(service.health.isUp == nil, "nothing is tried before the service runs")
+        // Built, not run: nothing is tried before the server runs it, so an absent database is no error.
+        #expect(try SharedStateStartup.open(environment: ["LLMROUTER_DATABASE_URL": "postgres://u:pw@127.0.0.1:1/x"], state: state, logger: Logger(label: "t")) != nil)
     }
 }
