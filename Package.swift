@@ -98,12 +98,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
-        .target(
-            name: "LLMRouterShared",
-            dependencies: ["LLMRouterCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "LLMRouterShared", dependencies: ["LLMRouterCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",

@@ -19,7 +19,7 @@ struct DatabaseAwayTests {
             logger: Logger(label: "shared", factory: { _ in logs }), metrics: PrometheusMetricsFactory(registry: registry)
         )
         try await instance.running {
-            try await waitFor("the outage to be noticed") { instance.shared.health.isUp == false }
+            try await waitFor("the outage to be noticed", limit: .seconds(30)) { instance.shared.health.isUp == false }
             let started = ContinuousClock.now
             for _ in 0..<20 {
                 #expect(try await instance.send() == "backup")

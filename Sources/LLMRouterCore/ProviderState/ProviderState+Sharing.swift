@@ -14,16 +14,20 @@ extension ProviderState: SharedStateReceiver {
         sharing.withLock { $0 = observer }
     }
 
-    /// Hands the cool-downs among `events` to the observer; called after the lock is released.
-    func publishCoolDowns(_ events: [RouteStateEvent<Instant>]) {
+    /// Hands the cool-downs among `events` to the observer, after the lock was released; returns
+    /// `events`.
+    func published(_ events: [RouteStateEvent<Instant>]) -> [RouteStateEvent<Instant>] {
+        guard !events.isEmpty else { return events }
         var started: [SharedCoolDown] = []
         for event in events {
             if case .coolDownStarted(let scope, let until, let reason) = event {
                 started.append(SharedCoolDown(scope: scope, until: wallTime(until), reason: reason))
             }
         }
-        guard !started.isEmpty, let observer = sharing.withLock({ $0 }) else { return }
-        observer.coolDownsStarted(started)
+        if !started.isEmpty, let observer = sharing.withLock({ $0 }) {
+            observer.coolDownsStarted(started)
+        }
+        return events
     }
 
     @discardableResult
