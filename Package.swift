@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Routing decisions without networking: config model, model resolution, candidate
@@ -96,6 +97,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
+        .target(name: "LLMRouterShared", dependencies: ["LLMRouterCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",
@@ -106,6 +111,7 @@ let package = Package(
                 "LLMRouterCatalog",
                 "LLMRouterUsage",
                 "LLMRouterCacheStore",
+                "LLMRouterShared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -256,6 +262,13 @@ let package = Package(
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterSharedTests",  // needs LLMROUTER_TEST_DATABASE_URL for its PostgreSQL tests (.ci/run sets it)
+            dependencies: ["LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -28,6 +28,8 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     let wallAnchor: (date: Date, instant: Instant)
     private let jitter: @Sendable () -> Double
     let table: Mutex<Table>
+    /// Where cool-downs started here are announced to other instances; `nil` when alone.
+    let sharing = Mutex<(any SharedStateObserver)?>(nil)
 
     /// - Parameters:
     ///   - routes: each route's spec.
@@ -195,7 +197,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         let message: String? = if case .failed(let failure, _) = outcome { redactor.redact(failure.description) } else { nil }
         // Drawn outside the lock, and only for a 429: the draw costs a syscall.
         let jitterDraw: Double = if case .failed(let failure, _) = outcome, failure.kind == .rateLimited { jitter() } else { 0 }
-        return table.withLock { table in
+        return published(table.withLock { table -> [RouteStateEvent<Instant>] in
             guard let routeIndex = table.routeIndex[route] else { return [] }
             var events: [RouteStateEvent<Instant>] = []
             let slots = table.routes[routeIndex].slots
@@ -244,7 +246,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                 shareCoolDowns(of: routeIndex, family: family, events: &events, table: &table, now: now)
             }
             return events
-        }
+        })
     }
 
     // MARK: Views for routing policies

@@ -97,6 +97,7 @@ public enum RouterServer {
             logger: logger
         )
         application.reloadHook.set { await reloader.reload() }
+        let shared = try SharedStateStartup.open(environment: environment, state: application.state, logger: logger)
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
                 "llmrouter listening",
@@ -107,6 +108,8 @@ public enum RouterServer {
         // has drained (and recorded) its requests before the writer's final flush.
         var services: [any Service] = usageLog.map { [$0.writer] } ?? []
         if let writer = cache?.writer { services.append(writer) }
+        // Before the server, so it stops after the server drained.
+        if let shared { services.append(shared) }
         services.append(app)
         if case .catalog = origin, let interval = settings.catalogRefreshInterval {
             services.append(

@@ -1,0 +1,33 @@
+import LLMRouterCore
+import LLMRouterShared
+import Logging
+import Metrics
+
+/// Turns on state shared with other instances when `LLMROUTER_DATABASE_URL` names a
+/// PostgreSQL database; without it nothing changes.
+enum SharedStateStartup {
+    static let variable = "LLMROUTER_DATABASE_URL"
+
+    /// The service to run with the server, already told of every cool-down `state` starts;
+    /// `nil` when the variable is unset. The database need not be up: the service waits for it.
+    /// - Throws: ``ConfigurationError`` naming the variable when the address is malformed.
+    static func open(environment: [String: String], state: ProviderState<ContinuousClock>, logger: Logger) throws -> SharedStateService? {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        let url: DatabaseURL
+        do {
+            url = try DatabaseURL(text, variable: variable)
+        } catch {
+            throw ConfigurationError(file: error.variable, message: error.reason)
+        }
+        // Should a driver message ever quote the password, the log handler masks it.
+        SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
+        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        let service = SharedStateService(settings: .init(url: url), receiver: state, logger: logger, metrics: metrics)
+        state.share(with: service)
+        logger.notice(
+            "sharing cool-downs with other instances through PostgreSQL",
+            metadata: ["llmrouter.database": "\(url)", "llmrouter.instance": "\(service.settings.instance)"]
+        )
+        return service
+    }
+}

@@ -1,0 +1,98 @@
+// Foundation itself: trimming and replacing are not in FoundationEssentials.
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import Synchronization
+
+/// Whether the database answers, as the shared-state loops find it: one warning when it goes
+/// away, one notice when it is back, and the `llmrouter_shared_state_up` gauge (1 up, 0 away).
+///
+/// Nothing here is read on the request path: the router serves on its local state either way.
+public final class SharedStateHealth: Sendable {
+    public static let gaugeLabel = "llmrouter_shared_state_up"
+
+    private struct State {
+        /// `nil` until the first operation ends.
+        var up: Bool?
+        var listening = false
+    }
+
+    private let state = Mutex(State())
+    private let gauge: Gauge
+    private let logger: Logger
+    private let database: String
+    private let secrets: [String]
+
+    /// - Parameters:
+    ///   - database: the address to name in logs, its password already masked.
+    ///   - secrets: masked in every error text logged (the password), should a driver quote it.
+    init(database: String, secrets: [String], logger: Logger, metrics: any MetricsFactory) {
+        self.database = database
+        self.secrets = secrets.filter { !$0.isEmpty }
+        self.logger = logger
+        self.gauge = Gauge(label: Self.gaugeLabel, factory: metrics)
+        gauge.record(0)
+    }
+
+    /// Whether the last operation reached the database; `nil` before the first.
+    public var isUp: Bool? { state.withLock { $0.up } }
+    /// Whether a connection is listening for other instances' announcements.
+    public var isListening: Bool { state.withLock { $0.listening } }
+
+    func succeeded() {
+        let was = state.withLock { state -> Bool? in
+            defer { state.up = true }
+            return state.up
+        }
+        guard was != true else { return }
+        gauge.record(1)
+        if was == false {
+            logger.notice("shared state back: sharing with other instances again", metadata: ["llmrouter.database": "\(database)"])
+        } else {
+            logger.info("shared state connected", metadata: ["llmrouter.database": "\(database)"])
+        }
+    }
+
+    func failed(_ error: any Error) {
+        let was = state.withLock { state -> Bool? in
+            defer { state.up = false }
+            return state.up
+        }
+        guard was != false else { return }
+        gauge.record(0)
+        logger.warning(
+            "shared state unavailable: serving on this instance's own state until the database is back",
+            metadata: ["llmrouter.database": "\(database)", "llmrouter.error": "\(describe(error))"]
+        )
+    }
+
+    func listening(_ listening: Bool) {
+        state.withLock { $0.listening = listening }
+    }
+
+    /// A short account of `error`: PostgresNIO's own description hides everything on purpose,
+    /// so the code, the server's message and the socket's error are taken apart here.
+    func describe(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError,
+            let cause = transaction.beginError ?? transaction.closureError ?? transaction.commitError
+        {
+            return describe(cause)
+        }
+        var text: String
+        if let error = error as? PSQLError {
+            text = error.code.description
+            if let message = error.serverInfo?[.message] {
+                text += ": \(message)"
+                if let state = error.serverInfo?[.sqlState] { text += " (\(state))" }
+            }
+            if let underlying = error.underlying { text += ": \(underlying)" }
+        } else {
+            text = "\(error)"
+        }
+        for secret in secrets {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
+    }
+}

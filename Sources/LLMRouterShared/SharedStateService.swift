@@ -1,0 +1,223 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+public import LLMRouterCore
+public import Logging
+public import Metrics
+import PostgresNIO
+public import ServiceLifecycle
+import Synchronization
+
+/// Shares this instance's cool-downs with every other instance on the same database, and
+/// applies theirs to the local provider state.
+///
+/// - A cool-down started here reaches ``coolDownsStarted(_:)`` on the request's task, which
+///   only buffers it; a loop of its own writes the buffer (one statement per batch) and the
+///   database announces each row written with `NOTIFY`.
+/// - Every instance `LISTEN`s and applies what it hears within milliseconds; a read of the
+///   cool-downs in force every ``Settings/syncInterval`` is the backstop, and the first read
+///   tells an instance that starts late what is in force.
+/// - While the database is away nothing waits on it: admission reads local state only, a
+///   warning is logged once, `llmrouter_shared_state_up` drops to 0, and the loops retry until
+///   it is back (cool-downs started meanwhile are written then, if still in force).
+public final class SharedStateService: Service, SharedStateObserver {
+    public struct Settings: Sendable {
+        public var url: DatabaseURL
+        /// Names this process in the rows it writes; unique per start.
+        public var instance: String
+        /// How often the cool-downs in force are read, whatever `LISTEN` brought.
+        public var syncInterval: Duration
+        /// The wait before trying again after the database failed.
+        public var retryInterval: Duration
+        /// The longest one statement may take before it counts as failed.
+        public var operationTimeout: Duration
+        /// Batches of started cool-downs kept while the writer is behind; older ones are dropped.
+        public var bufferLimit: Int
+
+        public init(
+            url: DatabaseURL,
+            instance: String = SharedStateService.defaultInstanceName(),
+            syncInterval: Duration = .seconds(2),
+            retryInterval: Duration = .seconds(1),
+            operationTimeout: Duration = .seconds(5),
+            bufferLimit: Int = 1024
+        ) {
+            self.url = url
+            self.instance = instance
+            self.syncInterval = syncInterval
+            self.retryInterval = retryInterval
+            self.operationTimeout = operationTimeout
+            self.bufferLimit = bufferLimit
+        }
+    }
+
+    public let settings: Settings
+    public let health: SharedStateHealth
+    private let client: PostgresClient
+    private let receiver: any SharedStateReceiver
+    private let logger: Logger
+    private let outbox: AsyncStream<[SharedCoolDown]>
+    private let outboxInput: AsyncStream<[SharedCoolDown]>.Continuation
+    private let migrated = Mutex(false)
+
+    /// - Parameter receiver: the local provider state, which takes other instances' cool-downs.
+    ///   Give this service to its ``ProviderState/share(with:)`` so it hears this instance's.
+    public init(settings: Settings, receiver: any SharedStateReceiver, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory) {
+        self.settings = settings
+        self.receiver = receiver
+        var logger = logger
+        logger[metadataKey: "llmrouter.instance"] = "\(settings.instance)"
+        self.logger = logger
+        self.health = SharedStateHealth(database: settings.url.description, secrets: settings.url.secrets, logger: logger, metrics: metrics)
+        // The driver's own logs stay quiet below warnings: they would name every connection.
+        var driverLogger = logger
+        driverLogger.logLevel = max(logger.logLevel, .warning)
+        self.client = PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger)
+        (outbox, outboxInput) = AsyncStream.makeStream(of: [SharedCoolDown].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
+    }
+
+    /// `hostname-pid-random`: readable in the table, unique per start.
+    public static func defaultInstanceName() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "llmrouter"
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt16.random(in: .min ... .max))"
+    }
+
+    public func coolDownsStarted(_ coolDowns: [SharedCoolDown]) {
+        outboxInput.yield(coolDowns)
+    }
+
+    /// Runs until cancelled or a graceful shutdown; never throws: a database that is away is
+    /// waited out, not a reason to stop the server.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.publishLoop() }
+            group.addTask { await self.listenLoop() }
+            group.addTask { await self.syncLoop() }
+            try? await gracefulShutdown()
+            outboxInput.finish()
+            group.cancelAll()
+        }
+    }
+
+    // MARK: Loops
+
+    /// Writes started cool-downs, keeping the latest per scope until a write succeeds.
+    private func publishLoop() async {
+        var pending: [String: SharedCoolDown] = [:]
+        for await batch in outbox {
+            for coolDown in batch where (pending[coolDown.scope]?.until ?? .distantPast) < coolDown.until {
+                pending[coolDown.scope] = coolDown
+            }
+            while !pending.isEmpty, !Task.isCancelled {
+                let now = Date()
+                pending = pending.filter { $0.value.until > now }
+                guard !pending.isEmpty else { break }
+                let rows = Array(pending.values)
+                do {
+                    let written = try await operation { [self] in
+                        try await CoolDownSQL.publish(rows, instance: settings.instance, client: client, logger: logger)
+                    }
+                    pending = [:]
+                    logger.debug("cool-downs shared", metadata: ["llmrouter.offered": "\(rows.count)", "llmrouter.written": "\(written)"])
+                } catch {
+                    await pause()
+                }
+            }
+        }
+    }
+
+    /// Listens for other instances' cool-downs, reconnecting after a failure.
+    private func listenLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await ensureSchema()
+                try await client.withConnection { [self] connection in
+                    try await connection.listen(on: CoolDownSQL.channel) { notifications in
+                        health.listening(true)
+                        // What was announced while nobody here listened.
+                        await sync()
+                        for try await notification in notifications {
+                            take(notification.payload)
+                        }
+                    }
+                }
+            } catch {
+                if !Task.isCancelled { health.failed(error) }
+            }
+            health.listening(false)
+            await pause()
+        }
+    }
+
+    /// Reads the cool-downs in force every ``Settings/syncInterval``: the backstop for a missed
+    /// announcement, and the first read of an instance that starts late.
+    private func syncLoop() async {
+        while !Task.isCancelled {
+            await sync()
+            try? await Task.sleep(for: settings.syncInterval)
+        }
+    }
+
+    private func sync() async {
+        do {
+            let inForce = try await operation { [self] in try await CoolDownSQL.inForce(client: client, logger: logger) }
+            let adopted = receiver.apply(remote: inForce)
+            log(adopted, from: "read")
+        } catch {}
+    }
+
+    private func take(_ payload: String) {
+        guard let announcement = try? JSONDecoder().decode(CoolDownSQL.Announcement.self, from: Data(payload.utf8)) else {
+            logger.debug("unreadable cool-down announcement ignored")
+            return
+        }
+        guard announcement.instance != settings.instance else { return }
+        log(receiver.apply(remote: [announcement.coolDown]), from: announcement.instance)
+    }
+
+    private func log(_ adopted: [SharedCoolDown], from source: String) {
+        for coolDown in adopted {
+            logger.info(
+                "cool-down from another instance",
+                metadata: [
+                    "llmrouter.scope": "\(coolDown.scope)", "llmrouter.reason": "\(coolDown.reason)",
+                    "llmrouter.until": "\(coolDown.until)", "llmrouter.source": "\(source)",
+                ]
+            )
+        }
+    }
+
+    // MARK: Database calls
+
+    /// Runs `body` against the database (migrating first, once), bounded by the operation
+    /// timeout; records the outcome in ``health``.
+    private func operation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            let value = try await withTimeout(settings.operationTimeout) { [self] in
+                try await ensureSchema()
+                return try await body()
+            }
+            health.succeeded()
+            return value
+        } catch {
+            if !Task.isCancelled { health.failed(error) }
+            throw error
+        }
+    }
+
+    private func ensureSchema() async throws {
+        guard !migrated.withLock({ $0 }) else { return }
+        let outcome = try await SharedSchema.migrate(client, logger: logger)
+        migrated.withLock { $0 = true }
+        if outcome.from != outcome.to {
+            logger.notice("shared state schema migrated", metadata: ["llmrouter.from": "\(outcome.from)", "llmrouter.to": "\(outcome.to)"])
+        }
+    }
+
+    private func pause() async {
+        try? await Task.sleep(for: settings.retryInterval)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import LLMRouterCore
+import LLMRouterShared
+import Logging
+import Metrics
+import NIOCore
+import LLMRouterTesting
+
+/// One router instance as the server wires it, inside the test process: its own provider
+/// state, request router and shared-state service. Two of them on one database are two
+/// llmrouter processes behind a load balancer.
+///
+/// Routes `primary` (tried first) and `backup` serve the model `m`; a route named in
+/// `refusing` answers 429 with that `Retry-After`; one in `emptying` answers with headers saying
+/// its bucket is now empty for 20 s; the others just answer.
+final class RouterInstance: Sendable {
+    let state: ProviderState<ContinuousClock>
+    let router: RequestRouter<ProviderState<ContinuousClock>, ContinuousClock>
+    let table: RoutingTable
+    let shared: SharedStateService
+    private let calls = Locked<[String: Int]>([:])
+
+    init(
+        url: DatabaseURL,
+        instance: String,
+        refusing: [String: Duration] = [:],
+        emptying: Set<String> = [],
+        syncInterval: Duration = .seconds(60),
+        logger: Logger = Logger(label: "test"),
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
+        var routes: [Route] = []
+        for (name, priority) in [("primary", 1), ("backup", 2)] {
+            let configuration = ProviderConfiguration(name: name, kind: .openrouter, priority: priority, model: "m-\(name)", canonicalModel: "m")
+            let refusal = refusing[name]
+            let calls = self.calls
+            let provider = ClosureProvider(
+                complete: { _, _ in
+                    calls.withLock { $0[name, default: 0] += 1 }
+                    if let refusal {
+                        throw UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429, retryAfter: refusal)
+                    }
+                    let empty = RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: 0, resetIn: .seconds(20))])
+                    return ChatCompletion(
+                        body: ByteBuffer(string: #"{"answer":"\#(name)"}"#),
+                        report: UpstreamReport(rateLimit: emptying.contains(name) ? empty : nil)
+                    )
+                },
+                stream: { _, _ in throw UpstreamFailure(kind: .clientError, message: "not streamed here", status: 400) }
+            )
+            routes.append(Route(configuration: configuration, provider: provider, defaultAPIKeyVariable: "API_KEY"))
+        }
+        table = RoutingTable(routes: routes, routing: .init(maxWait: .zero))
+        state = ProviderState(routes: table.specs, clock: ContinuousClock())
+        router = RequestRouter(state: state, clock: ContinuousClock(), metrics: metrics)
+        shared = SharedStateService(
+            settings: .init(url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), operationTimeout: .seconds(2)),
+            receiver: state,
+            logger: logger,
+            metrics: metrics
+        )
+        state.share(with: shared)
+    }
+
+    /// Calls the upstream of `route` received.
+    func calls(_ route: String) -> Int { calls.withLock { $0[route] ?? 0 } }
+
+    /// Routes one chat request; returns the route that answered, `nil` when none did.
+    func send() async throws -> String? {
+        let request = try ChatRequest(json: Array(#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        let outcome = try await router.route(
+            CompleteChat(request), model: "m", table: table, deadline: .now + .seconds(30),
+            info: RequestInfo(requestID: "test", logger: Logger(label: "test"))
+        )
+        if case .answered(let answer) = outcome { return answer.provider }
+        return nil
+    }
+
+    /// Runs the shared-state service for the length of `body`.
+    func running<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let service = Task { await shared.run() }
+        defer { service.cancel() }
+        return try await body()
+    }
+
+    /// Waits (≤ 10 s) until the service listens for other instances.
+    func waitUntilListening() async throws {
+        try await waitFor("\(shared.settings.instance) listening") { shared.health.isListening }
+    }
+}
+
+struct TimedOutWaiting: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Polls `condition` every 2 ms for up to `limit`.
+func waitFor(_ what: String, limit: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}

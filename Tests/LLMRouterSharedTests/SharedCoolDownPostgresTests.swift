@@ -1,0 +1,161 @@
+import Foundation
+import LLMRouterCore
+import LLMRouterShared
+import Logging
+import PostgresNIO
+import Testing
+
+/// Cool-downs crossing router instances through a real PostgreSQL.
+@Suite(.enabled(if: TestDatabase.isConfigured, TestDatabase.skipped))
+struct SharedCoolDownPostgresTests {
+    @Test func migrationsRunTwiceAndConcurrently() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            // Four instances starting at once, each with its own connection pool.
+            let outcomes = try await withThrowingTaskGroup(of: SharedSchema.Outcome.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await TestDatabase.withClient(url) { try await SharedSchema.migrate($0, logger: Logger(label: "test")) } }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let newest = SharedSchema.newestVersion
+            #expect(outcomes.filter { $0 == .init(from: 0, to: newest) }.count == 1, "exactly one instance migrates")
+            #expect(outcomes.filter { $0 == .init(from: newest, to: newest) }.count == 3, "the others find it done")
+            let again = try await TestDatabase.withClient(url) { try await SharedSchema.migrate($0, logger: Logger(label: "test")) }
+            #expect(again == .init(from: newest, to: newest))
+            let versions = try await TestDatabase.withClient(url) { client in
+                try await client.query("SELECT version FROM llmrouter_schema_version ORDER BY version").decode(Int.self).reduce(into: []) { $0.append($1) }
+            }
+            #expect(versions == Array(1...newest), "each version recorded once")
+        }
+    }
+
+    @Test func aCoolDownStartedOnOneInstanceIsHonouredByTheOtherWithin100ms() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            // The periodic read is a minute away: only LISTEN/NOTIFY can be this quick.
+            let first = RouterInstance(url: url, instance: "first", refusing: ["primary": .seconds(30)])
+            let second = RouterInstance(url: url, instance: "second")
+            try await first.running {
+                try await second.running {
+                    try await first.waitUntilListening()
+                    try await second.waitUntilListening()
+                    #expect(try await first.send() == "backup", "the 429 sends the first instance's request on")
+                    let refused = ContinuousClock.now
+                    try await waitFor("the second instance to see the cool-down", limit: .seconds(2)) {
+                        second.state.snapshot("primary")?.coolDown != nil
+                    }
+                    let delay = ContinuousClock.now - refused
+                    print("cool-down crossed instances in \(delay.milliseconds) ms")
+                    #expect(delay < .milliseconds(100))
+                    #expect(try await second.send() == "backup")
+                    #expect(second.calls("primary") == 0, "the second instance never spends a call on the cooled route")
+                    let seen = try #require(second.state.snapshot("primary")?.coolDown)
+                    #expect(seen.reason == "rate_limited:short_window")
+                    #expect(abs(seen.until.timeIntervalSinceNow - 30) < 2)
+                }
+            }
+        }
+    }
+
+    @Test func anEmptyBucketLearnedByOneInstanceIsKnownToTheOther() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let first = RouterInstance(url: url, instance: "first", emptying: ["primary"])
+            let second = RouterInstance(url: url, instance: "second")
+            try await first.running {
+                try await second.running {
+                    try await first.waitUntilListening()
+                    try await second.waitUntilListening()
+                    #expect(try await first.send() == "primary", "the call that spends the last request is answered")
+                    try await waitFor("the second instance to know the bucket is empty", limit: .seconds(2)) {
+                        second.state.snapshot("primary")?.coolDown?.reason == "remaining_zero"
+                    }
+                    #expect(try await second.send() == "backup")
+                    #expect(second.calls("primary") == 0, "no call is spent learning what the first instance knew")
+                }
+            }
+        }
+    }
+
+    @Test func theLongerCoolDownWinsAndALateStarterReadsIt() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let long = RouterInstance(url: url, instance: "long", refusing: ["primary": .seconds(120)])
+            let short = RouterInstance(url: url, instance: "short")
+            let offer = { (instance: RouterInstance, scope: String, seconds: Double) in
+                instance.shared.coolDownsStarted([SharedCoolDown(scope: scope, until: Date().addingTimeInterval(seconds), reason: "rate_limited:short_window")])
+            }
+            try await long.running {
+                try await short.running {
+                    try await long.waitUntilListening()
+                    try await short.waitUntilListening()
+                    _ = try await long.send()
+                    try await waitForRow(url, "route:primary") { $0.instance == "long" }
+                    // Offered after the long one: lost to it. The pool scope (no route has it)
+                    // marks when the batch was written.
+                    offer(short, "route:primary", 5)
+                    offer(short, "pool:witness", 5)
+                    try await waitForRow(url, "pool:witness") { $0.instance == "short" }
+                    // The other way round: a longer one replaces a shorter one.
+                    offer(short, "pool:other", 5)
+                    try await waitForRow(url, "pool:other") { $0.instance == "short" }
+                    offer(long, "pool:other", 60)
+                    try await waitForRow(url, "pool:other") { $0.instance == "long" }
+                }
+            }
+            let held = try #require(try await coolDownRows(url)["route:primary"])
+            #expect(held.instance == "long", "a shorter cool-down never replaces a longer one")
+            #expect(abs(held.until.timeIntervalSinceNow - 120) < 5)
+            // An instance that starts now reads what is in force on its first sync.
+            let late = RouterInstance(url: url, instance: "late")
+            try await late.running {
+                try await waitFor("the late starter to read the cool-down in force") { late.state.snapshot("primary")?.coolDown != nil }
+                #expect(try await late.send() == "backup")
+                #expect(late.calls("primary") == 0)
+            }
+        }
+    }
+
+    @Test func sharingResumesAfterTheConnectionsAreCut() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let first = RouterInstance(url: url, instance: "first", refusing: ["primary": .seconds(30)])
+            let second = RouterInstance(url: url, instance: "second")
+            try await first.running {
+                try await second.running {
+                    try await second.waitUntilListening()
+                    // As a database restart looks from here: every connection is closed under us.
+                    try await TestDatabase.withClient(url) { client in
+                        try await TestDatabase.execute(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                            on: client
+                        )
+                    }
+                    try await waitFor("the listener to notice") { !second.shared.health.isListening }
+                    try await second.waitUntilListening()
+                    try await first.waitUntilListening()
+                    _ = try await first.send()
+                    try await waitFor("the cool-down to reach the second instance", limit: .seconds(2)) { second.state.snapshot("primary")?.coolDown != nil }
+                    #expect(second.shared.health.isUp == true)
+                }
+            }
+        }
+    }
+}
+
+/// The rows of `llmrouter_cool_downs` by scope.
+func coolDownRows(_ url: DatabaseURL) async throws -> [String: (until: Date, instance: String)] {
+    try await TestDatabase.withClient(url) { client in
+        var rows: [String: (until: Date, instance: String)] = [:]
+        for try await (scope, until, instance) in try await client.query("SELECT scope, until, instance FROM llmrouter_cool_downs").decode((String, Date, String).self) {
+            rows[scope] = (until, instance)
+        }
+        return rows
+    }
+}
+
+/// Polls (≤ 10 s) until the row of `scope` exists and satisfies `condition`.
+func waitForRow(_ url: DatabaseURL, _ scope: String, _ condition: @escaping ((until: Date, instance: String)) -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while true {
+        if let row = try? await coolDownRows(url)[scope], condition(row) { return }
+        guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for the row of \(scope)") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
