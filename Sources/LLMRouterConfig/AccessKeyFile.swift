@@ -50,6 +50,7 @@ public struct AccessKeyFile: Sendable {
         var lines = ["  - name: \(key.name)", "    sha256: \(AccessKey.hex(of: key.digest))"]
         if let rpm = key.limits.requestsPerMinute { lines.append("    rpm: \(rpm)") }
         if let tokens = key.limits.tokensPerDay { lines.append("    tokens_per_day: \(tokens)") }
+        if let usd = key.limits.usdPerDay { lines.append("    usd_per_day: \(usd)") }
         if let models = key.limits.allowedModels {
             lines.append("    models: [\(models.map { "\"\($0.replacing("\"", with: "\\\""))\"" }.joined(separator: ", "))]")
         }

@@ -18,6 +18,7 @@ import Yams
 ///     sha256: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
 ///     rpm: 60                # optional: requests per minute
 ///     tokens_per_day: 200000 # optional: prompt + completion tokens per rolling 24 h
+///     usd_per_day: 2         # optional: US dollars a UTC day on paid routes
 ///     models: [llama-3.3-70b-versatile]  # optional: the only models the key may use
 ///     admin: false           # optional: may call /admin/*
 /// ```
@@ -126,7 +127,7 @@ public struct AccessKeysLoader: Sendable {
 
 /// Reads one entry of the keys file's `keys` list.
 struct AccessKeyEntryReader {
-    static let fields: Set<String> = ["name", "sha256", "rpm", "tokens_per_day", "models", "admin"]
+    static let fields: Set<String> = ["name", "sha256", "rpm", "tokens_per_day", "models", "admin", "usd_per_day"]
 
     let file: String
     let position: Int
@@ -148,6 +149,12 @@ struct AccessKeyEntryReader {
         var limits = AccessKey.Limits()
         limits.requestsPerMinute = try readPositive(mapping["rpm"], key: name, field: "rpm")
         limits.tokensPerDay = try readPositive(mapping["tokens_per_day"], key: name, field: "tokens_per_day")
+        if let node = mapping["usd_per_day"], node.null == nil {
+            guard let value = node.float ?? node.int.map(Double.init), value.isFinite, value >= 0 else {
+                throw AccessKeysError(source: file, key: name, field: "usd_per_day", message: "must be a number of US dollars ≥ 0, got \"\(node.string ?? "?")\"")
+            }
+            limits.usdPerDay = value
+        }
         if let models = mapping["models"], models.null == nil {
             do {
                 limits.allowedModels = try YAMLTextList.read(models)

@@ -46,7 +46,7 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
         }
         var warnings: [ConfigurationWarning] = []
-        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache"].contains(key) {
+        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache", "budget"].contains(key) {
             warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let providersNode = top["providers"] else {
@@ -74,11 +74,23 @@ public struct ConfigurationLoader: Sendable {
             warnings += reader.warnings
         }
         var routingReader = RoutingSectionReader(file: file)
-        let routing = try top["routing"].map { (node: Node) throws(ConfigurationError) in try routingReader.read(node) } ?? RoutingConfiguration()
+        var routing = try top["routing"].map { (node: Node) throws(ConfigurationError) in try routingReader.read(node) } ?? RoutingConfiguration()
         warnings += routingReader.warnings
+        if let budget = top["budget"], !budget.isNull { routing.budgetUSDPerDay = try Self.budget(budget, file: file) }
         var cacheReader = CacheSectionReader(file: file)
         let cache = try top["cache"].map { (node: Node) throws(ConfigurationError) in try cacheReader.read(node) }
         warnings += cacheReader.warnings
         return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing, cache: cache), warnings: warnings)
+    }
+
+    /// `budget: {usd_per_day: N}`: what paid routes may spend a UTC day.
+    static func budget(_ node: Node, file: String) throws(ConfigurationError) -> Double {
+        guard let map = node.mapping, map.keys.compactMap(\.string) == ["usd_per_day"], let value = map["usd_per_day"] else {
+            throw ConfigurationError(file: file, field: "budget", message: "must be {usd_per_day: N}, US dollars a UTC day on paid routes")
+        }
+        guard let usd = value.float ?? value.int.map(Double.init), usd.isFinite, usd >= 0 else {
+            throw ConfigurationError(file: file, field: "budget.usd_per_day", message: "must be a number of US dollars ≥ 0")
+        }
+        return usd
     }
 }

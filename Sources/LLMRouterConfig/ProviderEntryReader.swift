@@ -6,7 +6,7 @@ struct ProviderEntryReader {
     static let knownKeys: Set<String> = [
         "name", "type", "priority", "mock_failure_rate", "mock_latency_ms", "model", "canonical_model",
         "aliases", "base_url", "api_key_env", "extra_headers", "allow_paid", "circuit_breaker", "timeouts",
-        "weight", "rate_limit", "kind", "tier", "quality", "tags",
+        "weight", "rate_limit", "kind", "tier", "quality", "tags", "price",
     ]
     static let rateLimitKeys: Set<String> = ["scope", "rpm", "rpd", "tpm", "tpd", "max_concurrency", "daily_reset"]
     static let breakerKeys: Set<String> = [
@@ -84,6 +84,14 @@ struct ProviderEntryReader {
         provider.apiKeyVariable = keyVariables.first
         provider.extraHeaders = try textMap(map, "extra_headers")
         provider.allowPaid = try boolean(map, "allow_paid") ?? false
+        if let price = map["price"], !price.isNull {
+            guard let prices = price.mapping else { throw error("price", "must be a mapping {input: USD, output: USD} per million tokens") }
+            for key in prices.keys.compactMap(\.string) where !["input", "output"].contains(key) { warn("unknown key 'price.\(key)' ignored") }
+            let input = try number(prices, "input", prefix: "price.") ?? 0
+            let output = try number(prices, "output", prefix: "price.") ?? 0
+            guard input >= 0, output >= 0 else { throw error("price", "US dollars per million tokens must be ≥ 0") }
+            provider.price = RoutePrice(inputPerMillion: input, outputPerMillion: output)
+        }
         if let breaker = map["circuit_breaker"] {
             provider.circuitBreaker = try readBreaker(breaker)
         }

@@ -9,7 +9,8 @@ import Yams
 ///   max_wait_seconds: 5         # wait this long at most for a rate limit to reset, else 429
 ///   max_waiting: 64             # requests that may wait at once
 ///   models:
-///     llama-3.3-70b: {policy: least_latency}
+///     llama-3.3-70b: {policy: least_latency, hedge_after_ms: 800}
+///   hedge_after_ms: 1500        # no first byte by then: call the next route too (off by default)
 ///   model_map:                  # requested name (glob) → model served, first match wins
 ///     "claude-*haiku*": llama-3.1-8b
 ///     "claude-*": auto
@@ -17,7 +18,7 @@ import Yams
 ///   sticky_minutes: 30          # a conversation stays on the route that answered it (0: off)
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes"]
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes", "hedge_after_ms"]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -44,11 +45,14 @@ struct RoutingSectionReader {
             routing.maxWaiting = value
         }
         if let node = map["models"] {
-            guard let models = node.mapping else { throw error("routing.models", "must map model names to {policy: ...}") }
+            guard let models = node.mapping else { throw error("routing.models", "must map model names to {policy: ..., hedge_after_ms: ...}") }
             for (key, value) in models {
                 guard let name = key.string, !name.isEmpty else { throw error("routing.models", "model names must be strings") }
-                guard let policy = value.mapping?["policy"] else { throw error("routing.models.\(name)", "needs a policy") }
-                routing.modelPolicies[name] = try self.policy(policy, field: "routing.models.\(name).policy")
+                let policy = value.mapping?["policy"]
+                let hedge = value.mapping?["hedge_after_ms"]
+                guard policy != nil || hedge != nil else { throw error("routing.models.\(name)", "needs a policy or hedge_after_ms") }
+                if let policy { routing.modelPolicies[name] = try self.policy(policy, field: "routing.models.\(name).policy") }
+                if let hedge { routing.hedging.models[name] = try milliseconds(hedge, field: "routing.models.\(name).hedge_after_ms") }
             }
         }
         if let node = map["model_map"], !node.isNull {
@@ -69,10 +73,20 @@ struct RoutingSectionReader {
             }
             routing.stickyFor = .milliseconds(Int64((value * 60_000).rounded()))
         }
+        if let node = map["hedge_after_ms"] {
+            let delay = try milliseconds(node, field: "routing.hedge_after_ms")
+            routing.hedging.after = delay > .zero ? delay : nil
+        }
         if let node = map["rules"], !node.isNull {
             routing.rules = try RoutingRulesReader(file: file).read(node)
         }
         return routing
+    }
+
+    /// A hedge delay: whole milliseconds ≥ 0, zero being off.
+    private func milliseconds(_ node: Node, field: String) throws(ConfigurationError) -> Duration {
+        guard let value = node.int, value >= 0 else { throw error(field, "must be a whole number of milliseconds ≥ 0 (0 turns hedging off)") }
+        return .milliseconds(value)
     }
 
     private func policy(_ node: Node, field: String) throws(ConfigurationError) -> RoutingPolicyName {

@@ -120,8 +120,10 @@ public struct RouterApplication<AppClock: Clock>: Sendable where AppClock.Durati
             let gauges = RouteStateGauges(registry: metrics)
             let tables = self.tables
             let state = self.state
+            let requestRouter = service.router
             router.get("/metrics") { _, _ in
                 gauges.update(table: tables.current, state: state)
+                gauges.updateSpend(requestRouter.spentToday())
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; version=0.0.4"],

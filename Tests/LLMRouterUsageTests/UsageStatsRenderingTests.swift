@@ -32,6 +32,24 @@ struct UsageStatsRenderingTests {
         #expect(table.contains("would have cost $0.985; the free tiers saved $0.985"))
     }
 
+    @Test func spendGetsAColumnOnlyWhenPaidRoutesSpent() {
+        #expect(!Self.report.table().contains("spend $"), "free traffic keeps its table")
+        let report = UsageStatsReport(
+            since: Self.report.since, until: Self.report.until, grouping: .key, referencePrice: nil,
+            rows: [
+                UsageStatsRow(group: "alice", requests: 3, promptTokens: 3_000_000, costUSD: 2.64),
+                UsageStatsRow(group: "bob", requests: 1, promptTokens: 100),
+            ],
+            total: UsageStatsRow(group: "total", requests: 4, promptTokens: 3_000_100, costUSD: 2.64)
+        )
+        let lines = report.table().split(separator: "\n").map(String.init)
+        #expect(lines[1].hasSuffix("spend $"))
+        #expect(lines[2].hasPrefix("alice") && lines[2].hasSuffix("2.64"))
+        #expect(lines[3].hasPrefix("bob") && lines[3].hasSuffix(" 0"))
+        #expect(lines[4].hasPrefix("total") && lines[4].hasSuffix("2.64"))
+        #expect(report.table().contains("estimated cost at route prices: $2.64"))
+    }
+
     @Test func jsonIsStableAndCarriesTheSaving() throws {
         let object = try JSONSerialization.jsonObject(with: Data(try Self.report.json().utf8)) as? [String: Any]
         let total = try #require(object?["total"] as? [String: Any])

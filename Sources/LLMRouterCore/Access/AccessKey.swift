@@ -12,11 +12,15 @@ public struct AccessKey: Sendable, Equatable {
         /// Public model names the key may ask for (compared case-insensitively). Defaults to
         /// `nil`: every model.
         public var allowedModels: [String]?
+        /// US dollars a UTC day the key may spend on paid routes (`usd_per_day`). Defaults to
+        /// `nil`: only the router's budget, if any.
+        public var usdPerDay: Double?
 
-        public init(requestsPerMinute: Int? = nil, tokensPerDay: Int? = nil, allowedModels: [String]? = nil) {
+        public init(requestsPerMinute: Int? = nil, tokensPerDay: Int? = nil, allowedModels: [String]? = nil, usdPerDay: Double? = nil) {
             self.requestsPerMinute = requestsPerMinute
             self.tokensPerDay = tokensPerDay
             self.allowedModels = allowedModels
+            self.usdPerDay = usdPerDay
         }
 
         public static let unlimited = Limits()

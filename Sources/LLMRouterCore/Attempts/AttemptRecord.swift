@@ -5,6 +5,8 @@ public struct AttemptRecord: Sendable, Equatable {
         case failed(UpstreamFailure)
         /// Not called: breaker open, trial in progress, or provider disabled.
         case skipped(reason: String)
+        /// Called, then cancelled: another call of the request answered first (hedging).
+        case cancelled(reason: String)
     }
 
     public var provider: String
@@ -40,6 +42,7 @@ public struct AttemptRecord: Sendable, Equatable {
         case .succeeded: "\(provider): ok"
         case .failed(let failure): "\(provider): \(failure)\(resume)"
         case .skipped(let reason): "\(provider): skipped (\(reason)\(resume))"
+        case .cancelled(let reason): "\(provider): cancelled (\(reason))"
         }
     }
 
@@ -49,6 +52,7 @@ public struct AttemptRecord: Sendable, Equatable {
         case .succeeded: "ok"
         case .failed(let failure): failure.kind.rawValue
         case .skipped: "skipped"
+        case .cancelled: "cancelled"
         }
     }
 

@@ -18,6 +18,11 @@ public struct RoutingConfiguration: Sendable, Equatable {
     /// `routing.sticky_minutes`: how long a conversation stays on the route that answered it
     /// since its last answer, while that route is admissible. Defaults to zero: off.
     public var stickyFor: Duration = .zero
+    /// `routing.hedge_after_ms` and per model `routing.models.NAME.hedge_after_ms`. Defaults to off.
+    public var hedging = Hedging()
+    /// The top-level `budget: {usd_per_day: N}`: paid routes are skipped once the day's spend
+    /// at route prices reaches it. Defaults to `nil`: no budget.
+    public var budgetUSDPerDay: Double?
 
     public init(
         policy: RoutingPolicyName = .priority,
@@ -97,6 +102,8 @@ public enum RoutingPolicyName: String, Sendable, CaseIterable {
     case leastLatency = "least_latency"
     /// The route with the most quota left first.
     case headroom
+    /// Cheapest first by estimated cost at route prices; free routes cost nothing.
+    case cost
 
     public func makePolicy() -> any RoutingPolicy {
         switch self {
@@ -105,6 +112,7 @@ public enum RoutingPolicyName: String, Sendable, CaseIterable {
         case .weighted: WeightedPolicy()
         case .leastLatency: LeastLatencyPolicy()
         case .headroom: HeadroomPolicy()
+        case .cost: CostPolicy()
         }
     }
 }

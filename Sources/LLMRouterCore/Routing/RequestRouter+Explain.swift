@@ -43,7 +43,10 @@ extension RequestRouter {
             explanation.sticky = .init(source: session.source, route: stuck?.route, expiresIn: stuck.map { clock.now.duration(to: $0.until) })
             if let stuck { order = Self.pin(stuck.route, in: order) }
         }
-        explanation.routes = order.enumerated().map { admissionLine($0.element, position: $0.offset + 1) } + found.skipped.map { RoutingExplanation.RouteLine(route: $0.route, status: .skipped, reason: $0.reason, skip: $0.label) }
+        if let first = order.first, order.count > 1 {
+            explanation.hedgeAfter = hedgeDelay(operation, route: first, remaining: order.dropFirst(), hedging: table.routing.hedging)
+        }
+        explanation.routes = order.enumerated().map { admissionLine($0.element, position: $0.offset + 1, budget: table.routing.budgetUSDPerDay, info: info) } + found.skipped.map { RoutingExplanation.RouteLine(route: $0.route, status: .skipped, reason: $0.reason, skip: $0.label) }
         if let stuck = explanation.sticky?.route, let position = explanation.routes.firstIndex(where: { $0.name == stuck }) {
             explanation.routes[position].sticky = true
         }
@@ -61,8 +64,13 @@ extension RequestRouter {
     }
 
     /// A route as admission sees it now.
-    private func admissionLine(_ route: Route, position: Int) -> RoutingExplanation.RouteLine {
+    private func admissionLine(_ route: Route, position: Int, budget: Double?, info: RequestInfo) -> RoutingExplanation.RouteLine {
         var line: RoutingExplanation.RouteLine
+        if let reason = budgetSkip(route, budget: budget, keyBudget: info.keyBudgetUSDPerDay, key: info.keyName) {
+            line = RoutingExplanation.RouteLine(route: route, status: .skipped, reason: reason, skip: "budget")
+            line.position = position
+            return line
+        }
         switch state.peek(route.name) {
         case .admitted(let trial):
             line = RoutingExplanation.RouteLine(route: route, status: .candidate)

@@ -75,9 +75,13 @@ extension RequestRouter {
         return result
     }
 
-    /// The policy's order, then the rule's `prefer` and `avoid`.
+    /// The policy's order with free routes before paid ones, then the rule's `prefer` and `avoid`.
     func order(_ candidates: [Route], policy: any RoutingPolicy, decision: RuleDecision?) -> [Route] {
-        let order = policy.order(candidates, state: state)
+        var order = policy.order(candidates, state: state)
+        // Paid routes are fallbacks: after every free one, in the policy's order among themselves.
+        if order.contains(where: { $0.configuration.isPaid }) {
+            order = order.filter { !$0.configuration.isPaid } + order.filter { $0.configuration.isPaid }
+        }
         guard let decision, !decision.prefer.isEmpty || !decision.avoid.isEmpty else { return order }
         return Self.reorder(order, by: decision)
     }

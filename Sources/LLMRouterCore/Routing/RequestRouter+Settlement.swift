@@ -71,6 +71,7 @@ extension RequestRouter {
             record.upstreamModel = answer.upstreamModel
             record.attempts = answer.attempts.map(Self.recordAttempt)
             record.estimatedCostUSD = price.map { $0.cost(promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0) }
+            router.recordSpend(price, promptTokens: record.promptTokens ?? 0, completionTokens: record.completionTokens ?? 0, key: journey.info.keyName)
             router.recorder?.record(record)
         }
     }

@@ -28,6 +28,8 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     let counters: RouterCounters
     /// Which route each conversation stays on (`routing.sticky_minutes`).
     let sessions: StickySessions<C.Instant>
+    /// The day's spend at route prices, for `budget` and `usd_per_day`.
+    let spend = SpendLedger()
     /// The wall time at `clockBase`: cache entries carry wall times (they outlive the process)
     /// but are aged on the router's clock, so a mock clock ages them too.
     private let wallBase: Int64
@@ -149,7 +151,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         var waited = false
         defer { if waited { waitLine.leave() } }
         while true {
-            let pass = try await attemptPass(order, operation: operation, deadline: deadline, journey: &journey, attempts: &attempts)
+            let pass = try await attemptPass(order, operation: operation, deadline: deadline, journey: &journey, attempts: &attempts, routing: table.routing)
             switch pass {
             case .answered(var answer):
                 answer.attempts = attempts

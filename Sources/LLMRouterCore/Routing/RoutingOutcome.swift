@@ -35,6 +35,8 @@ public struct RequestInfo: Sendable {
     public var allowedModels: [String]?
     /// The client's session (`X-Session-Id`) for sticky routing; read only when it is on.
     public var sessionID: String?
+    /// The access key's `usd_per_day`: its paid routes are skipped once its day's spend reaches it.
+    public var keyBudgetUSDPerDay: Double?
 
     public init(
         requestID: String,
@@ -103,6 +105,9 @@ public struct RoutedAnswer<Output: Sendable>: Sendable {
     public var cache: CacheVerdict?
     /// How the request met its sticky session; `nil` when sticky routing is off.
     public var sticky: StickyVerdict?
+    /// Whether a second route was called because the first sent nothing in time
+    /// (`routing.hedge_after_ms`); the attempts say which answered and which was cancelled.
+    public var hedged = false
 
     public init(
         output: Output,

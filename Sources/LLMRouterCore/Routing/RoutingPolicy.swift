@@ -132,3 +132,25 @@ public struct HeadroomPolicy: RoutingPolicy {
             .map(\.route)
     }
 }
+
+/// Cheapest first (`policy: cost`), by the estimated cost of a request with three prompt tokens
+/// per answer token (the usual chat shape) at the route's price. Free and unpriced routes cost
+/// nothing; a paid route of unknown price (`allow_paid` without `price`) comes last. Ties keep
+/// priority, then file order.
+public struct CostPolicy: RoutingPolicy {
+    public init() {}
+
+    public func order(_ candidates: [Route], state: some RouteStateView) -> [Route] {
+        guard candidates.count > 1 else { return candidates }
+        return candidates.enumerated()
+            .map { (route: $0.element, cost: Self.estimatedCost($0.element.configuration), position: $0.offset) }
+            .sorted { ($0.cost, $0.route.configuration.priority, $0.position) < ($1.cost, $1.route.configuration.priority, $1.position) }
+            .map(\.route)
+    }
+
+    /// US dollars per million answer tokens, with three prompt tokens each.
+    static func estimatedCost(_ configuration: ProviderConfiguration) -> Double {
+        guard let price = configuration.price else { return configuration.allowPaid ? .infinity : 0 }
+        return price.inputPerMillion * 3 + price.outputPerMillion
+    }
+}

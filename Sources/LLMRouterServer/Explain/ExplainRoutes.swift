@@ -33,14 +33,17 @@ struct ExplainRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Durat
         )
         var keyName = context.apiKeyName
         var allowed = context.accessKey?.limits.allowedModels
+        var budget = context.accessKey?.limits.usdPerDay
         if let pretended = asked.keyName {
             keyName = pretended
             allowed = nil
+            budget = nil
             if keys.current.isEnabled {
                 guard let key = keys.current.keys.first(where: { $0.name == pretended }) else {
                     throw OpenAIError.invalidRequest("No access key is named '\(pretended)'.", param: "key")
                 }
                 allowed = key.limits.allowedModels
+                budget = key.limits.usdPerDay
             }
         }
         var info = RequestInfo(
@@ -48,6 +51,7 @@ struct ExplainRoutes<AppClock: Clock>: Sendable where AppClock.Duration == Durat
             cache: RequestBody.cacheDirectives(asked.headers)
         )
         info.allowedModels = allowed
+        info.keyBudgetUSDPerDay = budget
         info.headers = RequestBody.ruleHeaders(asked.headers)
         info.sessionID = asked.headers[.sessionID]
         let explanation: RoutingExplanation

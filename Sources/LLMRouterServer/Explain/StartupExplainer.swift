@@ -83,6 +83,7 @@ public enum StartupExplainer {
             if keys.isEnabled {
                 guard let key = keys.keys.first(where: { $0.name == name }) else { throw Failure(description: "--key: no access key is named '\(name)'") }
                 info.allowedModels = key.limits.allowedModels
+                info.keyBudgetUSDPerDay = key.limits.usdPerDay
             }
         }
         let defaultModel = environment["LLMROUTER_DEFAULT_MODEL"].flatMap { $0.isEmpty ? nil : $0 }

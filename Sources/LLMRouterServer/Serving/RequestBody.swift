@@ -41,6 +41,7 @@ enum RequestBody {
         )
         // The router re-checks the model a rule serves against the key's list.
         info.allowedModels = allowed
+        info.keyBudgetUSDPerDay = context.accessKey?.limits.usdPerDay
         if table.routing.stickyFor > .zero { info.sessionID = request.headers[.sessionID] }
         prepareDecision(&info, table: table, served: served, headers: request.headers)
         return info

@@ -77,6 +77,7 @@ public enum RoutingHeaders {
         decided(decision, into: &headers)
         headers[.llmrouterProvider] = answer.provider
         if let sticky = answer.sticky { headers[.llmrouterSticky] = sticky.rawValue }
+        if answer.hedged { headers[.llmrouterHedged] = "true" }
         if let verdict = answer.cache {
             headers[.llmrouterCache] = verdict.headerValue
             if let age = verdict.age { headers[.age] = String(age.components.seconds) }
@@ -144,6 +145,9 @@ extension HTTPField.Name {
     static let llmrouterPolicy = Self("X-LLMRouter-Policy")!
     /// How the request met its sticky session: `hit`, `new` or `moved` (`routing.sticky_minutes`).
     static let llmrouterSticky = Self("X-LLMRouter-Sticky")!
+    /// `true` when a second route was called because the first sent nothing in time
+    /// (`routing.hedge_after_ms`); `X-LLMRouter-Attempts` counts both calls.
+    static let llmrouterHedged = Self("X-LLMRouter-Hedged")!
     /// On a request: the conversation it belongs to, for sticky routing.
     static let sessionID = Self("X-Session-Id")!
     /// Tells nginx-style proxies not to buffer the event stream.

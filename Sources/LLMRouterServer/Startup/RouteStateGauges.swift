@@ -5,6 +5,7 @@ import Foundation
 #endif
 import LLMRouterCore
 import Prometheus
+import Synchronization
 
 /// Per-route gauges read from the provider state when `/metrics` is scraped, so a dashboard
 /// sees breakers, cool-downs and quota headroom without the request path paying for them.
@@ -16,8 +17,15 @@ import Prometheus
 /// | `llmrouter_route_remaining_requests` | `route` | what the upstream's headers said is left, counted down since (-1 unknown) |
 /// | `llmrouter_route_quota_used` | `route`, `limit` (`rpm`, `rpd`, `tpm`, `tpd`) | calls or tokens counted against a configured limit |
 /// | `llmrouter_route_quota_limit` | `route`, `limit` | the configured limit |
-struct RouteStateGauges: Sendable {
+/// | `llmrouter_spend_usd` | `key` | US dollars spent on paid routes today (UTC), per access key (`-`: none) |
+final class RouteStateGauges: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// Keys with a spend gauge, to zero them on a new day.
+    private let spendKeys = Mutex<Set<String>>([])
+
+    init(registry: PrometheusCollectorRegistry) {
+        self.registry = registry
+    }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "llmrouter", subsystem: "route", metricName: metric, unitName: unit, helpText: help)
@@ -52,6 +60,19 @@ struct RouteStateGauges: Sendable {
                 registry.makeGauge(descriptor: Self.quotaLimit, labels: limitLabels).set(Double(value))
                 registry.makeGauge(descriptor: Self.quotaUsed, labels: limitLabels).set(Double(count ?? 0))
             }
+        }
+    }
+
+    private static var spend: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "llmrouter", metricName: "spend", unitName: "usd", helpText: "US dollars spent on paid routes today (UTC), per access key.")
+    }
+
+    /// Today's spend per key; a key that spent yesterday but not yet today reads 0.
+    func updateSpend(_ spent: [String: Double]) {
+        for (key, usd) in spent { registry.makeGauge(descriptor: Self.spend, labels: [("key", key)]).set(usd) }
+        spendKeys.withLock { known in
+            for key in known.subtracting(spent.keys) { registry.makeGauge(descriptor: Self.spend, labels: [("key", key)]).set(Double(0)) }
+            known.formUnion(spent.keys)
         }
     }
 }

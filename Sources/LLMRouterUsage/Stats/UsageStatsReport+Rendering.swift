@@ -7,10 +7,12 @@ import Foundation
 extension UsageStatsReport {
     /// A table for people: one line per group, then the total, then what the free tiers saved.
     public func table() -> String {
+        // Spend per group only when paid routes spent something: free traffic keeps its table.
+        let spent = total.costUSD > 0
         let headers = [
             grouping == .total ? "" : grouping.rawValue, "requests", "failed", "failover", "p50 ms", "p95 ms",
             "ttft p50", "ttft p95", "tokens in", "tokens out", "cached",
-        ]
+        ] + (spent ? ["spend $"] : [])
         var lines = [headers]
         for row in rows + [total] {
             lines.append([
@@ -18,7 +20,7 @@ extension UsageStatsReport {
                 Self.millis(row.latencyMs.p50), Self.millis(row.latencyMs.p95),
                 Self.millis(row.timeToFirstTokenMs.p50), Self.millis(row.timeToFirstTokenMs.p95),
                 "\(row.promptTokens)", "\(row.completionTokens)", Self.percent(row.cacheHitRate),
-            ])
+            ] + (spent ? [Self.dollars(row.costUSD)] : []))
         }
         let widths = headers.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
         var text = "since \(Self.timestamp(since)) (until \(Self.timestamp(until)))\n"

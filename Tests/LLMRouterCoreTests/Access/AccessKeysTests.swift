@@ -123,7 +123,7 @@ struct AccessKeysLoaderTests {
         ("keys:\n  - {name: a, sha256: abc}", "keys.yaml: key 'a' field 'sha256': must be 64 hexadecimal characters (the SHA-256 of the key, not the key itself)"),
         ("keys:\n  - {name: a}", "keys.yaml: key 'a' field 'sha256': missing; store the SHA-256 of the key (`llmrouter keys add` writes it)"),
         ("keys:\n  - {sha256: abc}", "keys.yaml: key '#1' field 'name': missing; every key needs a name"),
-        ("keys:\n  - {name: a, sha256: \(String(repeating: "0", count: 64)), rpm_limit: 5}", "keys.yaml: key 'a' field 'rpm_limit': unknown field; known fields are admin, models, name, rpm, sha256, tokens_per_day"),
+        ("keys:\n  - {name: a, sha256: \(String(repeating: "0", count: 64)), rpm_limit: 5}", "keys.yaml: key 'a' field 'rpm_limit': unknown field; known fields are admin, models, name, rpm, sha256, tokens_per_day, usd_per_day"),
         ("keys:\n  - {name: a, sha256: \(String(repeating: "0", count: 64)), rpm: lots}", "keys.yaml: key 'a' field 'rpm': must be a whole number > 0, got \"lots\""),
         ("keys:\n  - {name: a, sha256: \(String(repeating: "0", count: 64)), tokens_per_day: 0}", "keys.yaml: key 'a' field 'tokens_per_day': must be a whole number > 0, got \"0\""),
         ("keys:\n  - {name: a, sha256: \(String(repeating: "0", count: 64)), admin: maybe}", "keys.yaml: key 'a' field 'admin': must be true or false, got \"maybe\""),

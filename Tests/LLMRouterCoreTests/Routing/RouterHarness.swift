@@ -22,7 +22,8 @@ final class RouterHarness: Sendable {
     init(
         _ routes: [(name: String, configure: @Sendable (inout ProviderConfiguration) -> Void, script: Script)],
         routing: RoutingConfiguration = .init(maxWait: .zero),
-        breaker: BreakerConfiguration = .init(failureThreshold: 3, recoveryTime: .seconds(30))
+        breaker: BreakerConfiguration = .init(failureThreshold: 3, recoveryTime: .seconds(30)),
+        wallStart: Date = Date()
     ) {
         let calls = Locked<[String: Int]>([:])
         let clock = self.clock
@@ -61,7 +62,7 @@ final class RouterHarness: Sendable {
         self.table = RoutingTable(routes: built, routing: routing)
         self.state = ProviderState(routes: table.specs, clock: clock, wallClockAtStart: .init(timeIntervalSince1970: 1_750_000_000), jitter: { 0 })
         let recorded = self.recorded
-        self.router = RequestRouter(state: state, clock: clock, recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } })
+        self.router = RequestRouter(state: state, clock: clock, recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } }, wallStart: wallStart)
     }
 
     func calls(_ name: String) -> Int { calls.withLock { $0[name] ?? 0 } }

@@ -33,6 +33,7 @@ extension RoutingExplanation {
             } ?? .null,
             "at": .string(Self.timestamp(wallTime)),
             "upstream_calls": .integer(0),
+            "hedge_after_ms": hedgeAfter.map { .integer($0.wholeMilliseconds) } ?? .null,
         ]
         switch verdict {
         case .denied(_, let message): object["message"] = .string(message)
@@ -87,6 +88,7 @@ extension RoutingExplanation {
             lines.append("sticky:   session from \(sticky.source.rawValue), \(on)")
         }
         lines.append("cache:    \(cacheText)")
+        if let hedgeAfter { lines.append("hedge:    the next route is called too when the first sends nothing in \(hedgeAfter.wholeMilliseconds) ms") }
         guard !routes.isEmpty else { return lines.joined(separator: "\n") }
         lines.append("routes, in the order they would be tried:")
         let width = routes.map(\.name.count).max() ?? 0

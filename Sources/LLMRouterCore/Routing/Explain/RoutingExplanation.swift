@@ -41,7 +41,8 @@ public struct RoutingExplanation: Sendable, Equatable {
         public var position: Int?
         /// Why it is skipped, as `X-LLMRouter-Skipped` says it.
         public var reason: String?
-        /// The kind of skip: `disabled`, `rule`, `capability`, `breaker`, `cool_down`, `quota`.
+        /// The kind of skip: `disabled`, `rule`, `capability`, `breaker`, `cool_down`, `quota`,
+        /// `budget` (a paid route once the day's spend reached a budget).
         public var skip: String?
         /// When a cool-down, quota or open breaker ends, from now.
         public var resumeIn: Duration?
@@ -99,6 +100,9 @@ public struct RoutingExplanation: Sendable, Equatable {
     public var routes: [RouteLine] = []
     public var cache: CacheState = .off
     public var sticky: Sticky?
+    /// How long the first call may go without its first byte before the next route is called
+    /// too (`routing.hedge_after_ms`); `nil` when not hedged.
+    public var hedgeAfter: Duration?
     /// The wall time the explanation is for, milliseconds since 1970 on the router's clock.
     public var wallTime: Int64
 
