@@ -37,8 +37,10 @@ struct DashboardTests {
             #expect(summary["failover_rate"] as? Double == 0.75)
             let buckets = try #require(summary["buckets"] as? [[String: Any]])
             #expect(buckets.count == 60)
-            #expect(buckets.last?["requests"] as? Int == 4)
-            #expect(buckets.last?["latency_p50_ms"] is Double)
+            // The requests may straddle a minute boundary on a slow machine: the last two buckets hold them.
+            let lastTwo = buckets.suffix(2).compactMap { $0["requests"] as? Int }
+            #expect(lastTwo.reduce(0, +) == 4)
+            #expect(buckets.suffix(2).contains { ($0["requests"] as? Int ?? 0) > 0 && $0["latency_p50_ms"] is Double })
 
             let list = try await client.getJSON("/dashboard/api/requests?limit=2")
             let requests = try #require(list["requests"] as? [[String: Any]])

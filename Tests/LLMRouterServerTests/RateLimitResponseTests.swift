@@ -117,7 +117,9 @@ struct RateLimitResponseTests {
             let third = try await client.chat(model: "m")
             #expect(third.status == .tooManyRequests)
             let retryAfter = try #require(third.headers[.retryAfter].flatMap(Int.init))
-            #expect((59...60).contains(retryAfter))
+            // The window's oldest request leaves it a minute after it was admitted; a loaded machine
+            // may take seconds between the calls, so the wait is somewhat under 60, never over.
+            #expect((45...60).contains(retryAfter))
         }
     }
 }
