@@ -18,6 +18,9 @@ public struct RoutingConfiguration: Sendable, Equatable {
     /// `routing.sticky_minutes`: how long a conversation stays on the route that answered it
     /// since its last answer, while that route is admissible. Defaults to zero: off.
     public var stickyFor: Duration = .zero
+    /// `routing.stream_failover`: what a stream that breaks after its first chunk does.
+    /// Defaults to ``StreamFailover/error``.
+    public var streamFailover: StreamFailover = .error
 
     public init(
         policy: RoutingPolicyName = .priority,
