@@ -16,9 +16,10 @@ import Yams
 ///     "claude-*": auto
 ///   rules: [...]                # see RoutingRulesReader
 ///   sticky_minutes: 30          # a conversation stays on the route that answered it (0: off)
+///   stream_failover: continue   # error (default) | continue: a broken stream goes on elsewhere
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes", "hedge_after_ms"]
+    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes", "hedge_after_ms", "stream_failover"]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -76,6 +77,13 @@ struct RoutingSectionReader {
         if let node = map["hedge_after_ms"] {
             let delay = try milliseconds(node, field: "routing.hedge_after_ms")
             routing.hedging.after = delay > .zero ? delay : nil
+        }
+        if let node = map["stream_failover"], !node.isNull {
+            let names = StreamFailover.allCases.map(\.rawValue).joined(separator: " or ")
+            guard let text = node.string, let mode = StreamFailover(rawValue: text.trimmingWhitespace().lowercased()) else {
+                throw error("routing.stream_failover", "must be \(names)")
+            }
+            routing.streamFailover = mode
         }
         if let node = map["rules"], !node.isNull {
             routing.rules = try RoutingRulesReader(file: file).read(node)

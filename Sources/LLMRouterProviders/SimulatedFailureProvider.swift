@@ -15,6 +15,8 @@ public struct SimulatedFailureProvider: Provider {
         self.roll = roll
     }
 
+    public var assistantPrefill: AssistantPrefill { base.assistantPrefill }
+
     public func complete(_ request: ChatRequest, context: ProviderContext) async throws -> ChatCompletion {
         try failIfDrawn()
         return try await base.complete(request, context: context)

@@ -75,6 +75,13 @@ extension FakeUpstream {
             stream(events: events, gap: gap, sendDone: false, ending: .reset)
         }
 
+        /// Streams the first `count` of `events`, then ends the response without `[DONE]`: a
+        /// stream cut after N chunks. Unlike a reset, the orderly end loses nothing in flight, so
+        /// the client reads exactly `count` chunks before the failure.
+        public static func streamCut(events: [String], after count: Int, gap: Duration = .zero) -> Reply {
+            stream(events: Array(events.prefix(count)), gap: gap, sendDone: false)
+        }
+
         /// An SSE answer made of exact byte chunks (each flushed on its own), for testing framing:
         /// comments, CRLF, events split across writes.
         public static func sse(

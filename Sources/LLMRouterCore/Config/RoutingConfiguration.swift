@@ -23,6 +23,9 @@ public struct RoutingConfiguration: Sendable, Equatable {
     /// The top-level `budget: {usd_per_day: N}`: paid routes are skipped once the day's spend
     /// at route prices reaches it. Defaults to `nil`: no budget.
     public var budgetUSDPerDay: Double?
+    /// `routing.stream_failover`: what a stream that breaks after its first chunk does.
+    /// Defaults to ``StreamFailover/error``.
+    public var streamFailover: StreamFailover = .error
 
     public init(
         policy: RoutingPolicyName = .priority,

@@ -15,6 +15,12 @@ public protocol Provider: Sendable {
     /// Answers an embeddings request; providers without embeddings keep the default, which
     /// refuses it.
     func embed(_ request: EmbeddingsRequest, context: ProviderContext) async throws -> EmbeddingsAnswer
+    /// Whether the upstream continues a trailing assistant message; defaults to ``AssistantPrefill/unsupported``.
+    var assistantPrefill: AssistantPrefill { get }
+}
+
+extension Provider {
+    public var assistantPrefill: AssistantPrefill { .unsupported }
 }
 
 /// What a provider needs to know about the call beyond the client's request.
@@ -136,6 +142,7 @@ public struct ClosureProvider: Provider {
     private let completeBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion
     private let streamBody: @Sendable (ChatRequest, ProviderContext) async throws -> ChatEventStream
     private let embedBody: (@Sendable (EmbeddingsRequest, ProviderContext) async throws -> EmbeddingsAnswer)?
+    public var assistantPrefill: AssistantPrefill = .unsupported
 
     public init(
         complete: @escaping @Sendable (ChatRequest, ProviderContext) async throws -> ChatCompletion,

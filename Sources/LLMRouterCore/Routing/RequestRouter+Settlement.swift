@@ -22,6 +22,8 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     var cache: CacheVerdict?
     /// The routing rule that decided, for the record.
     var rule: String?
+    /// Chunks a broken stream sent before another route continued it (`stream_failover`).
+    var carriedCompletionTokens = 0
 
     init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
         self.arrival = arrival
@@ -52,16 +54,16 @@ extension RequestRouter {
             switch end {
             case .finished(let prompt, let completion, let chunks):
                 journey.promptTokens = prompt ?? journey.estimatedPromptTokens
-                journey.completionTokens = completion ?? chunks
+                journey.completionTokens = (completion ?? chunks) + journey.carriedCompletionTokens
                 let tokens = (journey.promptTokens ?? 0) + (journey.completionTokens ?? 0)
                 router.handle(state.settle(route, .answered(latency: firstChunkLatency, report: headReport, tokens: tokens)), route: route, logger: journey.info.logger)
             case .failed(let failure, let chunks):
-                journey.completionTokens = chunks
+                journey.completionTokens = chunks + journey.carriedCompletionTokens
                 errorCode = "upstream_stream_failed"
                 router.handle(state.settle(route, .failed(failure, latency: firstChunkLatency)), route: route, logger: journey.info.logger)
                 router.count("llmrouter_upstream_attempts_total", provider: route, ("outcome", failure.kind.rawValue))
             case .abandoned(let chunks):
-                journey.completionTokens = chunks
+                journey.completionTokens = chunks + journey.carriedCompletionTokens
                 status = 499
                 errorCode = "client_closed_request"
                 state.settle(route, .abandoned)

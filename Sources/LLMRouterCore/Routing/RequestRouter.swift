@@ -159,6 +159,9 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
                 if operation.isStream, let stream = answer.output as? PrimedStream {
                     // A stream is settled (and recorded) when it ends.
                     stream.attach(streamSettlement(answer, journey: journey))
+                    if table.routing.streamFailover == .continue, let chat = operation as? StreamChat {
+                        stream.arm(continuation(chat, answer: answer, order: order, deadline: deadline, journey: journey))
+                    }
                     return .answered(answer)
                 }
                 return finish(.answered(answer), journey: journey)

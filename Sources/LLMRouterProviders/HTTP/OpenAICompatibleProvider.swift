@@ -44,6 +44,9 @@ public struct OpenAICompatibleProvider: Provider {
     let dialect: VendorDialect
     let now: @Sendable () -> Date
 
+    /// As the vendor's dialect says.
+    public var assistantPrefill: AssistantPrefill { dialect.assistantPrefill }
+
     /// The most bytes of an error body kept for the message and the client.
     static let maximumErrorBodySize = 64 << 10
 

@@ -29,10 +29,12 @@ extension VendorDialect {
     ///   its reset.
     /// - Limits are per organization and model.
     /// - A stream's last chunk carries its usage in `x_groq.usage` (besides, or instead of, `usage`).
+    /// - A trailing assistant message is continued as a prefill (console.groq.com/docs/prefilling).
     public static let groq = VendorDialect(
         name: "groq",
         headerConvention: .init(requestsPeriod: .day, tokensPeriod: .minute),
         usageLocation: UsageLocation(alsoAt: [["x_groq", "usage"]]),
+        assistantPrefill: .trailingAssistantMessage,
         readRefusal: GroqRefusal.read
     )
 }

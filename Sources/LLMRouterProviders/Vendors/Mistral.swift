@@ -19,5 +19,7 @@ extension VendorDialect {
     ///   and on newer answers `x-ratelimit-*-{requests,tokens}`, tokens per minute.
     /// - 429 bodies (`{"object":"error","message":"Requests rate limit exceeded","type":"rate_limited",…}`)
     ///   say nothing of the window: short. No capture of a Mistral 429 exists in the fixtures.
-    public static let mistral = VendorDialect(name: "mistral", headerConvention: .init(tokensPeriod: .minute))
+    /// - A trailing assistant message is continued only with `"prefix": true` (its API refuses one
+    ///   without: the last message must be the user's, a tool's, or an assistant prefix).
+    public static let mistral = VendorDialect(name: "mistral", headerConvention: .init(tokensPeriod: .minute), assistantPrefill: .prefixFlag)
 }

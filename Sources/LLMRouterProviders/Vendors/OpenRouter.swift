@@ -31,7 +31,11 @@ extension VendorDialect {
     ///     temporarily rate-limited upstream", `limit_source: upstream_provider_shared_pool`) →
     ///     upstream congestion: try another route, no long cool-down.
     /// - 402: out of credits.
-    public static let openRouter = VendorDialect(name: "openrouter", headerConvention: .init(bareUnit: .requests), readRefusal: OpenRouterRefusal.read)
+    /// - A trailing assistant message is continued as a prefill ("assistant prefill" in its API
+    ///   reference); the model behind it decides how well.
+    public static let openRouter = VendorDialect(
+        name: "openrouter", headerConvention: .init(bareUnit: .requests), assistantPrefill: .trailingAssistantMessage, readRefusal: OpenRouterRefusal.read
+    )
 }
 
 enum OpenRouterRefusal {

@@ -46,6 +46,9 @@ public struct VendorDialect: Sendable {
     /// The error object inside an error body as the vendor wraps it (Gemini wraps it in a
     /// one-element array); identity for most.
     let errorEnvelope: @Sendable (JSONValue) -> JSONValue
+    /// Whether its chat API continues a trailing assistant message (the vendor's file says);
+    /// a broken stream is continued with a prefill only where it does.
+    public let assistantPrefill: AssistantPrefill
 
     public init(
         name: String,
@@ -53,6 +56,7 @@ public struct VendorDialect: Sendable {
         embeddingDefaults: [(key: String, value: JSONValue)] = [],
         usageLocation: UsageLocation = .standard,
         errorEnvelope: @escaping @Sendable (JSONValue) -> JSONValue = { $0 },
+        assistantPrefill: AssistantPrefill = .unsupported,
         readRefusal: @escaping @Sendable (inout RateLimitSignal, RefusalEvidence) -> Void = { _, _ in }
     ) {
         self.name = name
@@ -60,6 +64,7 @@ public struct VendorDialect: Sendable {
         self.embeddingDefaults = embeddingDefaults
         self.usageLocation = usageLocation
         self.errorEnvelope = errorEnvelope
+        self.assistantPrefill = assistantPrefill
         self.readRefusal = readRefusal
     }
 

@@ -60,6 +60,8 @@ extension RouterService {
     ) async throws {
         defer { session.cancel() }
         var answer = answer
+        // After a continuation, a failure is the continuing route's.
+        var continuedOn: String?
         if let answer { encoder.answered(usageLocation: answer.output.usageLocation) }
         do {
             while let event = await session.next() {
@@ -79,14 +81,18 @@ extension RouterService {
                     } catch {
                         // The chunk never reached the stream's own settlement as a failure.
                         answer?.output.fail(error)
-                        try await endMidStream(error, provider: answer?.provider, logger: logger, encoder: &encoder, to: &writer)
+                        try await endMidStream(error, provider: continuedOn ?? answer?.provider, logger: logger, encoder: &encoder, to: &writer)
                         return
                     }
                     try await write(events, to: &writer)
                 case .keepAlive:
                     try await writer.write(SSE.keepAlive)
+                case .continued(let handover):
+                    continuedOn = handover.route
+                    encoder.answered(usageLocation: handover.usageLocation)
+                    try await writer.write(SSE.comment(handover.comment))
                 case .failed(let failure):
-                    try await endMidStream(failure, provider: answer?.provider, logger: logger, encoder: &encoder, to: &writer)
+                    try await endMidStream(failure, provider: continuedOn ?? answer?.provider, logger: logger, encoder: &encoder, to: &writer)
                     return
                 case .finished:
                     try await write(encoder.finish(), to: &writer)

@@ -30,6 +30,11 @@ enum SSE {
     static let done = ByteBuffer(string: "data: [DONE]\n\n")
     static let keepAlive = ByteBuffer(string: ": keep-alive\n\n")
 
+    /// A comment line, `: <text>` (one line), which every SSE client skips.
+    static func comment(_ text: String) -> ByteBuffer {
+        ByteBuffer(string: ": " + text.filter { !$0.isNewline } + "\n\n")
+    }
+
     /// `data: <payload>\n\n`, in one buffer so it goes out in one write.
     static func event(_ payload: ByteBuffer) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: payload.readableBytes + 8)

@@ -18,6 +18,8 @@ final class StreamSession<AppClock: Clock>: Sendable where AppClock.Duration == 
         case finished
         /// The upstream failed after the first chunk; the stream has settled the route.
         case failed(UpstreamFailure)
+        /// Another route continues the answer (`routing.stream_failover: continue`); its chunks follow.
+        case continued(StreamHandover)
         case keepAlive
     }
 
@@ -68,7 +70,12 @@ final class StreamSession<AppClock: Clock>: Sendable where AppClock.Duration == 
     private static func relay(_ stream: PrimedStream, emit: @Sendable (Event) -> Void) async {
         emit(.chunk(stream.first))
         do {
-            while let chunk = try await stream.next() { emit(.chunk(chunk)) }
+            while let event = try await stream.nextEvent() {
+                switch event {
+                case .chunk(let chunk): emit(.chunk(chunk))
+                case .continued(let handover): emit(.continued(handover))
+                }
+            }
             emit(.finished)
         } catch let failure as UpstreamFailure {
             emit(.failed(failure))

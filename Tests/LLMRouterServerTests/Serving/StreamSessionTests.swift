@@ -120,6 +120,7 @@ extension StreamSession.Event {
         case .finished: return "finished"
         case .failed: return "failed"
         case .keepAlive: return "keep-alive"
+        case .continued(let handover): return "continued:\(handover.route)"
         }
     }
 }

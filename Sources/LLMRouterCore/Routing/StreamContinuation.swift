@@ -1,0 +1,184 @@
+import NIOCore
+
+/// How a stream that broke after its first chunk goes on from another route
+/// (`routing.stream_failover: continue`).
+///
+/// The client has part of an answer already, so another route cannot start over: it is asked
+/// for the rest. The original request goes out again with the partial answer as the last
+/// assistant message — as a prefill where the route's vendor continues one (``AssistantPrefill``),
+/// else followed by a user message asking to go on exactly where it stopped. Its chunks are
+/// spliced into the client's stream under the first answer's `id`, `created` and `model`,
+/// without a second role, and the last one carries an `llmrouter` member naming both routes.
+///
+/// The router arms each stream with one when the setting is on; ``PrimedStream`` watches its
+/// chunks (``StreamTranscript``) and calls ``resume`` on a break, unless a tool call had begun,
+/// a `finish_reason` had come, or a chunk could not be read. One continuation per request: a
+/// continuation that breaks in turn ends with the error event.
+public struct StreamContinuation: Sendable {
+    /// Settles the broken route, tries the next admissible routes with the continuation request
+    /// and hands over the first that answers; `nil` when none did (the request is then recorded
+    /// as failed). Throws `CancellationError` when the client left meanwhile.
+    let resume: @Sendable (StreamBreak) async throws -> StreamHandover?
+
+    /// The user message sent after the partial answer to a route that takes no prefill.
+    public static let instruction =
+        "Your previous answer was cut off. Continue it exactly where it stopped, starting with the very next character: do not repeat anything already written, do not comment, do not start over."
+
+    /// The request that asks a route for the rest of `partial`.
+    static func request(_ original: ChatRequest, partial: String, prefill: AssistantPrefill) throws(ChatRequestError) -> ChatRequest {
+        var fields = original.fields
+        var messages = original.messages
+        if !partial.isEmpty {
+            var assistant: [String: JSONValue] = ["role": .string("assistant"), "content": .string(partial)]
+            if prefill == .prefixFlag { assistant["prefix"] = .bool(true) }
+            messages.append(.object(assistant))
+            if prefill == .unsupported {
+                messages.append(.object(["role": .string("user"), "content": .string(instruction)]))
+            }
+        }
+        fields["messages"] = .array(messages)
+        return try ChatRequest(fields: fields)
+    }
+}
+
+/// Where and how a stream broke, for ``StreamContinuation/resume``.
+struct StreamBreak: Sendable {
+    var failure: UpstreamFailure
+    /// The answer's text the client received.
+    var partialText: String
+    /// Chunks the broken route sent, for the record's completion tokens.
+    var chunks: Int
+}
+
+/// A continuation under way: the route that broke, the one that goes on, and its stream.
+public struct StreamHandover: Sendable {
+    public let failedRoute: String
+    public let route: String
+    /// Why the first route failed: its failure kind and message.
+    public let reason: String
+    /// Where the new route's chunks carry their usage.
+    public let usageLocation: UsageLocation
+    let stream: PrimedStream
+
+    /// The SSE comment line marking the splice: `llmrouter continued on B after A failed: REASON`
+    /// (without the leading `: `), on one line.
+    public var comment: String {
+        "llmrouter continued on \(route) after \(failedRoute) failed: \(reason)"
+    }
+
+    /// The `llmrouter` member of the spliced stream's last chunk.
+    var member: JSONValue {
+        .object(["continued_from": .string(failedRoute), "continued_on": .string(route), "reason": .string(reason)])
+    }
+
+    static func reason(_ failure: UpstreamFailure) -> String {
+        let text = "\(failure.kind.rawValue): \(failure.message)"
+        return String(text.map { $0.isNewline ? " " : $0 })
+    }
+}
+
+/// What a stream sent so far, as far as continuing it goes: the answer's text, and whether
+/// anything forbids a continuation. Fed every chunk of an armed stream.
+struct StreamTranscript: Sendable {
+    private(set) var text = ""
+    /// The first chunk's `id`, `created` and `model`, which the client keeps seeing.
+    private(set) var identity: [String: JSONValue] = [:]
+    private var toolCallStarted = false
+    private var finished = false
+    private var unreadable = false
+
+    /// Whether another route may finish the answer: no tool call began (its arguments cannot
+    /// be resumed), no `finish_reason` came (the answer is whole), every chunk was readable and
+    /// had one choice.
+    var allowsContinuation: Bool { !toolCallStarted && !finished && !unreadable }
+
+    mutating func observe(_ chunk: ByteBuffer) {
+        guard allowsContinuation else { return }
+        guard let object = (try? JSONValue.parsingObject(chunk.readableBytesView, keeping: ["id", "created", "model", "choices"])) ?? nil else {
+            unreadable = true
+            return
+        }
+        if identity.isEmpty {
+            for key in ["id", "created", "model"] { identity[key] = object[key] }
+        }
+        let choices = object["choices"]?.arrayValue ?? []
+        guard choices.count <= 1 else {
+            unreadable = true
+            return
+        }
+        guard let choice = choices.first?.objectValue else { return }
+        if let index = choice["index"]?.intValue, index != 0 { unreadable = true }
+        if let reason = choice["finish_reason"], reason != .null { finished = true }
+        guard let delta = choice["delta"]?.objectValue else { return }
+        if let calls = delta["tool_calls"], calls != .null { toolCallStarted = true }
+        if delta["function_call"].map({ $0 != .null }) == true { toolCallStarted = true }
+        if let content = delta["content"]?.stringValue { text += content }
+    }
+}
+
+/// Rewrites a continuation's chunks so they read as the first answer's: its `id`, `created`
+/// and `model`, no second `role`, and on the last chunk the `llmrouter` member.
+struct StreamSplice: Sendable {
+    let identity: [String: JSONValue]
+    let member: JSONValue
+
+    func rewrite(_ chunk: ByteBuffer, isLast: Bool) -> ByteBuffer {
+        guard case .object(var object)? = try? JSONValue(parsing: chunk.readableBytesView) else { return chunk }
+        for (key, value) in identity { object[key] = value }
+        if case .array(var choices)? = object["choices"] {
+            for index in choices.indices {
+                guard case .object(var choice) = choices[index], case .object(var delta)? = choice["delta"] else { continue }
+                delta["role"] = nil
+                choice["delta"] = .object(delta)
+                choices[index] = .object(choice)
+            }
+            object["choices"] = .array(choices)
+        }
+        if isLast { object["llmrouter"] = member }
+        return ByteBuffer(bytes: JSONValue.encodedBytes(.object(object)))
+    }
+}
+
+/// The continuation's chunks as the client gets them: spliced, one chunk behind the upstream
+/// so the last one can carry the `llmrouter` member. Used by one reader at a time, like the
+/// ``PrimedStream`` that holds it (hence `@unchecked`).
+final class SplicedTail: @unchecked Sendable {
+    let stream: PrimedStream
+    private let splice: StreamSplice
+    private var held: ByteBuffer?
+    private var started = false
+    private var ended = false
+    private var pendingFailure: (any Error)?
+
+    init(_ stream: PrimedStream, splice: StreamSplice) {
+        self.stream = stream
+        self.splice = splice
+    }
+
+    func next() async throws -> ByteBuffer? {
+        if let failure = pendingFailure {
+            pendingFailure = nil
+            ended = true
+            throw failure
+        }
+        if ended { return nil }
+        if !started {
+            started = true
+            held = stream.first
+        }
+        guard let current = held else { return nil }
+        let following: ByteBuffer?
+        do {
+            following = try await stream.next()
+        } catch {
+            held = nil
+            if error is CancellationError { throw error }
+            // The chunk in hand reaches the client before the failure does.
+            pendingFailure = error
+            return splice.rewrite(current, isLast: false)
+        }
+        held = following
+        if following == nil { ended = true }
+        return splice.rewrite(current, isLast: following == nil)
+    }
+}
