@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import LLMRouterShared
@@ -13,15 +14,46 @@ struct TimeoutTests {
     }
 
     @Test func aCallIgnoringCancellationIsGivenUpOnAtTheLimit() async throws {
-        let started = ContinuousClock.now
+        // The call waits, deaf to its cancellation as a connection attempt may be, until the test
+        // lets it go — which it does only after withTimeout has returned. Had withTimeout waited
+        // for the call, it would never return; no wall-clock bound is needed to tell.
+        let release = Release()
         await #expect(throws: TimedOut.self) {
             try await withTimeout(.milliseconds(50)) { () async throws -> Int in
-                // Sleeps on through its cancellation, as a connection attempt may.
-                let end = ContinuousClock.now + .seconds(3)
-                while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(10)) }
+                await release.wait()
                 return 1
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(2), "not waited for")
+        release.open()
+    }
+}
+
+/// A gate a call waits on regardless of cancellation.
+private final class Release: Sendable {
+    private struct State {
+        var waiter: CheckedContinuation<Void, Never>?
+        var isOpen = false
+    }
+
+    private let state = Mutex(State())
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.isOpen { return true }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.isOpen = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 }
