@@ -17,6 +17,8 @@
 #   scripts/bench.sh            release build (the figures in README)
 #   BENCH_ONLY=usage-log BENCH_ROUNDS=9 scripts/bench.sh   only (b) and (f), taking turns in both
 #                               orders, for the usage log's cost: p50/p99 and server CPU per request
+#   BENCH_ONLY=rules BENCH_ROUNDS=5 scripts/bench.sh   only (a) against (a) with 20 routing rules
+#                               (scripts/bench/rules.sh): server CPU per request, the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 source "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
@@ -24,8 +26,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-    "" | usage-log) ;;
-    *) echo "BENCH_ONLY: empty or usage-log, got '$ONLY'" >&2; exit 2 ;;
+    "" | usage-log | rules) ;;
+    *) echo "BENCH_ONLY: empty, usage-log or rules, got '$ONLY'" >&2; exit 2 ;;
 esac
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 
@@ -137,6 +139,11 @@ cpu = f" {ticks * 1e6 / int(sys.argv[2]) / max(done, 1):.1f}" if ticks else ""
 print(f"{rps:.0f} {p50:.3f} {p99:.3f}{cpu}")
 PY
 }
+
+if [ "$ONLY" = rules ]; then
+    source "$ROOT/scripts/bench/rules.sh"
+    exit 0
+fi
 
 declare -A RESULT
 for round in $(seq 1 "$ROUNDS"); do
