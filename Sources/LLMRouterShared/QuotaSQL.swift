@@ -86,7 +86,7 @@ enum BreakerSQL {
             FROM unnest(\(states.map(\.route))::text[], \(states.map(\.state))::text[], \(states.map(\.since))::timestamptz[]) AS offered (route, state, since)
             ON CONFLICT (instance, route) DO UPDATE SET state = excluded.state, since = excluded.since, updated_at = now()
             """
-        try await client.query(query, logger: logger).collect()
+        _ = try await client.query(query, logger: logger).collect()
     }
 
     /// Says this instance is running, and reads the breakers of the others seen within `alive`.
@@ -110,8 +110,8 @@ enum BreakerSQL {
 
     /// Forgets instances not seen for a day, and their breakers.
     static func prune(client: PostgresClient, logger: Logger) async throws {
-        try await client.query("DELETE FROM llmrouter_instances WHERE seen_at < now() - interval '1 day'", logger: logger).collect()
-        try await client.query(
+        _ = try await client.query("DELETE FROM llmrouter_instances WHERE seen_at < now() - interval '1 day'", logger: logger).collect()
+        _ = try await client.query(
             "DELETE FROM llmrouter_breakers AS held WHERE NOT EXISTS (SELECT 1 FROM llmrouter_instances AS running WHERE running.instance = held.instance) AND held.updated_at < now() - interval '1 day'",
             logger: logger
         ).collect()

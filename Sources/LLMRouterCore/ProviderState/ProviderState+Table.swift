@@ -69,7 +69,8 @@ extension ProviderState {
             learned.consume()
             if quota != nil {
                 let reset = dailyReset(&self, now)
-                quota?.consume(now: now, dailyReset: reset, windows: quota?.shared == nil ? nil : windows(now, reset, self.dailyReset))
+                let current = quota?.shared == nil ? nil : windows(now, reset, self.dailyReset)
+                quota?.consume(now: now, dailyReset: reset, windows: current)
             }
         }
 
@@ -84,7 +85,8 @@ extension ProviderState {
             if statesBudget { oneAtATime = false }
             if quota != nil {
                 let reset = dailyReset(&self, now)
-                quota?.finish(tokens: tokens, now: now, dailyReset: reset, windows: quota?.shared == nil ? nil : windows(now, reset, self.dailyReset))
+                let current = quota?.shared == nil ? nil : windows(now, reset, self.dailyReset)
+                quota?.finish(tokens: tokens, now: now, dailyReset: reset, windows: current)
             }
         }
 

@@ -103,7 +103,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// learned buckets, quota, concurrency) and must be settled with ``settle(_:_:)``.
     public func admit(_ route: String) -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>]) {
         let now = clock.now
-        let (admission, events, flush) = table.withLock { table -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>], Bool) in
+        let (decision, events, flush) = table.withLock { table -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>], Bool) in
             guard let routeIndex = table.routeIndex[route] else {
                 return (.skipped(RouteSkip(cause: .disabled("unknown route"))), [], false)
             }
@@ -122,7 +122,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             return (admission, events, table.unsentCalls == Self.quotaFlushCalls)
         }
         if flush { sharing.withLock { $0 }?.quotaUsageWaiting() }
-        return (admission, published(route, events))
+        return (decision, published(route, events))
     }
 
     /// What ``admit(_:)`` would answer now, changing nothing: the same checks, run on a copy of

@@ -35,8 +35,9 @@ public struct Quota<Instant: InstantProtocol>: Sendable where Instant.Duration =
     ///   - windows: the shared windows current at `now`, when ``shared`` is set.
     public mutating func blocked(now: Instant, dailyReset: Instant, windows: QuotaWindows? = nil) -> (limit: String, until: Instant?)? {
         if let max = limits.maxConcurrency, inFlight >= max { return ("max_concurrency", nil) }
+        let shared = self.shared
         let elsewhere = { (counter: QuotaCounter) -> Int in
-            guard let windows, let shared = self.shared else { return 0 }
+            guard let windows, let shared else { return 0 }
             return shared.othersUsed(counter, windows: windows)
         }
         if let rpm = limits.requestsPerMinute {
