@@ -88,7 +88,8 @@ extension SharedStateService {
 
     /// Deletes counters of windows long over and instances long gone, every ``Settings/pruneInterval``.
     func pruneLoop() async {
-        while !Task.isCancelled {
+        // Not at startup, when the other loops connect and read first.
+        while (try? await Task.sleep(for: settings.pruneInterval)) != nil {
             do {
                 let deleted = try await operation { [self] in
                     let deleted = try await QuotaSQL.prune(client: client, logger: logger)
@@ -97,7 +98,6 @@ extension SharedStateService {
                 }
                 if deleted > 0 { logger.debug("old quota windows deleted", metadata: ["llmrouter.rows": "\(deleted)"]) }
             } catch {}
-            try? await Task.sleep(for: settings.pruneInterval)
         }
     }
 }
