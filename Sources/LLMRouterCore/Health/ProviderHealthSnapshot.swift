@@ -54,9 +54,11 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
     public var key: String?
     /// Set once the key was found to share its limits with other keys of the entry.
     public var keyPool: KeyPoolSnapshot?
+    /// The route's breaker on the other instances sharing this one's database (`nil` alone).
+    public var elsewhere: [RemoteBreakerState]?
 
     enum CodingKeys: String, CodingKey {
-        case state, requests, successes, failures, window, limits, key
+        case state, requests, successes, failures, window, limits, key, elsewhere
         case keyPool = "key_pool"
         case coolDowns = "cool_downs"
         case coolDown = "cool_down"

@@ -9,6 +9,7 @@ extension ProviderState {
     /// The current state of `route`, or `nil` for an unknown name.
     public func snapshot(_ route: String) -> ProviderHealthSnapshot? {
         let now = clock.now
+        let elsewhere = breakersElsewhere(route)
         return table.withLock { table -> ProviderHealthSnapshot? in
             guard let entry = table.route(route) else { return nil }
             let state: ProviderHealthSnapshot.BreakerState
@@ -74,6 +75,7 @@ extension ProviderState {
             snapshot.limits = limits
             snapshot.key = entry.spec.key
             snapshot.keyPool = keyPool(of: entry, in: table)
+            snapshot.elsewhere = elsewhere
             return snapshot
         }
     }
