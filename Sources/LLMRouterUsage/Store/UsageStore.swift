@@ -179,6 +179,7 @@ public struct UsageStore: UsageSink {
                 completionTokens: row.column("completion_tokens")?.integer ?? 0,
                 costUSD: row.column("cost_usd")?.double ?? 0,
                 cacheHits: row.column("cache_hits")?.integer ?? 0,
+                semanticCacheHits: row.column("semantic_hits")?.integer ?? 0,
                 latencyMs: latency[group] ?? .init(),
                 timeToFirstTokenMs: firstToken[group] ?? .init()
             )
