@@ -69,12 +69,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Writing to disk off the request path, shared by the usage log and the SQLite response
+        // cache: a niced thread that yields to the event loops while it keeps up, a bounded queue,
+        // and the batch writer loop.
+        .target(
+            name: "LLMRouterBackgroundWriter",
+            dependencies: [
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The usage log: one row per finished request in SQLite, written in batches off the request
         // path; its schema and every query (for `llmrouter stats`, the dashboard) in one place.
         .target(
             name: "LLMRouterUsage",
             dependencies: [
                 "LLMRouterCore",
+                "LLMRouterBackgroundWriter",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,14 +96,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The response cache's SQLite backend (`LLMROUTER_CACHE=sqlite:PATH`): entries kept across
-        // restarts, written off the request path.
+        // restarts, written off the request path as the usage log is.
         .target(
             name: "LLMRouterCacheStore",
             dependencies: [
                 "LLMRouterCore",
+                "LLMRouterBackgroundWriter",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -245,6 +259,7 @@ let package = Package(
             name: "LLMRouterUsageTests",
             dependencies: [
                 "LLMRouterUsage",
+                "LLMRouterBackgroundWriter",
                 "LLMRouterCore",
                 // To write a usage log in an older layout, as a previous release left it.
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -253,6 +268,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterCacheStoreTests",
+            dependencies: [
+                "LLMRouterCacheStore",
+                "LLMRouterBackgroundWriter",
+                "LLMRouterCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
