@@ -69,15 +69,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Writing to disk off the request path, shared by the usage log and the SQLite response
-        // cache: a niced thread that yields to the event loops while it keeps up, a bounded queue,
-        // and the batch writer loop.
+        // Writing to disk off the request path, for the usage log and the SQLite response cache:
+        // a niced thread yielding to the event loops, a bounded queue, the batch writer loop.
         .target(
             name: "LLMRouterBackgroundWriter",
-            dependencies: [
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         // The usage log: one row per finished request in SQLite, written in batches off the request
@@ -100,8 +96,7 @@ let package = Package(
         .target(
             name: "LLMRouterCacheStore",
             dependencies: [
-                "LLMRouterCore",
-                "LLMRouterBackgroundWriter",
+                "LLMRouterCore", "LLMRouterBackgroundWriter",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -273,15 +268,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LLMRouterCacheStoreTests",
-            dependencies: [
-                "LLMRouterCacheStore",
-                "LLMRouterBackgroundWriter",
-                "LLMRouterCore",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["LLMRouterCacheStore", "LLMRouterBackgroundWriter", "LLMRouterCore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                           .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

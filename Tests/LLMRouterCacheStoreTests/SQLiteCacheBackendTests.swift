@@ -3,7 +3,6 @@ import LLMRouterBackgroundWriter
 import LLMRouterCacheStore
 import LLMRouterCore
 import Logging
-import ServiceLifecycle
 import ServiceLifecycleTestKit
 import SQLiteNIO
 import Testing
