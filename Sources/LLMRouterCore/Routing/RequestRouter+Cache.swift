@@ -51,7 +51,7 @@ extension RequestRouter {
             flight = led
         case .follow(_, let followed):
             counters?.coalescedRequest()
-            if let shared = await waitForLeader(followed, deadline: deadline) {
+            if let shared = await waitForLeader(followed, deadline: deadline), accepts(shared, cache, directives) {
                 let verdict = shared.similarity.map { CacheVerdict.semanticHit(age: age(of: shared.entry), similarity: $0) }
                     ?? .hit(age: age(of: shared.entry))
                 return try await answerFromCache(shared.entry, verdict: verdict, cache: cache, operation: operation, journey: &journey)
@@ -71,6 +71,14 @@ extension RequestRouter {
         journey.cache = .miss
         counters?.count(.miss)
         return .route(flight.map { CachePlan(cache: cache, key: key, flight: $0, semantic: semantic) })
+    }
+
+    /// Whether a follower takes what its leader shares: a semantic hit only when its own headers
+    /// allow one (the semantic layer on, no `no-cache`, its threshold and `max-age` met).
+    private func accepts(_ shared: SharedAnswer, _ cache: ResponseCache, _ directives: CacheDirectives) -> Bool {
+        guard let similarity = shared.similarity else { return true }
+        return !directives.semanticOff && !directives.noCache && similarity >= semanticThreshold(cache, directives)
+            && ResponseCache.isFresh(shared.entry, directives: directives, now: wallTime())
     }
 
     /// The fresh entry of the nearest stored question in `semantic`'s scope above the threshold.

@@ -71,4 +71,38 @@ struct SemanticSingleFlightTests {
         let records = harness.recorded.withLock { $0 }.filter { $0.endpoint == "chat" }
         #expect(records.count == 9 && records.suffix(8).allSatisfy { $0.cache == "semantic" && $0.cacheHit })
     }
+
+    @Test func aFollowerWhoseHeadersForbidTheLeadersSemanticHitRoutesAlone() async throws {
+        let harness = Self.harness(embeddingLatency: .milliseconds(100))
+        let first = Task { try await harness.complete(CacheHarness.chat(SemanticCacheTests.question)) }
+        while harness.clock.sleepers < 1 { await Task.yield() }
+        harness.clock.advance(by: .milliseconds(100))
+        _ = try await first.value
+        await SemanticCacheTests.settle(harness, vectors: 1)
+
+        // The leader embeds the paraphrase; then a follower asking a threshold above its
+        // similarity (0.990), and one with the semantic layer off, join its flight.
+        let paraphrase = CacheHarness.chat(SemanticCacheTests.paraphrase)
+        let leader = Task { try await harness.complete(paraphrase) }
+        while harness.clock.sleepers < 1 { await Task.yield() }
+        var stricter = CacheDirectives()
+        stricter.semanticThreshold = 0.999
+        let strict = Task { try await harness.complete(paraphrase, info: harness.info(directives: stricter)) }
+        while harness.clock.sleepers < 2 { await Task.yield() }
+        var off = CacheDirectives()
+        off.semanticOff = true
+        let noSemantic = Task { try await harness.complete(paraphrase, info: harness.info(directives: off)) }
+        while harness.clock.sleepers < 3 { await Task.yield() }
+        harness.clock.advance(by: .milliseconds(100))
+
+        guard case .semanticHit? = try await leader.value.cache else {
+            Issue.record("the leader should find the stored question")
+            return
+        }
+        #expect(try await strict.value.cache == .miss)
+        #expect(try await noSemantic.value.cache == .miss)
+        // Each routed on its own: no extra embedding, one upstream call each.
+        #expect(harness.embedCalls.withLock { $0 } == 2)
+        #expect(harness.chatCalls.withLock { $0 } == 3)
+    }
 }
