@@ -40,9 +40,12 @@ public final class BatchWriter<Element: Sendable>: Sendable {
 
     /// Drops what waits and queues `element` instead, even when the queue is full (see
     /// ``WriteQueue/replaceWaiting(with:)``), and wakes the writer.
-    public func replaceWaiting(with element: Element) {
-        queue.withLock { $0.replaceWaiting(with: element) }
+    /// - Returns: the items dropped, oldest first.
+    @discardableResult
+    public func replaceWaiting(with element: Element) -> [Element] {
+        let dropped = queue.withLock { $0.replaceWaiting(with: element) }
         wake.yield()
+        return dropped
     }
 
     /// Items dropped because the queue was full, since start.

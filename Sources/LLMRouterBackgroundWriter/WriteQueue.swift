@@ -44,9 +44,12 @@ public struct WriteQueue<Element: Sendable>: Sendable {
     /// Drops everything waiting and queues `element` in its place, whatever the capacity: for a
     /// change that makes every earlier one moot (a cleared cache). What the writer has already
     /// taken is written before it.
-    public mutating func replaceWaiting(with element: Element) {
-        waiting.removeAll(keepingCapacity: true)
-        waiting.append(element)
+    /// - Returns: the items dropped, oldest first.
+    @discardableResult
+    public mutating func replaceWaiting(with element: Element) -> [Element] {
+        var dropped = [element]
+        swap(&waiting, &dropped)
+        return dropped
     }
 
     /// Hands over every waiting item, oldest first, by swapping the waiting array with

@@ -10,6 +10,7 @@ import NIOCore
 import NIOPosix
 public import ServiceLifecycle
 import SQLiteNIO
+import Synchronization
 
 /// The response cache kept in a SQLite file as well as in memory (`LLMROUTER_CACHE=sqlite:PATH`),
 /// so answers survive a restart.
@@ -19,8 +20,8 @@ import SQLiteNIO
 /// for a ``BatchWriter``, which ``run()`` writes in batches (one transaction each) on the
 /// backend's own ``BackgroundWriterThread`` (`cache-store`), yielding to the event loops while it
 /// keeps up (one entry per statement) and writing up to 64 per statement when it falls behind.
-/// A full queue drops the write (the entry stays in memory) and says so in the log. Expired
-/// entries are deleted at startup and every ``WriterSettings/pruneInterval``.
+/// A full queue (in entries or in bytes) drops the write (the entry stays in memory) and says
+/// so in the log. Expired entries are deleted at startup and every ``WriterSettings/pruneInterval``.
 public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     enum Change: Sendable {
         case store(CacheKey, CachedAnswer)
@@ -31,6 +32,10 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     public struct WriterSettings: Sendable {
         /// Changes waiting to be written; beyond it new entries stay in memory only.
         public var queueCapacity = 10_000
+        /// Bytes of answers (``CachedAnswer/byteCount``) waiting to be written; beyond it new
+        /// entries stay in memory only. Bounds what the queue holds once the memory bound has
+        /// evicted them (an answer may be 1 MiB).
+        public var queueBytes = 16 << 20
         /// Changes per transaction; a full batch wakes the writer at once.
         public var batchSize = 256
         /// Longest wait before a new entry is written.
@@ -54,6 +59,8 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     private let writes: BatchWriter<Change>
     private let settings: WriterSettings
     private let logger: Logger
+    private let queuedBytes = Atomic(0)
+    private let droppedForBytes = Atomic(0)
 
     private init(path: String, memory: MemoryCacheBackend, connection: SQLiteConnection, thread: BackgroundWriterThread,
                  settings: WriterSettings, logger: Logger) {
@@ -113,14 +120,21 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     @discardableResult
     public func store(_ entry: CachedAnswer, for key: CacheKey) async -> Int {
         let evicted = await memory.store(entry, for: key)
-        writes.append(.store(key, entry))
+        let bytes = entry.byteCount
+        if queuedBytes.wrappingAdd(bytes, ordering: .relaxed).newValue > settings.queueBytes {
+            queuedBytes.wrappingSubtract(bytes, ordering: .relaxed)
+            droppedForBytes.wrappingAdd(1, ordering: .relaxed)
+        } else if !writes.append(.store(key, entry)) {
+            queuedBytes.wrappingSubtract(bytes, ordering: .relaxed)
+        }
         return evicted
     }
 
     @discardableResult
     public func removeAll() async -> Int {
         let removed = await memory.removeAll()
-        writes.replaceWaiting(with: .clear)
+        let dropped = writes.replaceWaiting(with: .clear)
+        queuedBytes.wrappingSubtract(Self.bytes(of: dropped), ordering: .relaxed)
         return removed
     }
 
@@ -133,7 +147,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         var lastPrune = ContinuousClock.now
         var reportedDrops = 0
         await writes.run(write: write) {
-            let dropped = writes.dropped
+            let dropped = droppedWrites
             if dropped > reportedDrops {
                 logger.warning(
                     "response cache file fell behind: entries kept in memory only",
@@ -159,13 +173,21 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         await thread.shutdown()
     }
 
-    /// Changes dropped because the queue was full, since start.
-    public var droppedWrites: Int { writes.dropped }
+    /// Entries not written because the queue was full, since start.
+    public var droppedWrites: Int { writes.dropped + droppedForBytes.load(ordering: .relaxed) }
 
     /// The thread the file is written on.
     public var writerThread: BackgroundWriterThread { thread }
 
+    private static func bytes(of changes: [Change]) -> Int {
+        changes.reduce(0) { total, change in
+            guard case .store(_, let answer) = change else { return total }
+            return total + answer.byteCount
+        }
+    }
+
     private func write(_ batch: [Change]) async {
+        defer { queuedBytes.wrappingSubtract(Self.bytes(of: batch), ordering: .relaxed) }
         let perStatement = thread.isCatchingUp ? Self.catchUpEntriesPerStatement : Self.entriesPerStatement
         do {
             _ = try await connection.query("BEGIN IMMEDIATE")

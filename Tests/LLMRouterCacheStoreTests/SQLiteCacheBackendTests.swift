@@ -129,6 +129,27 @@ struct SQLiteCacheBackendTests {
         #expect(kept?.body == Self.answer("after").body)
     }
 
+    @Test func theQueueIsBoundedInBytesToo() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("c.sqlite")
+        var settings = SQLiteCacheBackend.WriterSettings()
+        settings.queueBytes = 2 * Self.answer("a").byteCount
+        let backend = try await SQLiteCacheBackend.open(path: path, maxBytes: 1 << 20, now: Self.now, logger: Self.logger, writer: settings)
+        for name in ["a", "b", "c"] { await backend.store(Self.answer(name), for: CacheKey(digest: name)) }
+        #expect(backend.droppedWrites == 1)
+        #expect(await backend.entry(for: CacheKey(digest: "c"), now: Self.now) != nil)
+        // Written, their bytes leave the queue; a clear gives back the bytes of what it drops.
+        await backend.flush()
+        await backend.store(Self.answer("d"), for: CacheKey(digest: "d"))
+        await backend.removeAll()
+        for name in ["e", "f"] { await backend.store(Self.answer(name), for: CacheKey(digest: name)) }
+        #expect(backend.droppedWrites == 1)
+        await backend.flush()
+        await backend.close()
+        #expect(try await Self.rowCount(path) == 2)
+    }
+
     @Test func clearingTheFileCountsWhatWasThere() async throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
