@@ -108,8 +108,10 @@ function stackedChart(svg, legend, times, counts, totals) {
   legend.replaceChildren();
   if (!labels.length) { legend.textContent = "no rule matched and no auto tier in the last hour"; return; }
   for (const label of labels) {
-    legend.append(el("i", { class: "box", style: "background:" + color(label) }));
-    legend.append(el("span", { class: "choice", "data-label": label }, label + " " + fmt(totals[label], 0)));
+    legend.append(box("span", { class: "nowrap" }, [
+      el("i", { class: "box", style: "background:" + color(label) }),
+      el("span", { class: "choice", "data-label": label }, label + " " + fmt(totals[label], 0)),
+    ]));
   }
 }
 

@@ -30,7 +30,7 @@ table { border-collapse:collapse; width:100%; font-size:12px; }
 th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; overflow-wrap:break-word; }
 th { color:var(--muted); font-weight:600; position:sticky; top:0; background:var(--card); white-space:nowrap; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
-td.nowrap { white-space:nowrap; }
+.nowrap { white-space:nowrap; }
 td.any { overflow-wrap:anywhere; }
 td.id { overflow-wrap:anywhere; min-width:90px; max-width:180px; font-family:ui-monospace, monospace; font-size:11px; }
 .sub { color:var(--muted); font-size:11px; }
@@ -38,8 +38,8 @@ td.id { overflow-wrap:anywhere; min-width:90px; max-width:180px; font-family:ui-
 .ok { background:#e3f4ea; color:var(--green); } .bad { background:#fbe5e5; color:var(--red); } .warn { background:#fdf0df; color:#b0600a; }
 .empty { color:var(--muted); font-style:italic; }
 .error { color:var(--red); }
-.quotas { display:grid; gap:3px; min-width:200px; }
-.quota { display:grid; grid-template-columns:5.5em minmax(60px,1fr) auto; align-items:center; gap:6px; }
+.quotas { display:grid; grid-template-columns:auto minmax(60px,1fr) auto; gap:3px 6px; min-width:200px; }
+.quota { display:grid; grid-column:1 / -1; grid-template-columns:subgrid; align-items:center; }
 .quota-kind { color:var(--muted); font-size:11px; white-space:nowrap; }
 .quota-num { font-variant-numeric:tabular-nums; font-size:11px; white-space:nowrap; }
 .bar { display:block; height:8px; border-radius:4px; background:var(--track); overflow:hidden; min-width:40px; }
@@ -48,7 +48,7 @@ td.id { overflow-wrap:anywhere; min-width:90px; max-width:180px; font-family:ui-
 .bar > i.unknown { background:repeating-linear-gradient(45deg,#c9d0dc 0 4px,var(--track) 4px 8px); }
 .share-cell { display:grid; grid-template-columns:minmax(50px,1fr) auto; align-items:center; gap:6px; min-width:110px; }
 .cooldown .countdown, .trial .countdown { font-weight:600; font-variant-numeric:tabular-nums; }
-details > summary { cursor:pointer; color:var(--blue); font-size:11px; }
+details > summary { cursor:pointer; color:var(--blue); font-size:11px; white-space:nowrap; }
 details dl { margin:4px 0 0; display:grid; grid-template-columns:auto 1fr; gap:1px 8px; font-size:11px; }
 details dt { color:var(--muted); } details dd { margin:0; overflow-wrap:anywhere; }
 @media (max-width: 760px) {
