@@ -57,6 +57,7 @@ struct DashboardTests {
             #expect(requests[1]["attempts"] as? [String] == ["flaky: simulated", "steady: ok"])
         }
     }
+
     static let choicesYAML = """
         routing:
           rules:
@@ -97,7 +98,17 @@ struct DashboardTests {
     }
 }
 
-nuteWithPercentilesAndForgetsTheOldHour() {
+struct RecentRequestsTests {
+    static let now = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func record(minutesAgo: Int, latencyMs: Int, status: Int = 200, id: String = "r") -> RequestRecord {
+        RequestRecord(
+            startedAt: now.addingTimeInterval(Double(-minutesAgo * 60)), requestID: id, status: status,
+            latency: .milliseconds(latencyMs), timeToFirstToken: .milliseconds(latencyMs / 2)
+        )
+    }
+
+    @Test func bucketsPerMinuteWithPercentilesAndForgetsTheOldHour() {
         let recent = RecentRequests(minutes: 60, capacity: 3)
         recent.record(Self.record(minutesAgo: 90, latencyMs: 9, id: "ancient"))
         for latency in [10, 20, 30, 40] { recent.record(Self.record(minutesAgo: 2, latencyMs: latency)) }

@@ -152,7 +152,7 @@ public final class RecentRequests: RequestRecorder {
     }
 
     /// Labels a minute keeps apart; more (names from config reloads) count as `other`.
-    static let labelsPerMinute = 64
+    public static let labelsPerMinute = 64
 
     static func count(_ label: String, in counts: inout [String: Int]) {
         let kept = counts[label] != nil || counts.count < labelsPerMinute ? label : "other"
