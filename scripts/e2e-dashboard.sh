@@ -75,7 +75,7 @@ check "routes show each provider by name" bash -c "grep -q 'class=\"route-name\"
 check "routes show the breaker state" grep -q '>breaker closed<' "$WORK/dom.html"
 python3 "$ROOT/scripts/e2e/dashboard_dom.py" "$WORK/dom.html" "$WORK/narrow.html" >"$WORK/dom-checks.txt" || true
 cat "$WORK/dom-checks.txt"
-dom_check() { grep -qx "ok $1" "$WORK/dom-checks.txt"; }
+dom_check() { grep -q "^ok $1 " "$WORK/dom-checks.txt"; }
 check "configured rpm bar: qwen-echo 20 a minute, 11 used" dom_check qwen-rpm
 check "learned bars from the upstream's headers: requests 0 of 5, tokens of 60000" dom_check learned-bars
 check "the spent route shows its cool-down: countdown and reason remaining_zero" dom_check cool-down
