@@ -10,6 +10,32 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
+/// The products our targets use, named once.
+extension Target.Dependency {
+    static let argumentParser: Self = .product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let asyncHTTPClient: Self = .product(name: "AsyncHTTPClient", package: "async-http-client")
+    static let crypto: Self = .product(name: "Crypto", package: "swift-crypto")
+    static let httpTypes: Self = .product(name: "HTTPTypes", package: "swift-http-types")
+    static let hummingbird: Self = .product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdCore: Self = .product(name: "HummingbirdCore", package: "hummingbird")
+    static let hummingbirdTesting: Self = .product(name: "HummingbirdTesting", package: "hummingbird")
+    static let inMemoryLogging: Self = .product(name: "InMemoryLogging", package: "swift-log")
+    static let logging: Self = .product(name: "Logging", package: "swift-log")
+    static let metrics: Self = .product(name: "Metrics", package: "swift-metrics")
+    static let nioCore: Self = .product(name: "NIOCore", package: "swift-nio")
+    static let nioEmbedded: Self = .product(name: "NIOEmbedded", package: "swift-nio")
+    static let nioHTTP1: Self = .product(name: "NIOHTTP1", package: "swift-nio")
+    static let nioHTTPTypes: Self = .product(name: "NIOHTTPTypes", package: "swift-nio-extras")
+    static let nioPosix: Self = .product(name: "NIOPosix", package: "swift-nio")
+    static let postgresNIO: Self = .product(name: "PostgresNIO", package: "postgres-nio")
+    static let prometheus: Self = .product(name: "Prometheus", package: "swift-prometheus")
+    static let sqliteNIO: Self = .product(name: "SQLiteNIO", package: "sqlite-nio")
+    static let serviceLifecycle: Self = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let serviceLifecycleTestKit: Self = .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")
+    static let unixSignals: Self = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let yams: Self = .product(name: "Yams", package: "Yams")
+}
+
 let package = Package(
     name: "llmrouter",
     platforms: [.macOS(.v15)],
@@ -39,35 +65,27 @@ let package = Package(
         // ordering, circuit breakers, cool-downs, health stats and the failover loop.
         .target(
             name: "LLMRouterCore",
-            dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: [.logging, .metrics, .nioCore, .crypto],
             swiftSettings: swiftSettings
         ),
         // Reading configuration files: the providers YAML (`LLMROUTER_CONFIG`) and the access keys
         // file, into Core's configuration types, naming the file and field in every error.
         .target(
             name: "LLMRouterConfig",
-            dependencies: [
-                "LLMRouterCore",
-                .product(name: "Yams", package: "Yams"),
-            ],
+            dependencies: ["LLMRouterCore", .yams],
             swiftSettings: swiftSettings
         ),
         // The `Provider` protocol and its implementations: echo and the OpenAI-compatible adapters.
         .target(
             name: "LLMRouterProviders",
-            dependencies: [
-                "LLMRouterCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["LLMRouterCore", .asyncHTTPClient, .nioCore, .nioHTTP1, .nioPosix, .logging],
+            swiftSettings: swiftSettings
+        ),
+        // Writing to disk off the request path, for the usage log and the SQLite response cache:
+        // a niced thread yielding to the event loops, a bounded queue, the batch writer loop.
+        .target(
+            name: "LLMRouterBackgroundWriter",
+            dependencies: [.nioPosix, .serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         // The usage log: one row per finished request in SQLite, written in batches off the request
@@ -75,55 +93,35 @@ let package = Package(
         .target(
             name: "LLMRouterUsage",
             dependencies: [
-                "LLMRouterCore",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "LLMRouterCore", "LLMRouterBackgroundWriter", .sqliteNIO, .nioPosix, .logging, .metrics,
+                .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         // The response cache's SQLite backend (`LLMROUTER_CACHE=sqlite:PATH`): entries kept across
-        // restarts, written off the request path.
+        // restarts, written off the request path as the usage log is.
         .target(
             name: "LLMRouterCacheStore",
             dependencies: [
-                "LLMRouterCore",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "LLMRouterCore", "LLMRouterBackgroundWriter", .sqliteNIO, .logging, .nioCore, .nioPosix,
+                .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
-        .target(name: "LLMRouterShared", dependencies: ["LLMRouterCore", .product(name: "PostgresNIO", package: "postgres-nio"),
-            .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")], swiftSettings: swiftSettings),
+        .target(
+            name: "LLMRouterShared",
+            dependencies: ["LLMRouterCore", .postgresNIO, .logging, .metrics, .serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
         .target(
             name: "LLMRouterServer",
             dependencies: [
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                "LLMRouterProviders",
-                "LLMRouterCatalog",
-                "LLMRouterUsage",
-                "LLMRouterCacheStore",
-                "LLMRouterShared",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "LLMRouterCore", "LLMRouterConfig", "LLMRouterProviders", "LLMRouterCatalog", "LLMRouterUsage",
+                "LLMRouterCacheStore", "LLMRouterShared", .hummingbird, .hummingbirdCore, .httpTypes, .nioCore,
+                .nioHTTPTypes, .logging, .metrics, .prometheus, .serviceLifecycle, .unixSignals, .asyncHTTPClient,
+                .nioHTTP1,
             ],
             swiftSettings: swiftSettings
         ),
@@ -132,96 +130,52 @@ let package = Package(
         .target(
             name: "LLMRouterCatalog",
             dependencies: [
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                "LLMRouterProviders",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
+                "LLMRouterCore", "LLMRouterConfig", "LLMRouterProviders", .asyncHTTPClient, .crypto, .logging,
+                .nioCore, .nioHTTP1, .yams,
             ],
             swiftSettings: swiftSettings
         ),
         // Test support shared by the test targets and the scripts: fake upstreams and a mock clock.
         .target(
             name: "LLMRouterTesting",
-            dependencies: [
-                "LLMRouterCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
+            dependencies: ["LLMRouterCore", .nioCore, .nioPosix, .nioHTTP1],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "llmrouter",
             dependencies: [
-                "LLMRouterServer",
-                "LLMRouterUsage",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                "LLMRouterCacheStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
+                "LLMRouterServer", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
+                "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "catalog-build",
-            dependencies: [
-                "LLMRouterCatalog",
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", .argumentParser, .asyncHTTPClient, .logging],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "debug-models",
             dependencies: [
-                "LLMRouterCatalog",
-                "LLMRouterCore",
-                "LLMRouterConfig",
                 // `--explain` builds the table as the server does.
-                "LLMRouterServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
+                "LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", "LLMRouterServer", .argumentParser,
+                .asyncHTTPClient, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LLMRouterCatalogTests",
             dependencies: [
-                "LLMRouterCatalog",
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                "LLMRouterProviders",
-                "catalog-build",
-                "debug-models",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                "LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", "LLMRouterProviders", "catalog-build",
+                "debug-models", .asyncHTTPClient, .hummingbird, .hummingbirdTesting, .inMemoryLogging, .logging,
+                .nioCore,
             ],
             swiftSettings: swiftSettings
         ),
         // scripts/bench.sh's baseline: a bare Hummingbird endpoint, the framework's own ceiling.
         .executableTarget(
             name: "bench-baseline",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
+            dependencies: [.hummingbird, .asyncHTTPClient],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -238,60 +192,43 @@ let package = Package(
         .testTarget(
             name: "LLMRouterProvidersTests",
             dependencies: [
-                "LLMRouterCore",
-                "LLMRouterProviders",
-                "LLMRouterTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "LLMRouterCore", "LLMRouterProviders", "LLMRouterTesting", .asyncHTTPClient, .logging, .nioCore,
+                .nioEmbedded, .nioHTTP1,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LLMRouterUsageTests",
             dependencies: [
-                "LLMRouterUsage",
-                "LLMRouterCore",
                 // To write a usage log in an older layout, as a previous release left it.
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                "LLMRouterUsage", "LLMRouterBackgroundWriter", "LLMRouterCore", .sqliteNIO, .metrics, .prometheus,
+                .serviceLifecycle, .serviceLifecycleTestKit, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LLMRouterSharedTests",  // needs LLMROUTER_TEST_DATABASE_URL for its PostgreSQL tests (.ci/run sets it)
-            dependencies: ["LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"), .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: [
+                "LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .postgresNIO, .nioCore, .logging,
+                .inMemoryLogging, .metrics, .prometheus,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LLMRouterCacheStoreTests",
+            dependencies: [
+                "LLMRouterCacheStore", "LLMRouterBackgroundWriter", "LLMRouterCore", .sqliteNIO, .logging,
+                .serviceLifecycleTestKit,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LLMRouterServerTests",
             dependencies: [
-                "LLMRouterServer",
-                "LLMRouterCatalog",
-                "LLMRouterCore",
-                "LLMRouterConfig",
-                "LLMRouterProviders",
-                "LLMRouterTesting",
-                "LLMRouterUsage",
-                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "LLMRouterServer", "LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", "LLMRouterProviders",
+                "LLMRouterTesting", "LLMRouterUsage", .serviceLifecycleTestKit, .hummingbirdTesting, .httpTypes,
+                .inMemoryLogging, .asyncHTTPClient, .nioHTTP1, .prometheus, .nioCore, .nioPosix, .logging,
+                .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

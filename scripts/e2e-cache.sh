@@ -3,7 +3,8 @@
 # counting fake upstreams (a fast one, and a slow one for the stampede): a hit after a miss with
 # one upstream call, a stream replayed from the cached answer, Cache-Control: no-cache, two access
 # keys apart, 8 identical concurrent requests making 1 call, `llmrouter cache warm` and
-# `cache clear`; then the SQLite backend across a graceful restart, and `cache clear --file`.
+# `cache clear`; then the SQLite backend across a graceful restart (the hit after it in the usage
+# log as an exact hit), and `cache clear --file`.
 source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "openai>=1.66,<3")
 BIN=$(llmrouter_bin)
@@ -65,10 +66,13 @@ start_router "$WORK/sqlite-1.log" LLMROUTER_CACHE="sqlite:$CACHE_FILE"
 checks stored
 stop_router
 check "the cache file exists" test -s "$CACHE_FILE"
-start_router "$WORK/sqlite-2.log" LLMROUTER_CACHE="sqlite:$CACHE_FILE"
+start_router "$WORK/sqlite-2.log" LLMROUTER_CACHE="sqlite:$CACHE_FILE" LLMROUTER_DB="$WORK/usage.sqlite"
 check "the startup log counts the entry read back" grep -q 'llmrouter.cache_entries=1\b' "$WORK/sqlite-2.log"
 checks restored
 stop_router
+STATS=$("$BIN" stats --db "$WORK/usage.sqlite" --since 1h 2>&1 || true)
+echo "$STATS" | sed 's/^/     | /' | grep 'cache hits' || true
+check "the usage log keeps the hit's kind: llmrouter stats counts 1 exact, 0 semantic" grep -q '1 exact, 0 semantic' <<<"$STATS"
 echo "== llmrouter cache clear --file"
 OUTPUT=$("$BIN" cache clear --file "$CACHE_FILE" 2>&1) && CODE=0 || CODE=$?
 echo "     | $OUTPUT"

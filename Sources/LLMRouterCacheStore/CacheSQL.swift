@@ -22,26 +22,30 @@ enum CacheSQL {
         """,
     ]
 
-    static let upsert = """
-        INSERT OR REPLACE INTO response_cache
-            (key, body, provider, upstream_model, stored_at, expires_at, prompt_tokens, completion_tokens)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// The columns ``upsert(rows:)`` fills, in bind order.
+    static let columns = ["key", "body", "provider", "upstream_model", "stored_at", "expires_at", "prompt_tokens", "completion_tokens"]
+
+    /// One statement storing `rows` entries; a later row replaces an earlier one of the same key.
+    static func upsert(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT OR REPLACE INTO response_cache (\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
     static let deleteExpired = "DELETE FROM response_cache WHERE expires_at <= ?"
     static let deleteAll = "DELETE FROM response_cache"
     static let loadLive = "SELECT * FROM response_cache WHERE expires_at > ? ORDER BY stored_at"
 
-    static func binds(_ key: CacheKey, _ answer: CachedAnswer) -> [SQLiteData] {
-        [
-            .text(key.digest),
-            .blob(ByteBuffer(bytes: answer.body)),
-            .text(answer.provider),
-            answer.upstreamModel.map { .text($0) } ?? .null,
-            .integer(Int(answer.storedAt)),
-            .integer(Int(answer.expiresAt)),
-            answer.promptTokens.map { .integer($0) } ?? .null,
-            answer.completionTokens.map { .integer($0) } ?? .null,
-        ]
+    /// Appends the binds of one entry, in ``columns`` order, to a statement's one array.
+    static func appendBinds(_ key: CacheKey, _ answer: CachedAnswer, to binds: inout [SQLiteData]) {
+        binds.append(.text(key.digest))
+        binds.append(.blob(ByteBuffer(bytes: answer.body)))
+        binds.append(.text(answer.provider))
+        binds.append(answer.upstreamModel.map { .text($0) } ?? .null)
+        binds.append(.integer(Int(answer.storedAt)))
+        binds.append(.integer(Int(answer.expiresAt)))
+        binds.append(answer.promptTokens.map { .integer($0) } ?? .null)
+        binds.append(answer.completionTokens.map { .integer($0) } ?? .null)
     }
 
     static func entry(from row: SQLiteRow) -> (CacheKey, CachedAnswer)? {

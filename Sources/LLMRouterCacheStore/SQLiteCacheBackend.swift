@@ -3,9 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+public import LLMRouterBackgroundWriter
 public import LLMRouterCore
 public import Logging
 import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 import SQLiteNIO
 import Synchronization
@@ -14,45 +16,85 @@ import Synchronization
 /// so answers survive a restart.
 ///
 /// Reads never touch the disk: the live entries are loaded into a ``MemoryCacheBackend`` at
-/// startup and served from there. Writes are queued and written by ``run()`` in one
-/// transaction per wake-up, off the request path, as the usage log is; entries past their
-/// expiry are deleted on the way.
+/// startup and served from there. Writes go the usage log's way: a store only queues the entry
+/// for a ``BatchWriter``, which ``run()`` writes in batches (one transaction each) on the
+/// backend's own ``BackgroundWriterThread`` (`cache-store`), yielding to the event loops while it
+/// keeps up (one entry per statement) and writing up to 64 per statement when it falls behind.
+/// A full queue (in entries or in bytes) drops the write (the entry stays in memory) and says
+/// so in the log. Expired entries are deleted at startup and every ``WriterSettings/pruneInterval``.
 public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
-    private enum Change: Sendable {
+    enum Change: Sendable {
         case store(CacheKey, CachedAnswer)
         case clear
     }
 
+    /// How the file is written.
+    public struct WriterSettings: Sendable {
+        /// Changes waiting to be written; beyond it new entries stay in memory only.
+        public var queueCapacity = 10_000
+        /// Bytes of answers (``CachedAnswer/byteCount``) waiting to be written; beyond it new
+        /// entries stay in memory only. Bounds what the queue holds once the memory bound has
+        /// evicted them (an answer may be 1 MiB).
+        public var queueBytes = 16 << 20
+        /// Changes per transaction; a full batch wakes the writer at once.
+        public var batchSize = 256
+        /// Longest wait before a new entry is written.
+        public var flushInterval: Duration = .seconds(1)
+        /// How often expired entries are deleted from the file.
+        public var pruneInterval: Duration = .seconds(60)
+
+        public init() {}
+    }
+
+    /// Entries per `INSERT` while the writer keeps up: an event loop that wakes on the writer's
+    /// CPU waits for at most one; a writer catching up writes up to ``catchUpEntriesPerStatement``.
+    static let entriesPerStatement = 1
+    static let catchUpEntriesPerStatement = 64
+    private static let oneEntry = CacheSQL.upsert(rows: 1)
+
     public let path: String
     private let memory: MemoryCacheBackend
     private let connection: SQLiteConnection
+    private let thread: BackgroundWriterThread
+    private let writes: BatchWriter<Change>
+    private let settings: WriterSettings
     private let logger: Logger
-    private let pending = Mutex<[Change]>([])
-    private let wakeups: AsyncStream<Void>
-    private let wake: AsyncStream<Void>.Continuation
+    private let queuedBytes = Atomic(0)
+    private let droppedForBytes = Atomic(0)
 
-    private init(path: String, memory: MemoryCacheBackend, connection: SQLiteConnection, logger: Logger) {
+    private init(path: String, memory: MemoryCacheBackend, connection: SQLiteConnection, thread: BackgroundWriterThread,
+                 settings: WriterSettings, logger: Logger) {
         self.path = path
         self.memory = memory
         self.connection = connection
+        self.thread = thread
+        self.settings = settings
         self.logger = logger
-        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        writes = BatchWriter(
+            capacity: settings.queueCapacity, batchSize: settings.batchSize, flushInterval: settings.flushInterval, thread: thread
+        )
     }
 
     /// Opens (creating it and its folder) the cache file at `path` and loads its live entries,
     /// newest last, up to `maxBytes`.
     /// - Throws: ``CacheStoreError`` naming `path`.
-    public static func open(path: String, maxBytes: Int, now: Int64, logger: Logger) async throws -> SQLiteCacheBackend {
+    public static func open(
+        path: String, maxBytes: Int, now: Int64, logger: Logger, writer: WriterSettings = .init()
+    ) async throws -> SQLiteCacheBackend {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw CacheStoreError("\(path): cannot create the folder \(folder) (\(error))")
         }
+        let thread = BackgroundWriterThread(name: "cache-store")
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: thread.pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
+            await thread.shutdown()
             throw CacheStoreError("\(path): cannot open the cache file (\(error))")
         }
         let memory = MemoryCacheBackend(maxBytes: maxBytes)
@@ -65,9 +107,10 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
             }
         } catch {
             try? await connection.close()
+            await thread.shutdown()
             throw CacheStoreError("\(path): not a usable cache file (\(error))")
         }
-        return SQLiteCacheBackend(path: path, memory: memory, connection: connection, logger: logger)
+        return SQLiteCacheBackend(path: path, memory: memory, connection: connection, thread: thread, settings: writer, logger: logger)
     }
 
     public func entry(for key: CacheKey, now: Int64) async -> CachedAnswer? {
@@ -77,16 +120,21 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     @discardableResult
     public func store(_ entry: CachedAnswer, for key: CacheKey) async -> Int {
         let evicted = await memory.store(entry, for: key)
-        pending.withLock { $0.append(.store(key, entry)) }
-        wake.yield()
+        let bytes = entry.byteCount
+        if queuedBytes.wrappingAdd(bytes, ordering: .relaxed).newValue > settings.queueBytes {
+            queuedBytes.wrappingSubtract(bytes, ordering: .relaxed)
+            droppedForBytes.wrappingAdd(1, ordering: .relaxed)
+        } else if !writes.append(.store(key, entry)) {
+            queuedBytes.wrappingSubtract(bytes, ordering: .relaxed)
+        }
         return evicted
     }
 
     @discardableResult
     public func removeAll() async -> Int {
         let removed = await memory.removeAll()
-        pending.withLock { $0 = [.clear] }
-        wake.yield()
+        let dropped = writes.replaceWaiting(with: .clear)
+        queuedBytes.wrappingSubtract(Self.bytes(of: dropped), ordering: .relaxed)
         return removed
     }
 
@@ -94,38 +142,85 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         await memory.occupancy()
     }
 
-    /// Writes queued changes until graceful shutdown, then the rest.
+    /// Writes queued changes until graceful shutdown, then the rest, and closes the file.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            for await _ in wakeups { await flush() }
-        } onGracefulShutdown: { [wake] in
-            wake.finish()
+        var lastPrune = ContinuousClock.now
+        var reportedDrops = 0
+        await writes.run(write: write) {
+            let dropped = droppedWrites
+            if dropped > reportedDrops {
+                logger.warning(
+                    "response cache file fell behind: entries kept in memory only",
+                    metadata: ["llmrouter.cache_file": "\(path)", "llmrouter.entries": "\(dropped - reportedDrops)"]
+                )
+                reportedDrops = dropped
+            }
+            guard ContinuousClock.now - lastPrune >= settings.pruneInterval else { return }
+            await deleteExpired()
+            lastPrune = .now
         }
-        await flush()
-        try? await connection.close()
+        await close()
     }
 
-    /// Writes every queued change in one transaction.
+    /// Writes every queued change now, a batch per transaction.
     public func flush() async {
-        let changes = pending.withLock { changes in
-            defer { changes = [] }
-            return changes
+        await writes.flush(write: write)
+    }
+
+    /// Closes the file and stops the writer's thread (``run()`` does it when it ends).
+    public func close() async {
+        try? await connection.close()
+        await thread.shutdown()
+    }
+
+    /// Entries not written because the queue was full, since start.
+    public var droppedWrites: Int { writes.dropped + droppedForBytes.load(ordering: .relaxed) }
+
+    /// The thread the file is written on.
+    public var writerThread: BackgroundWriterThread { thread }
+
+    private static func bytes(of changes: [Change]) -> Int {
+        changes.reduce(0) { total, change in
+            guard case .store(_, let answer) = change else { return total }
+            return total + answer.byteCount
         }
-        guard !changes.isEmpty else { return }
+    }
+
+    private func write(_ batch: [Change]) async {
+        defer { queuedBytes.wrappingSubtract(Self.bytes(of: batch), ordering: .relaxed) }
+        let perStatement = thread.isCatchingUp ? Self.catchUpEntriesPerStatement : Self.entriesPerStatement
         do {
             _ = try await connection.query("BEGIN IMMEDIATE")
-            for change in changes {
-                switch change {
-                case .store(let key, let answer): _ = try await connection.query(CacheSQL.upsert, CacheSQL.binds(key, answer))
-                case .clear: _ = try await connection.query(CacheSQL.deleteAll)
+            var index = batch.startIndex
+            while index < batch.endIndex {
+                guard case .store = batch[index] else {
+                    _ = try await connection.query(CacheSQL.deleteAll)
+                    index += 1
+                    continue
                 }
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(perStatement * CacheSQL.columns.count)
+                var rows = 0
+                while index < batch.endIndex, rows < perStatement, case .store(let key, let answer) = batch[index] {
+                    CacheSQL.appendBinds(key, answer, to: &binds)
+                    rows += 1
+                    index += 1
+                }
+                _ = try await connection.query(rows == 1 ? Self.oneEntry : CacheSQL.upsert(rows: rows), binds)
             }
-            let now = Int(Date().timeIntervalSince1970 * 1000)
-            _ = try await connection.query(CacheSQL.deleteExpired, [.integer(now)])
             _ = try await connection.query("COMMIT")
         } catch {
             _ = try? await connection.query("ROLLBACK")
             logger.warning("response cache write failed", metadata: ["llmrouter.cache_file": "\(path)", "llmrouter.error": "\(error)"])
+        }
+    }
+
+    private func deleteExpired() async {
+        let now = Int((Date().timeIntervalSince1970 * 1000).rounded())
+        do {
+            _ = try await connection.query(CacheSQL.deleteExpired, [.integer(now)])
+        } catch {
+            logger.warning("response cache prune failed", metadata: ["llmrouter.cache_file": "\(path)", "llmrouter.error": "\(error)"])
         }
     }
 

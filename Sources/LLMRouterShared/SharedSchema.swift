@@ -33,7 +33,44 @@ public enum SharedSchema {
                 """,
                 "CREATE INDEX IF NOT EXISTS llmrouter_cool_downs_until ON llmrouter_cool_downs (until)",
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            statements: [
+                // One row per scope and window (`rpm:2026-12-05T23:41`, `rpd:2026-12-05`): the
+                // calls or tokens every instance used there. A window's key names its date, so
+                // a counter never comes back; rows past `expires_at` are deleted.
+                """
+                CREATE TABLE IF NOT EXISTS llmrouter_quota_counters (
+                    scope text NOT NULL,
+                    window_key text NOT NULL,
+                    used bigint NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    PRIMARY KEY (scope, window_key)
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS llmrouter_quota_counters_expires ON llmrouter_quota_counters (expires_at)",
+                // Each running instance, seen at every periodic read: a stopped one's breakers
+                // are no longer shown once it has not been seen for a while.
+                """
+                CREATE TABLE IF NOT EXISTS llmrouter_instances (
+                    instance text PRIMARY KEY,
+                    seen_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                // Each instance's breaker per route, written when it changes.
+                """
+                CREATE TABLE IF NOT EXISTS llmrouter_breakers (
+                    instance text NOT NULL,
+                    route text NOT NULL,
+                    state text NOT NULL,
+                    since timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (instance, route)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The newest version this release knows.

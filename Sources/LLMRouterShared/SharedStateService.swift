@@ -35,6 +35,12 @@ public final class SharedStateService: Service, SharedStateObserver {
         public var operationTimeout: Duration
         /// Batches of started cool-downs kept while the writer is behind; older ones are dropped.
         public var bufferLimit: Int
+        /// How often configured quotas are reconciled (sooner after a burst of calls).
+        public var quotaInterval: Duration
+        /// How often counters of windows long over are deleted.
+        public var pruneInterval: Duration
+        /// Another instance's breakers are shown while it was seen (at its periodic read) this recently.
+        public var instanceTimeout: Duration
 
         public init(
             url: DatabaseURL,
@@ -42,7 +48,10 @@ public final class SharedStateService: Service, SharedStateObserver {
             syncInterval: Duration = .seconds(2),
             retryInterval: Duration = .seconds(1),
             operationTimeout: Duration = .seconds(5),
-            bufferLimit: Int = 1024
+            bufferLimit: Int = 1024,
+            quotaInterval: Duration = .milliseconds(250),
+            pruneInterval: Duration = .seconds(60),
+            instanceTimeout: Duration = .seconds(30)
         ) {
             self.url = url
             self.instance = instance
@@ -50,23 +59,39 @@ public final class SharedStateService: Service, SharedStateObserver {
             self.retryInterval = retryInterval
             self.operationTimeout = operationTimeout
             self.bufferLimit = bufferLimit
+            self.quotaInterval = quotaInterval
+            self.pruneInterval = pruneInterval
+            self.instanceTimeout = instanceTimeout
         }
     }
 
     public let settings: Settings
     public let health: SharedStateHealth
-    private let client: PostgresClient
-    private let receiver: any SharedStateReceiver
-    private let logger: Logger
+    let client: PostgresClient
+    let receiver: any SharedStateReceiver
+    /// The receiver and any access-key quotas: what takes part in quota reconciliation.
+    let quotaSources: [any SharedQuotaReceiver]
+    let logger: Logger
+    let breakerOutbox: AsyncStream<[SharedBreakerState]>
+    let breakerInput: AsyncStream<[SharedBreakerState]>.Continuation
+    /// Wakes the quota loop: its interval, or calls piling up.
+    let quotaWake: AsyncStream<Void>
+    let quotaWakeInput: AsyncStream<Void>.Continuation
     private let outbox: AsyncStream<[SharedCoolDown]>
     private let outboxInput: AsyncStream<[SharedCoolDown]>.Continuation
     private let migrated = Mutex(false)
 
-    /// - Parameter receiver: the local provider state, which takes other instances' cool-downs.
-    ///   Give this service to its ``ProviderState/share(with:)`` so it hears this instance's.
-    public init(settings: Settings, receiver: any SharedStateReceiver, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory) {
+    /// - Parameters:
+    ///   - receiver: the local provider state, which takes other instances' cool-downs. Give
+    ///     this service to its ``ProviderState/share(with:)`` so it hears this instance's.
+    ///   - quotas: more quotas to reconcile besides the receiver's (the access keys').
+    public init(
+        settings: Settings, receiver: any SharedStateReceiver, quotas: [any SharedQuotaReceiver] = [], logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) {
         self.settings = settings
         self.receiver = receiver
+        self.quotaSources = [receiver] + quotas
         var logger = logger
         logger[metadataKey: "llmrouter.instance"] = "\(settings.instance)"
         self.logger = logger
@@ -76,6 +101,8 @@ public final class SharedStateService: Service, SharedStateObserver {
         driverLogger.logLevel = max(logger.logLevel, .warning)
         self.client = PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger)
         (outbox, outboxInput) = AsyncStream.makeStream(of: [SharedCoolDown].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
+        (breakerOutbox, breakerInput) = AsyncStream.makeStream(of: [SharedBreakerState].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
+        (quotaWake, quotaWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// `hostname-pid-random`: readable in the table, unique per start.
@@ -88,6 +115,14 @@ public final class SharedStateService: Service, SharedStateObserver {
         outboxInput.yield(coolDowns)
     }
 
+    public func breakersChanged(_ states: [SharedBreakerState]) {
+        breakerInput.yield(states)
+    }
+
+    public func quotaUsageWaiting() {
+        quotaWakeInput.yield()
+    }
+
     /// Runs until cancelled or a graceful shutdown; never throws: a database that is away is
     /// waited out, not a reason to stop the server.
     public func run() async {
@@ -96,8 +131,15 @@ public final class SharedStateService: Service, SharedStateObserver {
             group.addTask { await self.publishLoop() }
             group.addTask { await self.listenLoop() }
             group.addTask { await self.syncLoop() }
+            group.addTask { await self.quotaLoop() }
+            group.addTask { await self.quotaTimer() }
+            group.addTask { await self.breakerLoop() }
+            group.addTask { await self.pruneLoop() }
+            breakerInput.yield(receiver.breakerStates())
             try? await gracefulShutdown()
             outboxInput.finish()
+            breakerInput.finish()
+            quotaWakeInput.finish()
             group.cancelAll()
         }
     }
@@ -157,6 +199,7 @@ public final class SharedStateService: Service, SharedStateObserver {
     private func syncLoop() async {
         while !Task.isCancelled {
             await sync()
+            await syncBreakers()
             try? await Task.sleep(for: settings.syncInterval)
         }
     }
@@ -194,7 +237,7 @@ public final class SharedStateService: Service, SharedStateObserver {
 
     /// Runs `body` against the database (migrating first, once), bounded by the operation
     /// timeout; records the outcome in ``health``.
-    private func operation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    func operation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
             let value = try await withTimeout(settings.operationTimeout) { [self] in
                 try await ensureSchema()
@@ -217,7 +260,7 @@ public final class SharedStateService: Service, SharedStateObserver {
         }
     }
 
-    private func pause() async {
+    func pause() async {
         try? await Task.sleep(for: settings.retryInterval)
     }
 }

@@ -17,6 +17,11 @@ struct DashboardTests {
             #expect(html.contains(#"id="total-requests""#))
             #expect(html.contains(#"id="endpoint-requests""#) && html.contains("summary.requests_by_endpoint"))
             #expect(html.contains(#"{ label: "endpoint", key: "endpoint" }"#))
+            // The routes' quota bars, cool-down countdowns and share, and the rule/tier chart.
+            for part in [#"class: "quota""#, "data-remaining", "countdown(cool.until)",
+                         "requests_by_route", #"id="chart-choices""#, "choices_last_hour", "markFit()", "@media (max-width: 760px)"] {
+                #expect(html.contains(part), "page lacks \(part)")
+            }
             for endpoint in ["/dashboard/api/summary", "/dashboard/api/requests", "/health/providers", "/v1/models"] {
                 #expect(html.contains(endpoint))
             }
@@ -50,6 +55,45 @@ struct DashboardTests {
             #expect(requests.map { $0["endpoint"] as? String } == ["chat", "chat"])
             #expect(summary["requests_by_endpoint"] as? [String: Int] == ["chat": 4, "embeddings": 0, "messages": 0, "responses": 0])
             #expect(requests[1]["attempts"] as? [String] == ["flaky: simulated", "steady: ok"])
+        }
+    }
+
+    static let choicesYAML = """
+        routing:
+          rules:
+            - name: small-first
+              when: {model: small}
+              then: {prefer: [limited]}
+        providers:
+          - {name: spare, type: echo, model: small, priority: 1}
+          - {name: limited, type: echo, model: small, priority: 2, rate_limit: {rpm: 3}}
+        """
+
+    /// What the routes table and the rule chart read: the share each route answered, rule hits
+    /// per minute, the rule per request, and the configured limit against its counter.
+    @Test func apiReportsRuleHitsRouteSharesAndQuota() async throws {
+        let app = try TestApp(yaml: Self.choicesYAML)
+        try await app.test { client in
+            for _ in 0..<5 { #expect(try await client.chat(model: "small").status == .ok) }
+            _ = try await client.chat(model: "unknown")
+            let summary = try await client.getJSON("/dashboard/api/summary")
+            #expect(summary["requests_by_route"] as? [String: Int] == ["limited": 3, "spare": 2])
+            #expect(summary["choices_last_hour"] as? [String: Int] == ["rule:small-first": 5])
+            let buckets = try #require(summary["buckets"] as? [[String: Any]])
+            let ruleHits = buckets.suffix(2).compactMap { ($0["choices"] as? [String: Int])?["rule:small-first"] }
+            #expect(ruleHits.reduce(0, +) == 5)
+            #expect(buckets.first?["choices"] as? [String: Int] == [:], "a quiet minute has no labels")
+
+            let list = try await client.getJSON("/dashboard/api/requests?limit=2")
+            let requests = try #require(list["requests"] as? [[String: Any]])
+            #expect(requests.map { $0["rule"] as? String } == [nil, "small-first"])
+
+            let health = try await client.getJSON("/health/providers")
+            let providers = try #require(health["providers"] as? [[String: Any]])
+            let limited = try #require(providers.first { $0["name"] as? String == "limited" })
+            let limits = try #require(limited["limits"] as? [String: Any])
+            #expect((limits["configured"] as? [String: Any])?["rpm"] as? Int == 3)
+            #expect((limits["used"] as? [String: Any])?["requests_last_minute"] as? Int == 3)
         }
     }
 }
@@ -90,5 +134,29 @@ struct RecentRequestsTests {
         let summary = recent.summary(now: Self.now)
         #expect(summary.cacheHitsLastHour == 3)
         #expect(summary.cacheHitRate == 0.75)
+    }
+
+    @Test func routesAndChoicesPerMinuteSkipCacheHitsAndBoundTheirLabels() {
+        let recent = RecentRequests(minutes: 60, capacity: 10)
+        for (provider, rule, hit) in [("groq", "cheap", false), ("groq", nil, false), ("groq", "cheap", true), ("nim", "gpu", false)] {
+            var record = Self.record(minutesAgo: 1, latencyMs: 5)
+            record.provider = provider
+            record.rule = rule
+            record.cacheHit = hit
+            recent.record(record)
+        }
+        recent.record(Self.record(minutesAgo: 70, latencyMs: 5))
+        for index in 0...RecentRequests.labelsPerMinute {
+            var record = Self.record(minutesAgo: 3, latencyMs: 5)
+            record.rule = "rule-\(index)"
+            recent.record(record)
+        }
+        let summary = recent.summary(now: Self.now)
+        #expect(summary.requestsByRoute == ["groq": 2, "nim": 1], "a cache hit took no route's quota")
+        #expect(summary.buckets[58].choices == ["rule:cheap": 2, "rule:gpu": 1])
+        #expect(summary.buckets[56].choices.count == RecentRequests.labelsPerMinute + 1)
+        #expect(summary.buckets[56].choices["other"] == 1, "labels past the bound count as other")
+        #expect(summary.choicesLastHour["rule:cheap"] == 2 && summary.choicesLastHour["rule:rule-0"] == 1)
+        #expect(ChoiceLabel.labels(Self.record(minutesAgo: 0, latencyMs: 1)) == [])
     }
 }

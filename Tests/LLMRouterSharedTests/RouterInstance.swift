@@ -12,7 +12,9 @@ import LLMRouterTesting
 ///
 /// Routes `primary` (tried first) and `backup` serve the model `m`; a route named in
 /// `refusing` answers 429 with that `Retry-After`; one in `emptying` answers with headers saying
-/// its bucket is now empty for 20 s; the others just answer.
+/// its bucket is now empty for 20 s; one in `failing` answers 500 (its breaker opens after 3);
+/// the others just answer. `primaryLimits` configures `primary`'s quota; `wall` is the wall time
+/// at the instance's start (its quota windows).
 final class RouterInstance: Sendable {
     let state: ProviderState<ContinuousClock>
     let router: RequestRouter<ProviderState<ContinuousClock>, ContinuousClock>
@@ -25,18 +27,24 @@ final class RouterInstance: Sendable {
         instance: String,
         refusing: [String: Duration] = [:],
         emptying: Set<String> = [],
+        failing: Set<String> = [],
+        primaryLimits: RateLimitConfiguration? = nil,
+        wall: Date = Date(),
         syncInterval: Duration = .seconds(60),
         logger: Logger = Logger(label: "test"),
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         var routes: [Route] = []
         for (name, priority) in [("primary", 1), ("backup", 2)] {
-            let configuration = ProviderConfiguration(name: name, kind: .openrouter, priority: priority, model: "m-\(name)", canonicalModel: "m")
+            var configuration = ProviderConfiguration(name: name, kind: .openrouter, priority: priority, model: "m-\(name)", canonicalModel: "m")
+            if name == "primary" { configuration.rateLimit = primaryLimits }
+            let fails = failing.contains(name)
             let refusal = refusing[name]
             let calls = self.calls
             let provider = ClosureProvider(
                 complete: { _, _ in
                     calls.withLock { $0[name, default: 0] += 1 }
+                    if fails { throw UpstreamFailure(kind: .serverError, message: "upstream broke", status: 500) }
                     if let refusal {
                         throw UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429, retryAfter: refusal)
                     }
@@ -51,10 +59,13 @@ final class RouterInstance: Sendable {
             routes.append(Route(configuration: configuration, provider: provider, defaultAPIKeyVariable: "API_KEY"))
         }
         table = RoutingTable(routes: routes, routing: .init(maxWait: .zero))
-        state = ProviderState(routes: table.specs, clock: ContinuousClock())
+        state = ProviderState(routes: table.specs, clock: ContinuousClock(), wallClockAtStart: wall)
         router = RequestRouter(state: state, clock: ContinuousClock(), metrics: metrics)
         shared = SharedStateService(
-            settings: .init(url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), operationTimeout: .seconds(2)),
+            settings: .init(
+                url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), operationTimeout: .seconds(2),
+                instanceTimeout: .seconds(5)
+            ),
             receiver: state,
             logger: logger,
             metrics: metrics

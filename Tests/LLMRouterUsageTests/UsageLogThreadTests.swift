@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import LLMRouterBackgroundWriter
 import LLMRouterCore
 import LLMRouterUsage
 import ServiceLifecycle
@@ -13,12 +14,24 @@ import Testing
 struct UsageLogThreadTests {
     @Test func theThreadRunsBelowThePriorityOfItsCreator() async {
         // Taken on the thread that creates it, with no suspension between.
-        let creator = UsageLogThread.currentNiceness()
-        let thread = UsageLogThread()
+        let creator = BackgroundWriterThread.currentNiceness()
+        let thread = BackgroundWriterThread(name: "test-writer")
         let niceness = await thread.niceness()
         await thread.shutdown()
         #if os(Linux)
-        #expect(niceness == min(19, creator + UsageLogThread.defaultNiceness))
+        #expect(niceness == min(19, creator + BackgroundWriterThread.defaultNiceness))
+        #endif
+    }
+
+    @Test func theStoresThreadIsNamedForTopAndPerf() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let store = try await UsageStore.open(path: folder.path("usage.sqlite"), logger: testLogger)
+        let thread = try #require(store.thread)
+        let name = await Task(executorPreference: thread) { try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) }.value
+        await store.close()
+        #if os(Linux)
+        #expect(name == "usage-log\n")
         #endif
     }
 
@@ -76,11 +89,11 @@ struct UsageLogThreadTests {
 
     @Test func catchingUpStartsBeyondFourBatchesAndEndsAtOne() {
         let batch = 256
-        #expect(UsageLogWriter.catchingUp(taken: 4 * batch + 1, batchSize: batch, wasCatchingUp: false))
-        #expect(!UsageLogWriter.catchingUp(taken: 4 * batch, batchSize: batch, wasCatchingUp: false))
-        #expect(UsageLogWriter.catchingUp(taken: batch + 1, batchSize: batch, wasCatchingUp: true))
-        #expect(!UsageLogWriter.catchingUp(taken: batch, batchSize: batch, wasCatchingUp: true))
-        #expect(!UsageLogWriter.catchingUp(taken: 1, batchSize: batch, wasCatchingUp: false))
+        #expect(BackgroundWriterThread.catchingUp(taken: 4 * batch + 1, batchSize: batch, wasCatchingUp: false))
+        #expect(!BackgroundWriterThread.catchingUp(taken: 4 * batch, batchSize: batch, wasCatchingUp: false))
+        #expect(BackgroundWriterThread.catchingUp(taken: batch + 1, batchSize: batch, wasCatchingUp: true))
+        #expect(!BackgroundWriterThread.catchingUp(taken: batch, batchSize: batch, wasCatchingUp: true))
+        #expect(!BackgroundWriterThread.catchingUp(taken: 1, batchSize: batch, wasCatchingUp: false))
     }
 
     @Test(arguments: [false, true])
@@ -99,7 +112,7 @@ struct UsageLogThreadTests {
     }
 
     @Test func aStoppedThreadStillRunsWhatIsEnqueued() async throws {
-        let thread = UsageLogThread()
+        let thread = BackgroundWriterThread(name: "test-writer")
         await thread.shutdown()
         // Nothing is left suspended for ever, even after the thread is gone.
         let answer = await Task(executorPreference: thread) { 42 }.value
@@ -137,17 +150,17 @@ final class ThreadNotingSink: UsageSink {
         var catchingUp: Bool
     }
 
-    let own = UsageLogThread()
+    let own = BackgroundWriterThread(name: "test-sink")
     private let state = Mutex<[Write]>([])
 
-    var thread: UsageLogThread? { own }
+    var thread: BackgroundWriterThread? { own }
     var writes: [Write] { state.withLock { $0 } }
 
     func insert(_ records: [RequestRecord]) async throws {
         let write = Write(
             ids: records.map(\.requestID),
             thread: pthread_self(),
-            niceness: UsageLogThread.currentNiceness(),
+            niceness: BackgroundWriterThread.currentNiceness(),
             catchingUp: own.isCatchingUp
         )
         state.withLock { $0.append(write) }

@@ -90,7 +90,7 @@ struct UsageSchemaMigrationTests {
         #expect(rows.map(\.endpoint) == ["embeddings", "chat"])
         #expect(rows.first?.requestedModel == "embed-small")
         #expect(byEndpoint.map { "\($0.group)=\($0.requests)/\($0.promptTokens)" } == ["chat=1/7", "embeddings=1/5"])
-        #expect(try await Self.versions(at: path) == [1, 2])
+        #expect(try await Self.versions(at: path) == [1, 2, 3])
     }
 
     @Test func openingAgainChangesNothing() async throws {
@@ -108,7 +108,7 @@ struct UsageSchemaMigrationTests {
         await reader.close()
         #expect(Set(rows.map(\.requestID)) == ["round-1", "round-2", "round-3"])
         #expect(rows.allSatisfy { $0.endpoint == "responses" })
-        #expect(try await Self.versions(at: path) == [1, 2])
+        #expect(try await Self.versions(at: path) == [1, 2, 3])
         let columns = try await Self.runRaw(["SELECT name FROM pragma_table_info('requests') WHERE name = 'endpoint'"], at: path)
         #expect(columns.count == 1)
     }
@@ -122,7 +122,7 @@ struct UsageSchemaMigrationTests {
         let rows = try await store.recentRequests(limit: 1)
         await store.close()
         #expect(rows.map(\.endpoint) == ["messages"])
-        #expect(try await Self.versions(at: path) == [2])
+        #expect(try await Self.versions(at: path) == [3])
     }
 
     @Test func aFileFromANewerReleaseIsRefusedUntouched() async throws {
@@ -133,7 +133,7 @@ struct UsageSchemaMigrationTests {
         let error = await #expect(throws: UsageStoreError.self) {
             _ = try await UsageStore.open(path: path, logger: testLogger)
         }
-        #expect(error?.message.contains("schema version 9 is newer than this llmrouter knows (2)") == true)
+        #expect(error?.message.contains("schema version 9 is newer than this llmrouter knows (3)") == true)
         #expect(try await Self.versions(at: path) == [1, 9])
         let columns = try await Self.runRaw(["SELECT name FROM pragma_table_info('requests') WHERE name = 'endpoint'"], at: path)
         #expect(columns.isEmpty)

@@ -127,8 +127,9 @@ struct UsageStoreTests {
         )
         await store.close()
         #expect(report.total.cacheHits == 2)
+        #expect(report.total.exactCacheHits == 1 && report.total.semanticCacheHits == 1)
         #expect(report.total.cacheHitRate == 0.5)
-        #expect(report.table().contains("cache hits: 2 (50% of requests): 2 upstream calls saved"))
+        #expect(report.table().contains("cache hits: 2 (50% of requests; 1 exact, 1 semantic): 2 upstream calls saved"))
         #expect(try report.json().contains(#""cache_hits" : 2"#))
     }
 

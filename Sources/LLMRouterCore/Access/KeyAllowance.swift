@@ -36,16 +36,21 @@ public struct KeyAllowance<Instant: InstantProtocol>: Sendable where Instant.Dur
     public init() {}
 
     /// A request arrives: allowed (and counted) or refused.
-    public mutating func requestArrived(limits: AccessKey.Limits, now: Instant) -> Decision {
+    /// - Parameters:
+    ///   - othersRequests: requests of this key other instances made in the last minute; each
+    ///     takes a place in the bucket as if made here.
+    ///   - othersTokens: tokens other instances charged to this key today.
+    public mutating func requestArrived(limits: AccessKey.Limits, now: Instant, othersRequests: Int = 0, othersTokens: Int = 0) -> Decision {
         rollDay(now: now)
-        if let tokensPerDay = limits.tokensPerDay, tokensToday >= tokensPerDay, let dayStart {
-            return .reject(limit: .tokensPerDay, retryAfter: now.duration(to: dayStart.advanced(by: Self.day)))
+        if let tokensPerDay = limits.tokensPerDay, tokensToday + othersTokens >= tokensPerDay {
+            let resumes = dayStart.map { now.duration(to: $0.advanced(by: Self.day)) } ?? .seconds(3600)
+            return .reject(limit: .tokensPerDay, retryAfter: resumes)
         }
         if let rpm = limits.requestsPerMinute, rpm > 0 {
             let interval = Duration.seconds(60) / rpm
             let tolerance = Duration.seconds(60) - interval
             let fullAt = max(bucketFullAt ?? now, now)
-            let backlog = now.duration(to: fullAt)
+            let backlog = now.duration(to: fullAt) + interval * othersRequests
             guard backlog <= tolerance else {
                 return .reject(limit: .requestsPerMinute, retryAfter: backlog - tolerance)
             }

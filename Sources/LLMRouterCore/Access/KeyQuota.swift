@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 import Synchronization
 
@@ -9,20 +9,51 @@ import Synchronization
 ///
 /// The access middleware asks ``requestArrived(_:)`` before a model request runs; the router
 /// reports each finished request through ``RequestRecorder/record(_:)``, which charges its tokens
-/// to the key that made it.
-public final class KeyQuota<C: Clock>: RequestRecorder where C.Duration == Duration {
+/// to the key that made it. With ``shareWithOtherInstances(_:)`` on, each key's requests and
+/// tokens are also reconciled with other instances (scope `key:NAME`, counters `rpm` and `tpd`
+/// in fixed wall-clock windows): their use counts against the key's limits here.
+public final class KeyQuota<C: Clock>: RequestRecorder, SharedQuotaReceiver where C.Duration == Duration {
     public let clock: C
-    private let allowances = Mutex<[String: KeyAllowance<C.Instant>]>([:])
+    private let wallAnchor: (date: Date, instant: C.Instant)
 
-    public init(clock: C) {
+    private struct State {
+        var allowances: [String: KeyAllowance<C.Instant>] = [:]
+        /// Per key name, while shared.
+        var shared: [String: SharedQuotaCounts]?
+    }
+
+    private let state = Mutex(State())
+
+    /// - Parameter wallClockAtStart: the wall time at `clock.now`, for the shared windows.
+    public init(clock: C, wallClockAtStart: Date = Date()) {
         self.clock = clock
+        self.wallAnchor = (wallClockAtStart, clock.now)
+    }
+
+    /// Turns reconciliation with other instances on or off.
+    public func shareWithOtherInstances(_ on: Bool) {
+        state.withLock { $0.shared = on ? [:] : nil }
     }
 
     /// Counts a request of `key` against its limits, or refuses it.
     public func requestArrived(_ key: AccessKey) -> KeyAllowance<C.Instant>.Decision {
         guard key.limits.requestsPerMinute != nil || key.limits.tokensPerDay != nil else { return .allow }
         let now = clock.now
-        return allowances.withLock { $0[key.name, default: .init()].requestArrived(limits: key.limits, now: now) }
+        return state.withLock { state in
+            guard state.shared != nil else {
+                return state.allowances[key.name, default: .init()].requestArrived(limits: key.limits, now: now)
+            }
+            let windows = self.windows(at: now)
+            let counts = state.shared?[key.name] ?? SharedQuotaCounts()
+            let decision = state.allowances[key.name, default: .init()].requestArrived(
+                limits: key.limits, now: now,
+                othersRequests: counts.othersUsed(.rpm, windows: windows), othersTokens: counts.othersUsed(.tpd, windows: windows)
+            )
+            if decision == .allow, key.limits.requestsPerMinute != nil {
+                state.shared?[key.name, default: SharedQuotaCounts()].add(1, to: .rpm, windows: windows)
+            }
+            return decision
+        }
     }
 
     /// Charges the request's prompt and completion tokens to its key.
@@ -31,11 +62,42 @@ public final class KeyQuota<C: Clock>: RequestRecorder where C.Duration == Durat
         let tokens = (record.promptTokens ?? 0) + (record.completionTokens ?? 0)
         guard tokens > 0 else { return }
         let now = clock.now
-        allowances.withLock { $0[name, default: .init()].tokensUsed(tokens, now: now) }
+        state.withLock { state in
+            state.allowances[name, default: .init()].tokensUsed(tokens, now: now)
+            if state.shared != nil { state.shared?[name, default: SharedQuotaCounts()].add(tokens, to: .tpd, windows: windows(at: now)) }
+        }
     }
 
     /// Tokens `keyName` has used in its current day.
     public func tokensToday(_ keyName: String) -> Int {
-        allowances.withLock { $0[keyName]?.tokensToday ?? 0 }
+        state.withLock { $0.allowances[keyName]?.tokensToday ?? 0 }
+    }
+
+    public func drainQuotaUsage() -> [SharedQuotaUsage] {
+        let windows = windows(at: clock.now)
+        return state.withLock { state in
+            guard let shared = state.shared else { return [] }
+            var rows: [SharedQuotaUsage] = []
+            for (name, var counts) in shared {
+                rows += counts.drain(scope: "key:\(name)", counters: [.rpm, .tpd], windows: windows)
+                state.shared?[name] = counts
+            }
+            return rows
+        }
+    }
+
+    public func apply(remoteQuota: [SharedQuotaUsage]) {
+        state.withLock { state in
+            guard state.shared != nil else { return }
+            for usage in remoteQuota where usage.scope.hasPrefix("key:") {
+                // A key used only elsewhere so far is known here from its first reconciliation.
+                let name = String(usage.scope.dropFirst(4))
+                state.shared?[name, default: SharedQuotaCounts()].setOthers(usage.used, counter: usage.counter, window: usage.windowStart)
+            }
+        }
+    }
+
+    private func windows(at now: C.Instant) -> QuotaWindows {
+        QuotaWindows(at: wallAnchor.date.addingTimeInterval(wallAnchor.instant.duration(to: now).seconds), dayEnd: nil)
     }
 }

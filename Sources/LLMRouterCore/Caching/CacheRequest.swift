@@ -55,32 +55,3 @@ public struct CacheRequest: Sendable {
         }
     }
 }
-
-/// Why an answer is not kept; `nil` from ``check(chat:settings:)`` means it may be.
-public enum CacheRefusal {
-    /// The reasons a chat answer is never stored: an error, an answer cut short
-    /// (`finish_reason: length`), tool calls (unless allowed), or one over the size bound.
-    public static func check(chat body: [UInt8], settings: ResponseCacheSettings) -> String? {
-        guard body.count <= settings.maxEntryBytes else { return "too_large" }
-        guard let answer = try? JSONValue.parsingObject(body, keeping: ["choices", "error"]) ?? nil else { return "unreadable" }
-        if let error = answer["error"], error != .null { return "error" }
-        guard let choices = answer["choices"]?.arrayValue, !choices.isEmpty else { return "no_choices" }
-        for choice in choices {
-            let object = choice.objectValue
-            let reason = object?["finish_reason"]?.stringValue
-            if reason == "length" || reason == "content_filter" { return "cut_short" }
-            let calls = object?["message"]?.objectValue?["tool_calls"]?.arrayValue ?? []
-            if !calls.isEmpty, !settings.storesToolCalls { return "tool_calls" }
-        }
-        return nil
-    }
-
-    /// An embeddings answer is kept when it holds vectors and fits.
-    public static func check(embeddings body: [UInt8], settings: ResponseCacheSettings) -> String? {
-        guard body.count <= settings.maxEntryBytes else { return "too_large" }
-        guard let answer = try? JSONValue.parsingObject(body, keeping: ["data", "error"]) ?? nil else { return "unreadable" }
-        if let error = answer["error"], error != .null { return "error" }
-        guard let data = answer["data"]?.arrayValue, !data.isEmpty else { return "no_data" }
-        return nil
-    }
-}

@@ -67,6 +67,20 @@ public struct ChatStreamAssembler: Sendable {
 
     /// The `chat.completion` body the chunks make.
     public func completion() -> [UInt8] {
+        JSONValue.encodedBytes(.object(completionObject()))
+    }
+
+    /// Whether the assembled answer is kept, decided from the answer as built here: the body
+    /// is written once and not parsed again.
+    public func decision(settings: ResponseCacheSettings) -> CacheDecision {
+        let answer = completionObject()
+        let body = JSONValue.encodedBytes(.object(answer))
+        guard body.count <= settings.maxEntryBytes else { return .refuse("too_large") }
+        if let reason = CacheRefusal.check(chatAnswer: answer, settings: settings) { return .refuse(reason) }
+        return .store(body, usage: AnswerUsage(answer["usage"]))
+    }
+
+    private func completionObject() -> [String: JSONValue] {
         var object = top
         object["object"] = .string("chat.completion")
         object["choices"] = .array(choices.keys.sorted().compactMap { index in
@@ -86,6 +100,6 @@ public struct ChatStreamAssembler: Sendable {
             return .object(["index": .integer(Int64(index)), "message": .object(message), "finish_reason": choice.finishReason])
         })
         if let usage { object["usage"] = usage }
-        return JSONValue.encodedBytes(.object(object))
+        return object
     }
 }

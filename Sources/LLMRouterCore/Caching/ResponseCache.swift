@@ -51,21 +51,20 @@ public final class ResponseCache: Sendable {
     }
 
     /// Keeps the leader's answer (when `body` is given) and wakes its followers with it.
-    func land(_ key: CacheKey, _ flight: Flight, body: [UInt8]?, answer: StoredAnswerFacts, now: Int64) async -> CachedAnswer? {
+    /// `usage` is what the body's own `usage` said (the truth; the report may hold estimates).
+    func land(_ key: CacheKey, _ flight: Flight, body: [UInt8]?, usage: AnswerUsage, answer: StoredAnswerFacts, now: Int64) async -> CachedAnswer? {
         guard let body else {
             flights.land(key, flight, with: nil)
             return nil
         }
-        // The answer's own `usage` is the truth; the report may hold only estimates.
-        let usage = (try? JSONValue.parsingObject(body, keeping: ["usage"]))??["usage"]?.objectValue
         let entry = CachedAnswer(
             body: body, provider: answer.provider, upstreamModel: answer.upstreamModel,
             storedAt: now, expiresAt: now + settings.ttl.wholeMilliseconds,
-            promptTokens: usage?["prompt_tokens"]?.intValue ?? answer.promptTokens,
-            completionTokens: usage?["completion_tokens"]?.intValue ?? answer.completionTokens
+            promptTokens: usage.promptTokens ?? answer.promptTokens,
+            completionTokens: usage.completionTokens ?? answer.completionTokens
         )
         // Followers get the answer at once; the backend may take its time.
-        flights.land(key, flight, with: entry)
+        flights.land(key, flight, with: SharedAnswer(entry: entry))
         let evicted = await backend.store(entry, for: key)
         counters.stored(evicted: evicted)
         await counters.gauge(await backend.occupancy())

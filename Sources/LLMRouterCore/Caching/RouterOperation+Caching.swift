@@ -1,14 +1,5 @@
 import NIOCore
 
-/// What to do with an answer once it arrives.
-public enum CacheDecision: Sendable, Equatable {
-    case store([UInt8])
-    /// Never stored, with the reason for the metric (`tool_calls`, `cut_short` ...).
-    case refuse(String)
-    /// A stream: decided from its assembled answer when it ends.
-    case atStreamEnd
-}
-
 extension RouterOperation {
     public var cacheRequest: CacheRequest? { nil }
 
@@ -29,8 +20,7 @@ extension CompleteChat {
     }
 
     public func cacheDecision(for output: ChatCompletion, settings: ResponseCacheSettings) -> CacheDecision {
-        let body = Array(output.body.readableBytesView)
-        return CacheRefusal.check(chat: body, settings: settings).map(CacheDecision.refuse) ?? .store(body)
+        CacheRefusal.decision(chat: Array(output.body.readableBytesView), settings: settings)
     }
 }
 
@@ -60,8 +50,7 @@ extension Embed {
     }
 
     public func cacheDecision(for output: EmbeddingsAnswer, settings: ResponseCacheSettings) -> CacheDecision {
-        let body = Array(output.body.readableBytesView)
-        return CacheRefusal.check(embeddings: body, settings: settings).map(CacheDecision.refuse) ?? .store(body)
+        CacheRefusal.decision(embeddings: Array(output.body.readableBytesView), settings: settings)
     }
 }
 

@@ -3,6 +3,9 @@ import Synchronization
 /// Identical requests that miss at the same time make one upstream call: the first becomes
 /// the leader and calls; the others wait for what it stores. A leader whose answer is not
 /// stored (it failed, or the answer may not be kept) lets each follower go on its own.
+///
+/// The flight is joined before the semantic layer is asked, so only the leader embeds the
+/// question; a semantic hit it finds is shared with its followers like a stored answer.
 final class SingleFlight: Sendable {
     enum Role: Sendable {
         case leader(Flight)
@@ -22,7 +25,7 @@ final class SingleFlight: Sendable {
     }
 
     /// The leader's answer (`nil`: none to share); wakes every follower. Called once per flight.
-    func land(_ key: CacheKey, _ flight: Flight, with answer: CachedAnswer?) {
+    func land(_ key: CacheKey, _ flight: Flight, with answer: SharedAnswer?) {
         flights.withLock { flights in
             if flights[key] === flight { flights[key] = nil }
         }
@@ -32,26 +35,34 @@ final class SingleFlight: Sendable {
     var inTheAir: Int { flights.withLock { $0.count } }
 }
 
+/// What a leader shares with its followers.
+struct SharedAnswer: Sendable {
+    var entry: CachedAnswer
+    /// Set when the leader found the answer in the semantic layer, so the followers' verdict
+    /// says so too.
+    var similarity: Double?
+}
+
 /// One leader's call, awaited by its followers.
 final class Flight: Sendable {
     private struct State {
         var landed = false
-        var answer: CachedAnswer?
+        var answer: SharedAnswer?
         var nextWaiter = 0
-        var waiters: [Int: CheckedContinuation<CachedAnswer?, Never>] = [:]
+        var waiters: [Int: CheckedContinuation<SharedAnswer?, Never>] = [:]
     }
 
     private let state = Mutex(State())
 
     /// The leader's answer once it lands; `nil` when it shares none or the waiting task is cancelled.
-    func wait() async -> CachedAnswer? {
+    func wait() async -> SharedAnswer? {
         let id = state.withLock { state -> Int in
             state.nextWaiter += 1
             return state.nextWaiter
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let ready: CachedAnswer?? = state.withLock { state in
+                let ready: SharedAnswer?? = state.withLock { state in
                     if state.landed { return .some(state.answer) }
                     if Task.isCancelled { return .some(nil) }
                     state.waiters[id] = continuation
@@ -65,8 +76,8 @@ final class Flight: Sendable {
         }
     }
 
-    func resolve(_ answer: CachedAnswer?) {
-        let waiters = state.withLock { state -> [CheckedContinuation<CachedAnswer?, Never>] in
+    func resolve(_ answer: SharedAnswer?) {
+        let waiters = state.withLock { state -> [CheckedContinuation<SharedAnswer?, Never>] in
             guard !state.landed else { return [] }
             state.landed = true
             state.answer = answer

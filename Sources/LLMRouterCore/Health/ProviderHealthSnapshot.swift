@@ -54,9 +54,11 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
     public var key: String?
     /// Set once the key was found to share its limits with other keys of the entry.
     public var keyPool: KeyPoolSnapshot?
+    /// The route's breaker on the other instances sharing this one's database (`nil` alone).
+    public var elsewhere: [RemoteBreakerState]?
 
     enum CodingKeys: String, CodingKey {
-        case state, requests, successes, failures, window, limits, key
+        case state, requests, successes, failures, window, limits, key, elsewhere
         case keyPool = "key_pool"
         case coolDowns = "cool_downs"
         case coolDown = "cool_down"
@@ -110,10 +112,14 @@ public struct LimitsSnapshot: Sendable, Encodable, Equatable {
     public var configured: Configured?
     /// Calls and tokens counted against the configured limits.
     public var used: QuotaUsage?
-    /// What the upstream's last headers said, counted down since.
+    /// What the upstream's last headers said, counted down since; `nil` once past its reset.
     public var remainingRequests: Int?
-    public var remainingTokens: Int?
+    /// The request bucket's size, when the headers named it.
+    public var requestsLimit: Int?
     public var requestsResetAt: Date?
+    public var remainingTokens: Int?
+    public var tokensLimit: Int?
+    public var tokensResetAt: Date?
 
     public struct Configured: Sendable, Encodable, Equatable {
         public var rpm: Int?
@@ -133,5 +139,8 @@ public struct LimitsSnapshot: Sendable, Encodable, Equatable {
         case remainingRequests = "remaining_requests"
         case remainingTokens = "remaining_tokens"
         case requestsResetAt = "requests_reset_at"
+        case requestsLimit = "requests_limit"
+        case tokensLimit = "tokens_limit"
+        case tokensResetAt = "tokens_reset_at"
     }
 }

@@ -168,7 +168,7 @@ public final class PrimedStream: @unchecked Sendable {
         settlement?.settle(end)
         if let recording {
             let finished = if case .finished = end { !recording.assembler.isDamaged } else { false }
-            recording.land(finished ? recording.assembler.completion() : nil)
+            recording.land(finished ? recording.assembler : nil)
         }
     }
 }
@@ -176,7 +176,6 @@ public final class PrimedStream: @unchecked Sendable {
 /// Where a stream's assembled answer goes when it ends: the cache, through the router.
 struct StreamCacheRecording: Sendable {
     var assembler = ChatStreamAssembler()
-    /// Called once with the assembled `chat.completion`, or `nil` when the stream failed or
-    /// was left.
-    let land: @Sendable ([UInt8]?) -> Void
+    /// Called once with the chunks assembled, or `nil` when the stream failed or was left.
+    let land: @Sendable (ChatStreamAssembler?) -> Void
 }

@@ -68,7 +68,9 @@ public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Du
         return min(max(Double(bucket.remaining) / Double(limit), 0), 1)
     }
 
-    var remainingRequests: Int? { requests?.remaining }
-    var remainingTokens: Int? { tokens?.remaining }
-    var requestsResetAt: Instant? { requests?.resetAt }
+    /// The buckets still in force at `now`, for display: one past its reset says nothing any
+    /// more (admission forgets it on the next call, a snapshot may come first).
+    func inForce(now: Instant) -> (requests: Bucket?, tokens: Bucket?) {
+        (requests.flatMap { now < $0.resetAt ? $0 : nil }, tokens.flatMap { now < $0.resetAt ? $0 : nil })
+    }
 }

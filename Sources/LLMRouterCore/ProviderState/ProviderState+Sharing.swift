@@ -9,24 +9,32 @@ import Synchronization
 /// ``SharedStateObserver``; the ones others started come back through ``apply(remote:)``.
 /// Admission never looks further than the local table.
 extension ProviderState: SharedStateReceiver {
-    /// Sends every cool-down started from now on to `observer` (`nil` stops).
+    /// Sends every cool-down started and breaker state entered from now on to `observer`, and
+    /// counts configured quotas for reconciliation through it (`nil` stops both).
     public func share(with observer: (any SharedStateObserver)?) {
         sharing.withLock { $0 = observer }
+        shareQuotas(observer != nil)
     }
 
-    /// Hands the cool-downs among `events` to the observer, after the lock was released; returns
-    /// `events`.
-    func published(_ events: [RouteStateEvent<Instant>]) -> [RouteStateEvent<Instant>] {
+    /// Hands the cool-downs and breaker transitions of `route` among `events` to the observer,
+    /// after the lock was released; returns `events`.
+    func published(_ route: String, _ events: [RouteStateEvent<Instant>]) -> [RouteStateEvent<Instant>] {
         guard !events.isEmpty else { return events }
         var started: [SharedCoolDown] = []
+        var breaker: String?
         for event in events {
-            if case .coolDownStarted(let scope, let until, let reason) = event {
+            switch event {
+            case .coolDownStarted(let scope, let until, let reason):
                 started.append(SharedCoolDown(scope: scope, until: wallTime(until), reason: reason))
+            case .breakerOpened: breaker = "open"
+            case .breakerHalfOpened: breaker = "half_open"
+            case .breakerClosed: breaker = "closed"
+            default: break
             }
         }
-        if !started.isEmpty, let observer = sharing.withLock({ $0 }) {
-            observer.coolDownsStarted(started)
-        }
+        guard !started.isEmpty || breaker != nil, let observer = sharing.withLock({ $0 }) else { return events }
+        if !started.isEmpty { observer.coolDownsStarted(started) }
+        if let breaker { observer.breakersChanged([SharedBreakerState(route: route, state: breaker, since: wallTime(clock.now))]) }
         return events
     }
 
@@ -47,6 +55,19 @@ extension ProviderState: SharedStateReceiver {
                 adopted.append(remote)
             }
             return adopted
+        }
+    }
+
+    /// The wall time of `instant`.
+    func wallTime(_ instant: Instant) -> Date {
+        wallAnchor.date.addingTimeInterval(wallAnchor.instant.duration(to: instant).seconds)
+    }
+
+    static func event(_ transition: CircuitBreaker<Instant>.Transition, now: Instant) -> RouteStateEvent<Instant> {
+        switch transition {
+        case .opened(let until): .breakerOpened(retryIn: now.duration(to: until))
+        case .halfOpened: .breakerHalfOpened
+        case .closed: .breakerClosed
         }
     }
 

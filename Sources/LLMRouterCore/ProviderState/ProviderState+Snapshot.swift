@@ -9,6 +9,7 @@ extension ProviderState {
     /// The current state of `route`, or `nil` for an unknown name.
     public func snapshot(_ route: String) -> ProviderHealthSnapshot? {
         let now = clock.now
+        let elsewhere = breakersElsewhere(route)
         return table.withLock { table -> ProviderHealthSnapshot? in
             guard let entry = table.route(route) else { return nil }
             let state: ProviderHealthSnapshot.BreakerState
@@ -67,13 +68,22 @@ extension ProviderState {
                     let reset = scoped.nextReset ?? now.advanced(by: .seconds(86_400))
                     limits.used = scoped.quota?.usage(now: now, dailyReset: reset)
                 }
-                limits.remainingRequests = scoped.learned.remainingRequests
-                limits.remainingTokens = scoped.learned.remainingTokens
-                limits.requestsResetAt = scoped.learned.requestsResetAt.map(wallTime)
+                // Headers that describe the whole account were learned on the account's scope.
+                var learned = scoped.learned.inForce(now: now)
+                if learned.requests == nil, learned.tokens == nil {
+                    learned = table.limits[entry.slots.account].learned.inForce(now: now)
+                }
+                limits.remainingRequests = learned.requests?.remaining
+                limits.requestsLimit = learned.requests?.limit
+                limits.requestsResetAt = learned.requests.map { wallTime($0.resetAt) }
+                limits.remainingTokens = learned.tokens?.remaining
+                limits.tokensLimit = learned.tokens?.limit
+                limits.tokensResetAt = learned.tokens.map { wallTime($0.resetAt) }
             }
             snapshot.limits = limits
             snapshot.key = entry.spec.key
             snapshot.keyPool = keyPool(of: entry, in: table)
+            snapshot.elsewhere = elsewhere
             return snapshot
         }
     }

@@ -62,25 +62,31 @@ extension ProviderState {
         var oneAtATime = false
 
         /// Counts a call that was just admitted.
-        mutating func admitted(now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant) {
+        /// - Parameter windows: the shared windows at `now` by the next daily reset.
+        mutating func admitted(now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant, windows: (Instant, Instant, RateLimitConfiguration.DailyReset) -> QuotaWindows) {
             if probe == .due { probe = .inFlight }
             inFlight += 1
             learned.consume()
             if quota != nil {
                 let reset = dailyReset(&self, now)
-                quota?.consume(now: now, dailyReset: reset)
+                let current = quota?.shared == nil ? nil : windows(now, reset, self.dailyReset)
+                quota?.consume(now: now, dailyReset: reset, windows: current)
             }
         }
 
         /// Ends a call: frees its probe and concurrency slot, counts its tokens; an answer that
         /// states its budget lifts one-at-a-time.
-        mutating func finished(tokens: Int, statesBudget: Bool, now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant) {
+        mutating func finished(
+            tokens: Int, statesBudget: Bool, now: Instant, dailyReset: (inout LimitEntry, Instant) -> Instant,
+            windows: (Instant, Instant, RateLimitConfiguration.DailyReset) -> QuotaWindows
+        ) {
             if probe == .inFlight { probe = .none }
             inFlight = max(inFlight - 1, 0)
             if statesBudget { oneAtATime = false }
             if quota != nil {
                 let reset = dailyReset(&self, now)
-                quota?.finish(tokens: tokens, now: now, dailyReset: reset)
+                let current = quota?.shared == nil ? nil : windows(now, reset, self.dailyReset)
+                quota?.finish(tokens: tokens, now: now, dailyReset: reset, windows: current)
             }
         }
 
@@ -105,6 +111,10 @@ extension ProviderState {
         var families: [String: [Int]] = [:]
         /// Which keys share their limits; kept across configurations.
         var pools = KeyPools<Instant>()
+        /// Whether configured quotas are reconciled with other instances (``ProviderState/share(with:)``).
+        var sharesQuotas = false
+        /// Calls admitted under a shared quota since the last hand-over.
+        var unsentCalls = 0
 
         /// The entry of the route `name`.
         func route(_ name: String) -> RouteEntry? {

@@ -30,6 +30,8 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     let table: Mutex<Table>
     /// Where cool-downs started here are announced to other instances; `nil` when alone.
     let sharing = Mutex<(any SharedStateObserver)?>(nil)
+    /// Other instances' breaker states, by route, as last read; never read on the request path.
+    let elsewhere = Mutex<[String: [RemoteBreakerState]]>([:])
 
     /// - Parameters:
     ///   - routes: each route's spec.
@@ -64,6 +66,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     private static func build(_ specs: [RouteSpec], keeping old: Table) -> Table {
         var next = Table()
         next.pools = old.pools
+        next.sharesQuotas = old.sharesQuotas
         for spec in specs {
             var scopes: [Scope] = []
             for name in ["route:\(spec.name)", spec.limitScope, spec.account] where !scopes.contains(where: { $0.name == name }) {
@@ -86,6 +89,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             // scope sets them (a pool's routes should agree).
             if let limits = spec.limits, next.limits[limit].quota?.limits != limits {
                 next.limits[limit].quota = Quota(limits: limits)
+                if next.sharesQuotas { next.limits[limit].quota?.shared = SharedQuotaCounts() }
                 next.limits[limit].dailyReset = limits.dailyReset
                 next.limits[limit].nextReset = nil
             }
@@ -99,20 +103,26 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// learned buckets, quota, concurrency) and must be settled with ``settle(_:_:)``.
     public func admit(_ route: String) -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>]) {
         let now = clock.now
-        return table.withLock { table in
+        let (decision, events, flush) = table.withLock { table -> (RouteAdmission<Instant>, [RouteStateEvent<Instant>], Bool) in
             guard let routeIndex = table.routeIndex[route] else {
-                return (.skipped(RouteSkip(cause: .disabled("unknown route"))), [])
+                return (.skipped(RouteSkip(cause: .disabled("unknown route"))), [], false)
             }
             var events: [RouteStateEvent<Instant>] = []
             let scopes = table.routes[routeIndex].slots.scopes
             let admission = admission(scopes: scopes, limits: &table.limits, breaker: &table.routes[routeIndex].breaker, now: now, events: &events)
-            guard case .admitted = admission else { return (admission, events) }
+            guard case .admitted = admission else { return (admission, events, false) }
             table.routes[routeIndex].stats.requests += 1
+            var counted = false
             for scope in scopes {
-                table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset)
+                table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset, windows: quotaWindows)
+                counted = counted || table.limits[scope.slot].quota?.shared != nil
             }
-            return (admission, events)
+            guard counted else { return (admission, events, false) }
+            table.unsentCalls += 1
+            return (admission, events, table.unsentCalls == Self.quotaFlushCalls)
         }
+        if flush { sharing.withLock { $0 }?.quotaUsageWaiting() }
+        return (decision, published(route, events))
     }
 
     /// What ``admit(_:)`` would answer now, changing nothing: the same checks, run on a copy of
@@ -181,7 +191,8 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         }
         if entry.quota != nil {
             let reset = dailyReset(&entry, now: now)
-            if let blocked = entry.quota?.blocked(now: now, dailyReset: reset) {
+            let windows = entry.quota?.shared == nil ? nil : quotaWindows(now: now, reset: reset, shape: entry.dailyReset)
+            if let blocked = entry.quota?.blocked(now: now, dailyReset: reset, windows: windows) {
                 return RouteSkip(cause: .quota(blocked.limit), resumeAt: blocked.until)
             }
         }
@@ -197,7 +208,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         let message: String? = if case .failed(let failure, _) = outcome { redactor.redact(failure.description) } else { nil }
         // Drawn outside the lock, and only for a 429: the draw costs a syscall.
         let jitterDraw: Double = if case .failed(let failure, _) = outcome, failure.kind == .rateLimited { jitter() } else { 0 }
-        return published(table.withLock { table -> [RouteStateEvent<Instant>] in
+        return published(route, table.withLock { table -> [RouteStateEvent<Instant>] in
             guard let routeIndex = table.routeIndex[route] else { return [] }
             var events: [RouteStateEvent<Instant>] = []
             let slots = table.routes[routeIndex].slots
@@ -207,7 +218,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                 statesBudget = true
             }
             for scope in slots.scopes {
-                table.limits[scope.slot].finished(tokens: tokens, statesBudget: statesBudget, now: now, dailyReset: dailyReset)
+                table.limits[scope.slot].finished(tokens: tokens, statesBudget: statesBudget, now: now, dailyReset: dailyReset, windows: quotaWindows)
             }
             switch outcome {
             case .answered(let latency, let report, let tokens):
@@ -275,11 +286,6 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
 
     // MARK: Time
 
-    /// The wall time of `instant`.
-    func wallTime(_ instant: Instant) -> Date {
-        wallAnchor.date.addingTimeInterval(wallAnchor.instant.duration(to: instant).seconds)
-    }
-
     /// The next daily reset of `entry` after `now`, cached until it passes.
     private func dailyReset(_ entry: inout LimitEntry, now: Instant) -> Instant {
         if let next = entry.nextReset, now < next { return next }
@@ -288,13 +294,5 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         let next = now.advanced(by: .milliseconds(Int64((wallNext.timeIntervalSince(wallNow) * 1000).rounded(.up))))
         entry.nextReset = next
         return next
-    }
-
-    private static func event(_ transition: CircuitBreaker<Instant>.Transition, now: Instant) -> RouteStateEvent<Instant> {
-        switch transition {
-        case .opened(let until): .breakerOpened(retryIn: now.duration(to: until))
-        case .halfOpened: .breakerHalfOpened
-        case .closed: .breakerClosed
-        }
     }
 }

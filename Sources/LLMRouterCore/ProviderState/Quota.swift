@@ -7,6 +7,9 @@
 ///   `rolling`, 24 hourly buckets).
 /// - Tokens per minute: 12 five-second buckets; a call fits while the last minute used fewer.
 /// - Concurrency: calls in flight.
+/// - Shared with other instances (``shared`` set): their use of each counter's current window,
+///   as the last reconciliation said, counts against the same limits; the calls and tokens
+///   counted here are kept for the next hand-over.
 public struct Quota<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     public let limits: RateLimitConfiguration
     private var recentCalls: InstantRing<Instant>
@@ -14,6 +17,8 @@ public struct Quota<Instant: InstantProtocol>: Sendable where Instant.Duration =
     private var tokensToday: WindowCounter<Instant>
     private var tokensThisMinute: WindowCounter<Instant>
     public private(set) var inFlight = 0
+    /// Set while the quota is reconciled with other instances'.
+    var shared: SharedQuotaCounts?
 
     public init(limits: RateLimitConfiguration) {
         self.limits = limits
@@ -25,40 +30,70 @@ public struct Quota<Instant: InstantProtocol>: Sendable where Instant.Duration =
     }
 
     /// Why no call fits at `now`, and until when; `nil` when one does.
-    /// - Parameter dailyReset: the next daily reset after `now` (for fixed daily windows).
-    public mutating func blocked(now: Instant, dailyReset: Instant) -> (limit: String, until: Instant?)? {
+    /// - Parameters:
+    ///   - dailyReset: the next daily reset after `now` (for fixed daily windows).
+    ///   - windows: the shared windows current at `now`, when ``shared`` is set.
+    public mutating func blocked(now: Instant, dailyReset: Instant, windows: QuotaWindows? = nil) -> (limit: String, until: Instant?)? {
         if let max = limits.maxConcurrency, inFlight >= max { return ("max_concurrency", nil) }
+        let shared = self.shared
+        let elsewhere = { (counter: QuotaCounter) -> Int in
+            guard let windows, let shared else { return 0 }
+            return shared.othersUsed(counter, windows: windows)
+        }
         if let rpm = limits.requestsPerMinute {
             if rpm == 0 { return ("rpm", nil) }
             if recentCalls.isFull, let oldest = recentCalls.oldest, now < oldest.advanced(by: .seconds(60)) {
                 return ("rpm", oldest.advanced(by: .seconds(60)))
             }
+            let others = elsewhere(.rpm)
+            if others > 0, let windows, recentCalls.count(since: now.advanced(by: .seconds(-60))) + others >= rpm {
+                // Frees up when the minute turns (their count starts over) at the latest.
+                return ("rpm", now.advanced(by: .seconds(60 * (1 - windows.minuteElapsed))))
+            }
         }
-        if let rpd = limits.requestsPerDay, requestsToday.total(now: now, dailyReset: dailyReset) >= rpd {
+        if let rpd = limits.requestsPerDay, requestsToday.total(now: now, dailyReset: dailyReset) + elsewhere(.rpd) >= rpd {
             return ("rpd", requestsToday.freesAt(now: now, dailyReset: dailyReset))
         }
-        if let tpm = limits.tokensPerMinute, tokensThisMinute.total(now: now, dailyReset: dailyReset) >= tpm {
-            return ("tpm", tokensThisMinute.freesAt(now: now, dailyReset: dailyReset))
+        if let tpm = limits.tokensPerMinute, tokensThisMinute.total(now: now, dailyReset: dailyReset) + elsewhere(.tpm) >= tpm {
+            return ("tpm", tokensThisMinute.freesAt(now: now, dailyReset: dailyReset) ?? now.advanced(by: .seconds(60)))
         }
-        if let tpd = limits.tokensPerDay, tokensToday.total(now: now, dailyReset: dailyReset) >= tpd {
+        if let tpd = limits.tokensPerDay, tokensToday.total(now: now, dailyReset: dailyReset) + elsewhere(.tpd) >= tpd {
             return ("tpd", tokensToday.freesAt(now: now, dailyReset: dailyReset))
         }
         return nil
     }
 
     /// Counts a call that is about to be made.
-    public mutating func consume(now: Instant, dailyReset: Instant) {
+    public mutating func consume(now: Instant, dailyReset: Instant, windows: QuotaWindows? = nil) {
         inFlight += 1
         if limits.requestsPerMinute != nil { recentCalls.append(now) }
         if limits.requestsPerDay != nil { requestsToday.add(1, now: now, dailyReset: dailyReset) }
+        if let windows, shared != nil {
+            if limits.requestsPerMinute != nil { shared?.add(1, to: .rpm, windows: windows) }
+            if limits.requestsPerDay != nil { shared?.add(1, to: .rpd, windows: windows) }
+        }
     }
 
     /// Ends a call: frees its concurrency slot and counts the tokens it used.
-    public mutating func finish(tokens: Int, now: Instant, dailyReset: Instant) {
+    public mutating func finish(tokens: Int, now: Instant, dailyReset: Instant, windows: QuotaWindows? = nil) {
         inFlight = max(inFlight - 1, 0)
         guard tokens > 0 else { return }
         if limits.tokensPerMinute != nil { tokensThisMinute.add(tokens, now: now, dailyReset: dailyReset) }
         if limits.tokensPerDay != nil { tokensToday.add(tokens, now: now, dailyReset: dailyReset) }
+        if let windows, shared != nil {
+            if limits.tokensPerMinute != nil { shared?.add(tokens, to: .tpm, windows: windows) }
+            if limits.tokensPerDay != nil { shared?.add(tokens, to: .tpd, windows: windows) }
+        }
+    }
+
+    /// The counters the configured limits need shared.
+    var sharedCounters: [QuotaCounter] {
+        var counters: [QuotaCounter] = []
+        if limits.requestsPerMinute != nil { counters.append(.rpm) }
+        if limits.requestsPerDay != nil { counters.append(.rpd) }
+        if limits.tokensPerMinute != nil { counters.append(.tpm) }
+        if limits.tokensPerDay != nil { counters.append(.tpd) }
+        return counters
     }
 
     /// Share of the tightest request limit left (0...1); `nil` without request limits.

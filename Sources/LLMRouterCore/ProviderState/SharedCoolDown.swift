@@ -32,14 +32,28 @@ public struct SharedCoolDown: Sendable, Hashable {
 /// buffer its own task drains) and return, never wait on I/O.
 public protocol SharedStateObserver: Sendable {
     func coolDownsStarted(_ coolDowns: [SharedCoolDown])
+    /// A route's breaker entered a new state.
+    func breakersChanged(_ states: [SharedBreakerState])
+    /// Calls counted under shared quotas piled up: hand them over now rather than at the interval.
+    func quotaUsageWaiting()
 }
 
-/// Takes cool-downs other instances started (``ProviderState/apply(remote:)``).
-public protocol SharedStateReceiver: Sendable {
+extension SharedStateObserver {
+    public func breakersChanged(_ states: [SharedBreakerState]) {}
+    public func quotaUsageWaiting() {}
+}
+
+/// Takes what other instances started or entered (``ProviderState/apply(remote:)``), and takes
+/// part in quota reconciliation.
+public protocol SharedStateReceiver: SharedQuotaReceiver {
     /// Adopts `coolDowns` where they end later than what this instance knows; returns those
     /// that changed local state. Unknown scopes and ended cool-downs are ignored.
     @discardableResult
     func apply(remote coolDowns: [SharedCoolDown]) -> [SharedCoolDown]
+    /// Every route's breaker state now, for a first publication.
+    func breakerStates() -> [SharedBreakerState]
+    /// The other instances' breaker states, by route (replacing what was known).
+    func apply(remoteBreakers: [String: [RemoteBreakerState]])
 }
 
 extension CoolDown.Reason {

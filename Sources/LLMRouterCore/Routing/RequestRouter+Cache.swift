@@ -41,30 +41,60 @@ extension RequestRouter {
         if let entry = await cache.lookup(key, directives: directives, now: wallTime()) {
             return try await answerFromCache(entry, verdict: .hit(age: age(of: entry)), cache: cache, operation: operation, journey: &journey)
         }
-        let semantic = await semanticQuestion(cache, request: request, model: model, table: table, deadline: deadline, info: info)
-        let searchStart = clock.now
-        let nearest = semantic.flatMap { cache.semanticIndex?.nearest(to: $0.vector, scope: $0.scope, threshold: semanticThreshold(cache, directives)) }
-        if semantic != nil { cache.counters.semanticLookupTook(searchStart.duration(to: clock.now)) }
-        if let (answerKey, similarity) = nearest, let entry = await cache.lookup(answerKey, directives: directives, now: wallTime()) {
-            let verdict = CacheVerdict.semanticHit(age: age(of: entry), similarity: similarity)
-            return try await answerFromCache(entry, verdict: verdict, cache: cache, operation: operation, journey: &journey)
-        }
-        var plan: CachePlan?
+        // The exact key's flight before the semantic layer: identical requests wait for one
+        // leader, and only it embeds the question (a stampede of 8 makes one embedding call).
+        var flight: Flight?
         switch cache.join(key, directives: directives) {
         case .missUnstored:
             break
-        case .lead(let key, let flight):
-            plan = CachePlan(cache: cache, key: key, flight: flight, semantic: semantic)
-        case .follow(_, let flight):
+        case .lead(_, let led):
+            flight = led
+        case .follow(_, let followed):
             counters?.coalescedRequest()
-            if let entry = await waitForLeader(flight, deadline: deadline) {
-                return try await answerFromCache(entry, verdict: .hit(age: age(of: entry)), cache: cache, operation: operation, journey: &journey)
+            if let shared = await waitForLeader(followed, deadline: deadline), accepts(shared, cache, directives) {
+                let verdict = shared.similarity.map { CacheVerdict.semanticHit(age: age(of: shared.entry), similarity: $0) }
+                    ?? .hit(age: age(of: shared.entry))
+                return try await answerFromCache(shared.entry, verdict: verdict, cache: cache, operation: operation, journey: &journey)
             }
             try Task.checkCancellation()
+            // The leader had nothing to share, from the semantic layer either: route alone.
+            journey.cache = .miss
+            counters?.count(.miss)
+            return .route(nil)
+        }
+        let semantic = await semanticQuestion(cache, request: request, model: model, table: table, deadline: deadline, info: info)
+        if let semantic, let (entry, similarity) = await semanticMatch(cache, semantic, directives: directives) {
+            if let flight { cache.flights.land(key, flight, with: SharedAnswer(entry: entry, similarity: similarity)) }
+            let verdict = CacheVerdict.semanticHit(age: age(of: entry), similarity: similarity)
+            return try await answerFromCache(entry, verdict: verdict, cache: cache, operation: operation, journey: &journey)
         }
         journey.cache = .miss
         counters?.count(.miss)
-        return .route(plan)
+        return .route(flight.map { CachePlan(cache: cache, key: key, flight: $0, semantic: semantic) })
+    }
+
+    /// Whether a follower takes what its leader shares: a semantic hit only when its own headers
+    /// allow one (the semantic layer on, no `no-cache`, its threshold and `max-age` met).
+    private func accepts(_ shared: SharedAnswer, _ cache: ResponseCache, _ directives: CacheDirectives) -> Bool {
+        guard let similarity = shared.similarity else { return true }
+        return !directives.semanticOff && !directives.noCache && similarity >= semanticThreshold(cache, directives)
+            && ResponseCache.isFresh(shared.entry, directives: directives, now: wallTime())
+    }
+
+    /// The fresh entry of the nearest stored question in `semantic`'s scope above the threshold.
+    private func semanticMatch(
+        _ cache: ResponseCache,
+        _ semantic: (vector: [Float], scope: UInt64),
+        directives: CacheDirectives
+    ) async -> (CachedAnswer, Double)? {
+        guard let index = cache.semanticIndex else { return nil }
+        let searchStart = clock.now
+        let nearest = index.nearest(to: semantic.vector, scope: semantic.scope, threshold: semanticThreshold(cache, directives))
+        cache.counters.semanticLookupTook(searchStart.duration(to: clock.now))
+        guard let (answerKey, similarity) = nearest, let entry = await cache.lookup(answerKey, directives: directives, now: wallTime()) else {
+            return nil
+        }
+        return (entry, similarity)
     }
 
     /// After routing: stores what may be stored and lands the flight; a stream is stored when
@@ -86,38 +116,41 @@ extension RequestRouter {
             promptTokens: answer.report.promptTokens, completionTokens: answer.report.completionTokens
         )
         // Stored as of when the answer arrived, however late its task runs.
-        let land: @Sendable ([UInt8]?, Int64) async -> Void = { body, now in
-            let stored = await plan.cache.land(plan.key, flight, body: body, answer: facts, now: now)
+        let land: @Sendable ([UInt8]?, AnswerUsage, Int64) async -> Void = { body, usage, now in
+            let stored = await plan.cache.land(plan.key, flight, body: body, usage: usage, answer: facts, now: now)
             if stored != nil, let semantic = plan.semantic {
                 plan.cache.semanticIndex?.insert(semantic.vector, scope: semantic.scope, answer: plan.key)
             }
         }
         switch operation.cacheDecision(for: answer.output, settings: plan.cache.settings) {
-        case .store(let body):
+        case .store(let body, let usage):
             let now = wallTime()
-            Task { await land(body, now) }
+            Task { await land(body, usage, now) }
         case .refuse(let reason):
             plan.cache.counters.refused(reason)
             let now = wallTime()
-            Task { await land(nil, now) }
+            Task { await land(nil, AnswerUsage(), now) }
         case .atStreamEnd:
             guard let stream = answer.output as? PrimedStream else {
                 let now = wallTime()
-                Task { await land(nil, now) }
+                Task { await land(nil, AnswerUsage(), now) }
                 break
             }
             let settings = plan.cache.settings
             let counters = plan.cache.counters
-            stream.record(into: StreamCacheRecording { [self] assembled in
+            stream.record(into: StreamCacheRecording { [self] assembler in
                 let now = wallTime()
-                var body = assembled
-                if let assembled, let reason = CacheRefusal.check(chat: assembled, settings: settings) {
+                // Decided from the assembler's own answer: the body is not parsed again.
+                switch assembler?.decision(settings: settings) {
+                case .store(let body, let usage)?:
+                    Task { await land(body, usage, now) }
+                case .refuse(let reason)?:
                     counters.refused(reason)
-                    body = nil
-                } else if assembled == nil {
+                    Task { await land(nil, AnswerUsage(), now) }
+                case .atStreamEnd?, nil:
                     counters.refused("stream_incomplete")
+                    Task { await land(nil, AnswerUsage(), now) }
                 }
-                Task { await land(body, now) }
             })
         }
         return .answered(answer)
@@ -147,9 +180,9 @@ extension RequestRouter {
     }
 
     /// Waits for the leader of an identical request, no longer than the request's deadline.
-    private func waitForLeader(_ flight: Flight, deadline: C.Instant) async -> CachedAnswer? {
+    private func waitForLeader(_ flight: Flight, deadline: C.Instant) async -> SharedAnswer? {
         let clock = self.clock
-        return await withTaskGroup(of: CachedAnswer?.self) { group in
+        return await withTaskGroup(of: SharedAnswer?.self) { group in
             group.addTask { await flight.wait() }
             group.addTask {
                 try? await clock.sleep(until: deadline, tolerance: nil)

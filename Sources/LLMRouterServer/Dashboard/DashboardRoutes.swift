@@ -9,9 +9,9 @@ import NIOCore
 
 /// `GET /dashboard`, one self-contained page (no CDN: its script and charts are inline), and the
 /// JSON it reads besides `/health/providers` and `/v1/models`:
-/// - `GET /dashboard/api/summary`: per-minute requests, errors, failovers, latency and time to
-///   first token for the last hour, with request rate, error and failover rates and requests per
-///   endpoint;
+/// - `GET /dashboard/api/summary`: per-minute requests, errors, failovers, latency, time to
+///   first token and rule hits / `auto` tiers for the last hour, with request rate, error and
+///   failover rates, requests per endpoint and per answering route;
 /// - `GET /dashboard/api/requests?limit=N`: the newest requests (default 50, at most 200).
 public struct DashboardRoutes<Context: RequestContext>: Sendable {
     public let recent: RecentRequests
@@ -68,6 +68,8 @@ struct RecentList: Encodable {
         var ttftMs: Double?
         var promptTokens: Int?
         var completionTokens: Int?
+        /// The routing rule that decided the route, if one matched.
+        var rule: String?
 
         init(_ record: RequestRecord) {
             startedAt = record.startedAt
@@ -84,10 +86,11 @@ struct RecentList: Encodable {
             ttftMs = record.timeToFirstToken.map(RecentRequests.milliseconds)
             promptTokens = record.promptTokens
             completionTokens = record.completionTokens
+            rule = record.rule
         }
 
         enum CodingKeys: String, CodingKey {
-            case stream, provider, attempts, status, model, endpoint
+            case stream, provider, attempts, status, model, endpoint, rule
             case startedAt = "started_at"
             case requestID = "request_id"
             case keyName = "key_name"

@@ -25,6 +25,10 @@ public final class RecentRequests: RequestRecorder {
         var cacheHits = 0
         /// Requests per ``EndpointLabel`` value, so one minute holds at most five keys.
         var endpoints: [String: Int] = [:]
+        /// Requests per route that answered them (cache hits excluded: no route spent quota).
+        var routes: [String: Int] = [:]
+        /// Requests per ``ChoiceLabel`` (rule hits, `auto` tiers).
+        var choices: [String: Int] = [:]
         var latencies: [Double] = []
         var firstTokens: [Double] = []
     }
@@ -49,6 +53,8 @@ public final class RecentRequests: RequestRecorder {
         let latency = Self.milliseconds(record.latency)
         let firstToken = record.timeToFirstToken.map(Self.milliseconds)
         let endpoint = EndpointLabel.bounded(record.endpoint)
+        let route = record.cacheHit ? nil : record.provider
+        let choices = ChoiceLabel.labels(record)
         state.withLock { state in
             if state.ring.count < capacity {
                 state.ring.append(record)
@@ -67,6 +73,8 @@ public final class RecentRequests: RequestRecorder {
             guard let slot else { return }
             state.minutes[slot].requests += 1
             state.minutes[slot].endpoints[endpoint, default: 0] += 1
+            if let route { Self.count(route, in: &state.minutes[slot].routes) }
+            for choice in choices { Self.count(choice, in: &state.minutes[slot].choices) }
             if failed { state.minutes[slot].errors += 1 }
             if record.failedOver { state.minutes[slot].failovers += 1 }
             if record.cacheHit { state.minutes[slot].cacheHits += 1 }
@@ -104,13 +112,18 @@ public final class RecentRequests: RequestRecorder {
                 latencyP50Ms: Self.percentile(latencies, 50),
                 latencyP95Ms: Self.percentile(latencies, 95),
                 ttftP50Ms: Self.percentile(firstTokens, 50),
-                ttftP95Ms: Self.percentile(firstTokens, 95)
+                ttftP95Ms: Self.percentile(firstTokens, 95),
+                choices: minute.choices
             )
         }
         var byEndpoint = Dictionary(uniqueKeysWithValues: EndpointLabel.known.map { ($0, 0) })
         var cacheHits = 0
+        var byRoute: [String: Int] = [:]
+        var choices: [String: Int] = [:]
         for minute in kept where minute.index > current - minutes && minute.index <= current {
             byEndpoint.merge(minute.endpoints, uniquingKeysWith: +)
+            byRoute.merge(minute.routes, uniquingKeysWith: +)
+            choices.merge(minute.choices, uniquingKeysWith: +)
             cacheHits += minute.cacheHits
         }
         let hour = buckets.reduce(into: (requests: 0, errors: 0, failovers: 0)) {
@@ -132,8 +145,18 @@ public final class RecentRequests: RequestRecorder {
             cacheHitsLastHour: cacheHits,
             cacheHitRate: hour.requests == 0 ? 0 : Double(cacheHits) / Double(hour.requests),
             requestsByEndpoint: byEndpoint,
+            requestsByRoute: byRoute,
+            choicesLastHour: choices,
             buckets: buckets
         )
+    }
+
+    /// Labels a minute keeps apart; more (names from config reloads) count as `other`.
+    public static let labelsPerMinute = 64
+
+    static func count(_ label: String, in counts: inout [String: Int]) {
+        let kept = counts[label] != nil || counts.count < labelsPerMinute ? label : "other"
+        counts[kept, default: 0] += 1
     }
 
     static func minuteIndex(_ date: Date) -> Int {
@@ -150,55 +173,5 @@ public final class RecentRequests: RequestRecorder {
         guard !values.isEmpty else { return nil }
         let rank = (values.count * percent + 99) / 100
         return values[max(0, rank - 1)]
-    }
-}
-
-/// `GET /dashboard/api/summary`.
-public struct DashboardSummary: Encodable, Sendable, Equatable {
-    public struct Bucket: Encodable, Sendable, Equatable {
-        public var minute: Date
-        public var requests: Int
-        public var errors: Int
-        public var failovers: Int
-        public var latencyP50Ms: Double?
-        public var latencyP95Ms: Double?
-        public var ttftP50Ms: Double?
-        public var ttftP95Ms: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case minute, requests, errors, failovers
-            case latencyP50Ms = "latency_p50_ms"
-            case latencyP95Ms = "latency_p95_ms"
-            case ttftP50Ms = "ttft_p50_ms"
-            case ttftP95Ms = "ttft_p95_ms"
-        }
-    }
-
-    public var now: Date
-    /// Requests since the server started.
-    public var totalRequests: Int
-    public var requestsLastHour: Int
-    /// Over the last 60 seconds (the previous minute's share estimated evenly).
-    public var requestsPerSecond: Double
-    public var errorRate: Double
-    public var failoverRate: Double
-    /// Answers from the response cache in the last hour, and their share of the requests.
-    public var cacheHitsLastHour: Int
-    public var cacheHitRate: Double
-    /// Requests in the last hour per API: every known endpoint (0 when unused), plus `other`
-    /// when a request named one the dashboard does not know.
-    public var requestsByEndpoint: [String: Int]
-    public var buckets: [Bucket]
-
-    enum CodingKeys: String, CodingKey {
-        case now, buckets
-        case totalRequests = "total_requests"
-        case requestsLastHour = "requests_last_hour"
-        case requestsPerSecond = "requests_per_second"
-        case errorRate = "error_rate"
-        case failoverRate = "failover_rate"
-        case cacheHitsLastHour = "cache_hits_last_hour"
-        case cacheHitRate = "cache_hit_rate"
-        case requestsByEndpoint = "requests_by_endpoint"
     }
 }

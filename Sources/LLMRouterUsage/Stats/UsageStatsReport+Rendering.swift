@@ -31,7 +31,8 @@ extension UsageStatsReport {
             text += cells.joined(separator: "  ") + "\n"
         }
         text += "failures: \(total.failures); failovers: \(total.failovers); estimated cost at route prices: $\(Self.dollars(total.costUSD))\n"
-        text += "cache hits: \(total.cacheHits) (\(Self.percent(total.cacheHitRate)) of requests): \(total.cacheHits) upstream calls saved\n"
+        text += "cache hits: \(total.cacheHits) (\(Self.percent(total.cacheHitRate)) of requests; "
+            + "\(total.exactCacheHits) exact, \(total.semanticCacheHits) semantic): \(total.cacheHits) upstream calls saved\n"
         if let price = referencePrice {
             text += "at the reference price ($\(Self.number(price.inputPerMillion)) in, $\(Self.number(price.outputPerMillion)) out per million tokens) "
                 + "this traffic would have cost $\(Self.dollars(total.referenceCostUSD(at: price))); "
@@ -95,6 +96,8 @@ extension UsageStatsReport {
         var completionTokens: Int
         var costUSD: Double
         var cacheHits: Int
+        var cacheExactHits: Int
+        var cacheSemanticHits: Int
         var cacheHitRate: Double
         var referenceCostUSD: Double?
         var savedUSD: Double?
@@ -114,6 +117,8 @@ extension UsageStatsReport {
             completionTokens = row.completionTokens
             costUSD = row.costUSD
             cacheHits = row.cacheHits
+            cacheExactHits = row.exactCacheHits
+            cacheSemanticHits = row.semanticCacheHits
             cacheHitRate = row.cacheHitRate
             referenceCostUSD = price.map(row.referenceCostUSD(at:))
             savedUSD = price.map(row.savedUSD(at:))
@@ -131,6 +136,8 @@ extension UsageStatsReport {
             case completionTokens = "completion_tokens"
             case costUSD = "cost_usd"
             case cacheHits = "cache_hits"
+            case cacheExactHits = "cache_exact_hits"
+            case cacheSemanticHits = "cache_semantic_hits"
             case cacheHitRate = "cache_hit_rate"
             case referenceCostUSD = "reference_cost_usd"
             case savedUSD = "saved_usd"

@@ -23,6 +23,8 @@ public struct UsageStatsRow: Sendable, Equatable {
     public var costUSD: Double
     /// Requests answered from the response cache: upstream calls saved.
     public var cacheHits: Int
+    /// Those of ``cacheHits`` answered from the entry of a question asked in other words.
+    public var semanticCacheHits: Int
     public var latencyMs: Percentiles
     public var timeToFirstTokenMs: Percentiles
 
@@ -35,6 +37,7 @@ public struct UsageStatsRow: Sendable, Equatable {
         completionTokens: Int = 0,
         costUSD: Double = 0,
         cacheHits: Int = 0,
+        semanticCacheHits: Int = 0,
         latencyMs: Percentiles = .init(),
         timeToFirstTokenMs: Percentiles = .init()
     ) {
@@ -46,6 +49,7 @@ public struct UsageStatsRow: Sendable, Equatable {
         self.completionTokens = completionTokens
         self.costUSD = costUSD
         self.cacheHits = cacheHits
+        self.semanticCacheHits = semanticCacheHits
         self.latencyMs = latencyMs
         self.timeToFirstTokenMs = timeToFirstTokenMs
     }
@@ -53,6 +57,8 @@ public struct UsageStatsRow: Sendable, Equatable {
     public var failureRate: Double { requests == 0 ? 0 : Double(failures) / Double(requests) }
     public var failoverRate: Double { requests == 0 ? 0 : Double(failovers) / Double(requests) }
     public var cacheHitRate: Double { requests == 0 ? 0 : Double(cacheHits) / Double(requests) }
+    /// Hits on the exact request (rows logged before the kind was are counted here).
+    public var exactCacheHits: Int { cacheHits - semanticCacheHits }
 
     /// What the tokens would have cost at `price`.
     public func referenceCostUSD(at price: ReferencePrice) -> Double {

@@ -45,6 +45,9 @@ public enum UsageRow {
         public var completionTokens: Int?
         public var costUSD: Double?
         public var cacheHit: Bool
+        /// How the request met the response cache: `hit`, `semantic`, `miss` or `bypass`;
+        /// `nil` while the cache was off, or for rows written before the log kept it.
+        public var cache: String?
     }
 
     /// Appends the binds of `record` for ``UsageSQL/insertRequests(rows:)``, in
@@ -70,6 +73,7 @@ public enum UsageRow {
         binds.append(record.completionTokens.map { .integer($0) } ?? .null)
         binds.append(real(record.estimatedCostUSD))
         binds.append(flag(record.cacheHit))
+        binds.append(text(record.cache))
     }
 
     /// The `attempts` column: the same JSON ``Attempt`` decodes, written by hand into one
@@ -139,7 +143,8 @@ extension UsageRow.Recent {
             promptTokens: row.column("prompt_tokens")?.integer,
             completionTokens: row.column("completion_tokens")?.integer,
             costUSD: row.column("cost_usd")?.double,
-            cacheHit: row.column("cache_hit")?.integer == 1
+            cacheHit: row.column("cache_hit")?.integer == 1,
+            cache: row.column("cache")?.string
         )
     }
 }

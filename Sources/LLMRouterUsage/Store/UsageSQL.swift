@@ -8,15 +8,18 @@
 enum UsageSQL {
     /// Stored in the `usage_schema` table (one row per version reached); a later layout bumps it
     /// and adds its step to ``migrations``.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     /// The statements that bring a file at version `n - 1` to version `n`, keyed by `n`. A new
     /// file gets the current layout from ``createRequests`` directly and runs none of them.
     ///
     /// - 2: `endpoint`, the API a request called; rows written before it were all chat
     ///   completions, so the default names them correctly.
+    /// - 3: `cache`, how the request met the response cache (`hit`, `semantic`, `miss`,
+    ///   `bypass`); rows written before it have none, and their hits count as exact.
     static let migrations: [Int: [String]] = [
         2: ["ALTER TABLE requests ADD COLUMN endpoint TEXT NOT NULL DEFAULT 'chat'"],
+        3: ["ALTER TABLE requests ADD COLUMN cache TEXT"],
     ]
 
     /// Schema changes run in one transaction with their version row, so a crash leaves the file
@@ -39,7 +42,8 @@ enum UsageSQL {
 
     /// One row per finished request, in the current layout. `attempts` is a JSON array of the
     /// providers considered, in order (provider, upstream_model, outcome, skip_reason,
-    /// latency_ms); `endpoint` is `chat`, `embeddings`, `messages` or `responses`.
+    /// latency_ms); `endpoint` is `chat`, `embeddings`, `messages` or `responses`; `cache` is
+    /// `hit`, `semantic`, `miss` or `bypass`, `NULL` while the response cache is off.
     static let createRequests = """
         CREATE TABLE IF NOT EXISTS requests (
             id INTEGER PRIMARY KEY,
@@ -62,7 +66,8 @@ enum UsageSQL {
             prompt_tokens BIGINT,
             completion_tokens BIGINT,
             cost_usd DOUBLE PRECISION,
-            cache_hit SMALLINT NOT NULL
+            cache_hit SMALLINT NOT NULL,
+            cache TEXT
         )
         """
     // PostgreSQL: `id BIGSERIAL PRIMARY KEY`, `attempts JSONB`.
@@ -73,7 +78,7 @@ enum UsageSQL {
     static let requestColumns = [
         "started_at_ms", "request_id", "key_name", "requested_model", "endpoint", "stream", "provider", "upstream_model",
         "attempts", "attempts_called", "failed_over", "status", "error_code", "latency_ms", "upstream_latency_ms",
-        "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd", "cache_hit",
+        "ttft_ms", "prompt_tokens", "completion_tokens", "cost_usd", "cache_hit", "cache",
     ]
 
     /// One multi-row insert for a batch: a single statement is atomic without a transaction.
@@ -90,7 +95,7 @@ enum UsageSQL {
     static let recentRequests = """
         SELECT started_at_ms, request_id, key_name, requested_model, endpoint, stream, provider, upstream_model, attempts,
                status, error_code, latency_ms, upstream_latency_ms, ttft_ms, prompt_tokens, completion_tokens,
-               cost_usd, cache_hit
+               cost_usd, cache_hit, cache
         FROM requests ORDER BY started_at_ms DESC, id DESC LIMIT ?
         """
 
@@ -117,7 +122,8 @@ enum UsageSQL {
                    SUM(COALESCE(prompt_tokens, 0)) AS prompt_tokens,
                    SUM(COALESCE(completion_tokens, 0)) AS completion_tokens,
                    SUM(COALESCE(cost_usd, 0)) AS cost_usd,
-                   SUM(cache_hit) AS cache_hits
+                   SUM(cache_hit) AS cache_hits,
+                   SUM(CASE WHEN cache = 'semantic' THEN 1 ELSE 0 END) AS semantic_hits
             FROM requests WHERE started_at_ms >= ?
             GROUP BY \(group)
             """

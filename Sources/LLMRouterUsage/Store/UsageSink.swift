@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import LLMRouterBackgroundWriter
 public import LLMRouterCore
 
 /// Where ``UsageLogWriter`` puts its batches: the SQLite ``UsageStore`` (a PostgreSQL store
@@ -14,9 +15,9 @@ public protocol UsageSink: Sendable {
     func deleteRows(before cutoff: Date) async throws -> Int
     /// The thread the sink works on: the writer runs its batches there too, and tells it when
     /// it falls behind. `nil`: anywhere.
-    var thread: UsageLogThread? { get }
+    var thread: BackgroundWriterThread? { get }
 }
 
 extension UsageSink {
-    public var thread: UsageLogThread? { nil }
+    public var thread: BackgroundWriterThread? { nil }
 }

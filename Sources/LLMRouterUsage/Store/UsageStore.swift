@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import LLMRouterBackgroundWriter
 import Logging
 public import LLMRouterCore
 import NIOPosix
@@ -11,21 +12,21 @@ import SQLiteNIO
 /// The usage log in one SQLite file (the library bundles SQLite; no system library), in WAL
 /// mode so `llmrouter stats` and the dashboard can read while the server writes.
 ///
-/// Calls run on the store's own ``UsageLogThread``, never on an event loop nor on NIO's shared
-/// blocking pool. The SQL itself lives in ``UsageSQL``.
+/// Calls run on the store's own ``BackgroundWriterThread`` (`usage-log`), never on an event loop
+/// nor on NIO's shared blocking pool. The SQL itself lives in ``UsageSQL``.
 public struct UsageStore: UsageSink {
     public let path: String
     private let connection: SQLiteConnection
-    private let workThread: UsageLogThread
+    private let workThread: BackgroundWriterThread
 
-    private init(path: String, connection: SQLiteConnection, thread: UsageLogThread) {
+    private init(path: String, connection: SQLiteConnection, thread: BackgroundWriterThread) {
         self.path = path
         self.connection = connection
         self.workThread = thread
     }
 
     /// The thread SQLite runs on; the writer runs its batches there too.
-    public var thread: UsageLogThread? { workThread }
+    public var thread: BackgroundWriterThread? { workThread }
 
     /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
     /// brings its schema up to date.
@@ -42,7 +43,7 @@ public struct UsageStore: UsageSink {
         } else if !fileManager.fileExists(atPath: path) {
             throw UsageStoreError("\(path): no such file; the server writes it while LLMROUTER_DB is not off")
         }
-        let thread = UsageLogThread()
+        let thread = BackgroundWriterThread(name: "usage-log")
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(
@@ -124,7 +125,7 @@ public struct UsageStore: UsageSink {
     }
 
     /// Rows per `INSERT` while the writer keeps up. The thread yields the CPU between
-    /// statements (see ``UsageLogThread``), so an event loop that wakes on the writer's CPU
+    /// statements (see ``BackgroundWriterThread``), so an event loop that wakes on the writer's CPU
     /// waits for at most one; a writer catching up writes up to 500 rows per statement.
     static let rowsPerStatement = 16
     private static let fullStatement = UsageSQL.insertRequests(rows: rowsPerStatement)
@@ -179,6 +180,7 @@ public struct UsageStore: UsageSink {
                 completionTokens: row.column("completion_tokens")?.integer ?? 0,
                 costUSD: row.column("cost_usd")?.double ?? 0,
                 cacheHits: row.column("cache_hits")?.integer ?? 0,
+                semanticCacheHits: row.column("semantic_hits")?.integer ?? 0,
                 latencyMs: latency[group] ?? .init(),
                 timeToFirstTokenMs: firstToken[group] ?? .init()
             )

@@ -6,7 +6,8 @@ import NIOCore
 
 /// A router with the response cache over one chat route `p` (model `m`) and one embeddings
 /// route `embedder` (model `e`), on a mock clock. The chat route answers with the call's
-/// number, sleeping `latency` on the mock clock first; `fails` makes every call fail.
+/// number, sleeping `latency` on the mock clock first; `fails` makes every call fail. The
+/// embedder sleeps `embeddingLatency` before it answers.
 final class CacheHarness: Sendable {
     let clock = MockClock()
     let router: RequestRouter<ProviderState<MockClock>, MockClock>
@@ -22,7 +23,8 @@ final class CacheHarness: Sendable {
         fails: Locked<Bool> = Locked(false),
         finishReason: String = "stop",
         vectors: [String: [Double]] = [:],
-        embeddingFails: Bool = false
+        embeddingFails: Bool = false,
+        embeddingLatency: Duration = .zero
     ) {
         let clock = self.clock
         let chatCalls = self.chatCalls
@@ -48,6 +50,7 @@ final class CacheHarness: Sendable {
             stream: { _, _ in throw UpstreamFailure(kind: .clientError, message: "embeddings only", status: 400) },
             embed: { request, _ in
                 embedCalls.withLock { $0 += 1 }
+                if embeddingLatency > .zero { try await clock.sleep(until: clock.now.advanced(by: embeddingLatency), tolerance: nil) }
                 if embeddingFails { throw UpstreamFailure(kind: .serverError, message: "embedder down", status: 500) }
                 let text = request.fields["input"]?.stringValue ?? ""
                 let vector = vectors[text] ?? [0, 0, 1]

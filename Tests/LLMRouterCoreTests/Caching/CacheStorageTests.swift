@@ -40,7 +40,17 @@ struct CacheStorageTests {
     @Test func answersThatMustNotBeStoredAreRefused() {
         let settings = ResponseCacheSettings(ttl: .seconds(60), maxEntryBytes: 400)
         func check(_ body: String, _ settings: ResponseCacheSettings = settings) -> String? {
-            CacheRefusal.check(chat: Array(body.utf8), settings: settings)
+            let decision = CacheRefusal.decision(chat: Array(body.utf8), settings: settings)
+            // A stream that assembles to the same answer is decided alike, from the assembler.
+            var assembler = ChatStreamAssembler()
+            for chunk in ChatAnswerReplay.chunks(of: Array(body.utf8), includeUsage: true) { assembler.add(chunk) }
+            let assembled = assembler.decision(settings: settings)
+            switch (decision, assembled) {
+            case (.store, .store): return nil
+            case (.refuse(let reason), .refuse(let same)) where reason == same: return reason
+            case (.refuse(let reason), _) where reason == "error": return reason
+            default: return "differ: \(decision) vs \(assembled)"
+            }
         }
         #expect(check(#"{"choices":[{"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}"#) == nil)
         #expect(check(#"{"choices":[{"message":{"role":"assistant","content":"o"},"finish_reason":"length"}]}"#) == "cut_short")
@@ -49,6 +59,23 @@ struct CacheStorageTests {
         #expect(check(toolCall, ResponseCacheSettings(ttl: .seconds(60), storesToolCalls: true)) == nil)
         #expect(check(#"{"error":{"message":"boom"}}"#) == "error")
         #expect(check(#"{"choices":[{"message":{"content":"\#(String(repeating: "x", count: 500))"},"finish_reason":"stop"}]}"#) == "too_large")
+    }
+
+    @Test func aKeptAnswerCarriesItsOwnUsageReadInTheSameParse() {
+        let settings = ResponseCacheSettings(ttl: .seconds(60))
+        let body = #"{"id":"c","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":4,"completion_tokens":2}}"#
+        #expect(CacheRefusal.decision(chat: Array(body.utf8), settings: settings) == .store(Array(body.utf8), usage: AnswerUsage(promptTokens: 4, completionTokens: 2)))
+        var assembler = ChatStreamAssembler()
+        for chunk in ChatAnswerReplay.chunks(of: Array(body.utf8), includeUsage: true) { assembler.add(chunk) }
+        guard case .store(let assembled, let usage) = assembler.decision(settings: settings) else {
+            Issue.record("the assembled stream should be kept")
+            return
+        }
+        #expect(assembled == assembler.completion())
+        #expect(usage == AnswerUsage(promptTokens: 4, completionTokens: 2))
+        let embeddings = #"{"object":"list","data":[{"embedding":[0.5,0.25]}],"usage":{"prompt_tokens":3}}"#
+        #expect(CacheRefusal.decision(embeddings: Array(embeddings.utf8), settings: settings) == .store(Array(embeddings.utf8), usage: AnswerUsage(promptTokens: 3)))
+        #expect(CacheRefusal.decision(embeddings: Array(#"{"data":[]}"#.utf8), settings: settings) == .refuse("no_data"))
     }
 
     @Test func aReplayedStreamAssemblesBackToTheAnswer() throws {

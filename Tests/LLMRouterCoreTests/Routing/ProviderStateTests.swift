@@ -141,4 +141,28 @@ struct ProviderStateTests {
         #expect(snapshot.coolDowns == 1)
         #expect(snapshot.lastError?.contains("sk-or-secret-value") == false)
     }
+
+    /// The dashboard draws these as bars: remaining against the bucket's size, until its reset.
+    @Test func snapshotShowsLearnedBucketsWithTheirSizeUntilTheirReset() throws {
+        let clock = MockClock()
+        let state = ProviderState(routes: [RouteSpec(name: "g")], clock: clock, wallClockAtStart: Date(timeIntervalSince1970: 1_000))
+        _ = state.admit("g")
+        let headers = RateLimitSignal(windows: [
+            .init(unit: .requests, period: .day, limit: 1000, remaining: 900, resetIn: .seconds(30)),
+            .init(unit: .tokens, period: .minute, limit: 6000, remaining: 5000, resetIn: .seconds(10)),
+        ])
+        state.settle("g", .answered(latency: .milliseconds(5), report: UpstreamReport(rateLimit: headers), tokens: 100))
+        _ = state.admit("g")
+        let limits = try #require(state.snapshot("g")?.limits)
+        #expect(limits.remainingRequests == 899 && limits.requestsLimit == 1000)
+        #expect(limits.requestsResetAt == Date(timeIntervalSince1970: 1_030))
+        #expect(limits.remainingTokens == 5000 && limits.tokensLimit == 6000)
+        #expect(limits.tokensResetAt == Date(timeIntervalSince1970: 1_010))
+        clock.advance(by: .seconds(10))
+        let later = try #require(state.snapshot("g")?.limits)
+        #expect(later.remainingTokens == nil && later.tokensLimit == nil && later.tokensResetAt == nil, "past its reset")
+        #expect(later.remainingRequests == 899)
+        clock.advance(by: .seconds(20))
+        #expect(state.snapshot("g")?.limits?.remainingRequests == nil)
+    }
 }
