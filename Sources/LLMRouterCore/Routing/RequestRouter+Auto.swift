@@ -6,15 +6,8 @@ extension RequestRouter {
     /// What `auto` serves `operation` with; `nil` when auto is off, the operation is no chat,
     /// or no listed model fits its needs (it then goes to every route, as without tiers).
     func chooseAuto<Operation: RouterOperation>(_ operation: Operation, table: RoutingTable) -> AutoRequest? {
-        let auto = table.auto
-        guard auto.isActive, operation.routeKind == .chat, let request = operation.chatRequest else { return nil }
-        let needs = operation.needs
-        let tier = auto.classifier.classify(request, estimatedTokens: needs.estimatedPromptTokens)
-        // Streams are never cascaded: their first bytes are the client's before a gate could judge.
-        if auto.settings.cascade, !operation.isStream, let (first, then) = auto.cascade(for: tier, needs: needs, routes: table.routes) {
-            return AutoRequest(main: then, first: first)
-        }
-        return auto.choose(tier, needs: needs, routes: table.routes).map { AutoRequest(main: $0, first: nil) }
+        guard table.auto.isActive, operation.routeKind == .chat, let request = operation.chatRequest else { return nil }
+        return table.auto.plan(request, needs: operation.needs, stream: operation.isStream, routes: table.routes)
     }
 
     /// Routes `auto`'s plan; with a cascade, its cheaper step first. The client gets one answer:
@@ -32,7 +25,10 @@ extension RequestRouter {
         let info = journey.info
         guard let first = auto.first, let request = operation.chatRequest else {
             let outcome = try await attemptRoutes(operation, indices: auto.main.indices, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
-            note(auto.main, answeredBy: Self.answeredModel(outcome, table: table), cascade: nil, info: info)
+            // The decision already names the first model; only another one's answer changes it.
+            if let answered = Self.answeredModel(outcome, table: table), answered != auto.main.model {
+                note(auto.main, answeredBy: answered, cascade: nil, info: info)
+            }
             return outcome
         }
         // The cheaper step does not wait for its rate limits to reset: the next tier is there.

@@ -98,3 +98,18 @@ struct AutoRouterTests {
         #expect(harness.records.first?.autoTier == "code")
     }
 }
+
+/// `auto`'s choice without routing, for explaining a decision.
+struct AutoPreviewTests {
+    @Test func previewNamesTierModelsAndCascade() {
+        let plain = AutoHarness()
+        let code = AutoHarness.request(AutoHarness.codePrompt)
+        #expect(plain.table.auto.preview(code, table: plain.table) == AutoPreview(tier: .code, models: ["kimi-k2", "llama-3.3-70b"], cascadeFirst: []))
+        let cascading = AutoHarness(auto: AutoSettings(cascade: true))
+        #expect(cascading.table.auto.preview(code, table: cascading.table) == AutoPreview(tier: .code, models: ["kimi-k2", "llama-3.3-70b"], cascadeFirst: ["llama-3.3-70b"]))
+        // A stream is never cascaded.
+        let stream = AutoHarness.request("hi", stream: true)
+        #expect(cascading.table.auto.preview(stream, table: cascading.table) == AutoPreview(tier: .simple, models: ["llama-3.1-8b", "llama-3.3-70b"], cascadeFirst: []))
+        #expect(AutoHarness(auto: AutoSettings(isEnabled: false)).table.auto.preview(code, table: plain.table) == nil)
+    }
+}

@@ -122,11 +122,12 @@ struct PromptClassifierTests {
                 #expect(seen.insert(word).inserted, "\(word) is listed twice")
                 #expect(word.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }, "\(word) has a character the scan splits on")
                 #expect(word.utf8.count <= PromptKeywords.longestWord)
-                let found = PromptKeywords.table.lookup(PromptKeywords.hash(word))
+                let found = PromptKeywords.table.lookup(PromptKeywords.Key(word))
                 #expect(found?.0 == kind && found?.1 == weight, "\(word)")
             }
         }
-        #expect(PromptKeywords.table.lookup(PromptKeywords.hash("lighthouse")) == nil)
+        #expect(PromptKeywords.table.lookup(PromptKeywords.Key("lighthouse")) == nil)
+        #expect(PromptKeywords.table.lookup(PromptKeywords.Key("pythons")) == nil, "exact words only")
     }
 
     @Test func signalsAreCounted() {

@@ -93,6 +93,23 @@ public struct AutoRouting: Sendable {
         return lists.mapValues { list in list.sorted { ($0.quality, -$0.position) > ($1.quality, -$1.position) }.map(\.name) }
     }
 
+    /// What `auto` serves `request` with: its tier's plan, and with a cascade (never for a
+    /// stream: its first bytes are the client's before a gate could judge) the cheaper step.
+    func plan(_ request: ChatRequest, needs: RequestNeeds, stream: Bool, routes: [Route]) -> AutoRequest? {
+        let tier = classifier.classify(request, estimatedTokens: needs.estimatedPromptTokens)
+        if settings.cascade, !stream, let (first, then) = cascade(for: tier, needs: needs, routes: routes) {
+            return AutoRequest(main: then, first: first)
+        }
+        return choose(tier, needs: needs, routes: routes).map { AutoRequest(main: $0, first: nil) }
+    }
+
+    /// What `auto` would do with `request` on `table`, without routing it (for explaining a
+    /// decision); `nil` when `auto` picks no model for it.
+    public func preview(_ request: ChatRequest, table: RoutingTable) -> AutoPreview? {
+        guard isActive, let chosen = plan(request, needs: RequestNeeds(request), stream: request.stream, routes: table.routes) else { return nil }
+        return AutoPreview(tier: chosen.main.tier, models: chosen.main.plan.models.map(\.name), cascadeFirst: chosen.first?.plan.models.map(\.name) ?? [])
+    }
+
     /// What `auto` serves a request of `tier` with `needs`: the plan of `planTier` (the tier
     /// itself unless a cascade moves up to another) cut to the models that fit; `nil` when none
     /// does (the request then goes to every route, as without tiers).
@@ -114,6 +131,15 @@ public struct AutoRouting: Sendable {
 
     /// The canonical model route `name` serves.
     func model(ofRoute name: String) -> String? { modelsByRoute[name] }
+}
+
+/// What `auto` would serve a request with.
+public struct AutoPreview: Sendable, Equatable {
+    public var tier: AutoTier
+    /// The models tried, in order (wildcard routes after them are not listed).
+    public var models: [String]
+    /// A cascade's cheaper first step's models; empty without a cascade.
+    public var cascadeFirst: [String]
 }
 
 /// What `auto` chose for one request (or one step of its cascade).

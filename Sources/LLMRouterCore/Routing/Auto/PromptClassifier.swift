@@ -2,7 +2,7 @@
 /// ``AutoTier`` from its size and the words and symbols of its last user message.
 ///
 /// No model, no network, no regular expressions: one pass over at most ``scanLimit`` bytes of
-/// text, each word hashed as it is read and looked up in a fixed table (``PromptKeywords``),
+/// text, each word packed as it is read and looked up in a fixed table (``PromptKeywords``),
 /// so a request pays a few microseconds at most and allocates nothing.
 ///
 /// | tier | when |
@@ -16,8 +16,10 @@ public struct PromptClassifier: Sendable {
     /// Prompts of at least this many estimated tokens are `long_context`.
     public var longContextTokens: Int
 
-    /// Bytes of one text read at most: the first 3 KiB and the last 1 KiB, where questions are.
-    public static let scanLimit = 4096
+    /// Bytes of one text read at most: the first 768 and the last 256, where the task and the
+    /// question are (about 170 words); a pasted document in between says little more, and every
+    /// byte read costs 2 to 3 ns.
+    public static let scanLimit = 1024
 
     public init(longContextTokens: Int = AutoSettings().longContextTokens) {
         self.longContextTokens = longContextTokens
@@ -71,16 +73,17 @@ struct PromptSignals: Sendable, Equatable {
         var text = text
         text.withUTF8 { bytes in
             guard bytes.count > PromptClassifier.scanLimit else { return scan(bytes) }
-            let tail = 1024
+            let tail = 256
             scan(UnsafeBufferPointer(rebasing: bytes[0..<(PromptClassifier.scanLimit - tail)]))
             scan(UnsafeBufferPointer(rebasing: bytes[(bytes.count - tail)...]))
         }
     }
 
-    /// One pass: words are hashed (FNV-1a over lower-cased ASCII letters) as they are read.
+    /// One pass: a word's lower-cased ASCII letters are packed into a ``PromptKeywords/Key`` as
+    /// they are read (a shift and an or a letter), and looked up once the word ends.
     mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
         let keywords = PromptKeywords.table
-        var hash = PromptKeywords.offsetBasis
+        var key = PromptKeywords.Key()
         var length = 0
         var afterBackslash = false
         var previous: UInt8 = 0x20
@@ -90,12 +93,20 @@ struct PromptSignals: Sendable, Equatable {
         for byte in bytes {
             let lower = byte | 0x20
             if lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") {
-                hash = (hash ^ UInt64(lower)) &* PromptKeywords.prime
+                key.append(lower, at: length)
                 length += 1
+            } else if byte == 0x20 {
+                // The commonest byte that is no letter ends a word and is nothing else.
+                if length > 0 {
+                    endWord(key, length: length, latex: afterBackslash, keywords: keywords)
+                    key = PromptKeywords.Key()
+                    length = 0
+                }
+                afterBackslash = false
             } else {
                 if length > 0 {
-                    endWord(hash: hash, length: length, latex: afterBackslash, keywords: keywords)
-                    hash = PromptKeywords.offsetBasis
+                    endWord(key, length: length, latex: afterBackslash, keywords: keywords)
+                    key = PromptKeywords.Key()
                     length = 0
                     if byte == UInt8(ascii: "(") { codeSymbols += 1 }
                     if byte == UInt8(ascii: "_") { codeSymbols += 1 }
@@ -108,12 +119,12 @@ struct PromptSignals: Sendable, Equatable {
             previous = byte
             if byte != 0x20 { lastSolid = byte }
         }
-        if length > 0 { endWord(hash: hash, length: length, latex: afterBackslash, keywords: keywords) }
+        if length > 0 { endWord(key, length: length, latex: afterBackslash, keywords: keywords) }
     }
 
-    private mutating func endWord(hash: UInt64, length: Int, latex: Bool, keywords: PromptKeywords) {
+    private mutating func endWord(_ key: PromptKeywords.Key, length: Int, latex: Bool, keywords: PromptKeywords) {
         words += 1
-        guard length <= PromptKeywords.longestWord, let (kind, weight) = keywords.lookup(hash) else { return }
+        guard length <= PromptKeywords.longestWord, let (kind, weight) = keywords.lookup(key) else { return }
         switch kind {
         case .code: codeWords += weight
         case .math: mathWords += weight

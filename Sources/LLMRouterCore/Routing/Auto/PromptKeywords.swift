@@ -1,6 +1,6 @@
 /// The words ``PromptClassifier`` counts, each with its kind and weight, in a fixed
-/// open-addressing table keyed by the word's FNV-1a hash: a lookup is a multiply, a shift and
-/// one or two comparisons, with no string built.
+/// open-addressing table keyed by the word's letters packed into two integers: a lookup is a
+/// multiply, a shift and one or two comparisons, exact, with no string built.
 struct PromptKeywords: Sendable {
     enum Kind: UInt8, Sendable {
         case code, math, reasoning, simple
@@ -8,51 +8,68 @@ struct PromptKeywords: Sendable {
         case latex
     }
 
-    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-    static let prime: UInt64 = 0x0000_0100_0000_01b3
+    /// A word of up to ``longestWord`` lower-case letters, one byte each; longer words only
+    /// ever need their length (they are never looked up).
+    struct Key: Hashable, Sendable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+
+        @inline(__always)
+        mutating func append(_ letter: UInt8, at position: Int) {
+            if position < 8 {
+                low |= UInt64(letter) << UInt64(position &* 8)
+            } else if position < 16 {
+                high |= UInt64(letter) << UInt64((position &- 8) &* 8)
+            }
+        }
+
+        init() {}
+
+        init(_ word: String) {
+            for (position, byte) in word.utf8.enumerated() { append(byte | 0x20, at: position) }
+        }
+    }
+
     /// Longer words are not looked up: none in the table is longer.
     static let longestWord = 16
     private static let slotBits = 10
 
-    private var hashes: [UInt64]
+    private var keys: [Key]
     private var entries: [UInt8]
 
     static let table = PromptKeywords(words)
 
     init(_ words: [(Kind, Int, [String])]) {
         let size = 1 << Self.slotBits
-        hashes = Array(repeating: 0, count: size)
+        keys = Array(repeating: Key(), count: size)
         entries = Array(repeating: 0, count: size)
         for (kind, weight, list) in words {
             for word in list {
-                let hash = Self.hash(word)
-                var slot = Self.slot(of: hash)
-                while hashes[slot] != 0, hashes[slot] != hash { slot = (slot + 1) & (size - 1) }
-                hashes[slot] = hash
+                let key = Key(word)
+                var slot = Self.slot(of: key)
+                while keys[slot] != Key(), keys[slot] != key { slot = (slot + 1) & (size - 1) }
+                keys[slot] = key
                 entries[slot] = kind.rawValue << 4 | UInt8(weight)
             }
         }
     }
 
-    /// The kind and weight of the word hashed to `hash`, if it is in the table.
+    /// The kind and weight of the word `key` packs, if it is in the table.
     @inline(__always)
-    func lookup(_ hash: UInt64) -> (Kind, Int)? {
-        var slot = Self.slot(of: hash)
+    func lookup(_ key: Key) -> (Kind, Int)? {
+        var slot = Self.slot(of: key)
         while true {
-            let stored = hashes[slot]
-            if stored == hash, let kind = Kind(rawValue: entries[slot] >> 4) { return (kind, Int(entries[slot] & 0x0F)) }
-            if stored == 0 { return nil }
+            let stored = keys[slot]
+            if stored == key, let kind = Kind(rawValue: entries[slot] >> 4) { return (kind, Int(entries[slot] & 0x0F)) }
+            if stored == Key() { return nil }
             slot = (slot + 1) & ((1 << Self.slotBits) - 1)
         }
     }
 
-    static func hash(_ word: String) -> UInt64 {
-        word.utf8.reduce(offsetBasis) { ($0 ^ UInt64($1 | 0x20)) &* prime }
-    }
-
     @inline(__always)
-    private static func slot(of hash: UInt64) -> Int {
-        Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+    private static func slot(of key: Key) -> Int {
+        let mixed = (key.low &* 0x9E37_79B9_7F4A_7C15) ^ (key.high &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: mixed >> UInt64(64 - slotBits))
     }
 
     /// Kind, weight, words (lower-case ASCII letters only: the scan splits words on anything else).
