@@ -51,7 +51,7 @@ struct AutoHeadersTests {
         let app = try TestApp(yaml: Self.yaml(cascade: true), recorder: recorded)
         try await app.test { client in
             // Echo answers are text, not the JSON object JSON mode asks for: the gate fails the cheap one.
-            let body = #"{"model":"auto","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"Describe a cat as a JSON object with name and colour fields please."}]}"#
+            let body = #"{"model":"auto","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"Describe my neighbour's cat: give its name, its colour and its favourite place to sleep."}]}"#
             let response = try await client.chat(body, headers: [.contentType: "application/json"])
             #expect(response.status == .ok)
             #expect(response.headers[.cascade] == "llama-3.1-8b -> llama-3.3-70b; reason=invalid_json")

@@ -32,6 +32,7 @@ struct PromptClassifierTests {
         "Traceback (most recent call last):\n  File \"app.py\", line 12, in <module>\n    main()\nKeyError: 'user_id'",
         "How do I write a Dockerfile for a Node.js app with npm install and a multi-stage build?",
         "In TypeScript, how can I make a generic function that accepts only objects with an id field?",
+        "Write a SQL query that finds duplicate emails",
     ]
 
     static let reasoning = [

@@ -8,7 +8,7 @@
 /// | tier | when |
 /// |---|---|
 /// | `long_context` | the estimated prompt reaches ``longContextTokens`` |
-/// | `code` | code signals (a fence, identifiers, `;{}`, `->`, words such as `python`, `traceback`) score 4 or more, at least as much as maths/reasoning |
+/// | `code` | code signals (a fence, identifiers, `;{}`, `->`, words such as `python`, `traceback`) score 3 or more, at least as much as maths/reasoning |
 /// | `reasoning` | maths and reasoning signals (`prove`, `integral`, `2 + 3`, `\frac`, `∑`, `step by step`, `why`) score 4 or more |
 /// | `simple` | at most 10 words with no such signal, or at most 40 words with a quick-task word (`translate`, `hello`, `synonym`) |
 /// | `default` | anything else |
@@ -43,7 +43,7 @@ public struct PromptClassifier: Sendable {
 
     static func tier(of signals: PromptSignals) -> AutoTier {
         let code = signals.codeScore, reasoning = signals.reasoningScore
-        if code >= 4, code >= reasoning { return .code }
+        if code >= 3, code >= reasoning { return .code }
         if reasoning >= 4 { return .reasoning }
         if signals.words <= 10, code < 2, reasoning < 3 { return .simple }
         if signals.simple > 0, signals.words <= 40, code < 2, reasoning < 3 { return .simple }
