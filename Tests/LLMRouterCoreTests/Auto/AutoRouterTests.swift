@@ -113,3 +113,22 @@ struct AutoPreviewTests {
         #expect(AutoHarness(auto: AutoSettings(isEnabled: false)).table.auto.preview(code, table: plain.table) == nil)
     }
 }
+
+/// `POST /admin/explain` and `debug-models --explain` show `auto`'s choice, and the routes in
+/// the order `auto` tries them.
+struct AutoExplainTests {
+    @Test func explainShowsTheTierTheModelsAndTheOrder() async throws {
+        let harness = AutoHarness(auto: AutoSettings(cascade: true))
+        let request = AutoHarness.request(AutoHarness.codePrompt)
+        let explanation = await harness.router.explain(CompleteChat(request), model: "auto", table: harness.table, info: RequestInfo(requestID: "e", logger: Logger(label: "t")))
+        #expect(explanation.model == "kimi-k2")
+        #expect(explanation.auto == AutoPreview(tier: .code, models: ["kimi-k2", "llama-3.3-70b"], cascadeFirst: ["llama-3.3-70b"]))
+        #expect(explanation.routes.map(\.name) == ["coder", "big"])
+        #expect(explanation.text.contains("auto:     tier code: kimi-k2, llama-3.3-70b; cascade from llama-3.3-70b"))
+        #expect(explanation.json.objectValue?["auto"]?.objectValue?["tier"]?.stringValue == "code")
+        #expect(harness.called.isEmpty, "nothing was called")
+        let named = await harness.router.explain(CompleteChat(request), model: "llama-3.1-8b", table: harness.table, info: RequestInfo(requestID: "e", logger: Logger(label: "t")))
+        #expect(named.auto == nil)
+        #expect(named.json.objectValue?["auto"] == .null)
+    }
+}

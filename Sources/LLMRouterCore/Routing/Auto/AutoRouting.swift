@@ -107,7 +107,7 @@ public struct AutoRouting: Sendable {
     /// decision); `nil` when `auto` picks no model for it.
     public func preview(_ request: ChatRequest, table: RoutingTable) -> AutoPreview? {
         guard isActive, let chosen = plan(request, needs: RequestNeeds(request), stream: request.stream, routes: table.routes) else { return nil }
-        return AutoPreview(tier: chosen.main.tier, models: chosen.main.plan.models.map(\.name), cascadeFirst: chosen.first?.plan.models.map(\.name) ?? [])
+        return AutoPreview(chosen)
     }
 
     /// What `auto` serves a request of `tier` with `needs`: the plan of `planTier` (the tier
@@ -140,6 +140,16 @@ public struct AutoPreview: Sendable, Equatable {
     public var models: [String]
     /// A cascade's cheaper first step's models; empty without a cascade.
     public var cascadeFirst: [String]
+
+    init(tier: AutoTier, models: [String], cascadeFirst: [String]) {
+        self.tier = tier
+        self.models = models
+        self.cascadeFirst = cascadeFirst
+    }
+
+    init(_ chosen: AutoRequest) {
+        self.init(tier: chosen.main.tier, models: chosen.main.plan.models.map(\.name), cascadeFirst: chosen.first?.plan.models.map(\.name) ?? [])
+    }
 }
 
 /// What `auto` chose for one request (or one step of its cascade).
