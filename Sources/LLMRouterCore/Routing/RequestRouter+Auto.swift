@@ -23,7 +23,7 @@ extension RequestRouter {
         journey: Journey<C.Instant>
     ) async throws -> RoutingOutcome<Operation.Output> {
         let info = journey.info
-        guard let first = auto.first, let request = operation.chatRequest else {
+        guard let first = auto.first, let request = operation.chatRequest, !movedUp(operation, past: first, table: table, info: info) else {
             let outcome = try await attemptRoutes(operation, indices: auto.main.indices, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
             // The decision already names the first model; only another one's answer changes it.
             if let answered = Self.answeredModel(outcome, table: table), answered != auto.main.model {
@@ -81,6 +81,13 @@ extension RequestRouter {
         }
         release(thenJourney.held) { $0.cascade = trail }
         return result
+    }
+
+    /// Whether the request's sticky session is on a route past the cascade's cheaper step: a
+    /// conversation that moved up stays up instead of trying the cheaper models every turn.
+    private func movedUp<Operation: RouterOperation>(_ operation: Operation, past first: AutoChoice, table: RoutingTable, info: RequestInfo) -> Bool {
+        guard let session = stickySession(operation, info: info, table: table), let stuck = sessions.peek(session.key, now: clock.now)?.route else { return false }
+        return !first.indices.contains { table.routes[$0].name == stuck }
     }
 
     /// Sends a held record, amended.

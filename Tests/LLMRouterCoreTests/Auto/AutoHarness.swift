@@ -29,7 +29,7 @@ final class AutoHarness: Sendable {
     ///   - failing: routes that answer 500; `limited`: routes that answer 429 (retry in 10 s).
     init(
         auto: AutoSettings = AutoSettings(), maxWait: Duration = .zero, bodies: [String: String] = [:], failing: Set<String> = [],
-        limited: Set<String> = [], capabilities: [String: RouteCapabilities] = [:]
+        limited: Set<String> = [], capabilities: [String: RouteCapabilities] = [:], sticky: Duration = .zero
     ) {
         let calls = self.calls
         func route(_ name: String, _ model: String, _ tier: ModelTier, _ quality: Int, priority: Int) -> Route {
@@ -60,6 +60,7 @@ final class AutoHarness: Sendable {
         ]
         var routing = RoutingConfiguration(maxWait: maxWait)
         routing.auto = auto
+        routing.stickyFor = sticky
         table = RoutingTable(routes: routes, routing: routing)
         let recorded = self.recorded
         router = RequestRouter(state: ProviderState(routes: table.specs, clock: clock), clock: clock, recorder: ClosureRecorder { record in recorded.withLock { $0.append(record) } })

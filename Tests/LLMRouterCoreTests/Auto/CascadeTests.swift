@@ -115,6 +115,21 @@ struct CascadeTests {
         #expect(harness.records.first?.cascade == nil)
     }
 
+    @Test func aConversationThatMovedUpStaysUp() async throws {
+        let cut = AutoHarness.answer(message: #"{"role":"assistant","content":"Once upon"}"#, finish: "length")
+        let harness = AutoHarness(auto: Self.on, bodies: ["small": cut], sticky: .seconds(600))
+        _ = try await harness.send(AutoHarness.chatPrompt)
+        #expect(harness.called == ["small", "big"])
+        // The same conversation again: its session is on `big`, past the cheaper step.
+        let (outcome, decision) = try await harness.send(AutoHarness.chatPrompt)
+        #expect(harness.called == ["big"])
+        #expect(outcome.content == "answer from big")
+        #expect(decision?.cascade == nil)
+        // Another conversation still starts cheap.
+        _ = try await harness.send("Write a long poem about autumn leaves falling over a quiet mountain village at dusk.")
+        #expect(harness.called.first == "small")
+    }
+
     @Test func cascadeOffTriesTheTierDirectly() async throws {
         let harness = AutoHarness(bodies: ["small": AutoHarness.answer(message: #"{"role":"assistant","content":""}"#)])
         _ = try await harness.send(AutoHarness.chatPrompt)
