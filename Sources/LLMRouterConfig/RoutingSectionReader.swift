@@ -17,9 +17,12 @@ import Yams
 ///   rules: [...]                # see RoutingRulesReader
 ///   sticky_minutes: 30          # a conversation stays on the route that answered it (0: off)
 ///   stream_failover: continue   # error (default) | continue: a broken stream goes on elsewhere
+///   auto: {code: [kimi-k2], cascade: true}   # see AutoSectionReader
 /// ```
 struct RoutingSectionReader {
-    static let knownKeys: Set<String> = ["policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes", "hedge_after_ms", "stream_failover"]
+    static let knownKeys: Set<String> = [
+        "policy", "max_wait_seconds", "max_waiting", "models", "model_map", "rules", "sticky_minutes", "hedge_after_ms", "stream_failover", "auto",
+    ]
 
     let file: String
     private(set) var warnings: [ConfigurationWarning] = []
@@ -87,6 +90,9 @@ struct RoutingSectionReader {
         }
         if let node = map["rules"], !node.isNull {
             routing.rules = try RoutingRulesReader(file: file).read(node)
+        }
+        if let node = map["auto"], !node.isNull {
+            routing.auto = try AutoSectionReader(file: file).read(node)
         }
         return routing
     }

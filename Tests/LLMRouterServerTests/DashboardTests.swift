@@ -159,4 +159,16 @@ struct RecentRequestsTests {
         #expect(summary.choicesLastHour["rule:cheap"] == 2 && summary.choicesLastHour["rule:rule-0"] == 1)
         #expect(ChoiceLabel.labels(Self.record(minutesAgo: 0, latencyMs: 1)) == [])
     }
+
+    @Test func autoTiersAreChoicesOncePerRequest() {
+        var routed = Self.record(minutesAgo: 0, latencyMs: 1)
+        routed.rule = "cheap"
+        routed.autoTier = "code"
+        #expect(ChoiceLabel.labels(routed) == ["rule:cheap", "auto:code"])
+        // A cascade records both steps; the discarded one is not counted again.
+        var discarded = Self.record(minutesAgo: 0, latencyMs: 1)
+        discarded.autoTier = "default"
+        discarded.errorCode = "cascade_length"
+        #expect(ChoiceLabel.labels(discarded) == [])
+    }
 }

@@ -26,6 +26,8 @@ public struct RoutingConfiguration: Sendable, Equatable {
     /// `routing.stream_failover`: what a stream that breaks after its first chunk does.
     /// Defaults to ``StreamFailover/error``.
     public var streamFailover: StreamFailover = .error
+    /// `routing.auto:`, how `model: auto` picks a model (tiers, their models, cascade).
+    public var auto = AutoSettings()
 
     public init(
         policy: RoutingPolicyName = .priority,

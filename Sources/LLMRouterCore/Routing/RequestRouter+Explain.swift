@@ -25,7 +25,8 @@ extension RequestRouter {
             return explanation
         }
         let indices: [Int]
-        switch Self.resolve(serving.served, kind: operation.routeKind, table: table) {
+        explanation.auto = serving.auto.map(AutoPreview.init)
+        switch Self.resolve(serving, kind: operation.routeKind, table: table) {
         case .routes(let found): indices = found
         case .modelNotFound:
             explanation.verdict = .modelNotFound
@@ -36,7 +37,7 @@ extension RequestRouter {
         }
         let found = Self.candidates(indices, table: table, decision: decision, needs: operation.needs)
         // A fresh policy: the table's own would move its turn for ties.
-        var order = self.order(found.routes, policy: table.freshPolicy(named: serving.policy), decision: decision)
+        var order = self.order(found.routes, policy: table.freshPolicy(named: serving.policy), decision: decision, auto: serving.auto?.main)
         let session = stickySession(operation, info: info, table: table)
         if let session {
             let stuck = sessions.peek(session.key, now: clock.now)

@@ -13,6 +13,8 @@ extension RequestRouter {
         var policy: RoutingPolicyName
         /// Set when the access key may not be served `served`: the model to name in the 403.
         var refusedModel: String?
+        /// What `auto` chose for a request asking for any model; `served` is then its first model.
+        var auto: AutoRequest?
     }
 
     /// Maps the model, asks the rules, and checks the model served against the access key.
@@ -27,6 +29,12 @@ extension RequestRouter {
         if let allowed = info.allowedModels, !AccessKey.allows(served, among: allowed) {
             plan.refusedModel = served == model ? model ?? "auto" : "\(model ?? "auto") (served as \(served ?? "auto"))"
         }
+        // The key was held to `auto` itself above: the model `auto` picks is the router's choice.
+        if plan.refusedModel == nil, decision?.deny == nil, ModelName.isAuto(served), let auto = chooseAuto(operation, table: table) {
+            plan.auto = auto
+            plan.served = auto.main.model ?? served
+            plan.policy = decision?.policy ?? table.policyName(for: plan.served)
+        }
         return plan
     }
 
@@ -36,6 +44,12 @@ extension RequestRouter {
         case modelNotFound
         /// The model is served, but only by routes of this other kind.
         case wrongKind(RouteKind)
+    }
+
+    /// `auto`'s routes, or the served model's.
+    static func resolve(_ serving: ServingPlan, kind: RouteKind, table: RoutingTable) -> Resolution {
+        if let auto = serving.auto { return .routes(auto.main.indices) }
+        return resolve(serving.served, kind: kind, table: table)
     }
 
     static func resolve(_ served: String?, kind: RouteKind, table: RoutingTable) -> Resolution {
@@ -75,9 +89,11 @@ extension RequestRouter {
         return result
     }
 
-    /// The policy's order with free routes before paid ones, then the rule's `prefer` and `avoid`.
-    func order(_ candidates: [Route], policy: any RoutingPolicy, decision: RuleDecision?) -> [Route] {
+    /// The policy's order (with `auto`, each model's routes together, models in `auto`'s order)
+    /// with free routes before paid ones, then the rule's `prefer` and `avoid`.
+    func order(_ candidates: [Route], policy: any RoutingPolicy, decision: RuleDecision?, auto: AutoChoice? = nil) -> [Route] {
         var order = policy.order(candidates, state: state)
+        if let auto { order = auto.plan.grouped(order) }
         // Paid routes are fallbacks: after every free one, in the policy's order among themselves.
         if order.contains(where: { $0.configuration.isPaid }) {
             order = order.filter { !$0.configuration.isPaid } + order.filter { $0.configuration.isPaid }

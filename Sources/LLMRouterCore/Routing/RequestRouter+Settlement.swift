@@ -24,6 +24,10 @@ struct Journey<Instant: InstantProtocol>: Sendable where Instant.Duration == Dur
     var rule: String?
     /// Chunks a broken stream sent before another route continued it (`stream_failover`).
     var carriedCompletionTokens = 0
+    /// What `auto` chose, when the request asked for any model.
+    var auto: AutoChoice?
+    /// Keeps the record instead of sending it: a cascade decides what it says once both steps ran.
+    var held: HeldRecord?
 
     init(arrival: Instant, stream: Bool, model: String?, info: RequestInfo) {
         self.arrival = arrival
@@ -81,7 +85,12 @@ extension RequestRouter {
     /// Records a request that ended inside the router (everything but a running stream); its
     /// status and error code come from the one outcome table, ``RoutingOutcome/failure(model:deadline:)``.
     func record<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>) {
-        guard let recorder else { return }
+        guard recorder != nil else { return }
+        if let held = journey.held { return held.keep(makeRecord(outcome, journey: journey)) }
+        recorder?.record(makeRecord(outcome, journey: journey))
+    }
+
+    func makeRecord<Output>(_ outcome: RoutingOutcome<Output>, journey: Journey<C.Instant>) -> RequestRecord {
         let now = clock.now
         var record: RequestRecord
         if case .answered(let answer) = outcome {
@@ -95,7 +104,7 @@ extension RequestRouter {
             record.provider = failure?.provider
         }
         record.attempts = outcome.attempts.map(Self.recordAttempt)
-        recorder.record(record)
+        return record
     }
 
     func baseRecord(journey: Journey<C.Instant>, status: Int, errorCode: String?, now: C.Instant) -> RequestRecord {
@@ -115,7 +124,8 @@ extension RequestRouter {
             completionTokens: journey.completionTokens,
             cacheHit: journey.cache?.age != nil,
             cache: journey.cache?.recordValue,
-            rule: journey.rule
+            rule: journey.rule,
+            autoTier: journey.auto?.tier.rawValue
         )
     }
 

@@ -88,7 +88,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         var journey = Journey(arrival: arrival, stream: operation.isStream, model: model, info: info)
         let serving = servingPlan(operation, model: model, table: table, info: info)
         let (served, decision) = (serving.served, serving.decision)
-        info.decision?.note(RoutingDecision(rule: decision?.rule, policy: serving.policy))
+        info.decision?.note(RoutingDecision(rule: decision?.rule, policy: serving.policy, auto: serving.auto?.main.header(answeredBy: nil)))
         if let decision {
             journey.rule = decision.rule
             // Rules come before the cache: a refusal or another model must not be answered from it.
@@ -97,8 +97,9 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
         if let refused = serving.refusedModel {
             return finish(Outcome.modelNotAllowed(model: refused, key: info.keyName ?? ""), journey: journey)
         }
+        journey.auto = serving.auto?.main
         let indices: [Int]
-        switch Self.resolve(served, kind: operation.routeKind, table: table) {
+        switch Self.resolve(serving, kind: operation.routeKind, table: table) {
         case .routes(let found): indices = found
         case .modelNotFound: return finish(Outcome.modelNotFound(served ?? ""), journey: journey)
         case .wrongKind(let other): return finish(Outcome.wrongKind(model: served ?? "", kind: other), journey: journey)
@@ -112,7 +113,11 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             }
         }
         do {
-            let outcome = try await attemptRoutes(operation, indices: indices, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
+            let outcome = if let auto = serving.auto {
+                try await attemptAuto(operation, auto, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
+            } else {
+                try await attemptRoutes(operation, indices: indices, served: served, table: table, decision: decision, deadline: deadline, journey: journey)
+            }
             return cache == nil ? outcome : settleCache(plan, outcome: outcome, operation: operation, verdict: journey.cache)
         } catch {
             // Cancelled: followers go on their own.
@@ -123,7 +128,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
 
     /// Candidates, the policy's order, and attempt passes until an answer, a refusal, or the
     /// end of what the request may wait.
-    private func attemptRoutes<Operation: RouterOperation>(
+    func attemptRoutes<Operation: RouterOperation>(
         _ operation: Operation,
         indices: [Int],
         served: String?,
@@ -143,7 +148,7 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
             return finish(Outcome.unsupported(model: served ?? "", reasons: attempts), journey: journey)
         }
         let policy = decision?.policy.flatMap(table.policy(named:)) ?? table.policy(for: served)
-        var order = self.order(found.routes, policy: policy, decision: decision)
+        var order = self.order(found.routes, policy: policy, decision: decision, auto: journey.auto)
         let session = stickySession(operation, info: journey.info, table: table)
         let stuck = session.flatMap { sessions.route(for: $0.key, now: arrival) }
         if let stuck { order = Self.pin(stuck, in: order) }

@@ -11,6 +11,8 @@ public protocol RouterOperation: Sendable {
     var isStream: Bool { get }
     /// What a route must support, and the prompt-size estimate.
     var needs: RequestNeeds { get }
+    /// The chat request, for `auto`'s classifier and a cascade's gate; `nil` for other operations.
+    var chatRequest: ChatRequest? { get }
     /// Calls one provider; throws ``UpstreamFailure`` when it cannot answer.
     func call(_ provider: any Provider, context: ProviderContext) async throws -> Output
     /// What the answer said about limits and usage, with estimates where it said nothing.

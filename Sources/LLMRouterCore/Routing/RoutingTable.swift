@@ -17,6 +17,8 @@ public struct RoutingTable: Sendable {
     /// One policy per name for rules' `then.policy`, kept with the table so stateful policies
     /// (round robin) keep their turn; empty without rules.
     private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
+    /// How `model: auto` picks a model: tiers, their models, the classifier.
+    public let auto: AutoRouting
 
     /// - Parameter rules: hooks tried after `routing.rules`, in order (see ``RequestRule``).
     public init(routes: [Route], routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
@@ -32,6 +34,7 @@ public struct RoutingTable: Sendable {
             uniquingKeysWith: { first, _ in first }
         )
         self.policyNames = Dictionary(routing.modelPolicies.map { (ModelName.normalize($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.auto = AutoRouting(routes: routes, resolver: resolver, settings: routing.auto)
         self.namedPolicies = self.rules.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: RoutingPolicyName.allCases.map { ($0, make($0)) })
     }
 

@@ -70,6 +70,12 @@ public struct RequestRecord: Sendable, Equatable {
     public var cache: String?
     /// The routing rule that decided the request's route; `nil` when none matched.
     public var rule: String?
+    /// The tier `model: auto` sorted the request into (`simple`, `code`, ...); `nil` when the
+    /// request named its model.
+    public var autoTier: String?
+    /// A cascade's path, `llama-3.1-8b -> llama-3.3-70b; reason=length`, on the records of both
+    /// its steps; `nil` without a cascade.
+    public var cascade: String?
 
     public init(
         startedAt: Date,
@@ -91,7 +97,9 @@ public struct RequestRecord: Sendable, Equatable {
         estimatedCostUSD: Double? = nil,
         cacheHit: Bool = false,
         cache: String? = nil,
-        rule: String? = nil
+        rule: String? = nil,
+        autoTier: String? = nil,
+        cascade: String? = nil
     ) {
         self.startedAt = startedAt
         self.requestID = requestID
@@ -113,6 +121,8 @@ public struct RequestRecord: Sendable, Equatable {
         self.cacheHit = cacheHit
         self.cache = cache
         self.rule = rule
+        self.autoTier = autoTier
+        self.cascade = cascade
     }
 
     /// Whether more than one provider was called (a failover happened).

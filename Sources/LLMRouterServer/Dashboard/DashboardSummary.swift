@@ -71,8 +71,8 @@ public enum ChoiceLabel {
     public static func labels(_ record: RequestRecord) -> [String] {
         var labels: [String] = []
         if let rule = record.rule { labels.append("rule:" + rule) }
-        // TIER LABEL (h-auto): the one place the `auto` tier is added, once RequestRecord has
-        // its `tier` field: `if let tier = record.tier { labels.append("auto:\(tier)") }`.
+        // A cascade's discarded step (`cascade_*`) is the same request as the step that answered.
+        if let tier = record.autoTier, record.errorCode?.hasPrefix("cascade_") != true { labels.append("auto:" + tier) }
         return labels
     }
 }

@@ -48,14 +48,16 @@ enum RequestBody {
     }
 
     /// What the routing headers will need: with rules, a note for the rule and policy the
-    /// router picks and the headers rules read; without, only the policy, known now, so the
-    /// request allocates neither.
+    /// router picks and the headers rules read; for `auto`, a note for the tier and model it
+    /// picks; otherwise only the policy, known now, so the request allocates neither.
     static func prepareDecision(_ info: inout RequestInfo, table: RoutingTable, served: String?, headers: HTTPFields) {
-        if table.rules.isEmpty {
-            info.policy = table.policyName(for: served)
-        } else {
+        if !table.rules.isEmpty {
             info.decision = RoutingDecisionNote()
             info.headers = ruleHeaders(headers)
+        } else if table.auto.isActive, ModelName.isAuto(served) {
+            info.decision = RoutingDecisionNote()
+        } else {
+            info.policy = table.policyName(for: served)
         }
     }
 

@@ -98,11 +98,14 @@ public enum RoutingHeaders {
         return headers
     }
 
-    /// `X-LLMRouter-Policy`, and `X-LLMRouter-Rule` when a rule decided.
+    /// `X-LLMRouter-Policy`, `X-LLMRouter-Rule` when a rule decided, `X-LLMRouter-Auto` when
+    /// `auto` chose the model and `X-LLMRouter-Cascade` when its cascade moved up.
     static func decided(_ decision: RoutingDecision?, into headers: inout HTTPFields) {
         guard let decision else { return }
         headers[.llmrouterPolicy] = decision.policy.rawValue
         if let rule = decision.rule { headers[.llmrouterRule] = rule }
+        if let auto = decision.auto { headers[.llmrouterAuto] = auto }
+        if let cascade = decision.cascade { headers[.llmrouterCascade] = cascade }
     }
 
     static func attempts(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
@@ -150,6 +153,10 @@ extension HTTPField.Name {
     static let llmrouterHedged = Self("X-LLMRouter-Hedged")!
     /// On a request: the conversation it belongs to, for sticky routing.
     static let sessionID = Self("X-Session-Id")!
+    /// `auto`'s tier and model: `tier=code; model=kimi-k2`.
+    static let llmrouterAuto = Self("X-LLMRouter-Auto")!
+    /// A cascade's path: `llama-3.1-8b -> llama-3.3-70b; reason=length`.
+    static let llmrouterCascade = Self("X-LLMRouter-Cascade")!
     /// Tells nginx-style proxies not to buffer the event stream.
     static let accelBuffering = Self("X-Accel-Buffering")!
 }

@@ -66,6 +66,9 @@ public enum RouterServer {
         SharedSecretRedactor.logging.replace(with: redactor)
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
         logProviders(table, logger: logger)
+        if !table.auto.unservedModels.isEmpty {
+            logger.warning("routing.auto names models no route serves; skipped", metadata: ["llmrouter.models": "\(table.auto.unservedModels.joined(separator: ", "))"])
+        }
         switch DefaultModelCheck.check(settings.defaultModel, table: table, catalogIndex: loaded.catalogIndex) {
         case .servable: break
         case .reachableLater(let reason):

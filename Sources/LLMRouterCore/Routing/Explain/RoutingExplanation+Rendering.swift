@@ -31,6 +31,12 @@ extension RoutingExplanation {
                     "expires_in_seconds": sticky.expiresIn.map(Self.seconds) ?? .null,
                 ])
             } ?? .null,
+            "auto": auto.map { auto in
+                .object([
+                    "tier": .string(auto.tier.rawValue), "models": .array(auto.models.map(JSONValue.string)),
+                    "cascade_first": .array(auto.cascadeFirst.map(JSONValue.string)),
+                ])
+            } ?? .null,
             "at": .string(Self.timestamp(wallTime)),
             "upstream_calls": .integer(0),
             "hedge_after_ms": hedgeAfter.map { .integer($0.wholeMilliseconds) } ?? .null,
@@ -79,6 +85,10 @@ extension RoutingExplanation {
         let served = model ?? "auto"
         lines.append("model:    \(served)\(served == asked ? "" : " (asked for \(asked))")  endpoint: \(endpoint)")
         lines.append("rule:     \(rule ?? "none")  policy: \(policy.rawValue)  max wait: \(Self.words(maxWait))")
+        if let auto {
+            let cascade = auto.cascadeFirst.isEmpty ? "" : "; cascade from \(auto.cascadeFirst.joined(separator: ", "))"
+            lines.append("auto:     tier \(auto.tier.rawValue): \(auto.models.joined(separator: ", "))\(cascade)")
+        }
         var wants = [needs.tools ? "tools" : nil, needs.vision ? "vision" : nil, needs.jsonMode ? "json" : nil].compactMap { $0 }
         wants.append("about \(needs.estimatedPromptTokens) prompt tokens")
         lines.append("needs:    \(wants.joined(separator: ", "))")

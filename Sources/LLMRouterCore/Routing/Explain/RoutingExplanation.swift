@@ -91,6 +91,9 @@ public struct RoutingExplanation: Sendable, Equatable {
     public var model: String?
     public var rule: String?
     public var policy: RoutingPolicyName
+    /// What `auto` chose for a request asking for any model: its tier, the models it would try
+    /// in order, and a cascade's cheaper first step; `nil` otherwise.
+    public var auto: AutoPreview?
     /// How long the request may wait for a rate limit to reset.
     public var maxWait: Duration
     public var needs: RequestNeeds

@@ -109,15 +109,21 @@ public struct RoutingDecision: Sendable, Equatable {
     /// The rule that decided; `nil` when none matched.
     public var rule: String?
     public var policy: RoutingPolicyName
+    /// `X-LLMRouter-Auto`: `tier=code; model=kimi-k2` when `auto` chose the model.
+    public var auto: String?
+    /// `X-LLMRouter-Cascade`: `llama-3.1-8b -> llama-3.3-70b; reason=length` when a cascade moved up.
+    public var cascade: String?
 
-    public init(rule: String?, policy: RoutingPolicyName) {
+    public init(rule: String?, policy: RoutingPolicyName, auto: String? = nil, cascade: String? = nil) {
         self.rule = rule
         self.policy = policy
+        self.auto = auto
+        self.cascade = cascade
     }
 }
 
 /// Where the router leaves a request's ``RoutingDecision`` for the server's headers, whatever
-/// the outcome. Written once, before any upstream call.
+/// the outcome. Written before any upstream call; `auto` amends it with the model that answered.
 public final class RoutingDecisionNote: Sendable {
     private let stored = Mutex<RoutingDecision?>(nil)
 
