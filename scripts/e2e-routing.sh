@@ -2,8 +2,8 @@
 # Routing choices on a real llmrouter process (issue 16), through curl and the official OpenAI
 # Python SDK, over counting fake upstreams (scripts/e2e/fake_upstream.py): routing rules (a deny,
 # only/prefer by tag, a header match) with X-LLMRouter-Rule, sticky sessions, hedging against a
-# slow fake, a paid route within a tiny budget, a stream cut mid-answer and continued, and
-# POST /admin/explain making no upstream call. 127.0.0.1 only; stops everything by itself.
+# slow fake, a paid route within a tiny budget, a stream cut mid-answer and continued,
+# POST /admin/explain making no upstream call, and `model: auto` (tiers, a cascade past a refusal). 127.0.0.1 only; stops everything by itself.
 source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "openai>=1.66,<3")
 BIN=$(llmrouter_bin)
@@ -25,6 +25,8 @@ start_fake cut --reply "$REPLY" --cut-after 4
 CUT=$FAKE_PORT
 start_fake rest --reply "$REPLY"
 REST=$FAKE_PORT
+start_fake refuser --reply "I'm sorry, but I can't help with that."
+REFUSER=$FAKE_PORT
 
 # route NAME PORT MODEL PRIORITY [EXTRA]: one provider entry on a fake.
 route() {
@@ -35,6 +37,7 @@ budget: {usd_per_day: 0.01}      # the fake counts 6 tokens an answer: \$0.006 a
 routing:
   sticky_minutes: 30
   stream_failover: continue
+  auto: {simple: [small-model], code: [code-model], default: [big-model], cascade: true}
   models:
     hedge-model: {hedge_after_ms: 300}
     sticky-model: {policy: round_robin}
@@ -59,6 +62,9 @@ $(route quick "$MAIN" hedge-model 2)
 $(route paid "$PAID" budget-model 1 "allow_paid: true, price: {input: 1000, output: 1000}")
 $(route cut "$CUT" stream-model 1)
 $(route rest "$REST" stream-model 2)
+$(route small "$REFUSER" small-model 1)
+$(route coder "$GPU" code-model 1)
+$(route big "$EU" big-model 1)
 YAML
 export E2E_FAKE_KEY=e2e-fake-provider-key-0001 LLMROUTER_DB=off
 PORT=$(free_port)
@@ -82,7 +88,7 @@ chat() { echo "{\"model\":\"$1\",\"messages\":[{\"role\":\"user\",\"content\":\"
 # calls: chat calls all the fakes have answered so far, summed.
 calls() {
     local total=0
-    for port in "$MAIN" "$GPU" "$EU" "$SLOW" "$PAID" "$CUT" "$REST"; do
+    for port in "$MAIN" "$GPU" "$EU" "$SLOW" "$PAID" "$CUT" "$REST" "$REFUSER"; do
         total=$((total + $(curl -s "http://127.0.0.1:$port/_stats" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["chat_requests"])')))
     done
     echo "$total"
@@ -118,7 +124,7 @@ check "explain made no upstream call (fakes' counts before and after: $BEFORE, $
 echo "== openai SDK"
 STATUS=0
 timeout 60 "$PYTHON" "$ROOT/scripts/e2e/routing_checks.py" --router "$ROUTER" --reply "$REPLY" \
-    --fakes "main=$MAIN" "gpu=$GPU" "eu=$EU" "slow=$SLOW" "paid=$PAID" "cut=$CUT" "rest=$REST" || STATUS=1
+    --fakes "main=$MAIN" "gpu=$GPU" "eu=$EU" "slow=$SLOW" "paid=$PAID" "cut=$CUT" "rest=$REST" "refuser=$REFUSER" || STATUS=1
 
 echo "== curl: the budget spent"
 post /admin/explain "$(chat budget-model 'explain the paid one again')"

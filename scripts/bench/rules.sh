@@ -1,14 +1,21 @@
-# BENCH_ONLY=rules, sourced by scripts/bench.sh where it starts its servers: echo (n) and the same
-# echo with 20 routing rules of which only the last matches (r: model globs, headers, time windows,
-# prompt_tokens, needs: what a team writes), each started with serve(); bench.sh measures them in
-# turn and prints server CPU per request for each and the difference, what evaluating the rules
-# adds to a request (target: rules and classifier together ≤ 5 µs).
+# BENCH_ONLY=rules, sourced by scripts/bench.sh where it starts its servers: echo serving
+# bench-model (n) and the same echo with 20 routing rules of which only the last matches (model
+# globs, headers, time windows, prompt_tokens, needs: what a team writes) and `routing.auto` on
+# (r), each started with serve(). rules.lua asks for `model: auto`: on (n), with no tiers, that is
+# every route as before; on (r) the classifier picks a tier and its model. bench.sh measures them
+# in turn and prints server CPU per request for each and the difference, what the rules and the
+# classifier add to a request (target: together ≤ 5 µs).
 
 # A window of the day that is not now, in ZONE: from two to three hours ahead, so a time rule is
 # evaluated in full and does not match.
 not_now() { echo "$(TZ=$1 date -d '+2 hours' +%H:00)-$(TZ=$1 date -d '+3 hours' +%H:00)"; }
-cat "$WORK/echo.yaml" - >"$WORK/rules.yaml" <<YAML
+cat >"$WORK/plain.yaml" <<YAML
+providers:
+  - {name: echo, type: echo, model: bench-model}
+YAML
+cat "$WORK/plain.yaml" - >"$WORK/rules.yaml" <<YAML
 routing:
+  auto: {simple: [bench-model], code: [bench-model], default: [bench-model]}
   rules:
     - {name: claude-to-70b, when: {model: "claude-*"}, then: {model: llama-3.3-70b}}
     - {name: gpt-to-groq, when: {model: ["gpt-4*", "o1-*", "o3-*"]}, then: {prefer: ["tag:groq"]}}
@@ -29,17 +36,20 @@ routing:
     - {name: tools-capable, when: {needs: {tools: true}}, then: {prefer: ["tag:tools"]}}
     - {name: vision-capable, when: {needs: {vision: true}}, then: {only: ["tag:vision"]}}
     - {name: json-mode, when: {needs: {json: true}, model: "llama-*"}, then: {policy: least_latency}}
-    - {name: bench-default, when: {model: "bench-*", endpoint: chat, prompt_tokens: {max: 4000}, header: {X-Team: web}}, then: {prefer: [echo]}}
+    - {name: bench-default, when: {model: ["bench-*", auto], endpoint: chat, prompt_tokens: {max: 4000}, header: {X-Team: web}}, then: {prefer: [echo]}}
 YAML
-serve echo.yaml && PLAIN_PORT=$PORT PLAIN_PID=$PID
+serve plain.yaml && PLAIN_PORT=$PORT PLAIN_PID=$PID
 serve rules.yaml && RULES_PORT=$PORT RULES_PID=$PID
 PORTS+=("$PLAIN_PORT" "$RULES_PORT")
 
-# rules_decided: which rule decided rules.lua's request on (r) — the last one, or the figures
-# measured something else.
+# rules_decided: which rule and auto tier decided rules.lua's request on (r) — the last rule and
+# a tier, or the figures measured something else.
 rules_decided() {
-    local rule
-    rule=$(curl -s -D - -o /dev/null "http://127.0.0.1:$RULES_PORT/v1/chat/completions" -H 'X-Team: web' \
-        -d '{"model":"bench-model","messages":[{"role":"user","content":"x"}]}' | awk -F': ' 'tolower($1) == "x-llmrouter-rule" {print $2}' | tr -d '\r')
-    [ "$rule" = bench-default ] && echo "the last rule (bench-default) decided each request" || echo "WRONG: rule '$rule' decided, not the last one"
+    local headers rule auto
+    headers=$(curl -s -D - -o /dev/null "http://127.0.0.1:$RULES_PORT/v1/chat/completions" -A 'OpenAI/Python 1.99.0' -H 'X-Team: web' \
+        -d '{"model":"auto","messages":[{"role":"user","content":"Say something short."}]}' | tr -d '\r')
+    rule=$(awk -F': ' 'tolower($1) == "x-llmrouter-rule" {print $2}' <<<"$headers")
+    auto=$(awk -F': ' 'tolower($1) == "x-llmrouter-auto" {print $2}' <<<"$headers")
+    if [ "$rule" = bench-default ] && [ -n "$auto" ]; then echo "on (r) the last rule decided, auto said $auto"
+    else echo "WRONG: rule '$rule', auto '$auto' (the last rule and an auto tier were expected)"; fi
 }

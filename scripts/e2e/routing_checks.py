@@ -137,7 +137,33 @@ def continued():
     expect((calls("cut") - cut, calls("rest") - rest), (1, 1), "calls (cut, rest)")
 
 
-# TODO(auto): once h-auto is on main, `model: auto` checks go here (X-LLMRouter-Auto names a tier
-# and a model: code for a code prompt, simple for a greeting).
+def auto_streamed(text):
+    """A streamed `model: auto` request (never cascaded); returns (text, X-LLMRouter-Auto)."""
+    raw = client.chat.completions.with_raw_response.create(
+        model="auto", messages=[{"role": "user", "content": text}], stream=True)
+    answer = "".join(c.choices[0].delta.content or "" for c in raw.parse() if c.choices)
+    return answer, raw.headers.get("x-llmrouter-auto")
+
+
+@check("auto: a code prompt is tier code on code-model, a greeting tier simple on small-model")
+def auto_tiers():
+    code, code_auto = auto_streamed("```python\ndef add(a, b):\n    return a - b\n```\nFix this bug in my python function.")
+    hello, hello_auto = auto_streamed("hello there!")
+    print(f"     | code: {code_auto}; greeting: {hello_auto}")
+    expect(code_auto, "tier=code; model=code-model", "X-LLMRouter-Auto for code")
+    assert code.startswith("gpu: "), code
+    expect(hello_auto, "tier=simple; model=small-model", "X-LLMRouter-Auto for a greeting")
+
+
+@check("auto cascade: the small model's refusal moves a greeting up to big-model, both steps in headers")
+def auto_cascade():
+    small, big = calls("refuser"), calls("eu")
+    content, headers = ask("auto", "hi, how are you?")
+    show(headers)
+    expect(content, "eu: hi, how are you?", "answer")
+    expect(headers.get("x-llmrouter-cascade"), "small-model -> big-model; reason=refusal", "X-LLMRouter-Cascade")
+    expect(headers.get("x-llmrouter-auto"), "tier=simple; model=big-model", "X-LLMRouter-Auto")
+    expect((calls("refuser") - small, calls("eu") - big), (1, 1), "calls (small, big)")
+
 
 finish("routing_checks.py")
