@@ -23,6 +23,8 @@
 #   BENCH_ONLY=cache-store BENCH_ROUNDS=9 scripts/bench.sh   only the response cache in memory (m)
 #                               and with its SQLite file (s, LLMROUTER_CACHE=sqlite:PATH), taking
 #                               turns likewise, under requests that all miss and are stored
+#   BENCH_ONLY=rules BENCH_ROUNDS=5 scripts/bench.sh   only echo (n) against echo with 20 routing
+#                               rules (r, scripts/bench/rules.sh), taking turns likewise: the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 source "$(dirname "$0")/lib.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
@@ -30,8 +32,8 @@ ROUNDS=${BENCH_ROUNDS:-3}
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
 ONLY=${BENCH_ONLY:-}
 case "$ONLY" in
-    "" | usage-log | cache-store) ;;
-    *) echo "BENCH_ONLY: empty, usage-log or cache-store, got '$ONLY'" >&2; exit 2 ;;
+    "" | usage-log | cache-store | rules) ;;
+    *) echo "BENCH_ONLY: empty, usage-log, cache-store or rules, got '$ONLY'" >&2; exit 2 ;;
 esac
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 
@@ -92,7 +94,7 @@ serve() {
     PID=$!
 }
 PORTS=()
-if [ "$ONLY" != cache-store ]; then
+if [ "$ONLY" = "" ] || [ "$ONLY" = usage-log ]; then
     serve proxy.yaml && PROXY_PORT=$PORT PROXY_PID=$PID
     serve proxy.yaml LLMROUTER_DB="$WORK/usage.sqlite" && LOGGED_PORT=$PORT LOGGED_PID=$PID
     PORTS+=("$PROXY_PORT" "$LOGGED_PORT")
@@ -115,6 +117,7 @@ if [ "$ONLY" = cache-store ]; then
     serve proxy.yaml LLMROUTER_CACHE_TTL=3600 LLMROUTER_CACHE="sqlite:$WORK/cache.sqlite" && STORED_PORT=$PORT STORED_PID=$PID
     PORTS+=("$MEMORY_PORT" "$STORED_PORT")
 fi
+[ "$ONLY" = rules ] && source "$ROOT/scripts/bench/rules.sh"
 for port in "${PORTS[@]}" "$NGINX_PORT"; do
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
 done
@@ -159,6 +162,7 @@ for round in $(seq 1 "$ROUNDS"); do
             cache-store)
                 pair m "$MEMORY_PORT" "$MEMORY_PID" s "$STORED_PORT" "$STORED_PID" "$connections" "$round" distinct-deterministic.lua
                 continue ;;
+            rules) pair n "$PLAIN_PORT" "$PLAIN_PID" r "$RULES_PORT" "$RULES_PID" "$connections" "$round" rules.lua; continue ;;
         esac
         RESULT[a$connections]+="$(run a "$ECHO_PORT" "$connections" "$ECHO_PID");"
         RESULT[b$connections]+="$(run b "$PROXY_PORT" "$connections" "$PROXY_PID");"
@@ -187,6 +191,13 @@ if [ "$ONLY" = cache-store ]; then
     python3 "$ROOT/scripts/bench/side_by_side.py" "response cache with its SQLite file (s) vs in memory only (m), every request a miss that is stored" \
         m s "$ROUNDS" "peak RSS m $((RSS_MEMORY / 1024)) MB, s $((RSS_STORED / 1024)) MB; $FILE_ROWS of $STORES stored answers in the file (${FILE_MB} MB), $HITS hits (should be 0)" \
         "${RESULT[m1]}" "${RESULT[s1]}" "${RESULT[m64]}" "${RESULT[s64]}"
+    exit 0
+fi
+
+if [ "$ONLY" = rules ]; then
+    python3 "$ROOT/scripts/bench/side_by_side.py" "echo with 20 routing rules (the last deciding) and auto on (r), vs neither (n), model auto" n r "$ROUNDS" \
+        "$(rules_decided); load: $(uptime | sed 's/.*load/load/') (target: rules and classifier together <= +5 µs CPU/request)" \
+        "${RESULT[n1]}" "${RESULT[r1]}" "${RESULT[n64]}" "${RESULT[r64]}"
     exit 0
 fi
 

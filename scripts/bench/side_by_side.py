@@ -30,5 +30,9 @@ print(f"p99 at 1 connection, {versus}: {median(p99_gaps):+.3f} ms (rounds {liste
 print(f"p50 at 1 connection, {versus}: {median(p50_gaps):+.3f} ms (rounds {listed(p50_gaps, '{:+.3f}')}) (target <= +0.05)")
 print(f"server CPU per request, {other_label} / {base_label}: {median(cpu1):.2f}x at 1 connection (rounds {listed(cpu1, '{:.2f}')}), "
       f"{median(cpu64):.2f}x at 64 connections (rounds {listed(cpu64, '{:.2f}')}) (target <= 1.1x at 64)")
+gaps1 = [o[3] - b[3] for b, o in zip(base1, other1)]
+gaps64 = [o[3] - b[3] for b, o in zip(base64, other64)]
+print(f"server CPU per request, {versus}: {median(gaps1):+.1f} µs at 1 connection (rounds {listed(gaps1, '{:+.1f}')}), "
+      f"{median(gaps64):+.1f} µs at 64 connections (rounds {listed(gaps64, '{:+.1f}')})")
 share = median(o[0] / b[0] for b, o in zip(base64, other64)) * 100
 print(f"req/s at 64 connections, {other_label} / {base_label}: {share:.0f}%; {tail_line}")

@@ -16,6 +16,10 @@ input text (fake_payloads.embedding_vector), --embedding-dims floats unless the 
 `dimensions`, base64 float32 when it asks for encoding_format base64; with --embedding-kind words
 they are bag-of-words vectors instead, close for paraphrases (for the semantic cache). The answers are built in
 fake_payloads.py.
+With --reply TEXT every chat answer is TEXT, and a continuation (a request whose messages hold an
+assistant message that begins TEXT) gets the rest of it; --cut-after N ends a stream after its N-th
+chunk without [DONE] (a broken upstream); --delay-ms waits before the first byte. /_stats also counts
+requests per path.
 """
 import argparse
 import json
@@ -40,6 +44,7 @@ class State:
         self.failures = 0
         self.last_body = None
         self.last_headers = {}
+        self.paths = {}
 
 
 def make_handler(args, state, limits):
@@ -69,7 +74,7 @@ def make_handler(args, state, limits):
             elif self.path == "/_stats":
                 with state.lock:
                     stats = {"chat_requests": state.chat_requests, "embedding_requests": state.embedding_requests,
-                             "failures": state.failures,
+                             "failures": state.failures, "paths": dict(state.paths),
                              "last_body": state.last_body, "last_headers": state.last_headers}
                 if limits:
                     stats["rate_limits"] = limits.stats()
@@ -90,6 +95,7 @@ def make_handler(args, state, limits):
                 self.send_json(400, {"error": {"message": "bad json", "type": "invalid_request_error"}})
                 return
             with state.lock:
+                state.paths[self.path] = state.paths.get(self.path, 0) + 1
                 if embeddings:
                     state.embedding_requests += 1
                 else:
@@ -125,6 +131,8 @@ def make_handler(args, state, limits):
             call = None
             if last.get("role") == "tool":
                 content = f"{args.name}: tool said {text_of(last.get('content'))}"
+            elif args.reply:
+                content = self.reply_rest(messages)
             elif body.get("tools"):
                 call = tool_call(body["tools"][0])
                 content = None
@@ -144,6 +152,12 @@ def make_handler(args, state, limits):
             else:
                 self.send_json(200, completion(args.name, model, content, [call] if call else None), headers)
 
+        def reply_rest(self, messages):
+            """--reply's text, or for a continuation (the partial answer sent back as an assistant
+            message) the part of it not yet sent."""
+            partial = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "assistant"), "")
+            return args.reply[len(partial):] if partial and args.reply.startswith(partial) else args.reply
+
         def text_chunks(self, model, content):
             events = [chunk(args.name, model, {"role": "assistant", "content": ""})]
             words = content.split(" ")
@@ -158,7 +172,10 @@ def make_handler(args, state, limits):
                 self.send_header(key, value)
             self.send_header("Connection", "close")
             self.end_headers()
-            for event in events:
+            for sent, event in enumerate(events):
+                if args.cut_after and sent == args.cut_after:
+                    self.close_connection = True
+                    return
                 self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                 self.wfile.flush()
                 if args.stream_gap_ms:
@@ -202,6 +219,8 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--stream-gap-ms", type=int, default=0)
     parser.add_argument("--models", default="fake-model")
+    parser.add_argument("--reply", help="answer every chat request with this text (continuations with its rest)")
+    parser.add_argument("--cut-after", type=int, default=0, help="end each stream after this many chunks, without [DONE]")
     parser.add_argument("--embedding-dims", type=int, default=8, help="floats per embedding unless the request sets dimensions")
     parser.add_argument("--embedding-kind", choices=["hash", "words"], default="hash",
                         help="hash: a vector per exact text; words: bag-of-words, close for paraphrases")

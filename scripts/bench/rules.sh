@@ -1,0 +1,55 @@
+# BENCH_ONLY=rules, sourced by scripts/bench.sh where it starts its servers: echo serving
+# bench-model (n) and the same echo with 20 routing rules of which only the last matches (model
+# globs, headers, time windows, prompt_tokens, needs: what a team writes) and `routing.auto` on
+# (r), each started with serve(). rules.lua asks for `model: auto`: on (n), with no tiers, that is
+# every route as before; on (r) the classifier picks a tier and its model. bench.sh measures them
+# in turn and prints server CPU per request for each and the difference, what the rules and the
+# classifier add to a request (target: together ≤ 5 µs).
+
+# A window of the day that is not now, in ZONE: from two to three hours ahead, so a time rule is
+# evaluated in full and does not match.
+not_now() { echo "$(TZ=$1 date -d '+2 hours' +%H:00)-$(TZ=$1 date -d '+3 hours' +%H:00)"; }
+cat >"$WORK/plain.yaml" <<YAML
+providers:
+  - {name: echo, type: echo, model: bench-model}
+YAML
+cat "$WORK/plain.yaml" - >"$WORK/rules.yaml" <<YAML
+routing:
+  auto: {simple: [bench-model], code: [bench-model], default: [bench-model]}
+  rules:
+    - {name: claude-to-70b, when: {model: "claude-*"}, then: {model: llama-3.3-70b}}
+    - {name: gpt-to-groq, when: {model: ["gpt-4*", "o1-*", "o3-*"]}, then: {prefer: ["tag:groq"]}}
+    - {name: big-models-gpu, when: {model: "*-70b*"}, then: {prefer: ["tag:gpu"]}}
+    - {name: gemini-eu, when: {model: "gemini-*", endpoint: [chat, responses]}, then: {only: ["tag:eu"]}}
+    - {name: embeddings-local, when: {endpoint: embeddings}, then: {only: [echo]}}
+    - {name: gpu-team, when: {header: {X-Team: "gpu-*"}}, then: {only: ["tag:gpu"]}}
+    - {name: batch-jobs, when: {header: {X-Priority: low}}, then: {policy: headroom, max_wait_seconds: 60}}
+    - {name: curl-users, when: {header: {User-Agent: "curl/*"}}, then: {avoid: ["tag:paid"]}}
+    - {name: tenant-acme, when: {header: {X-Tenant: "acme*", X-Team: web}}, then: {prefer: ["tag:eu"]}}
+    - {name: interns, when: {key: [intern-1, intern-2, intern-3]}, then: {model: llama-3.1-8b}}
+    - {name: business-hours-gpu, when: {time: {days: [mon, tue, wed, thu, fri, sat, sun], hours: "$(not_now Europe/Berlin)", zone: Europe/Berlin}}, then: {prefer: ["tag:gpu"]}}
+    - {name: us-office, when: {time: {hours: "$(not_now America/New_York)", zone: America/New_York}}, then: {prefer: ["tag:fast"]}}
+    - {name: night-batch, when: {time: {hours: "$(not_now UTC)", zone: UTC}}, then: {policy: round_robin}}
+    - {name: tokyo-team, when: {time: {hours: "$(not_now Asia/Tokyo)", zone: Asia/Tokyo}, header: {X-Team: "web"}}, then: {prefer: ["tag:fast"]}}
+    - {name: long-prompts, when: {prompt_tokens: {min: 8000}}, then: {prefer: ["tag:long"]}}
+    - {name: huge-prompts, when: {prompt_tokens: {min: 100000}}, then: {deny: "Prompts over 100k tokens are not served."}}
+    - {name: tools-capable, when: {needs: {tools: true}}, then: {prefer: ["tag:tools"]}}
+    - {name: vision-capable, when: {needs: {vision: true}}, then: {only: ["tag:vision"]}}
+    - {name: json-mode, when: {needs: {json: true}, model: "llama-*"}, then: {policy: least_latency}}
+    - {name: bench-default, when: {model: ["bench-*", auto], endpoint: chat, prompt_tokens: {max: 4000}, header: {X-Team: web}}, then: {prefer: [echo]}}
+YAML
+serve plain.yaml && PLAIN_PORT=$PORT PLAIN_PID=$PID
+serve rules.yaml && RULES_PORT=$PORT RULES_PID=$PID
+PORTS+=("$PLAIN_PORT" "$RULES_PORT")
+
+# rules_decided: which rule and auto tier decided rules.lua's request on (r) — the last rule and
+# a tier, or the figures measured something else.
+rules_decided() {
+    local headers rule auto
+    headers=$(curl -s -D - -o /dev/null "http://127.0.0.1:$RULES_PORT/v1/chat/completions" -A 'OpenAI/Python 1.99.0' -H 'X-Team: web' \
+        -d '{"model":"auto","messages":[{"role":"user","content":"Say something short."}]}' | tr -d '\r')
+    rule=$(awk -F': ' 'tolower($1) == "x-llmrouter-rule" {print $2}' <<<"$headers")
+    auto=$(awk -F': ' 'tolower($1) == "x-llmrouter-auto" {print $2}' <<<"$headers")
+    if [ "$rule" = bench-default ] && [ -n "$auto" ]; then echo "on (r) the last rule decided, auto said $auto"
+    else echo "WRONG: rule '$rule', auto '$auto' (the last rule and an auto tier were expected)"; fi
+}
