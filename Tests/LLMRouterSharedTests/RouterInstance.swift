@@ -94,9 +94,9 @@ final class RouterInstance: Sendable {
         return try await body()
     }
 
-    /// Waits (≤ 10 s) until the service listens for other instances.
-    func waitUntilListening() async throws {
-        try await waitFor("\(shared.settings.instance) listening") { shared.health.isListening }
+    /// Waits (≤ `limit`) until the service listens for other instances.
+    func waitUntilListening(limit: Duration = .seconds(10)) async throws {
+        try await waitFor("\(shared.settings.instance) listening", limit: limit) { shared.health.isListening }
     }
 }
 

@@ -128,8 +128,10 @@ struct SharedCoolDownPostgresTests {
                         )
                     }
                     try await waitFor("the listener to notice") { !second.shared.health.isListening }
-                    try await second.waitUntilListening()
-                    try await first.waitUntilListening()
+                    // Reconnecting goes through postgres-nio's pool, whose backoff after refused
+                    // attempts grows towards a minute: resuming is what is checked, not how soon.
+                    try await second.waitUntilListening(limit: .seconds(60))
+                    try await first.waitUntilListening(limit: .seconds(60))
                     _ = try await first.send()
                     try await waitFor("the cool-down to reach the second instance", limit: .seconds(2)) { second.state.snapshot("primary")?.coolDown != nil }
                     #expect(second.shared.health.isUp == true)
