@@ -20,7 +20,7 @@
 #             client failures (non-2xx, socket errors, over wrk's 2 s timeout); then it is started
 #             again and the time the instances take to rejoin is printed.
 # Exits 0 whatever the figures say unless INSTANCES_STRICT=1. 127.0.0.1 only; about 4 minutes
-# after the build, never more than INSTANCES_TIME_LIMIT (330 s); BENCH_QUICK=1 about 80 s.
+# after the build, never more than INSTANCES_TIME_LIMIT (330 s); BENCH_QUICK=1 about 2 minutes.
 #   scripts/bench-instances.sh                                   release build in .build
 #   LLMROUTER_BIN=/path/to/llmrouter scripts/bench-instances.sh  no build, this binary
 #   BENCH_QUICK=1 LLMROUTER_BIN=... scripts/bench-instances.sh   short smoke run
