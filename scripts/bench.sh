@@ -142,6 +142,7 @@ if [ "$ONLY" = rules ]; then
     python3 "$ROOT/scripts/bench/side_by_side.py" "echo with 20 routing rules (the last deciding) and auto on (r), vs neither (n), model auto" n r "$ROUNDS" \
         "$(rules_decided); load: $(uptime | sed 's/.*load/load/') (target: rules and classifier together <= +5 µs CPU/request)" \
         "${RESULT[n1]}" "${RESULT[r1]}" "${RESULT[n64]}" "${RESULT[r64]}"
+    rules_profile
     exit 0
 fi
 
