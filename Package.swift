@@ -145,7 +145,7 @@ let package = Package(
             name: "llmrouter",
             dependencies: [
                 "LLMRouterServer", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
-                "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
+                "LLMRouterCacheStore", "LLMRouterShared", .argumentParser, .asyncHTTPClient, .logging,
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,98 @@
+import Synchronization
+
+/// Takes the access keys of the shared keys table (`LLMROUTER_KEYS=postgres`), read whole when
+/// another process changed it and at every periodic read, off the request path.
+public protocol SharedAccessKeysReceiver: Sendable {
+    /// Every key the table holds now, revoked ones left out: replaces the keys read before.
+    @discardableResult
+    func apply(sharedKeys: [AccessKey]) -> SharedAccessKeysChange
+}
+
+/// What one read of the shared keys table changed, by key name, for the log.
+public struct SharedAccessKeysChange: Sendable, Equatable {
+    /// Keys new since the last read, or changed (limits, admin, digest).
+    public var added: [String] = []
+    /// Keys gone since the last read (revoked or deleted).
+    public var removed: [String] = []
+    /// Keys of the table left out because a key of the environment has their name.
+    public var shadowed: [String] = []
+
+    public init(added: [String] = [], removed: [String] = [], shadowed: [String] = []) {
+        self.added = added
+        self.removed = removed
+        self.shadowed = shadowed
+    }
+
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty }
+}
+
+/// The access keys when they live in the shared table: the environment's keys
+/// (`LLMROUTER_API_KEYS`, `LLMROUTER_ADMIN_KEY`) plus the last snapshot of the table, composed into
+/// the ``AccessKeyStore`` the access middleware reads, so a request never waits on the database.
+///
+/// Keys are always required here: a table that is empty, or not read yet because the database was
+/// away at startup, lets in only the environment's keys — never everybody. While the database is
+/// away the last snapshot stays.
+public final class SharedAccessKeys: SharedAccessKeysReceiver {
+    private struct State {
+        var environment: [AccessKey]
+        /// `nil` until the table was read once.
+        var table: [AccessKey]?
+    }
+
+    private let store: AccessKeyStore
+    private let state: Mutex<State>
+
+    /// Puts the composed keys into `store` at once.
+    /// - Parameter tableKeys: the table as read at startup; `nil` when it could not be read.
+    public init(store: AccessKeyStore, environmentKeys: [AccessKey], tableKeys: [AccessKey]? = nil) {
+        self.store = store
+        let initial = State(environment: environmentKeys, table: tableKeys)
+        self.state = Mutex(initial)
+        publish(initial)
+    }
+
+    /// Whether the table has been read at least once.
+    public var hasReadTable: Bool { state.withLock { $0.table != nil } }
+
+    @discardableResult
+    public func apply(sharedKeys: [AccessKey]) -> SharedAccessKeysChange {
+        state.withLock { state in
+            let before = Self.byName(Self.compose(state).keys)
+            state.table = sharedKeys
+            let composed = publish(state)
+            let after = Self.byName(composed.keys)
+            return SharedAccessKeysChange(
+                added: after.filter { before[$0.key] != $0.value }.keys.sorted(),
+                removed: before.keys.filter { after[$0] == nil }.sorted(),
+                shadowed: composed.shadowed
+            )
+        }
+    }
+
+    /// The keys the store holds now, for the middleware: the environment's first, then the table's.
+    public static func compose(environment: [AccessKey], table: [AccessKey]) -> (keys: [AccessKey], shadowed: [String]) {
+        var names = Set(environment.map(\.name))
+        var keys = environment
+        var shadowed: [String] = []
+        for key in table {
+            if names.insert(key.name).inserted { keys.append(key) } else { shadowed.append(key.name) }
+        }
+        return (keys, shadowed)
+    }
+
+    private static func compose(_ state: State) -> (keys: [AccessKey], shadowed: [String]) {
+        compose(environment: state.environment, table: state.table ?? [])
+    }
+
+    @discardableResult
+    private func publish(_ state: State) -> (keys: [AccessKey], shadowed: [String]) {
+        let composed = Self.compose(state)
+        store.replace(with: AccessKeys(composed.keys, required: true))
+        return composed
+    }
+
+    private static func byName(_ keys: [AccessKey]) -> [String: AccessKey] {
+        Dictionary(keys.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
