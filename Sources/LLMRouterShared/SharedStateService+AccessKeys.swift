@@ -33,11 +33,13 @@ extension SharedStateService {
     /// last keys read in force (``operation(_:)`` reports the outage).
     func syncAccessKeys() async {
         guard let accessKeys else { return }
+        let read = accessKeys.readStarting()
         do {
             let records = try await operation { [self] in
                 try await AccessKeySQL.records(includingRevoked: false, client: client, logger: logger)
             }
-            let change = accessKeys.apply(sharedKeys: records.map(\.key))
+            // A read that started earlier and ended later than another is stale: dropped.
+            guard let change = accessKeys.apply(sharedKeys: records.map(\.key), read: read) else { return }
             if !change.isEmpty {
                 logger.notice(
                     "access keys changed",

@@ -2,10 +2,16 @@ import Synchronization
 
 /// Takes the access keys of the shared keys table (`LLMROUTER_KEYS=postgres`), read whole when
 /// another process changed it and at every periodic read, off the request path.
+///
+/// Reads may overlap (an announcement's and the periodic one) and end in any order, so each is
+/// numbered as it starts and only the newest one started is kept: a read begun before a key was
+/// revoked never brings it back after one begun later.
 public protocol SharedAccessKeysReceiver: Sendable {
-    /// Every key the table holds now, revoked ones left out: replaces the keys read before.
-    @discardableResult
-    func apply(sharedKeys: [AccessKey]) -> SharedAccessKeysChange
+    /// Numbers a read of the table about to be sent.
+    func readStarting() -> UInt64
+    /// Every key the table held at read `read`, revoked ones left out: replaces the keys read
+    /// before, unless a read started later was applied already (then `nil`, nothing changes).
+    func apply(sharedKeys: [AccessKey], read: UInt64) -> SharedAccessKeysChange?
 }
 
 /// What one read of the shared keys table changed, by key name, for the log.
@@ -38,6 +44,9 @@ public final class SharedAccessKeys: SharedAccessKeysReceiver {
         var environment: [AccessKey]
         /// `nil` until the table was read once.
         var table: [AccessKey]?
+        var readsStarted: UInt64 = 0
+        /// The number of the read ``table`` came from.
+        var applied: UInt64?
     }
 
     private let store: AccessKeyStore
@@ -55,9 +64,23 @@ public final class SharedAccessKeys: SharedAccessKeysReceiver {
     /// Whether the table has been read at least once.
     public var hasReadTable: Bool { state.withLock { $0.table != nil } }
 
+    public func readStarting() -> UInt64 {
+        state.withLock { state in
+            state.readsStarted += 1
+            return state.readsStarted
+        }
+    }
+
+    /// Applies a read that starts and ends now.
     @discardableResult
     public func apply(sharedKeys: [AccessKey]) -> SharedAccessKeysChange {
+        apply(sharedKeys: sharedKeys, read: readStarting()) ?? SharedAccessKeysChange()
+    }
+
+    public func apply(sharedKeys: [AccessKey], read: UInt64) -> SharedAccessKeysChange? {
         state.withLock { state in
+            if let applied = state.applied, read <= applied { return nil }
+            state.applied = read
             let before = Self.byName(Self.compose(state).keys)
             state.table = sharedKeys
             let composed = publish(state)

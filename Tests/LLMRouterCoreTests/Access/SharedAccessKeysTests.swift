@@ -64,3 +64,19 @@ struct SharedAccessKeysTests {
         #expect(AccessKey.isValidName(name) == valid)
     }
 }
+
+extension SharedAccessKeysTests {
+    /// The periodic read began before a revoke and ended after the announcement's read: its
+    /// older table must not bring the revoked key back.
+    @Test func aReadThatStartedEarlierIsDroppedWhenALaterOneWasApplied() {
+        let store = AccessKeyStore()
+        let alice = AccessKey(name: "alice", secret: Self.alice)
+        let shared = SharedAccessKeys(store: store, environmentKeys: [], tableKeys: [alice])
+        let periodic = shared.readStarting()
+        let announced = shared.readStarting()
+        #expect(shared.apply(sharedKeys: [], read: announced) == SharedAccessKeysChange(removed: ["alice"]))
+        #expect(shared.apply(sharedKeys: [alice], read: periodic) == nil, "the stale read changes nothing")
+        #expect(store.current.authenticate(Self.alice) == nil)
+        #expect(shared.apply(sharedKeys: [alice], read: shared.readStarting()) == SharedAccessKeysChange(added: ["alice"]))
+    }
+}
