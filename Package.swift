@@ -145,7 +145,9 @@ let package = Package(
             name: "llmrouter",
             dependencies: [
                 "LLMRouterServer", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
-                "LLMRouterCacheStore", "LLMRouterShared", .argumentParser, .asyncHTTPClient, .logging,
+                "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
+                // `llmrouter keys --database`: the shared keys table.
+                "LLMRouterShared",
             ],
             swiftSettings: swiftSettings
         ),
