@@ -153,6 +153,8 @@ let package = Package(
             dependencies: [
                 "LLMRouterServer", "LLMRouterCodeRules", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
                 "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
+                // `llmrouter keys --database`: the shared keys table.
+                "LLMRouterShared",
             ],
             swiftSettings: swiftSettings
         ),

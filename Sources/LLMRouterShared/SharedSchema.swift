@@ -71,6 +71,7 @@ public enum SharedSchema {
                 """,
             ]
         ),
+        accessKeysMigration,
     ]
 
     /// The newest version this release knows.

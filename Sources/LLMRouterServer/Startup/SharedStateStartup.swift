@@ -9,10 +9,12 @@ enum SharedStateStartup {
     static let variable = "LLMROUTER_DATABASE_URL"
 
     /// The service to run with the server, already told of every cool-down `state` starts;
-    /// `nil` when the variable is unset. `keyQuota`'s limits are reconciled too. The database need not be up: the service waits for it.
+    /// `nil` when the variable is unset. `keyQuota`'s limits are reconciled too, and `accessKeys`
+    /// takes the access keys table. The database need not be up: the service waits for it.
     /// - Throws: ``ConfigurationError`` naming the variable when the address is malformed.
     static func open(
-        environment: [String: String], state: ProviderState<ContinuousClock>, keyQuota: KeyQuota<ContinuousClock>? = nil, logger: Logger
+        environment: [String: String], state: ProviderState<ContinuousClock>, keyQuota: KeyQuota<ContinuousClock>? = nil,
+        accessKeys: SharedAccessKeys? = nil, logger: Logger
     ) throws -> SharedStateService? {
         guard let text = environment[variable], !text.isEmpty else { return nil }
         let url: DatabaseURL
@@ -24,7 +26,9 @@ enum SharedStateStartup {
         // Should a driver message ever quote the password, the log handler masks it.
         SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
-        let service = SharedStateService(settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], logger: logger, metrics: metrics)
+        let service = SharedStateService(
+            settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], accessKeys: accessKeys, logger: logger, metrics: metrics
+        )
         state.share(with: service)
         keyQuota?.shareWithOtherInstances(true)
         logger.notice(
