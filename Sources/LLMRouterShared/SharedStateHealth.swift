@@ -74,10 +74,15 @@ public final class SharedStateHealth: Sendable {
     /// A short account of `error`: PostgresNIO's own description hides everything on purpose,
     /// so the code, the server's message and the socket's error are taken apart here.
     func describe(_ error: any Error) -> String {
+        Self.describe(error, masking: secrets)
+    }
+
+    /// ``describe(_:)`` for callers without a health to report to (the usage log's store).
+    static func describe(_ error: any Error, masking secrets: [String]) -> String {
         if let transaction = error as? PostgresTransactionError,
             let cause = transaction.beginError ?? transaction.closureError ?? transaction.commitError
         {
-            return describe(cause)
+            return describe(cause, masking: secrets)
         }
         var text: String
         if let error = error as? PSQLError {
@@ -90,7 +95,7 @@ public final class SharedStateHealth: Sendable {
         } else {
             text = "\(error)"
         }
-        for secret in secrets {
+        for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "***")
         }
         return text
