@@ -122,12 +122,12 @@ check_usage_rows_in_stats() {
     check "A logs its usage log in PostgreSQL" grep -q "usage log in PostgreSQL" "$WORK/A.log"
     check "the two instances have different names" test -n "$name_a" -a -n "$name_b" -a "$name_a" != "$name_b"
     "$BIN" stats --database-url "$PG_URL" --by instance --json >"$WORK/stats.json" 2>"$WORK/stats.err" || cat "$WORK/stats.err"
-    rows=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(f"{g[\"group\"]}={g[\"requests\"]}" for g in sorted(r["groups"], key=lambda g: g["group"])))' "$WORK/stats.json")
+    rows=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(g["group"] + "=" + str(g["requests"]) for g in sorted(r["groups"], key=lambda g: g["group"])))' "$WORK/stats.json")
     echo "   stats --by instance: $rows (sent: A $sent_a, B $sent_b)"
     check "stats shows A's rows, one per request sent to it ($sent_a)" grep -qw "$name_a=$sent_a" <<<"$rows"
     check "stats shows B's rows, one per request sent to it ($sent_b)" grep -qw "$name_b=$sent_b" <<<"$rows"
     check "LLMROUTER_DATABASE_URL and --instance read B's rows alone" bash -c \
-        "env -i PATH='$PATH' LLMROUTER_DATABASE_URL='$PG_URL' '$BIN' stats --instance '$name_b' | grep -E '^total +$sent_b '"
+        "env -i PATH='$PATH' LLMROUTER_DATABASE_URL='$PG_URL' '$BIN' stats --instance '$name_b' | grep -qE '^total +$sent_b '"
     check "stats names the database without its password when it cannot read it" bash -c \
         "! '$BIN' stats --database-url 'postgres://llmrouter:$PASSWORD@127.0.0.1:1/none?sslmode=disable' 2>&1 | grep -q '$PASSWORD'"
 }
