@@ -38,7 +38,7 @@ public enum RouterServer {
     }
 
     /// - Parameter rules: routing hooks in code (``RequestRule``), tried after `routing.rules`;
-    ///   `llmrouter serve` passes `CodeRules.all` (Sources/llmrouter/CodeRules.swift).
+    ///   `llmrouter serve` passes `CodeRules.all` (Sources/LLMRouterCodeRules/CodeRules.swift).
     public static func run(settings: ServerSettings, environment: [String: String], logger: Logger, rules: [any RequestRule] = []) async throws {
         // One pooled client for every upstream call and catalog download. Each call also has its
         // provider's own connect + first-byte deadline, so the client-wide connect timeout is a ceiling.
