@@ -11,23 +11,19 @@ enum SharedStateStartup {
     /// The service to run with the server, already told of every cool-down `state` starts;
     /// `nil` when the variable is unset. `keyQuota`'s limits are reconciled too, and `accessKeys`
     /// takes the access keys table. The database need not be up: the service waits for it.
+    /// `instance` names this process in the rows it writes (the usage log's too).
     /// - Throws: ``ConfigurationError`` naming the variable when the address is malformed.
     static func open(
         environment: [String: String], state: ProviderState<ContinuousClock>, keyQuota: KeyQuota<ContinuousClock>? = nil,
-        accessKeys: SharedAccessKeys? = nil, logger: Logger
+        accessKeys: SharedAccessKeys? = nil, instance: String = SharedStateService.defaultInstanceName(), logger: Logger
     ) throws -> SharedStateService? {
-        guard let text = environment[variable], !text.isEmpty else { return nil }
-        let url: DatabaseURL
-        do {
-            url = try DatabaseURL(text, variable: variable)
-        } catch {
-            throw ConfigurationError(file: error.variable, message: error.reason)
-        }
+        guard let url = try databaseURL(environment) else { return nil }
         // Should a driver message ever quote the password, the log handler masks it.
         SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        let settings = SharedStateService.Settings(url: url, instance: instance)
         let service = SharedStateService(
-            settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], accessKeys: accessKeys, logger: logger, metrics: metrics
+            settings: settings, receiver: state, quotas: keyQuota.map { [$0] } ?? [], accessKeys: accessKeys, logger: logger, metrics: metrics
         )
         state.share(with: service)
         keyQuota?.shareWithOtherInstances(true)
@@ -36,5 +32,16 @@ enum SharedStateStartup {
             metadata: ["llmrouter.database": "\(url)", "llmrouter.instance": "\(service.settings.instance)"]
         )
         return service
+    }
+
+    /// The database `environment` names; `nil` when the variable is unset.
+    /// - Throws: ``ConfigurationError`` naming the variable when the address is malformed.
+    static func databaseURL(_ environment: [String: String]) throws -> DatabaseURL? {
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        do {
+            return try DatabaseURL(text, variable: variable)
+        } catch {
+            throw ConfigurationError(file: error.variable, message: error.reason)
+        }
     }
 }
