@@ -6,7 +6,9 @@ import Foundation
 import LLMRouterCacheStore
 import LLMRouterConfig
 import LLMRouterCore
+import LLMRouterShared
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Builds the response cache the file and the environment ask for, and checks it can work:
@@ -14,7 +16,7 @@ import ServiceLifecycle
 enum ResponseCacheStartup {
     struct Opened {
         let cache: ResponseCache
-        /// The SQLite backend's writer, to run with the server; `nil` for memory.
+        /// The SQLite or PostgreSQL backend's writer, to run with the server; `nil` for memory.
         let writer: (any Service)?
     }
 
@@ -46,6 +48,10 @@ enum ResponseCacheStartup {
             let sqlite = try await SQLiteCacheBackend.open(path: path, maxBytes: settings.maxBytes, now: now, logger: logger)
             backend = sqlite
             writer = sqlite
+        case .postgres:
+            let postgres = try openPostgres(environment: environment, maxBytes: settings.maxBytes, logger: logger)
+            backend = postgres
+            writer = postgres
         }
         let cache = ResponseCache(settings: settings, backend: backend)
         let occupancy = await cache.occupancy()
@@ -60,6 +66,29 @@ enum ResponseCacheStartup {
             ]
         )
         return Opened(cache: cache, writer: writer)
+    }
+
+    /// The shared backend on `LLMROUTER_DATABASE_URL`'s database; it connects when the server runs it.
+    /// - Throws: ``ConfigurationError`` naming both variables when the address is missing, or
+    ///   the address's variable when it is malformed.
+    static func openPostgres(environment: [String: String], maxBytes: Int, logger: Logger) throws -> PostgresCacheBackend {
+        let variable = SharedStateStartup.variable
+        guard let text = environment[variable], !text.isEmpty else {
+            throw ConfigurationError(
+                file: "LLMROUTER_CACHE",
+                message: "postgres keeps the cache in the database of \(variable), which is unset; set \(variable)=postgres://user:password@host:5432/database"
+                    + " or choose another backend (memory, sqlite:PATH)"
+            )
+        }
+        let url: DatabaseURL
+        do {
+            url = try DatabaseURL(text, variable: variable)
+        } catch {
+            throw ConfigurationError(file: error.variable, message: error.reason)
+        }
+        SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
+        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        return PostgresCacheBackend(settings: .init(url: url, maxBytes: maxBytes), logger: logger, metrics: metrics)
     }
 
     /// The semantic layer embeds with the router's own routes: its model must be served there.
@@ -81,6 +110,7 @@ extension ResponseCacheSettings.Backend {
         switch self {
         case .memory: "memory"
         case .sqlite(let path): "sqlite:\(path)"
+        case .postgres: "postgres"
         }
     }
 }
