@@ -20,14 +20,6 @@ extension PostgresCacheBackend {
         await thread.shutdown()
     }
 
-    /// Writes every queued entry now (tests; ``run()`` must be running for the connections).
-    public func flush() async {
-        await writes.flush(write: { await self.write($0) })
-    }
-
-    /// Entries dropped because the queue was full, since start.
-    public var droppedWrites: Int { writes.dropped }
-
     /// When each periodic chore last ran.
     struct Chores {
         var clearCheck: ContinuousClock.Instant?
@@ -96,7 +88,8 @@ extension PostgresCacheBackend {
         let known = clearedAt.load(ordering: .relaxed)
         guard marked > known else { return }
         clearedAt.raise(to: marked)
-        // Entries may predate the mark; the first look comes before any traffic, so it costs nothing.
+        // Entries here may predate the mark. The first look usually comes before any traffic;
+        // at worst (the database was away at start) this instance's entries are dropped once.
         let removed = await memory.removeAll()
         if removed > 0 { logger.info("response cache cleared by another instance", metadata: ["llmrouter.entries": "\(removed)"]) }
     }

@@ -35,8 +35,10 @@ public final class PostgresCacheBackend: ResponseCacheBackend, Service {
         public var url: DatabaseURL
         /// The bound of the in-memory front (`LLMROUTER_CACHE_MAX_BYTES`).
         public var maxBytes: Int
-        /// The longest a local miss waits for the database.
-        public var readTimeout: Duration = .milliseconds(30)
+        /// The longest a local miss waits for the database. A miss goes on to an upstream
+        /// (hundreds of milliseconds), so this bounds the added wait at a fraction of that, while
+        /// leaving a busy database room: a spurious timeout costs an upstream call.
+        public var readTimeout: Duration = .milliseconds(50)
         /// After a failed read or write, local misses stop asking for this long.
         public var retryAfter: Duration = .seconds(1)
         /// The longest a write, a clear or the migration may take (off the request path).
@@ -201,9 +203,6 @@ public final class PostgresCacheBackend: ResponseCacheBackend, Service {
 
     /// Whether the schema is in place, so local misses ask the database.
     public var isReady: Bool { schemaReady.load(ordering: .relaxed) }
-
-    /// Whether reads are skipped now because the database was found away.
-    public var isDatabaseAway: Bool { gate.withLock { $0.isClosed } }
 
     static func wallNow() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded())
