@@ -12,11 +12,12 @@ extension PostgresCacheBackend {
     /// then the rest, and stops. Never throws: a database that is away is waited out.
     public func run() async {
         var chores = Chores()
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
-            await writes.run(write: { await self.write($0) }, between: { await self.housekeeping(&chores) })
-            group.cancelAll()
-        }
+        // Detached, so out of the graceful shutdown's reach: PostgresClient.run() would stop at
+        // once, and the writer's last batch needs the connections. Cancelled once it is written.
+        let connections = Task.detached { [client] in await client.run() }
+        await writes.run(write: { await self.write($0) }, between: { await self.housekeeping(&chores) })
+        connections.cancel()
+        await connections.value
         await thread.shutdown()
     }
 

@@ -24,7 +24,7 @@ final class CachingInstance: Sendable {
     init(
         url: DatabaseURL, upstreamCalls: Locked<Int>, wallStart: Date = Date(), ttl: Duration = .seconds(60),
         readTimeout: Duration = .seconds(2), retryAfter: Duration = .seconds(1), operationTimeout: Duration = .seconds(2),
-        logger: Logger = Logger(label: "test"), metrics: any MetricsFactory = MetricsSystem.factory
+        flushInterval: Duration = .milliseconds(20), logger: Logger = Logger(label: "test"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         let provider = ClosureProvider(
             complete: { _, _ in
@@ -43,7 +43,7 @@ final class CachingInstance: Sendable {
         settings.readTimeout = readTimeout
         settings.retryAfter = retryAfter
         settings.operationTimeout = operationTimeout
-        settings.flushInterval = .milliseconds(20)
+        settings.flushInterval = flushInterval
         settings.clearCheckInterval = .milliseconds(50)
         backend = PostgresCacheBackend(settings: settings, logger: logger, metrics: metrics)
         cache = ResponseCache(settings: ResponseCacheSettings(ttl: ttl), backend: backend, metrics: metrics)

@@ -5,6 +5,8 @@ import LLMRouterTesting
 import Logging
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// The response cache's `postgres` backend against a real PostgreSQL: what one instance stores
@@ -102,6 +104,22 @@ struct SharedCachePostgresTests {
                     #expect(calls.withLock { $0 } == 3)
                 }
             }
+        }
+    }
+
+    @Test func aGracefulStopWritesWhatIsQueued() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            // No tick before the stop: only the final flush can write the entry.
+            let instance = CachingInstance(url: url, upstreamCalls: Locked(0), flushInterval: .seconds(3600))
+            let group = ServiceGroup(services: [instance.backend], gracefulShutdownSignals: [], logger: Logger(label: "test"))
+            async let running: Void = group.run()
+            try await waitFor("the cache schema", limit: .seconds(30)) { instance.backend.isReady }
+            #expect(try await instance.ask().verdict == .miss)
+            try await waitFor("the answer queued") { instance.backend.enqueuedWrites.load(ordering: .relaxed) == 1 }
+            #expect(try await rowCount(url) == 0)
+            await group.triggerGracefulShutdown()
+            try await running
+            #expect(try await rowCount(url) == 1)
         }
     }
 
