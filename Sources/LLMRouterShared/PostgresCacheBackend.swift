@@ -55,6 +55,8 @@ public final class PostgresCacheBackend: ResponseCacheBackend, Service {
         public var clearCheckInterval: Duration = .seconds(1)
         /// How often expired rows are deleted.
         public var pruneInterval: Duration = .seconds(60)
+        /// Connections kept open, so a local miss does not wait for one to be made (of at most 6).
+        public var minimumConnections = 2
 
         public init(url: DatabaseURL, maxBytes: Int) {
             self.url = url
@@ -97,9 +99,8 @@ public final class PostgresCacheBackend: ResponseCacheBackend, Service {
         thread = BackgroundWriterThread(name: "cache-postgres")
         writes = BatchWriter(capacity: settings.queueCapacity, batchSize: settings.batchSize, flushInterval: settings.flushInterval, thread: thread)
         var configuration = settings.url.clientConfiguration
-        // Connections kept open: a local miss should not wait for a connection to be made.
-        configuration.options.minimumConnections = 2
-        configuration.options.maximumConnections = 6
+        configuration.options.minimumConnections = settings.minimumConnections
+        configuration.options.maximumConnections = max(6, settings.minimumConnections)
         // The driver's own logs stay quiet below warnings: they would name every connection.
         var driverLogger = logger
         driverLogger.logLevel = max(logger.logLevel, .warning)

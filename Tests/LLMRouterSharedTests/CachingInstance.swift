@@ -24,7 +24,8 @@ final class CachingInstance: Sendable {
     init(
         url: DatabaseURL, upstreamCalls: Locked<Int>, wallStart: Date = Date(), ttl: Duration = .seconds(60),
         readTimeout: Duration = .seconds(2), retryAfter: Duration = .seconds(1), operationTimeout: Duration = .seconds(2),
-        flushInterval: Duration = .milliseconds(20), logger: Logger = Logger(label: "test"), metrics: any MetricsFactory = MetricsSystem.factory
+        flushInterval: Duration = .milliseconds(20), minimumConnections: Int = 1, logger: Logger = Logger(label: "test"),
+        metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         let provider = ClosureProvider(
             complete: { _, _ in
@@ -44,6 +45,9 @@ final class CachingInstance: Sendable {
         settings.retryAfter = retryAfter
         settings.operationTimeout = operationTimeout
         settings.flushInterval = flushInterval
+        // Each connection costs a SCRAM handshake, dear in a debug build: the timing tests of
+        // the other suites running alongside feel a burst of them.
+        settings.minimumConnections = minimumConnections
         settings.clearCheckInterval = .milliseconds(50)
         backend = PostgresCacheBackend(settings: settings, logger: logger, metrics: metrics)
         cache = ResponseCache(settings: ResponseCacheSettings(ttl: ttl), backend: backend, metrics: metrics)

@@ -22,9 +22,11 @@ struct SharedCacheDatabaseCutTests {
             let calls = Locked(0)
             let logs = InMemoryLogHandler()
             let registry = PrometheusCollectorRegistry()
-            let first = CachingInstance(url: relayed, upstreamCalls: calls, readTimeout: Self.readTimeout, retryAfter: .milliseconds(200))
+            let first = CachingInstance(
+                url: relayed, upstreamCalls: calls, readTimeout: Self.readTimeout, retryAfter: .milliseconds(200), minimumConnections: 2
+            )
             let second = CachingInstance(
-                url: relayed, upstreamCalls: calls, readTimeout: Self.readTimeout, retryAfter: .milliseconds(200),
+                url: relayed, upstreamCalls: calls, readTimeout: Self.readTimeout, retryAfter: .milliseconds(200), minimumConnections: 2,
                 logger: Logger(label: "cache", factory: { _ in logs }), metrics: PrometheusMetricsFactory(registry: registry)
             )
             try await first.running {

@@ -11,7 +11,9 @@ import Testing
 
 /// The response cache's `postgres` backend against a real PostgreSQL: what one instance stores
 /// another serves, through its own router and ``ResponseCache``.
-@Suite(.enabled(if: TestDatabase.isConfigured, TestDatabase.skipped))
+/// One test at a time: several routers' connections made at once load the machine, and the
+/// cool-down tests running alongside time their 100 ms.
+@Suite(.serialized, .enabled(if: TestDatabase.isConfigured, TestDatabase.skipped))
 struct SharedCachePostgresTests {
     @Test func anAnswerStoredThroughOneInstanceIsServedByAnotherWithOneUpstreamCall() async throws {
         try await TestDatabase.withFreshDatabase { url in
