@@ -85,7 +85,7 @@ let package = Package(
         // a niced thread yielding to the event loops, a bounded queue, the batch writer loop.
         .target(
             name: "LLMRouterBackgroundWriter",
-            dependencies: [.nioPosix, .serviceLifecycle],
+            dependencies: [.nioCore, .nioPosix, .serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         // The usage log: one row per finished request in SQLite, written in batches off the request

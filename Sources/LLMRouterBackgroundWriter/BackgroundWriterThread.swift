@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import NIOCore
 public import NIOPosix
 import Synchronization
 
@@ -31,6 +32,11 @@ public final class BackgroundWriterThread: TaskExecutor {
 
     /// The one-thread pool behind it: a SQLite connection's `threadPool`.
     public let pool: NIOThreadPool
+    /// Where a SQLite connection completes its calls (its `on:` loop), at the thread's priority
+    /// too. On one of the server's event loops every statement's completion woke a loop that
+    /// serves requests: one wake per statement, thousands a second when the cache file stores
+    /// every answer.
+    public let completions: MultiThreadedEventLoopGroup
     private let catchingUp = Atomic(false)
 
     /// Whether the writer is behind: the thread then stops yielding between jobs and the store
@@ -44,11 +50,16 @@ public final class BackgroundWriterThread: TaskExecutor {
     /// calling thread's priority. Stop it with ``shutdown()`` once nothing uses it any more.
     public init(name: String, niceness: Int32 = BackgroundWriterThread.defaultNiceness) {
         pool = NIOThreadPool(numberOfThreads: 1)
+        completions = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // A new thread starts at its creator's priority, so this is the caller's plus `niceness`.
         let target = min(19, Self.currentNiceness() + niceness)
         pool.start()
         pool.submit { _ in Self.nameAndLowerPriority(name: name, to: target) }
+        completions.next().execute { Self.nameAndLowerPriority(name: String(name.prefix(12)) + "-cb", to: target) }
     }
+
+    /// The loop a SQLite connection should complete on (``completions``'s one).
+    public var eventLoop: any EventLoop { completions.next() }
 
     /// Whether a writer is behind after taking `taken` items: more than four batches waited (its
     /// yielding thread found too little CPU), until a take finds one batch or less.
@@ -77,6 +88,7 @@ public final class BackgroundWriterThread: TaskExecutor {
     /// Stops the thread. Jobs still queued then run on the global executor.
     public func shutdown() async {
         try? await pool.shutdownGracefully()
+        try? await completions.shutdownGracefully()
     }
 
     /// The thread's nice value, as the kernel reports it (Linux; 0 elsewhere).

@@ -94,7 +94,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: thread.pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                storage: .file(path: path), threadPool: thread.pool, logger: logger, on: thread.eventLoop
             )
         } catch {
             await thread.shutdown()

@@ -56,7 +56,7 @@ public struct UsageStore: UsageSink, UsageStatsSource {
                 storage: .file(path: path),
                 threadPool: thread.pool,
                 logger: logger,
-                on: MultiThreadedEventLoopGroup.singleton.any()
+                on: thread.eventLoop
             )
         } catch {
             await thread.shutdown()
