@@ -10,12 +10,13 @@ import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 
-/// Shares this instance's cool-downs with every other instance on the same database, and
-/// applies theirs to the local provider state.
+/// Shares this instance's cool-downs and learned limits with every other instance on the same
+/// database, and applies theirs to the local provider state.
 ///
 /// - A cool-down started here reaches ``coolDownsStarted(_:)`` on the request's task, which
 ///   only buffers it; a loop of its own writes the buffer (one statement per batch) and the
-///   database announces each row written with `NOTIFY`.
+///   database announces each row written with `NOTIFY`. Learned limits go the same way
+///   (``learnedLimitsChanged(_:)``), written at most every ``Settings/learnedInterval``.
 /// - Every instance `LISTEN`s and applies what it hears within milliseconds; a read of the
 ///   cool-downs in force every ``Settings/syncInterval`` is the backstop, and the first read
 ///   tells an instance that starts late what is in force.
@@ -41,6 +42,9 @@ public final class SharedStateService: Service, SharedStateObserver {
         public var pruneInterval: Duration
         /// Another instance's breakers are shown while it was seen (at its periodic read) this recently.
         public var instanceTimeout: Duration
+        /// The least time between two writes of learned limits: answers' headers change them at
+        /// every call, and what changed meanwhile is written together.
+        public var learnedInterval: Duration
 
         public init(
             url: DatabaseURL,
@@ -51,7 +55,8 @@ public final class SharedStateService: Service, SharedStateObserver {
             bufferLimit: Int = 1024,
             quotaInterval: Duration = .milliseconds(250),
             pruneInterval: Duration = .seconds(60),
-            instanceTimeout: Duration = .seconds(30)
+            instanceTimeout: Duration = .seconds(30),
+            learnedInterval: Duration = .milliseconds(50)
         ) {
             self.url = url
             self.instance = instance
@@ -62,6 +67,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             self.quotaInterval = quotaInterval
             self.pruneInterval = pruneInterval
             self.instanceTimeout = instanceTimeout
+            self.learnedInterval = learnedInterval
         }
     }
 
@@ -77,6 +83,10 @@ public final class SharedStateService: Service, SharedStateObserver {
     /// Wakes the quota loop: its interval, or calls piling up.
     let quotaWake: AsyncStream<Void>
     let quotaWakeInput: AsyncStream<Void>.Continuation
+    /// Learned limits waiting to be written, the latest per scope and unit; wakes its loop.
+    let learnedOutbox = Mutex<[LearnedLimitSQL.Key: SharedLearnedLimit]>([:])
+    let learnedWake: AsyncStream<Void>
+    let learnedWakeInput: AsyncStream<Void>.Continuation
     private let outbox: AsyncStream<[SharedCoolDown]>
     private let outboxInput: AsyncStream<[SharedCoolDown]>.Continuation
     private let migrated = Mutex(false)
@@ -103,6 +113,7 @@ public final class SharedStateService: Service, SharedStateObserver {
         (outbox, outboxInput) = AsyncStream.makeStream(of: [SharedCoolDown].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (breakerOutbox, breakerInput) = AsyncStream.makeStream(of: [SharedBreakerState].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (quotaWake, quotaWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (learnedWake, learnedWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// `hostname-pid-random`: readable in the table, unique per start.
@@ -135,11 +146,13 @@ public final class SharedStateService: Service, SharedStateObserver {
             group.addTask { await self.quotaTimer() }
             group.addTask { await self.breakerLoop() }
             group.addTask { await self.pruneLoop() }
+            group.addTask { await self.learnedLoop() }
             breakerInput.yield(receiver.breakerStates())
             try? await gracefulShutdown()
             outboxInput.finish()
             breakerInput.finish()
             quotaWakeInput.finish()
+            learnedWakeInput.finish()
             group.cancelAll()
         }
     }
@@ -171,18 +184,22 @@ public final class SharedStateService: Service, SharedStateObserver {
         }
     }
 
-    /// Listens for other instances' cool-downs, reconnecting after a failure.
+    /// Listens for other instances' cool-downs and learned limits, reconnecting after a failure.
     private func listenLoop() async {
         while !Task.isCancelled {
             do {
                 try await ensureSchema()
                 try await client.withConnection { [self] connection in
-                    try await connection.listen(on: CoolDownSQL.channel) { notifications in
-                        health.listening(true)
-                        // What was announced while nobody here listened.
-                        await sync()
-                        for try await notification in notifications {
-                            take(notification.payload)
+                    try await connection.listen(on: CoolDownSQL.channel) { coolDowns in
+                        try await connection.listen(on: LearnedLimitSQL.channel) { learned in
+                            health.listening(true)
+                            // What was announced while nobody here listened.
+                            await sync()
+                            try await withThrowingDiscardingTaskGroup { group in
+                                group.addTask { for try await notification in learned { self.takeLearned(notification.payload) } }
+                                for try await notification in coolDowns { take(notification.payload) }
+                                group.cancelAll()
+                            }
                         }
                     }
                 }
@@ -210,6 +227,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             let adopted = receiver.apply(remote: inForce)
             log(adopted, from: "read")
         } catch {}
+        await syncLearned()
     }
 
     private func take(_ payload: String) {

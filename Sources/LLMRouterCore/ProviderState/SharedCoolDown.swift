@@ -36,11 +36,14 @@ public protocol SharedStateObserver: Sendable {
     func breakersChanged(_ states: [SharedBreakerState])
     /// Calls counted under shared quotas piled up: hand them over now rather than at the interval.
     func quotaUsageWaiting()
+    /// An answer's headers described buckets (what was learned, not the countdown since).
+    func learnedLimitsChanged(_ limits: [SharedLearnedLimit])
 }
 
 extension SharedStateObserver {
     public func breakersChanged(_ states: [SharedBreakerState]) {}
     public func quotaUsageWaiting() {}
+    public func learnedLimitsChanged(_ limits: [SharedLearnedLimit]) {}
 }
 
 /// Takes what other instances started or entered (``ProviderState/apply(remote:)``), and takes
@@ -54,6 +57,10 @@ public protocol SharedStateReceiver: SharedQuotaReceiver {
     func breakerStates() -> [SharedBreakerState]
     /// The other instances' breaker states, by route (replacing what was known).
     func apply(remoteBreakers: [String: [RemoteBreakerState]])
+    /// Merges buckets other instances learned into the local ones (``LearnedLimits/merge(_:_:now:)``);
+    /// returns those that changed local state.
+    @discardableResult
+    func apply(remoteLearned limits: [SharedLearnedLimit]) -> [SharedLearnedLimit]
 }
 
 extension CoolDown.Reason {

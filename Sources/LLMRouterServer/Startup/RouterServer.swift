@@ -100,7 +100,7 @@ public enum RouterServer {
             logger: logger
         )
         application.reloadHook.set { await reloader.reload() }
-        let shared = try SharedStateStartup.open(environment: environment, state: application.state, keyQuota: application.keyQuota, logger: logger)
+        let shared = try SharedStateStartup.open(environment: environment, configured: configuration.database, state: application.state, keyQuota: application.keyQuota, logger: logger)
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
                 "llmrouter listening",

@@ -1,34 +1,40 @@
+import LLMRouterConfig
 import LLMRouterCore
 import LLMRouterShared
 import Logging
 import Metrics
 
-/// Turns on state shared with other instances when `LLMROUTER_DATABASE_URL` names a
-/// PostgreSQL database; without it nothing changes.
+/// Turns on state shared with other instances when `LLMROUTER_DATABASE_URL` (or `database:`
+/// in the providers YAML) names a PostgreSQL database; without it nothing changes.
 enum SharedStateStartup {
-    static let variable = "LLMROUTER_DATABASE_URL"
+    static let variable = DatabaseAddress.variable
 
     /// The service to run with the server, already told of every cool-down `state` starts;
-    /// `nil` when the variable is unset. `keyQuota`'s limits are reconciled too. The database need not be up: the service waits for it.
-    /// - Throws: ``ConfigurationError`` naming the variable when the address is malformed.
+    /// `nil` when no address is set. `keyQuota`'s limits are reconciled too. The database need not be up: the service waits for it.
+    /// - Parameter configured: `database:` of the providers file; the variable wins over it.
+    /// - Throws: ``ConfigurationError`` naming the variable or the file when the address is malformed.
     static func open(
-        environment: [String: String], state: ProviderState<ContinuousClock>, keyQuota: KeyQuota<ContinuousClock>? = nil, logger: Logger
+        environment: [String: String], configured: DatabaseSetting? = nil, state: ProviderState<ContinuousClock>,
+        keyQuota: KeyQuota<ContinuousClock>? = nil, logger: Logger
     ) throws -> SharedStateService? {
-        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let address = try DatabaseAddress.resolve(configured: configured, environment: environment) else { return nil }
         let url: DatabaseURL
         do {
-            url = try DatabaseURL(text, variable: variable)
+            url = try DatabaseURL(address.text, variable: address.source)
         } catch {
             throw ConfigurationError(file: error.variable, message: error.reason)
         }
         // Should a driver message ever quote the password, the log handler masks it.
         SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
+        if let file = address.overriddenFile {
+            logger.notice("\(variable) overrides database: of the providers file", metadata: ["llmrouter.config": "\(file)"])
+        }
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
         let service = SharedStateService(settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], logger: logger, metrics: metrics)
         state.share(with: service)
         keyQuota?.shareWithOtherInstances(true)
         logger.notice(
-            "sharing cool-downs, quotas and breaker states with other instances through PostgreSQL",
+            "sharing cool-downs, learned limits, quotas and breaker states with other instances through PostgreSQL",
             metadata: ["llmrouter.database": "\(url)", "llmrouter.instance": "\(service.settings.instance)"]
         )
         return service
