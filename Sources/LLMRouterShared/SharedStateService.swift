@@ -36,6 +36,9 @@ public final class SharedStateService: Service, SharedStateObserver {
         public var operationTimeout: Duration
         /// Batches of started cool-downs kept while the writer is behind; older ones are dropped.
         public var bufferLimit: Int
+        /// While the database stays away, the connection pool is replaced this often: an
+        /// instance rejoins within about this long after the database is back.
+        public var rejoinInterval: Duration
         /// How often configured quotas are reconciled (sooner after a burst of calls).
         public var quotaInterval: Duration
         /// How often counters of windows long over are deleted.
@@ -51,6 +54,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             instance: String = SharedStateService.defaultInstanceName(),
             syncInterval: Duration = .seconds(2),
             retryInterval: Duration = .seconds(1),
+            rejoinInterval: Duration = .seconds(5),
             operationTimeout: Duration = .seconds(5),
             bufferLimit: Int = 1024,
             quotaInterval: Duration = .milliseconds(250),
@@ -62,6 +66,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             self.instance = instance
             self.syncInterval = syncInterval
             self.retryInterval = retryInterval
+            self.rejoinInterval = rejoinInterval
             self.operationTimeout = operationTimeout
             self.bufferLimit = bufferLimit
             self.quotaInterval = quotaInterval
@@ -73,7 +78,10 @@ public final class SharedStateService: Service, SharedStateObserver {
 
     public let settings: Settings
     public let health: SharedStateHealth
-    let client: PostgresClient
+    /// The connection pool in use; ``clientLoop()`` replaces it while the database stays away.
+    let pool: Mutex<PostgresClient>
+    /// The driver's logger, for the pools to come.
+    let driverLogger: Logger
     let receiver: any SharedStateReceiver
     /// The receiver and any access-key quotas: what takes part in quota reconciliation.
     let quotaSources: [any SharedQuotaReceiver]
@@ -89,7 +97,7 @@ public final class SharedStateService: Service, SharedStateObserver {
     let learnedWakeInput: AsyncStream<Void>.Continuation
     private let outbox: AsyncStream<[SharedCoolDown]>
     private let outboxInput: AsyncStream<[SharedCoolDown]>.Continuation
-    private let migrated = Mutex(false)
+    let migrated = Mutex(false)
 
     /// - Parameters:
     ///   - receiver: the local provider state, which takes other instances' cool-downs. Give
@@ -109,7 +117,8 @@ public final class SharedStateService: Service, SharedStateObserver {
         // The driver's own logs stay quiet below warnings: they would name every connection.
         var driverLogger = logger
         driverLogger.logLevel = max(logger.logLevel, .warning)
-        self.client = PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger)
+        self.driverLogger = driverLogger
+        self.pool = Mutex(PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger))
         (outbox, outboxInput) = AsyncStream.makeStream(of: [SharedCoolDown].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (breakerOutbox, breakerInput) = AsyncStream.makeStream(of: [SharedBreakerState].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (quotaWake, quotaWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -138,7 +147,7 @@ public final class SharedStateService: Service, SharedStateObserver {
     /// waited out, not a reason to stop the server.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.clientLoop() }
             group.addTask { await self.publishLoop() }
             group.addTask { await self.listenLoop() }
             group.addTask { await self.syncLoop() }
@@ -249,36 +258,5 @@ public final class SharedStateService: Service, SharedStateObserver {
                 ]
             )
         }
-    }
-
-    // MARK: Database calls
-
-    /// Runs `body` against the database (migrating first, once), bounded by the operation
-    /// timeout; records the outcome in ``health``.
-    func operation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            let value = try await withTimeout(settings.operationTimeout) { [self] in
-                try await ensureSchema()
-                return try await body()
-            }
-            health.succeeded()
-            return value
-        } catch {
-            if !Task.isCancelled { health.failed(error) }
-            throw error
-        }
-    }
-
-    private func ensureSchema() async throws {
-        guard !migrated.withLock({ $0 }) else { return }
-        let outcome = try await SharedSchema.migrate(client, logger: logger)
-        migrated.withLock { $0 = true }
-        if outcome.from != outcome.to {
-            logger.notice("shared state schema migrated", metadata: ["llmrouter.from": "\(outcome.from)", "llmrouter.to": "\(outcome.to)"])
-        }
-    }
-
-    func pause() async {
-        try? await Task.sleep(for: settings.retryInterval)
     }
 }

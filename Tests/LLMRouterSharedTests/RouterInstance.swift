@@ -34,6 +34,7 @@ final class RouterInstance: Sendable {
         wall: Date = Date(),
         syncInterval: Duration = .seconds(60),
         operationTimeout: Duration = .seconds(2),
+        rejoinInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "test"),
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -64,7 +65,7 @@ final class RouterInstance: Sendable {
         router = RequestRouter(state: state, clock: ContinuousClock(), metrics: metrics)
         shared = SharedStateService(
             settings: .init(
-                url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), operationTimeout: operationTimeout,
+                url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), rejoinInterval: rejoinInterval, operationTimeout: operationTimeout,
                 instanceTimeout: .seconds(5)
             ),
             receiver: state,
