@@ -4,11 +4,11 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A cool-down as other router instances see it: the scope it holds (`route:NAME`,
-/// `pool:NAME`, `account:…`), when it ends in wall time (instances share no monotonic clock),
-/// and why. Scope names come from the configuration, so instances with the same providers file
-/// name the same scopes.
-public struct SharedCoolDown: Sendable, Hashable {
+/// A cool-down as other router instances and `/health/providers` see it: the scope it holds
+/// (`route:NAME`, `pool:NAME`, `account:…`), when it ends in wall time (instances share no
+/// monotonic clock), and why. Scope names come from the configuration, so instances with the
+/// same providers file name the same scopes.
+public struct SharedCoolDown: Sendable, Hashable, Encodable {
     public var scope: String
     public var until: Date
     /// The reason's label: `rate_limited:daily`, `remaining_zero`, `quota:rpm`.
