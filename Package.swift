@@ -141,11 +141,20 @@ let package = Package(
             dependencies: ["LLMRouterCore", .nioCore, .nioPosix, .nioHTTP1],
             swiftSettings: swiftSettings
         ),
+        // The routing rules written in code (`RequestRule`), shared by `llmrouter` and
+        // `debug-models --explain`.
+        .target(
+            name: "LLMRouterCodeRules",
+            dependencies: ["LLMRouterCore"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "llmrouter",
             dependencies: [
-                "LLMRouterServer", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
+                "LLMRouterServer", "LLMRouterCodeRules", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
                 "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
+                // `llmrouter keys --database`: the shared keys table.
+                "LLMRouterShared",
             ],
             swiftSettings: swiftSettings
         ),
@@ -158,8 +167,8 @@ let package = Package(
             name: "debug-models",
             dependencies: [
                 // `--explain` builds the table as the server does.
-                "LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", "LLMRouterServer", .argumentParser,
-                .asyncHTTPClient, .logging,
+                "LLMRouterCatalog", "LLMRouterCore", "LLMRouterConfig", "LLMRouterServer", "LLMRouterCodeRules",
+                .argumentParser, .asyncHTTPClient, .logging,
             ],
             swiftSettings: swiftSettings
         ),

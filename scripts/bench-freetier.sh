@@ -24,8 +24,7 @@ CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
 SCRATCH=${LLMROUTER_SCRATCH_PATH:-.build}
 [[ $SCRATCH = /* ]] || SCRATCH="$ROOT/$SCRATCH"
 CONFIGURED_LIMITS=${FREETIER_CONFIGURED_LIMITS:-auto}
-CEREBRAS_TYPE=${FREETIER_CEREBRAS_TYPE:-openai}
-UPSTREAM_DELAY_MS=${FREETIER_UPSTREAM_DELAY_MS:-50}
+source "$ROOT/scripts/bench/freetier-lib.sh"
 
 if [ -n "${LLMROUTER_BIN:-}" ]; then
     BIN=$LLMROUTER_BIN
@@ -48,37 +47,12 @@ trap 'stop_all; rm -rf "$WORK"' EXIT
 trap 'echo "bench-freetier: stopped (time limit reached, or interrupted)" >&2; exit 143' TERM INT
 STARTED=$(date +%s)
 
-export GROQ_API_KEY=fake-groq-key OPENROUTER_API_KEY=fake-openrouter-key FREETIER_CEREBRAS_KEY=fake-cerebras-key
-unset GROQ_BASE_URL OPENROUTER_BASE_URL
-
-# start_limited_fake NAME DIALECT LIMIT/WINDOW: starts a fake, sets FAKE_PORT, remembers its pid.
-start_limited_fake() {
-    start_fake "$1" --dialect "$2" --rate-limit "$3" --delay-ms "$UPSTREAM_DELAY_MS"
-    PIDS+=("$!")
-}
-
-# provider NAME TYPE PRIORITY PORT EXTRA: one YAML providers entry serving free-model.
-provider() {
-    echo "  - {name: $1, type: $2, priority: $3, base_url: \"http://127.0.0.1:$4/v1\", model: upstream-model, canonical_model: free-model$5}"
-}
-
 # scenario TITLE TARGETS RATE SECONDS LIMIT/WINDOW [RATE_LIMIT_YAML]
 FAILED_SCENARIOS=()
 scenario() {
     local title=$1 targets=$2 rate=$3 seconds=$4 limit=$5 rate_limit=${6:-}
-    start_limited_fake groq-style groq "$limit"
-    local groq=$FAKE_PORT
-    start_limited_fake openrouter-style openrouter "$limit"
-    local openrouter=$FAKE_PORT
-    start_limited_fake cerebras-style cerebras "$limit"
-    local cerebras=$FAKE_PORT
-    local extra=${rate_limit:+, rate_limit: $rate_limit}
-    {
-        echo "providers:"
-        provider groq-style groq 1 "$groq" "$extra"
-        provider openrouter-style openrouter 2 "$openrouter" "$extra"
-        provider cerebras-style "$CEREBRAS_TYPE" 3 "$cerebras" ", api_key_env: FREETIER_CEREBRAS_KEY$extra"
-    } >"$WORK/providers.yaml"
+    freetier_fakes "$limit"
+    freetier_providers "${rate_limit:+, rate_limit: $rate_limit}" >"$WORK/providers.yaml"
     local port
     port=$(free_port)
     LLMROUTER_CONFIG="$WORK/providers.yaml" LLMROUTER_HOST=127.0.0.1 PORT=$port LLMROUTER_LOG_LEVEL=warning \
@@ -99,15 +73,14 @@ scenario() {
     fi
     # In the background and waited for, so a TERM from timeout(1) is handled at once.
     python3 "$ROOT/scripts/bench/freetier_scenario.py" --router "http://127.0.0.1:$port" --title "$title" \
-        --targets "$targets" --rate "$rate" --seconds "$seconds" \
-        --fake "groq-style=$groq" --fake "openrouter-style=$openrouter" --fake "cerebras-style=$cerebras" &
+        --targets "$targets" --rate "$rate" --seconds "$seconds" "${FREETIER_FAKE_ARGS[@]}" &
     PIDS+=("$!")
     wait "$!" || FAILED_SCENARIOS+=("$title")
     stop_all
 }
 
 echo "llmrouter: $BIN (checkout $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown));" \
-    "fakes answer after ${UPSTREAM_DELAY_MS} ms; machine: $(nproc) cores"
+    "fakes answer after ${FREETIER_DELAY_MS} ms; machine: $(nproc) cores"
 scenario "inside capacity" learning 2.4 20 5/5
 scenario "over capacity" over 6 10 5/5
 if [ "$CONFIGURED_LIMITS" != 0 ]; then

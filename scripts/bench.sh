@@ -27,6 +27,7 @@
 #                               rules (r, scripts/bench/rules.sh), taking turns likewise: the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 source "$(dirname "$0")/lib.sh"
+source "$ROOT/scripts/bench/wrk-lib.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONFIGURATION=${LLMROUTER_BUILD_CONFIGURATION:-release}
@@ -37,11 +38,6 @@ case "$ONLY" in
 esac
 export LLMROUTER_BUILD_CONFIGURATION=$CONFIGURATION
 
-need() {
-    command -v "$1" >/dev/null 2>&1 && return 0
-    echo "installing $2 (apt-get)" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null
-}
 need wrk wrk
 need nginx nginx
 
@@ -54,27 +50,7 @@ WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 COMPLETION="$ROOT/scripts/bench/completion.json"
 
-NGINX_PORT=$(free_port)
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon on;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        keepalive_requests 1000000;
-        location = /v1/chat/completions {
-            default_type application/json;
-            return 200 '$(cat "$COMPLETION")';
-        }
-    }
-}
-NGINX
-nginx -c "$WORK/nginx.conf"
+canned_upstream
 
 cat >"$WORK/echo.yaml" <<YAML
 providers:
@@ -122,38 +98,6 @@ for port in "${PORTS[@]}" "$NGINX_PORT"; do
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/chat/completions" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
 done
 
-# CPU time a process has used, in clock ticks (user + system, /proc/PID/stat fields 14 and 15):
-# unlike req/s it does not move with what the neighbours on the machine are doing.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-# run NAME PORT CONNECTIONS [PID] [PATH] [LUA]: prints "req/s p50_ms p99_ms", and with PID the
-# server's CPU ticks over the timed run as a fourth field. PATH and LUA default to chat completions.
-run() {
-    local port=$2 connections=$3 pid=${4:-} path=${5:-/v1/chat/completions} lua=${6:-post.lua} threads=1 before=0 after=0
-    [ "$connections" -gt 1 ] && threads=2
-    # A short warm-up so connection setup and first-call costs do not count.
-    wrk -t1 -c"$connections" -d1s -s "$ROOT/scripts/bench/$lua" "http://127.0.0.1:$port$path" >/dev/null
-    [ -n "$pid" ] && before=$(ticks "$pid")
-    wrk -t"$threads" -c"$connections" -d"${SECONDS_PER_RUN}s" --latency -s "$ROOT/scripts/bench/$lua" \
-        "http://127.0.0.1:$port$path" >"$WORK/wrk.out"
-    [ -n "$pid" ] && after=$(ticks "$pid")
-    echo "ticks $((after - before))" >>"$WORK/wrk.out"
-    python3 "$ROOT/scripts/bench/wrk_figures.py" "$WORK/wrk.out" "$(getconf CLK_TCK)"
-}
-
-declare -A RESULT
-# pair KEY PORT PID OTHER_KEY OTHER_PORT OTHER_PID CONNECTIONS ROUND [LUA]: both in turn, in both
-# orders over the rounds, so a drift in what the neighbours do hits both alike.
-pair() {
-    local connections=$7 round=$8 lua=${9:-post.lua}
-    if [ $((round % 2)) = 1 ]; then
-        RESULT[$1$connections]+="$(run "$1" "$2" "$connections" "$3" /v1/chat/completions "$lua");"
-        RESULT[$4$connections]+="$(run "$4" "$5" "$connections" "$6" /v1/chat/completions "$lua");"
-    else
-        RESULT[$4$connections]+="$(run "$4" "$5" "$connections" "$6" /v1/chat/completions "$lua");"
-        RESULT[$1$connections]+="$(run "$1" "$2" "$connections" "$3" /v1/chat/completions "$lua");"
-    fi
-}
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round of $ROUNDS" >&2
     for connections in 1 64; do
@@ -198,6 +142,7 @@ if [ "$ONLY" = rules ]; then
     python3 "$ROOT/scripts/bench/side_by_side.py" "echo with 20 routing rules (the last deciding) and auto on (r), vs neither (n), model auto" n r "$ROUNDS" \
         "$(rules_decided); load: $(uptime | sed 's/.*load/load/') (target: rules and classifier together <= +5 µs CPU/request)" \
         "${RESULT[n1]}" "${RESULT[r1]}" "${RESULT[n64]}" "${RESULT[r64]}"
+    rules_profile
     exit 0
 fi
 

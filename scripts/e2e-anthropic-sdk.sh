@@ -16,23 +16,10 @@ start_fake healthy
 HEALTHY=$FAKE_PORT
 start_fake limited --rate-limit 1/60 --models e2e-limited
 LIMITED=$FAKE_PORT
-cat >"$WORK/providers.yaml" <<YAML
-providers:
-  - name: failing-groq
-    type: groq
-    priority: 1
-    base_url: http://127.0.0.1:$FAILING/openai/v1
-    api_key_env: E2E_FAILING_KEY
-    model: failing-upstream-id
-    canonical_model: e2e-model
-    circuit_breaker: {failure_threshold: 1000}
-  - name: healthy-openai
-    type: openai
-    priority: 2
-    base_url: http://127.0.0.1:$HEALTHY/v1
-    api_key_env: E2E_HEALTHY_KEY
-    model: healthy-upstream-id
-    canonical_model: e2e-model
+{
+    echo "providers:"
+    failover_providers "$FAILING" "$HEALTHY"
+    cat <<YAML
   - name: limited-groq
     type: groq
     base_url: http://127.0.0.1:$LIMITED/openai/v1
@@ -44,6 +31,7 @@ routing:
     "claude-*haiku*": e2e-model
     "claude-*": e2e-model
 YAML
+} >"$WORK/providers.yaml"
 PORT=$(free_port)
 E2E_FAILING_KEY=e2e-failing-key-0001 E2E_HEALTHY_KEY=e2e-healthy-key-0002 E2E_LIMITED_KEY=e2e-limited-key-0003 \
     "$BIN" --config "$WORK/providers.yaml" --port "$PORT" >"$WORK/server.log" 2>&1 &

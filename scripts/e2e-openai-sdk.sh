@@ -13,23 +13,10 @@ start_fake failing --fail-rate 1 --fail-kinds 500,503,reset,malformed
 FAILING=$FAKE_PORT
 start_fake healthy
 HEALTHY=$FAKE_PORT
-cat >"$WORK/providers.yaml" <<YAML
-providers:
-  - name: failing-groq
-    type: groq
-    priority: 1
-    base_url: http://127.0.0.1:$FAILING/openai/v1
-    api_key_env: E2E_FAILING_KEY
-    model: failing-upstream-id
-    canonical_model: e2e-model
-    circuit_breaker: {failure_threshold: 1000}
-  - name: healthy-openai
-    type: openai
-    priority: 2
-    base_url: http://127.0.0.1:$HEALTHY/v1
-    api_key_env: E2E_HEALTHY_KEY
-    model: healthy-upstream-id
-    canonical_model: e2e-model
+{
+    echo "providers:"
+    failover_providers "$FAILING" "$HEALTHY"
+    cat <<YAML
     aliases: [e2e]
     extra_headers: {X-Title: llmrouter-e2e}
   - name: failing-embed
@@ -50,6 +37,7 @@ providers:
     model: healthy-embed-id
     canonical_model: e2e-embed
 YAML
+} >"$WORK/providers.yaml"
 PORT=$(free_port)
 E2E_FAILING_KEY=e2e-failing-key-0001 E2E_HEALTHY_KEY=e2e-healthy-key-0002 \
     "$BIN" --config "$WORK/providers.yaml" --port "$PORT" >"$WORK/server.log" 2>&1 &

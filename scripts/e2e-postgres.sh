@@ -6,6 +6,8 @@
 # once and report llmrouter_shared_state_up 0; started again, both rejoin by themselves, and a
 # cool-down crosses the other way. The database password appears in no output.
 # Needs python3 and curl; installs Debian's PostgreSQL server when missing; 127.0.0.1 only.
+# Last (check_access_keys_in_the_database): `llmrouter keys add` on the database's keys table
+# makes a key two more processes accept; revoked, both refuse it.
 # Not yet checked here (issue 17): usage rows of both instances in one `llmrouter stats`.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres-lib.sh"
@@ -107,4 +109,65 @@ wait "$PID_A" || STOPPED=$?
 wait "$PID_B" || STOPPED=$?
 check "both stop cleanly on SIGTERM" test "$STOPPED" = 0
 check "the database password is in no log" bash -c "! grep -q '$PASSWORD' '$WORK/A.log' '$WORK/B.log'"
+# Access keys in the database (LLMROUTER_KEYS=postgres): two more processes read their keys from
+# the table; `llmrouter keys add` on it makes a key both accept within seconds, a missing or wrong
+# key is answered 401 in OpenAI's error shape, `keys revoke` makes both refuse it, and the table
+# holds the key's SHA-256, never the key.
+check_access_keys_in_the_database() {
+    echo "== access keys in the database (LLMROUTER_KEYS=postgres)"
+    local keys_env=(env -i PATH="$PATH" HOME="$WORK" LLMROUTER_KEYS=postgres LLMROUTER_DATABASE_URL="$PG_URL")
+    local name port key status
+    for name in KA KB; do
+        port=$(free_port)
+        "${keys_env[@]}" GROQ_API_KEY=gsk_e2e_postgres_groq_key_0000001 LLMROUTER_DB=off LLMROUTER_CONFIG="$WORK/providers.yaml" \
+            PORT="$port" "$BIN" >"$WORK/$name.log" 2>&1 &
+        printf -v "PORT_$name" '%s' "$port"
+        printf -v "PID_$name" '%s' "$!"
+        wait_for_http "http://127.0.0.1:$port/health"
+    done
+    models() { # models PORT [KEY]: the status of GET /v1/models, the body in $WORK/models.json
+        curl -sS -o "$WORK/models.json" -w '%{http_code}' "http://127.0.0.1:$1/v1/models" ${2:+-H "Authorization: Bearer $2"}
+    }
+    openai_401() { # openai_401 PORT [KEY]: 401 with {"error": {"code": "invalid_api_key", "type": "invalid_request_error"}}
+        test "$(models "$1" "${2:-}")" = 401 && python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; sys.exit(not (e["code"]=="invalid_api_key" and e["type"]=="invalid_request_error" and e["message"]))' "$WORK/models.json"
+    }
+    refused_by_both() { # refused_by_both [KEY_A KEY_B]: both answer 401 in OpenAI's error shape
+        openai_401 "$PORT_KA" "${1:-}" && openai_401 "$PORT_KB" "${2:-}"
+    }
+    both_answer() { # both_answer STATUS KEY: waits (≤ 5 s) until both processes answer KEY with STATUS
+        for _ in $(seq 1 250); do
+            [ "$(models "$PORT_KA" "$2")$(models "$PORT_KB" "$2")" = "$1$1" ] && return 0
+            sleep 0.02
+        done
+        return 1
+    }
+    check "an empty keys table lets nobody in (401 without a key, on both)" refused_by_both
+    key=$("${keys_env[@]}" "$BIN" keys add alice --rpm 600 2>"$WORK/keys-add.err") || true
+    local added=$(date +%s%N)
+    sed 's/^/   /' "$WORK/keys-add.err"
+    check "keys add prints a new key" grep -qE '^llmr-[0-9a-f]{48}$' <<<"$key"
+    check "keys add names the table without the password" grep -q "Added key 'alice' to the keys table of postgres://llmrouter:\*\*\*@127.0.0.1:$PG_PORT/" "$WORK/keys-add.err"
+    check "both processes accept the key within seconds (200 on /v1/models)" both_answer 200 "$key"
+    echo "   accepted by both $(( ($(date +%s%N) - added) / 1000000 )) ms after keys add returned"
+    status=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_KB/v1/chat/completions" -H "Authorization: Bearer $key" \
+        -H 'Content-Type: application/json' -d '{"model":"local-echo","messages":[{"role":"user","content":"hi"}]}')
+    check "a chat with the key is answered by the second process (200)" test "$status" = 200
+    check "no key: 401 in OpenAI's error shape on both" refused_by_both
+    check "a wrong key: 401 in OpenAI's error shape on both" refused_by_both "${key}x" llmr-wrong-0123456789abcdef
+    check "both log the key added" bash -c "grep 'access keys changed' '$WORK/KA.log' | grep -q 'llmrouter.added=alice' && grep 'access keys changed' '$WORK/KB.log' | grep -q 'llmrouter.added=alice'"
+    "${keys_env[@]}" "$BIN" keys list >"$WORK/keys-list.txt" 2>/dev/null || true
+    sed 's/^/   /' "$WORK/keys-list.txt"
+    check "keys list shows alice with her limit, not her key" bash -c "grep -q '^alice .*rpm=600' '$WORK/keys-list.txt' && ! grep -q '$key' '$WORK/keys-list.txt'"
+    local rows
+    rows=$("$(pg_bin)/psql" "$PG_URL" -Atc "SELECT row_to_json(k) FROM llmrouter_access_keys k") || true
+    check "the table holds the key's SHA-256 (the keys file's format), never the key" \
+        bash -c "grep -q '\"sha256\":\"$(printf %s "$key" | sha256sum | cut -d' ' -f1)\"' <<<'$rows' && ! grep -q '$key' <<<'$rows'"
+    "${keys_env[@]}" "$BIN" keys revoke alice 2>/dev/null || true
+    check "keys revoke: both refuse the key within seconds (401)" both_answer 401 "$key"
+    kill -TERM "$PID_KA" "$PID_KB"
+    wait "$PID_KA" "$PID_KB" || true
+    check "the key is in no log" bash -c "! grep -q '$key' '$WORK/KA.log' '$WORK/KB.log' '$WORK/keys-add.err'"
+    check "the database password is in no log of these processes" bash -c "! grep -q '$PASSWORD' '$WORK/KA.log' '$WORK/KB.log' '$WORK/keys-add.err'"
+}
+check_access_keys_in_the_database
 finish

@@ -71,6 +71,29 @@ start_fake() {
     rm -f "$port_file"
 }
 
+# failover_providers FAILING_PORT HEALTHY_PORT: the YAML entries of the SDK scripts' two chat
+# routes for e2e-model, a Groq-style one that always fails first and an OpenAI-style healthy one
+# after it (the caller writes more lines of the last one after it).
+failover_providers() {
+    cat <<YAML
+  - name: failing-groq
+    type: groq
+    priority: 1
+    base_url: http://127.0.0.1:$1/openai/v1
+    api_key_env: E2E_FAILING_KEY
+    model: failing-upstream-id
+    canonical_model: e2e-model
+    circuit_breaker: {failure_threshold: 1000}
+  - name: healthy-openai
+    type: openai
+    priority: 2
+    base_url: http://127.0.0.1:$2/v1
+    api_key_env: E2E_HEALTHY_KEY
+    model: healthy-upstream-id
+    canonical_model: e2e-model
+YAML
+}
+
 # python_venv: prints the python of a venv under .build-venv with the given pip packages.
 python_venv() {
     local venv="$ROOT/.build-venv"

@@ -8,6 +8,8 @@
 #                     the `postgres` user the package creates.
 #   pg_server ARG     runs `pg_ctl ARG` on the cluster as its owner: `stop`, `start` (to take the
 #                     database away mid-test and bring it back on the same port)
+#   pg_database NAME  creates another (empty) database NAME in the cluster and prints its address,
+#                     PG_URL's with NAME in place of llmrouter (a fresh state per run of a benchmark)
 #   pg_stop           stops the cluster and removes its directory; safe twice and from a trap
 # Nothing else of the machine is touched: no service, no /var/lib/postgresql cluster.
 
@@ -75,6 +77,11 @@ pg_server() {
         stop) pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null ;;
         *) pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" "$@" ;;
     esac
+}
+
+pg_database() {
+    pg_as_owner "$(pg_bin)/createdb" -h "$PG_DIR" -p "$PG_PORT" -U llmrouter "$1" || return 1
+    echo "${PG_URL%%/llmrouter\?*}/$1?${PG_URL#*\?}"
 }
 
 pg_stop() {

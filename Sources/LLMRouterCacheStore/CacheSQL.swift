@@ -34,6 +34,17 @@ enum CacheSQL {
 
     static let deleteExpired = "DELETE FROM response_cache WHERE expires_at <= ?"
     static let deleteAll = "DELETE FROM response_cache"
+    /// Keeps the newest entries whose sizes (``CachedAnswer/byteCount``, summed newest first) fit
+    /// in the bound bound to `?`: the file never holds more than memory could load back.
+    static let trimToBytes = """
+        DELETE FROM response_cache WHERE key IN (
+            SELECT key FROM (
+                SELECT key, SUM(length(body) + length(provider) + coalesce(length(upstream_model), 0) + 128)
+                    OVER (ORDER BY stored_at DESC, key ROWS UNBOUNDED PRECEDING) AS kept
+                FROM response_cache
+            ) WHERE kept > ?
+        )
+        """
     static let loadLive = "SELECT * FROM response_cache WHERE expires_at > ? ORDER BY stored_at"
 
     /// Appends the binds of one entry, in ``columns`` order, to a statement's one array.

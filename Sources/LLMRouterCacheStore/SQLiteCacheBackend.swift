@@ -53,6 +53,8 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     private static let oneEntry = CacheSQL.upsert(rows: 1)
 
     public let path: String
+    /// What the file may hold, as memory may (`LLMROUTER_CACHE_MAX_BYTES`).
+    private let maxBytes: Int
     private let memory: MemoryCacheBackend
     private let connection: SQLiteConnection
     private let thread: BackgroundWriterThread
@@ -62,9 +64,10 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     private let queuedBytes = Atomic(0)
     private let droppedForBytes = Atomic(0)
 
-    private init(path: String, memory: MemoryCacheBackend, connection: SQLiteConnection, thread: BackgroundWriterThread,
+    private init(path: String, maxBytes: Int, memory: MemoryCacheBackend, connection: SQLiteConnection, thread: BackgroundWriterThread,
                  settings: WriterSettings, logger: Logger) {
         self.path = path
+        self.maxBytes = maxBytes
         self.memory = memory
         self.connection = connection
         self.thread = thread
@@ -101,6 +104,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         do {
             for statement in CacheSQL.prepare { _ = try await connection.query(statement) }
             _ = try await connection.query(CacheSQL.deleteExpired, [.integer(Int(now))])
+            _ = try await connection.query(CacheSQL.trimToBytes, [.integer(maxBytes)])
             for row in try await connection.query(CacheSQL.loadLive, [.integer(Int(now))]) {
                 guard let (key, answer) = CacheSQL.entry(from: row) else { continue }
                 await memory.store(answer, for: key)
@@ -110,7 +114,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
             await thread.shutdown()
             throw CacheStoreError("\(path): not a usable cache file (\(error))")
         }
-        return SQLiteCacheBackend(path: path, memory: memory, connection: connection, thread: thread, settings: writer, logger: logger)
+        return SQLiteCacheBackend(path: path, maxBytes: maxBytes, memory: memory, connection: connection, thread: thread, settings: writer, logger: logger)
     }
 
     public func entry(for key: CacheKey, now: Int64) async -> CachedAnswer? {
@@ -142,7 +146,8 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         await memory.occupancy()
     }
 
-    /// Writes queued changes until graceful shutdown, then the rest, and closes the file.
+    /// Writes queued changes until graceful shutdown, then the rest, and closes the file; every
+    /// ``WriterSettings/pruneInterval`` deletes expired entries and trims the file to the bound.
     public func run() async throws {
         var lastPrune = ContinuousClock.now
         var reportedDrops = 0
@@ -156,7 +161,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
                 reportedDrops = dropped
             }
             guard ContinuousClock.now - lastPrune >= settings.pruneInterval else { return }
-            await deleteExpired()
+            await prune()
             lastPrune = .now
         }
         await close()
@@ -215,10 +220,13 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         }
     }
 
-    private func deleteExpired() async {
+    /// Deletes expired entries, then the oldest beyond ``maxBytes``: entries evicted from memory
+    /// would otherwise stay in the file until they expire.
+    func prune() async {
         let now = Int((Date().timeIntervalSince1970 * 1000).rounded())
         do {
             _ = try await connection.query(CacheSQL.deleteExpired, [.integer(now)])
+            _ = try await connection.query(CacheSQL.trimToBytes, [.integer(maxBytes)])
         } catch {
             logger.warning("response cache prune failed", metadata: ["llmrouter.cache_file": "\(path)", "llmrouter.error": "\(error)"])
         }

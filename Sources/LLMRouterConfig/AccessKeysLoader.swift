@@ -139,7 +139,7 @@ struct AccessKeyEntryReader {
         guard let name = mapping["name"]?.string?.trimmingWhitespace(), !name.isEmpty, mapping["name"]?.scalar != nil else {
             throw AccessKeysError(source: file, key: "#\(position)", field: "name", message: "missing; every key needs a name")
         }
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.@".contains($0) }), name.count <= 64 else {
+        guard AccessKey.isValidName(name) else {
             throw AccessKeysError(source: file, key: "#\(position)", field: "name", message: "use up to 64 letters, digits, '-', '_', '.' or '@', got \"\(name)\"")
         }
         for field in mapping.keys.compactMap(\.string) where !Self.fields.contains(field) {

@@ -71,13 +71,12 @@ public enum SharedSchema {
                 """,
             ]
         ),
+        accessKeysMigration,
         learnedLimitsMigration,
     ]
 
     /// The newest version this release knows.
     public static var newestVersion: Int { migrations.map(\.version).max() ?? 0 }
-    /// Every version this release knows, in order (numbers may be skipped).
-    public static var versions: [Int] { migrations.map(\.version).sorted() }
 
     /// What a migration found and left.
     public struct Outcome: Sendable, Equatable {

@@ -84,10 +84,15 @@ public final class SharedStateHealth: Sendable {
     /// A short account of `error`: PostgresNIO's own description hides everything on purpose,
     /// so the code, the server's message and the socket's error are taken apart here.
     func describe(_ error: any Error) -> String {
+        Self.describe(error, masking: secrets)
+    }
+
+    /// ``describe(_:)`` for any caller: each of `secrets` is masked.
+    static func describe(_ error: any Error, masking secrets: [String]) -> String {
         if let transaction = error as? PostgresTransactionError,
             let cause = transaction.beginError ?? transaction.closureError ?? transaction.commitError
         {
-            return describe(cause)
+            return describe(cause, masking: secrets)
         }
         var text: String
         if let error = error as? PSQLError {
@@ -100,7 +105,7 @@ public final class SharedStateHealth: Sendable {
         } else {
             text = "\(error)"
         }
-        for secret in secrets {
+        for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "***")
         }
         return text

@@ -52,6 +52,22 @@ extension SharedStateService {
         }
     }
 
+    /// Runs `listening` (the cool-downs' `LISTEN`) while this connection also listens for learned
+    /// limits; whichever stops first (the connection lost) stops both, and the listen loop starts
+    /// them again.
+    func listeningForLearnedLimits(on connection: PostgresConnection, _ listening: @escaping @Sendable () async throws -> Void) async throws {
+        try await connection.listen(on: LearnedLimitSQL.channel) { announcements in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await listening() }
+                group.addTask {
+                    for try await announcement in announcements { self.takeLearned(announcement.payload) }
+                }
+                defer { group.cancelAll() }
+                _ = try await group.next()
+            }
+        }
+    }
+
     /// Reads the buckets in force; with the periodic read of cool-downs.
     func syncLearned() async {
         do {

@@ -85,6 +85,8 @@ public final class SharedStateService: Service, SharedStateObserver {
     let receiver: any SharedStateReceiver
     /// The receiver and any access-key quotas: what takes part in quota reconciliation.
     let quotaSources: [any SharedQuotaReceiver]
+    /// Takes the shared access keys table (`LLMROUTER_KEYS=postgres`); `nil` reads none.
+    let accessKeys: (any SharedAccessKeysReceiver)?
     let logger: Logger
     let breakerOutbox: AsyncStream<[SharedBreakerState]>
     let breakerInput: AsyncStream<[SharedBreakerState]>.Continuation
@@ -103,13 +105,15 @@ public final class SharedStateService: Service, SharedStateObserver {
     ///   - receiver: the local provider state, which takes other instances' cool-downs. Give
     ///     this service to its ``ProviderState/share(with:)`` so it hears this instance's.
     ///   - quotas: more quotas to reconcile besides the receiver's (the access keys').
+    ///   - accessKeys: takes the access keys table whenever it changes.
     public init(
-        settings: Settings, receiver: any SharedStateReceiver, quotas: [any SharedQuotaReceiver] = [], logger: Logger,
-        metrics: any MetricsFactory = MetricsSystem.factory
+        settings: Settings, receiver: any SharedStateReceiver, quotas: [any SharedQuotaReceiver] = [],
+        accessKeys: (any SharedAccessKeysReceiver)? = nil, logger: Logger, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
         self.settings = settings
         self.receiver = receiver
         self.quotaSources = [receiver] + quotas
+        self.accessKeys = accessKeys
         var logger = logger
         logger[metadataKey: "llmrouter.instance"] = "\(settings.instance)"
         self.logger = logger
@@ -199,15 +203,15 @@ public final class SharedStateService: Service, SharedStateObserver {
             do {
                 try await ensureSchema()
                 try await client.withConnection { [self] connection in
-                    try await connection.listen(on: CoolDownSQL.channel) { coolDowns in
-                        try await connection.listen(on: LearnedLimitSQL.channel) { learned in
-                            health.listening(true)
-                            // What was announced while nobody here listened.
-                            await sync()
-                            try await withThrowingDiscardingTaskGroup { group in
-                                group.addTask { for try await notification in learned { self.takeLearned(notification.payload) } }
-                                for try await notification in coolDowns { take(notification.payload) }
-                                group.cancelAll()
+                    try await listeningForAccessKeys(on: connection) { [self] in
+                        try await listeningForLearnedLimits(on: connection) { [self] in
+                            try await connection.listen(on: CoolDownSQL.channel) { notifications in
+                                health.listening(true)
+                                // What was announced while nobody here listened.
+                                await sync()
+                                for try await notification in notifications {
+                                    take(notification.payload)
+                                }
                             }
                         }
                     }
@@ -226,6 +230,7 @@ public final class SharedStateService: Service, SharedStateObserver {
         while !Task.isCancelled {
             await sync()
             await syncBreakers()
+            await syncAccessKeys()
             try? await Task.sleep(for: settings.syncInterval)
         }
     }

@@ -1,13 +1,14 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import LLMRouterCodeRules
 import LLMRouterCore
 import LLMRouterServer
 import Logging
 
 /// `debug-models --explain MODEL`: how the router would route a request for MODEL (see
-/// ``StartupExplainer``): the configuration as `llmrouter serve` finds it, this process's fresh
-/// state, no upstream call.
+/// ``StartupExplainer``): the configuration as `llmrouter serve` finds it and the same code rules
+/// (``CodeRules``), this process's fresh state, no upstream call.
 struct ExplainOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Explain how a request for this model would be routed (no upstream call). Use 'auto' for a request naming none.", valueName: "model"))
     var explain: String?
@@ -42,7 +43,7 @@ struct ExplainOptions: ParsableArguments {
         let explanation: RoutingExplanation
         do {
             explanation = try await HTTPClient.withHTTPClient { client in
-                try await StartupExplainer.explain(question, configPath: config, environment: environment, httpClient: client, logger: logger)
+                try await StartupExplainer.explain(question, configPath: config, environment: environment, httpClient: client, logger: logger, rules: CodeRules.all)
             }
         } catch let failure as StartupExplainer.Failure {
             throw CommandFailure(message: failure.description)

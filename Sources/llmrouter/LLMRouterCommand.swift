@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LLMRouterCodeRules
 import LLMRouterCore
 import LLMRouterServer
 import LLMRouterUsage

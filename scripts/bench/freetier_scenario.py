@@ -5,6 +5,7 @@ would send them (every fourth one streams). Then it reads each fake's GET /_stat
 view (answered/sent, p50/p95, refusals and how many carried Retry-After) and the upstreams' (429s
 provoked, the most in one window, calls that reached a provider after it had said it was out of calls),
 followed by PASS/FAIL lines against the targets of issue 8. Exits 3 when a target is missed.
+With --summary FILE it also writes those figures as JSON (for scripts/bench/instances_report.py).
 127.0.0.1 only.
 """
 import argparse
@@ -26,6 +27,7 @@ parser.add_argument("--targets", choices=["learning", "configured", "over"], req
 parser.add_argument("--title", required=True)
 parser.add_argument("--model", default="free-model")
 parser.add_argument("--timeout", type=float, default=6.0, help="client timeout per request, seconds")
+parser.add_argument("--summary", help="also write the figures to this file as JSON")
 args = parser.parse_args()
 router = urllib.parse.urlparse(args.router)
 if router.hostname != "127.0.0.1":
@@ -91,13 +93,15 @@ def fake_stats(port):
         connection.close()
 
 
-def percentiles(outcomes):
-    """'p50/p95' of the outcomes' latencies in milliseconds (nearest rank), or '-' when there are none."""
-    if not outcomes:
-        return "-"
+def rank(outcomes, share):
+    """The outcomes' latency at this share in milliseconds (nearest rank), or None when there are none."""
     ordered = sorted(o.latency * 1000 for o in outcomes)
-    rank = lambda share: ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
-    return f"{rank(.5):.1f}/{rank(.95):.1f}"
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))] if ordered else None
+
+
+def percentiles(outcomes):
+    """'p50/p95' of the outcomes' latencies in milliseconds, or '-' when there are none."""
+    return f"{rank(outcomes, .5):.1f}/{rank(outcomes, .95):.1f}" if outcomes else "-"
 
 
 def main():
@@ -142,6 +146,11 @@ def main():
         checks.append((f"no cooled provider is called ({cooled} calls)", cooled == 0))
     for text, passed in checks:
         print(f"   {'PASS' if passed else 'FAIL'} {text}")
+    if args.summary:
+        with open(args.summary, "w") as file:
+            json.dump({"title": args.title, "sent": sent, "answered": len(answered), "upstream_429s": upstream_429s,
+                       "cooled_calls": cooled, "p50_ms": rank(answered, .5), "p95_ms": rank(answered, .95),
+                       "refusals": len(refused), "targets_met": all(passed for _, passed in checks)}, file)
     return 0 if all(passed for _, passed in checks) else 3
 
 

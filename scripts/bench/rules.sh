@@ -53,3 +53,24 @@ rules_decided() {
     if [ "$rule" = bench-default ] && [ -n "$auto" ]; then echo "on (r) the last rule decided, auto said $auto"
     else echo "WRONG: rule '$rule', auto '$auto' (the last rule and an auto tier were expected)"; fi
 }
+
+# rules_profile: where the rules' cost lands inside (r), from a profile instead of the difference
+# of two CPU totals that move by more than the rules cost: perf samples (r) under wrk at 64
+# connections, and rules_profile.py prints the CPU per request of the rules, auto's choice and
+# the headers they add. Needs perf (Debian's linux-perf); says so and skips without it.
+rules_profile() {
+    if ! command -v perf >/dev/null || ! command -v swift >/dev/null; then
+        echo "rules profile skipped: needs perf (apt-get install linux-perf) and swift (to demangle)"
+        return 0
+    fi
+    local data="$WORK/rules.perf" url="http://127.0.0.1:$RULES_PORT/v1/chat/completions" recorder requests samples
+    wrk -t2 -c64 -d1s -s "$ROOT/scripts/bench/rules.lua" "$url" >/dev/null
+    perf record -q -o "$data" -F 1999 -g -p "$RULES_PID" -- sleep "$SECONDS_PER_RUN" >/dev/null 2>&1 &
+    recorder=$!
+    wrk -t2 -c64 -d"${SECONDS_PER_RUN}s" -s "$ROOT/scripts/bench/rules.lua" "$url" >"$WORK/profile.wrk"
+    wait "$recorder" || true
+    requests=$(awk '/requests in/ {print $1}' "$WORK/profile.wrk")
+    samples=$(perf report -i "$data" --stdio -g none --sort pid -n 2>/dev/null | awk '!/^#/ && NF {sum += $3} END {print sum + 0}')
+    perf report -i "$data" --children --sort sym -g none --stdio 2>/dev/null | swift demangle --simplified |
+        python3 "$ROOT/scripts/bench/rules_profile.py" "$requests" "$samples" 1999
+}

@@ -59,6 +59,11 @@ public struct AccessKey: Sendable, Equatable {
         return allowed.contains { $0.equalsIgnoringCase(model) }
     }
 
+    /// Whether `name` may name a key: 1 to 64 letters, digits, '-', '_', '.' or '@'.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || "-_.@".contains($0) }
+    }
+
     /// SHA-256 of `secret`'s UTF-8 bytes.
     public static func digest(of secret: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(secret.utf8)))

@@ -1,18 +1,22 @@
-/// The router's access keys; empty means access control is off and every route is open.
+/// The router's access keys; empty means access control is off and every route is open, unless
+/// keys are ``isRequired`` (they come from a shared table that may be empty or not read yet).
 ///
 /// ``authenticate(_:)`` hashes what the client presented and compares the digest with every
 /// key's digest in constant time, visiting every key whatever matches, so neither the position
 /// of the first wrong byte nor which key matched shows in the time taken.
 public struct AccessKeys: Sendable, Equatable {
     public private(set) var keys: [AccessKey]
+    /// Whether access control is on even without keys: then nobody gets in, never everybody.
+    public private(set) var isRequired: Bool
 
     /// - Precondition: names are unique (``AccessKeysLoader`` checks it).
-    public init(_ keys: [AccessKey] = []) {
+    public init(_ keys: [AccessKey] = [], required: Bool = false) {
         self.keys = keys
+        self.isRequired = required
     }
 
     /// Whether access control is on.
-    public var isEnabled: Bool { !keys.isEmpty }
+    public var isEnabled: Bool { isRequired || !keys.isEmpty }
 
     /// Whether some key may call `/admin/*`.
     public var hasAdmin: Bool { keys.contains(where: \.isAdmin) }

@@ -89,7 +89,7 @@ public final class PrimedStream: @unchecked Sendable {
 
     /// Like ``next()``, and says where another route took over.
     public func nextEvent() async throws -> Event? {
-        if let tail = progress.withLock({ $0.tail }) { return try await tail.next().map(Event.chunk) }
+        if let tail = progress.withLock({ $0.tail }) { return try await tail.nextEvent() }
         let chunk: ByteBuffer?
         do {
             chunk = try await iterator.next()

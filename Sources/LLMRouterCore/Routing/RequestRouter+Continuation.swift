@@ -5,19 +5,26 @@ import Logging
 /// again (on the router's clock, within the request's deadline), and the one that answers is
 /// settled and recorded when its stream ends, with every attempt of the request in its record.
 extension RequestRouter {
-    /// The continuation for a stream `answer` of `operation`, whose routes were tried in `order`.
+    /// The continuation for a stream `answer` of `operation`, whose routes were tried in `order`;
+    /// `earlier` is what the client got before this stream began (a continuation's own break).
     func continuation<Output>(
         _ operation: StreamChat,
         answer: RoutedAnswer<Output>,
         order: [Route],
         deadline: C.Instant,
-        journey: Journey<C.Instant>
+        journey: Journey<C.Instant>,
+        earlier: StreamBreak? = nil
     ) -> StreamContinuation {
         let broken = answer.provider
         let remaining = order.drop { $0.name != broken }.dropFirst()
         let router = self
         return StreamContinuation { cut in
-            try await router.continueStream(operation, after: cut, answer: answer, remaining: Array(remaining), deadline: deadline, journey: journey)
+            var cut = cut
+            if let earlier {
+                cut.partialText = earlier.partialText + cut.partialText
+                cut.chunks += earlier.chunks
+            }
+            return try await router.continueStream(operation, after: cut, answer: answer, remaining: Array(remaining), deadline: deadline, journey: journey)
         }
     }
 
@@ -38,11 +45,12 @@ extension RequestRouter {
         if let index = attempts.lastIndex(where: { $0.provider == broken && $0.outcome == .succeeded }) {
             attempts[index].outcome = .failed(cut.failure)
         }
-        journey.carriedCompletionTokens += cut.chunks
+        // The chunks of earlier breaks were carried when those were continued.
+        journey.carriedCompletionTokens = cut.chunks
         let firstToken = journey.firstToken
         let pass: Pass<PrimedStream>
         do {
-            pass = try await attemptPass(remaining, operation: ContinueChat(operation.request, partial: cut.partialText), deadline: deadline, journey: &journey, attempts: &attempts)
+            pass = try await attemptPass(remaining, operation: ContinueChat(operation.request, after: cut), deadline: deadline, journey: &journey, attempts: &attempts)
         } catch {
             journey.completionTokens = journey.carriedCompletionTokens
             recordBrokenStream(journey: journey, status: 499, code: "client_closed_request", provider: broken, attempts: attempts)
@@ -59,6 +67,7 @@ extension RequestRouter {
         }
         continued.attempts = attempts
         continued.output.attach(streamSettlement(continued, journey: journey))
+        continued.output.arm(continuation(operation, answer: continued, order: remaining, deadline: deadline, journey: journey, earlier: cut))
         count("llmrouter_stream_continuations_total", route: continued.provider, ("after", broken))
         logger.info(
             "stream continued on another route",
@@ -86,12 +95,12 @@ extension RequestRouter {
 /// since whether the partial answer goes as a prefill depends on the route's vendor.
 struct ContinueChat: RouterOperation {
     let original: ChatRequest
-    let partial: String
+    let cut: StreamBreak
     let needs: RequestNeeds
 
-    init(_ original: ChatRequest, partial: String) {
+    init(_ original: ChatRequest, after cut: StreamBreak) {
         self.original = original
-        self.partial = partial
+        self.cut = cut
         self.needs = RequestNeeds(original)
     }
 
@@ -101,7 +110,7 @@ struct ContinueChat: RouterOperation {
     func call(_ provider: any Provider, context: ProviderContext) async throws -> PrimedStream {
         let request: ChatRequest
         do {
-            request = try StreamContinuation.request(original, partial: partial, prefill: provider.assistantPrefill)
+            request = try StreamContinuation.request(original, partial: cut.partialText, writtenTokens: cut.writtenTokens, prefill: provider.assistantPrefill)
         } catch {
             throw UpstreamFailure(kind: .badResponse, message: "the continuation request could not be built: \(error.message)")
         }

@@ -12,8 +12,9 @@ import NIOCore
 ///
 /// The router arms each stream with one when the setting is on; ``PrimedStream`` watches its
 /// chunks (``StreamTranscript``) and calls ``resume`` on a break, unless a tool call had begun,
-/// a `finish_reason` had come, or a chunk could not be read. One continuation per request: a
-/// continuation that breaks in turn ends with the error event.
+/// a `finish_reason` had come, or a chunk could not be read. A continuation that breaks in turn
+/// is continued the same way by a route after it in the order, asked for the rest of everything
+/// the client has so far; the routes run out, or the deadline does, and the error event ends it.
 public struct StreamContinuation: Sendable {
     /// Settles the broken route, tries the next admissible routes with the continuation request
     /// and hands over the first that answers; `nil` when none did (the request is then recorded
@@ -24,9 +25,15 @@ public struct StreamContinuation: Sendable {
     public static let instruction =
         "Your previous answer was cut off. Continue it exactly where it stopped, starting with the very next character: do not repeat anything already written, do not comment, do not start over."
 
-    /// The request that asks a route for the rest of `partial`.
-    static func request(_ original: ChatRequest, partial: String, prefill: AssistantPrefill) throws(ChatRequestError) -> ChatRequest {
+    /// The request that asks a route for the rest of `partial`, of which `writtenTokens` were
+    /// counted: the client's output limit (`max_tokens`, `max_completion_tokens`) is lowered by
+    /// them, so the joined answer stays within what the client asked for.
+    static func request(_ original: ChatRequest, partial: String, writtenTokens: Int, prefill: AssistantPrefill) throws(ChatRequestError) -> ChatRequest {
         var fields = original.fields
+        for limit in ["max_tokens", "max_completion_tokens"] {
+            guard let asked = fields[limit]?.intValue else { continue }
+            fields[limit] = .integer(Int64(max(asked - writtenTokens, 1)))
+        }
         var messages = original.messages
         if !partial.isEmpty {
             var assistant: [String: JSONValue] = ["role": .string("assistant"), "content": .string(partial)]
@@ -48,6 +55,10 @@ struct StreamBreak: Sendable {
     var partialText: String
     /// Chunks the broken route sent, for the record's completion tokens.
     var chunks: Int
+
+    /// The tokens the client has of the answer, at least: a chunk carries one token or more, and
+    /// a token is about four bytes of text.
+    var writtenTokens: Int { max(chunks, partialText.utf8.count / 4) }
 }
 
 /// A continuation under way: the route that broke, the one that goes on, and its stream.
@@ -134,20 +145,32 @@ struct StreamSplice: Sendable {
             }
             object["choices"] = .array(choices)
         }
-        if isLast { object["llmrouter"] = member }
+        if isLast {
+            // A continuation that was continued in turn already names its own handover: it
+            // follows this one's.
+            if case .object(var outer) = member, let inner = object["llmrouter"] {
+                outer["then"] = inner
+                object["llmrouter"] = .object(outer)
+            } else {
+                object["llmrouter"] = member
+            }
+        }
         return ByteBuffer(bytes: JSONValue.encodedBytes(.object(object)))
     }
 }
 
 /// The continuation's chunks as the client gets them: spliced, one chunk behind the upstream
-/// so the last one can carry the `llmrouter` member. Used by one reader at a time, like the
-/// ``PrimedStream`` that holds it (hence `@unchecked`).
+/// so the last one can carry the `llmrouter` member, and the news of a further continuation
+/// passed on in its place. Used by one reader at a time, like the ``PrimedStream`` that holds it
+/// (hence `@unchecked`).
 final class SplicedTail: @unchecked Sendable {
     let stream: PrimedStream
     private let splice: StreamSplice
     private var held: ByteBuffer?
     private var started = false
     private var ended = false
+    /// Events due before the next read: handovers met while looking one chunk ahead.
+    private var queued: [PrimedStream.Event] = []
     private var pendingFailure: (any Error)?
 
     init(_ stream: PrimedStream, splice: StreamSplice) {
@@ -155,7 +178,8 @@ final class SplicedTail: @unchecked Sendable {
         self.splice = splice
     }
 
-    func next() async throws -> ByteBuffer? {
+    func nextEvent() async throws -> PrimedStream.Event? {
+        if !queued.isEmpty { return queued.removeFirst() }
         if let failure = pendingFailure {
             pendingFailure = nil
             ended = true
@@ -167,18 +191,28 @@ final class SplicedTail: @unchecked Sendable {
             held = stream.first
         }
         guard let current = held else { return nil }
-        let following: ByteBuffer?
+        var following: ByteBuffer?
         do {
-            following = try await stream.next()
+            reading: while true {
+                switch try await stream.nextEvent() {
+                case .chunk(let chunk)?:
+                    following = chunk
+                    break reading
+                case .continued(let handover)?:
+                    queued.append(.continued(handover))
+                case nil:
+                    break reading
+                }
+            }
         } catch {
             held = nil
             if error is CancellationError { throw error }
             // The chunk in hand reaches the client before the failure does.
             pendingFailure = error
-            return splice.rewrite(current, isLast: false)
+            return .chunk(splice.rewrite(current, isLast: false))
         }
         held = following
         if following == nil { ended = true }
-        return splice.rewrite(current, isLast: following == nil)
+        return .chunk(splice.rewrite(current, isLast: following == nil))
     }
 }

@@ -55,7 +55,7 @@ public struct ProviderUnavailable: Error, Sendable, Equatable {
 
 extension RoutingTable {
     /// The table for a registry's routes.
-    public init(registry: ProviderRegistry, routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
+    public convenience init(registry: ProviderRegistry, routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
         self.init(routes: registry.entries, routing: routing, rules: rules)
     }
 }

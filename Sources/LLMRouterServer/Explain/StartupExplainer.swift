@@ -48,7 +48,8 @@ public enum StartupExplainer {
         configPath: String?,
         environment: [String: String],
         httpClient: HTTPClient,
-        logger: Logger
+        logger: Logger,
+        rules: [any RequestRule] = []
     ) async throws -> RoutingExplanation {
         var settings = ServerSettings()
         if let configPath {
@@ -66,6 +67,7 @@ public enum StartupExplainer {
             settings: settings, environment: environment, fetcher: AsyncHTTPFetcher(client: httpClient), logger: logger
         )
         let table = RouterServer.makeTable(configuration: loaded.configuration, environment: environment, httpClient: httpClient)
+            .adding(rules: rules)
         let clock = ContinuousClock()
         let router = RequestRouter(state: ProviderState(routes: table.specs, clock: clock), clock: clock)
 

@@ -4,7 +4,8 @@ import LLMRouterConfig
 public import Logging
 
 /// Re-reads the providers configuration (or the catalog), the access keys and the secrets to
-/// mask, validates all of them, and only then swaps them in, together.
+/// mask, validates all of them, and only then swaps them in, together. Keys kept in the shared
+/// table (`LLMROUTER_KEYS=postgres`) are not reloaded here: every change to it is read at once.
 ///
 /// Run on SIGHUP and by `POST /admin/reload`. An invalid file is logged and refused: the
 /// running table and keys keep serving. Requests in flight keep the table they started with,
@@ -17,6 +18,8 @@ public actor ConfigurationReloader {
     let application: RouterApplication<ContinuousClock>
     let makeTable: @Sendable (RouterConfiguration) -> RoutingTable
     let logRedactor: SharedSecretRedactor
+    /// Whether the keys come from the shared table (kept current by the shared-state service).
+    let keysInDatabase: Bool
     let logger: Logger
 
     public init(
@@ -26,6 +29,7 @@ public actor ConfigurationReloader {
         application: RouterApplication<ContinuousClock>,
         makeTable: @escaping @Sendable (RouterConfiguration) -> RoutingTable,
         logRedactor: SharedSecretRedactor = .logging,
+        keysInDatabase: Bool = false,
         logger: Logger
     ) {
         self.settings = settings
@@ -34,6 +38,7 @@ public actor ConfigurationReloader {
         self.application = application
         self.makeTable = makeTable
         self.logRedactor = logRedactor
+        self.keysInDatabase = keysInDatabase
         self.logger = logger
     }
 
@@ -42,7 +47,7 @@ public actor ConfigurationReloader {
         logger.notice("reload started")
         let configuration: RouterConfiguration
         let origin: ConfigurationSource.Origin
-        let keys: AccessKeys
+        let keys: AccessKeys?
         do {
             (configuration, origin) = try await ConfigurationSource.load(
                 settings: settings,
@@ -50,15 +55,16 @@ public actor ConfigurationReloader {
                 fetcher: fetcher,
                 logger: logger
             )
-            keys = try AccessKeysLoader().load(environment: environment, file: settings.keysFile, fileIsExplicit: settings.keysFileIsExplicit)
+            keys = keysInDatabase
+                ? nil : try AccessKeysLoader().load(environment: environment, file: settings.keysFile, fileIsExplicit: settings.keysFileIsExplicit)
         } catch {
             logger.error("reload refused; the running configuration is kept", metadata: ["llmrouter.error": "\(error)"])
             return .failure(ReloadFailure(message: "\(error)"))
         }
         application.replaceTable(with: makeTable(configuration))
-        application.keys.replace(with: keys)
+        if let keys { application.keys.replace(with: keys) }
         logRedactor.replace(with: RouterServer.redactor(configuration: configuration, environment: environment))
-        let report = ReloadReport(source: origin.description, providers: configuration.providers.count, keys: keys.keys.count)
+        let report = ReloadReport(source: origin.description, providers: configuration.providers.count, keys: application.keys.current.keys.count)
         logger.notice(
             "configuration reloaded",
             metadata: ["llmrouter.source": "\(report.source)", "llmrouter.providers": "\(report.providers)", "llmrouter.keys": "\(report.keys)"]

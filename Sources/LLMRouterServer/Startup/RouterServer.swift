@@ -37,7 +37,7 @@ public enum RouterServer {
     }
 
     /// - Parameter rules: routing hooks in code (``RequestRule``), tried after `routing.rules`;
-    ///   `llmrouter serve` passes `CodeRules.all` (Sources/llmrouter/CodeRules.swift).
+    ///   `llmrouter serve` passes `CodeRules.all` (Sources/LLMRouterCodeRules/CodeRules.swift).
     public static func run(settings: ServerSettings, environment: [String: String], logger: Logger, rules: [any RequestRule] = []) async throws {
         // One pooled client for every upstream call and catalog download. Each call also has its
         // provider's own connect + first-byte deadline, so the client-wide connect timeout is a ceiling.
@@ -60,8 +60,8 @@ public enum RouterServer {
             logger: logger
         )
         let (configuration, origin) = (loaded.configuration, loaded.origin)
-        let keys = try AccessKeysLoader().load(environment: environment, file: settings.keysFile, fileIsExplicit: settings.keysFileIsExplicit)
-        logAccess(keys, settings: settings, logger: logger)
+        let access = try await AccessKeysStartup.load(settings: settings, environment: environment, configured: configuration.database, logger: logger)
+        logAccess(access.keys, settings: settings, logger: logger)
         let redactor = redactor(configuration: configuration, environment: environment)
         SharedSecretRedactor.logging.replace(with: redactor)
         let table = makeTable(configuration: configuration, environment: environment, httpClient: httpClient)
@@ -84,7 +84,7 @@ public enum RouterServer {
             metrics: MetricsBootstrap.registry,
             redactor: redactor,
             recorder: usageLog?.writer,
-            keys: keys,
+            keys: access.keys,
             cache: cache?.cache,
             rules: rules
         )
@@ -97,10 +97,14 @@ public enum RouterServer {
             fetcher: fetcher,
             application: application,
             makeTable: tableMaker,
+            keysInDatabase: access.storage == .postgres,
             logger: logger
         )
         application.reloadHook.set { await reloader.reload() }
-        let shared = try SharedStateStartup.open(environment: environment, configured: configuration.database, state: application.state, keyQuota: application.keyQuota, logger: logger)
+        let shared = try SharedStateStartup.open(
+            environment: environment, configured: configuration.database, state: application.state, keyQuota: application.keyQuota,
+            accessKeys: access.sharing(into: application.keys), logger: logger
+        )
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
                 "llmrouter listening",

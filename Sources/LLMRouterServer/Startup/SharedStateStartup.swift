@@ -10,12 +10,13 @@ enum SharedStateStartup {
     static let variable = DatabaseAddress.variable
 
     /// The service to run with the server, already told of every cool-down `state` starts;
-    /// `nil` when no address is set. `keyQuota`'s limits are reconciled too. The database need not be up: the service waits for it.
+    /// `nil` when no address is set. `keyQuota`'s limits are reconciled too, and `accessKeys`
+    /// takes the access keys table. The database need not be up: the service waits for it.
     /// - Parameter configured: `database:` of the providers file; the variable wins over it.
     /// - Throws: ``ConfigurationError`` naming the variable or the file when the address is malformed.
     static func open(
         environment: [String: String], configured: DatabaseSetting? = nil, state: ProviderState<ContinuousClock>,
-        keyQuota: KeyQuota<ContinuousClock>? = nil, logger: Logger
+        keyQuota: KeyQuota<ContinuousClock>? = nil, accessKeys: SharedAccessKeys? = nil, logger: Logger
     ) throws -> SharedStateService? {
         guard let address = try DatabaseAddress.resolve(configured: configured, environment: environment) else { return nil }
         let url: DatabaseURL
@@ -30,7 +31,9 @@ enum SharedStateStartup {
             logger.notice("\(variable) overrides database: of the providers file", metadata: ["llmrouter.config": "\(file)"])
         }
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
-        let service = SharedStateService(settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], logger: logger, metrics: metrics)
+        let service = SharedStateService(
+            settings: .init(url: url), receiver: state, quotas: keyQuota.map { [$0] } ?? [], accessKeys: accessKeys, logger: logger, metrics: metrics
+        )
         state.share(with: service)
         keyQuota?.shareWithOtherInstances(true)
         logger.notice(

@@ -9,8 +9,9 @@ struct CascadeGateTests {
         do { return try ChatRequest(json: Array(body.utf8)) } catch { fatalError("test request must parse") }
     }
 
-    static func verdict(_ message: String, finish: String = "stop", extra: String = "") -> CascadeReason? {
-        let body = #"{"choices":[{"index":0,"message":\#(message),"finish_reason":"\#(finish)"}]}"#
+    static func verdict(_ message: String, finish: String = "stop", extra: String = "", usage: String = "") -> CascadeReason? {
+        let usageMember = usage.isEmpty ? "" : #","usage":\#(usage)"#
+        let body = #"{"choices":[{"index":0,"message":\#(message),"finish_reason":"\#(finish)"}]\#(usageMember)}"#
         return CascadeGate.verdict(ByteBuffer(string: body), request: request(extra))
     }
 
@@ -29,6 +30,20 @@ struct CascadeGateTests {
 
     @Test func cutByLength() {
         #expect(Self.verdict(#"{"role":"assistant","content":"Once upon a"}"#, finish: "length") == .length)
+    }
+
+    /// Anthropic requests always carry `max_tokens`: a cut there is the client's choice, and a
+    /// stronger model would stop at the same place.
+    @Test func aCutAtTheClientsOwnLimitPasses() {
+        let cut = #"{"role":"assistant","content":"Once upon a"}"#
+        #expect(Self.verdict(cut, finish: "length", extra: #""max_tokens":3"#, usage: #"{"completion_tokens":3}"#) == nil)
+        #expect(Self.verdict(cut, finish: "length", extra: #""max_completion_tokens":3"#, usage: #"{"completion_tokens":3}"#) == nil)
+        // No usage to tell by: the client's limit is the likelier cut.
+        #expect(Self.verdict(cut, finish: "length", extra: #""max_tokens":3"#) == nil)
+        // Cut well short of what the client allowed: the upstream's own cap, so the next tier.
+        #expect(Self.verdict(cut, finish: "length", extra: #""max_tokens":4096"#, usage: #"{"completion_tokens":1024}"#) == .length)
+        // A cut at the client's limit is still checked for the rest.
+        #expect(Self.verdict(#"{"role":"assistant","content":""}"#, finish: "length", extra: #""max_tokens":3"#, usage: #"{"completion_tokens":3}"#) == .empty)
     }
 
     @Test func refusals() {

@@ -1,4 +1,4 @@
-import LLMRouterCore
+@testable import LLMRouterCore
 import LLMRouterTesting
 import NIOCore
 import Testing
@@ -150,16 +150,57 @@ struct StreamContinuationTests {
         #expect(harness.recorded.withLock { $0.first?.errorCode } == "upstream_stream_failed")
     }
 
-    @Test func aContinuationThatBreaksInTurnEndsWithItsFailure() async throws {
-        let alsoBroken = ContinuationHarness.Script(chunks: [Chunk.text("", id: "b", role: true), Chunk.text("ld", id: "b")], breaks: true)
-        let harness = ContinuationHarness([("first", Self.broken), ("second", alsoBroken), ("third", Self.rest())])
+    /// `second` sends "ld" of the answer, then breaks in turn.
+    static let alsoBroken = ContinuationHarness.Script(chunks: [Chunk.text("", id: "b", role: true), Chunk.text("ld", id: "b")], breaks: true)
+
+    @Test func aContinuationThatBreaksInTurnIsContinuedByTheNextRoute() async throws {
+        let third = ContinuationHarness.Script(
+            chunks: [Chunk.text("", id: "c", role: true, created: 300), Chunk.text("!", id: "c", created: 300), Chunk.finish(id: "c", created: 300)],
+            prefill: .trailingAssistantMessage
+        )
+        let harness = ContinuationHarness([("first", Self.broken), ("second", Self.alsoBroken), ("third", third)])
+        let transcript = try await harness.run()
+        #expect(transcript.failure == nil)
+        #expect(transcript.text == "Hello, world!")
+        #expect(transcript.handovers.map(\.route) == ["second", "third"], "each handover reaches the client")
+        #expect(transcript.chunks.allSatisfy { $0[member: "id"] == .string("a") }, "one id for the whole stream")
+        // The third route is asked for the rest of everything the client has, not only of the second's part.
+        let request = try #require(harness.requests("third").first)
+        #expect(request.messages.last == .object(["role": .string("assistant"), "content": .string("Hello, world")]))
+        let member = try #require(transcript.chunks.last?[member: "llmrouter"])
+        #expect(member[member: "continued_on"] == .string("second"))
+        #expect(member[member: "then"]?[member: "continued_from"] == .string("second"))
+        #expect(member[member: "then"]?[member: "continued_on"] == .string("third"))
+        let record = try #require(harness.recorded.withLock { $0.first })
+        #expect(harness.recorded.withLock { $0.count } == 1)
+        #expect(record.status == 200)
+        #expect(record.provider == "third")
+        #expect(record.attempts.map(\.provider) == ["first", "second", "third"])
+        #expect(record.attempts.map(\.outcome) == ["connection", "connection", "ok"])
+        #expect(record.completionTokens == 8, "three chunks from the first, two from the second, three from the third")
+    }
+
+    @Test func whenTheRoutesRunOutTheLastBreakEndsTheStream() async throws {
+        let harness = ContinuationHarness([("first", Self.broken), ("second", Self.alsoBroken)])
         let transcript = try await harness.run()
         #expect(transcript.handovers.map(\.route) == ["second"])
         #expect(transcript.text == "Hello, world", "what the second route sent reaches the client before the failure")
         #expect(transcript.failure?.kind == .connection)
-        #expect(harness.requests("third").isEmpty, "one continuation per request")
+        #expect(harness.requests("first").count == 1, "a route that broke is not asked again")
         let record = try #require(harness.recorded.withLock { $0.first })
         #expect(record.errorCode == "upstream_stream_failed")
         #expect(record.provider == "second")
+    }
+
+    @Test func theContinuationAsksOnlyForWhatIsLeftOfTheClientsLimit() throws {
+        let body = #"{"model":"m","stream":true,"max_tokens":100,"max_completion_tokens":50,"messages":[{"role":"user","content":"go"}]}"#
+        let original = try ChatRequest(json: Array(body.utf8))
+        let request = try StreamContinuation.request(original, partial: "Hello, wor", writtenTokens: 30, prefill: .trailingAssistantMessage)
+        #expect(request.fields["max_tokens"] == .integer(70))
+        #expect(request.fields["max_completion_tokens"] == .integer(20))
+        let spent = try StreamContinuation.request(original, partial: "Hello, wor", writtenTokens: 500, prefill: .trailingAssistantMessage)
+        #expect(spent.fields["max_tokens"] == .integer(1), "never zero or less, which an upstream would refuse")
+        let unlimited = try StreamContinuation.request(ContinuationHarness.request, partial: "Hi", writtenTokens: 3, prefill: .unsupported)
+        #expect(unlimited.fields["max_tokens"] == nil, "no limit is added")
     }
 }

@@ -4,7 +4,8 @@ import NIOCore
 public enum CascadeReason: String, Sendable, CaseIterable {
     /// No text and no tool call.
     case empty
-    /// Cut off by the output limit (`finish_reason: length`).
+    /// Cut off by the upstream's output limit (`finish_reason: length` short of the client's own
+    /// `max_tokens`).
     case length
     /// The model declined (`refusal`, `finish_reason: content_filter`, or a refusal phrase).
     case refusal
@@ -21,11 +22,12 @@ public enum CascadeReason: String, Sendable, CaseIterable {
 public enum CascadeGate {
     /// Why `body` (an OpenAI chat completion) fails the gate for `request`; `nil` when it passes.
     public static func verdict(_ body: ByteBuffer, request: ChatRequest) -> CascadeReason? {
-        guard let answer = (try? JSONValue.parsingObject(body.readableBytesView, keeping: ["choices"])) ?? nil,
+        guard let answer = (try? JSONValue.parsingObject(body.readableBytesView, keeping: ["choices", "usage"])) ?? nil,
             let choice = answer["choices"]?.arrayValue?.first?.objectValue
         else { return .empty }
         switch choice["finish_reason"]?.stringValue {
-        case "length": return .length
+        case "length":
+            if !cutAtTheClientsLimit(answer, request: request) { return .length }
         case "content_filter": return .refusal
         default: break
         }
@@ -44,6 +46,16 @@ public enum CascadeGate {
         if isRefusal(content) { return .refusal }
         if asksForJSON(request), !isJSONObject(content) { return .invalidJSON }
         return nil
+    }
+
+    /// Whether an answer cut by `length` stopped where the client asked it to: a stronger model
+    /// given the same `max_tokens` would be cut there too, so the answer is what the client wanted.
+    /// Only a cut short of it (an upstream's own lower cap) counts against the cheaper model.
+    static func cutAtTheClientsLimit(_ answer: [String: JSONValue], request: ChatRequest) -> Bool {
+        let asked = request.fields["max_completion_tokens"]?.intValue ?? request.fields["max_tokens"]?.intValue
+        guard let asked else { return false }
+        guard let used = answer["usage"]?.objectValue?["completion_tokens"]?.intValue else { return true }
+        return used >= asked
     }
 
     /// Phrases a declining answer opens with, lower-cased, straight apostrophes.

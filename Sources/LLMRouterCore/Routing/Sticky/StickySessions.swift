@@ -31,90 +31,43 @@ public final class StickySessions<Instant: InstantProtocol>: Sendable where Inst
     }
 
     /// How many sessions are remembered.
-    public var count: Int { table.withLock { $0.index.count } }
+    public var count: Int { table.withLock { $0.count } }
 }
 
-/// An LRU list threaded through an array: entries link to their older and newer neighbours by
-/// position, so a use or an eviction moves two links and allocates nothing once full.
+/// The sessions in order of use; the least recently used is forgotten when the table is full.
 struct StickyTable<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     struct Entry: Sendable {
-        var key: Int
         var route: String
         var until: Instant
-        var older = -1
-        var newer = -1
     }
 
     let capacity: Int
-    private(set) var index: [Int: Int] = [:]
-    private var entries: [Entry] = []
-    private var free: [Int] = []
-    private var newest = -1
-    private var oldest = -1
+    private var entries = RecencyList<Int, Entry>()
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
+    var count: Int { entries.count }
+
     /// The session's route and its end, when it has not run out at `now`.
     func peek(_ key: Int, now: Instant) -> (route: String, until: Instant)? {
-        guard let position = index[key], now < entries[position].until else { return nil }
-        return (entries[position].route, entries[position].until)
+        guard let entry = entries.peek(key), now < entry.until else { return nil }
+        return (entry.route, entry.until)
     }
 
     /// The session's route, made the most recently used; a session that ran out is forgotten.
     mutating func use(_ key: Int, now: Instant) -> String? {
-        guard let position = index[key] else { return nil }
-        guard now < entries[position].until else {
-            remove(position)
+        guard let entry = entries.use(key) else { return nil }
+        guard now < entry.until else {
+            entries.remove(key)
             return nil
         }
-        unlink(position)
-        pushNewest(position)
-        return entries[position].route
+        return entry.route
     }
 
     mutating func stick(_ key: Int, to route: String, until: Instant) {
-        if let position = index[key] {
-            entries[position].route = route
-            entries[position].until = until
-            unlink(position)
-            pushNewest(position)
-            return
-        }
-        if index.count >= capacity, oldest >= 0 { remove(oldest) }
-        let entry = Entry(key: key, route: route, until: until)
-        let position: Int
-        if let reused = free.popLast() {
-            entries[reused] = entry
-            position = reused
-        } else {
-            entries.append(entry)
-            position = entries.count - 1
-        }
-        index[key] = position
-        pushNewest(position)
-    }
-
-    private mutating func remove(_ position: Int) {
-        unlink(position)
-        index[entries[position].key] = nil
-        free.append(position)
-    }
-
-    private mutating func unlink(_ position: Int) {
-        let (older, newer) = (entries[position].older, entries[position].newer)
-        if older >= 0 { entries[older].newer = newer } else { oldest = newer }
-        if newer >= 0 { entries[newer].older = older } else { newest = older }
-        entries[position].older = -1
-        entries[position].newer = -1
-    }
-
-    private mutating func pushNewest(_ position: Int) {
-        entries[position].older = newest
-        entries[position].newer = -1
-        if newest >= 0 { entries[newest].newer = position }
-        newest = position
-        if oldest < 0 { oldest = position }
+        if entries.peek(key) == nil, entries.count >= capacity { entries.removeOldest() }
+        entries.set(Entry(route: route, until: until), for: key)
     }
 }
