@@ -111,7 +111,11 @@ let package = Package(
         // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
         .target(
             name: "LLMRouterShared",
-            dependencies: ["LLMRouterCore", .postgresNIO, .logging, .metrics, .serviceLifecycle],
+            // The usage log's statements and writer, for its PostgreSQL store.
+            dependencies: [
+                "LLMRouterCore", "LLMRouterUsage", "LLMRouterBackgroundWriter", .postgresNIO, .logging, .metrics,
+                .serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         // The HTTP surface: Hummingbird routes, OpenAI wire types, SSE, error mapping.
@@ -152,9 +156,7 @@ let package = Package(
             name: "llmrouter",
             dependencies: [
                 "LLMRouterServer", "LLMRouterCodeRules", "LLMRouterUsage", .nioCore, .nioPosix, "LLMRouterCore", "LLMRouterConfig",
-                "LLMRouterCacheStore", .argumentParser, .asyncHTTPClient, .logging,
-                // `llmrouter keys --database`: the shared keys table.
-                "LLMRouterShared",
+                "LLMRouterCacheStore", "LLMRouterShared", .argumentParser, .asyncHTTPClient, .logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -211,7 +213,7 @@ let package = Package(
             dependencies: [
                 // To write a usage log in an older layout, as a previous release left it.
                 "LLMRouterUsage", "LLMRouterBackgroundWriter", "LLMRouterCore", .sqliteNIO, .metrics, .prometheus,
-                .serviceLifecycle, .serviceLifecycleTestKit, .logging,
+                .serviceLifecycle, .serviceLifecycleTestKit, .logging, .inMemoryLogging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -219,7 +221,7 @@ let package = Package(
             name: "LLMRouterSharedTests",  // needs LLMROUTER_TEST_DATABASE_URL for its PostgreSQL tests (.ci/run sets it)
             dependencies: [
                 "LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .postgresNIO, .nioCore, .logging,
-                .inMemoryLogging, .metrics, .prometheus,
+                .inMemoryLogging, .metrics, .prometheus, "LLMRouterUsage", .serviceLifecycle, .serviceLifecycleTestKit,
             ],
             swiftSettings: swiftSettings
         ),

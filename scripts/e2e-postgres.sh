@@ -5,10 +5,11 @@
 # from the echo without calling the fake. Then the database is stopped: both keep answering, warn
 # once and report llmrouter_shared_state_up 0; started again, both rejoin by themselves, and a
 # cool-down crosses the other way. The database password appears in no output.
+# Both write their usage log to the database (the default with a database URL): at the end one
+# `llmrouter stats` shows every request of each instance, those answered during the outage too.
 # Needs python3 and curl; installs Debian's PostgreSQL server when missing; 127.0.0.1 only.
 # Last (check_access_keys_in_the_database): `llmrouter keys add` on the database's keys table
 # makes a key two more processes accept; revoked, both refuse it.
-# Not yet checked here (issue 17): usage rows of both instances in one `llmrouter stats`.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres-lib.sh"
 BIN=$(llmrouter_bin)
@@ -34,13 +35,14 @@ YAML
 start_router() { # start_router NAME: sets PORT_<NAME>, logs to $WORK/NAME.log
     local port
     port=$(free_port)
-    env -i PATH="$PATH" HOME="$WORK" GROQ_API_KEY=gsk_e2e_postgres_groq_key_0000001 LLMROUTER_DB=off \
+    env -i PATH="$PATH" HOME="$WORK" GROQ_API_KEY=gsk_e2e_postgres_groq_key_0000001 \
         LLMROUTER_CONFIG="$WORK/providers.yaml" LLMROUTER_DATABASE_URL="$PG_URL" PORT="$port" "$BIN" >"$WORK/$1.log" 2>&1 &
     printf -v "PORT_$1" '%s' "$port"
     printf -v "PID_$1" '%s' "$!"
     wait_for_http "http://127.0.0.1:$port/health"
 }
-answer() { # answer PORT MODEL: prints "STATUS PROVIDER"
+answer() { # answer PORT MODEL: prints "STATUS PROVIDER"; notes PORT in $WORK/sent
+    echo "$1" >>"$WORK/sent"
     curl -sS -o /dev/null -D - -w '%{http_code}\n' "http://127.0.0.1:$1/v1/chat/completions" -H 'Content-Type: application/json' \
         -d "{\"model\":\"$2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" |
         tr -d '\r' | awk 'tolower($1)=="x-llmrouter-provider:"{p=$2} /^[0-9]+$/{s=$1} END{print s, p}'
@@ -109,6 +111,29 @@ wait "$PID_A" || STOPPED=$?
 wait "$PID_B" || STOPPED=$?
 check "both stop cleanly on SIGTERM" test "$STOPPED" = 0
 check "the database password is in no log" bash -c "! grep -q '$PASSWORD' '$WORK/A.log' '$WORK/B.log'"
+
+# The usage log in the database: after the graceful stops (which flush), one `llmrouter stats`
+# shows each instance's rows, as many as requests were sent to it, the outage's included.
+check_usage_rows_in_stats() {
+    echo "== usage rows of both instances in one llmrouter stats"
+    local name_a name_b sent_a sent_b rows
+    name_a=$(sed -n 's/.*llmrouter\.instance=\([^ ]*\).*/\1/p' "$WORK/A.log" | head -1)
+    name_b=$(sed -n 's/.*llmrouter\.instance=\([^ ]*\).*/\1/p' "$WORK/B.log" | head -1)
+    sent_a=$(grep -cx "$PORT_A" "$WORK/sent")
+    sent_b=$(grep -cx "$PORT_B" "$WORK/sent")
+    check "A logs its usage log in PostgreSQL" grep -q "usage log in PostgreSQL" "$WORK/A.log"
+    check "the two instances have different names" test -n "$name_a" -a -n "$name_b" -a "$name_a" != "$name_b"
+    "$BIN" stats --database-url "$PG_URL" --by instance --json >"$WORK/stats.json" 2>"$WORK/stats.err" || cat "$WORK/stats.err"
+    rows=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(" ".join(g["group"] + "=" + str(g["requests"]) for g in sorted(r["groups"], key=lambda g: g["group"])))' "$WORK/stats.json")
+    echo "   stats --by instance: $rows (sent: A $sent_a, B $sent_b)"
+    check "stats shows A's rows, one per request sent to it ($sent_a)" grep -qw "$name_a=$sent_a" <<<"$rows"
+    check "stats shows B's rows, one per request sent to it ($sent_b)" grep -qw "$name_b=$sent_b" <<<"$rows"
+    check "LLMROUTER_DATABASE_URL and --instance read B's rows alone" bash -c \
+        "env -i PATH='$PATH' LLMROUTER_DATABASE_URL='$PG_URL' '$BIN' stats --instance '$name_b' | grep -qE '^total +$sent_b '"
+    check "stats names the database without its password when it cannot read it" bash -c \
+        "! '$BIN' stats --database-url 'postgres://llmrouter:$PASSWORD@127.0.0.1:1/none?sslmode=disable' 2>&1 | grep -q '$PASSWORD'"
+}
+check_usage_rows_in_stats
 # Access keys in the database (LLMROUTER_KEYS=postgres): two more processes read their keys from
 # the table; `llmrouter keys add` on it makes a key both accept within seconds, a missing or wrong
 # key is answered 401 in OpenAI's error shape, `keys revoke` makes both refuse it, and the table

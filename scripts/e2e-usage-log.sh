@@ -60,7 +60,7 @@ check "bad --since exits non-zero naming the flag" fails_with "--since must be a
 OUTPUT=$("$BIN" stats --db "$DB" --reference-price 1 2>&1) && STATUS=0 || STATUS=$?
 check "bad --reference-price names the flag" fails_with "--reference-price must be two prices"
 OUTPUT=$("$BIN" stats --db "$DB" --by region 2>&1) && STATUS=0 || STATUS=$?
-check "bad --by names the flag" fails_with "--by must be provider, model, key or endpoint"
+check "bad --by names the flag" fails_with "--by must be provider, model, key, endpoint, tier or instance"
 OUTPUT=$("$BIN" stats --db "$WORK/missing.sqlite" 2>&1) && STATUS=0 || STATUS=$?
 check "a missing file is named" fails_with "missing.sqlite: no such file"
 check "... and not created" test ! -e "$WORK/missing.sqlite"

@@ -71,6 +71,7 @@ public enum SharedSchema {
                 """,
             ]
         ),
+        usageLogMigration,
         accessKeysMigration,
         learnedLimitsMigration,
     ]

@@ -87,7 +87,7 @@ public final class SharedStateHealth: Sendable {
         Self.describe(error, masking: secrets)
     }
 
-    /// ``describe(_:)`` for any caller: each of `secrets` is masked.
+    /// ``describe(_:)`` for any caller without a health to report to: each of `secrets` is masked.
     static func describe(_ error: any Error, masking secrets: [String]) -> String {
         if let transaction = error as? PostgresTransactionError,
             let cause = transaction.beginError ?? transaction.closureError ?? transaction.commitError

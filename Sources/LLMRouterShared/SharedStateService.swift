@@ -201,7 +201,9 @@ public final class SharedStateService: Service, SharedStateObserver {
     private func listenLoop() async {
         while !Task.isCancelled {
             do {
-                try await ensureSchema()
+                // Bounded like every other call: a migration whose connection is cut under it
+                // may never return.
+                try await operation {}
                 try await client.withConnection { [self] connection in
                     try await listeningForAccessKeys(on: connection) { [self] in
                         try await listeningForLearnedLimits(on: connection) { [self] in

@@ -7,38 +7,8 @@ import Testing
 /// The usage log keeps how each request met the response cache, and `llmrouter stats` splits
 /// its hits into exact and semantic ones.
 struct UsageCacheKindTests {
-    /// The layout schema version 2 created (`endpoint` added, no `cache`), copied here so that
-    /// changing the current layout cannot change what "old" means.
-    static let versionTwoStatements = [
-        "CREATE TABLE usage_schema (version INTEGER NOT NULL)",
-        "INSERT INTO usage_schema (version) VALUES (2)",
-        """
-        CREATE TABLE requests (
-            id INTEGER PRIMARY KEY,
-            started_at_ms BIGINT NOT NULL,
-            request_id TEXT NOT NULL,
-            key_name TEXT,
-            requested_model TEXT,
-            endpoint TEXT NOT NULL DEFAULT 'chat',
-            stream SMALLINT NOT NULL,
-            provider TEXT,
-            upstream_model TEXT,
-            attempts TEXT NOT NULL,
-            attempts_called INTEGER NOT NULL,
-            failed_over SMALLINT NOT NULL,
-            status INTEGER NOT NULL,
-            error_code TEXT,
-            latency_ms DOUBLE PRECISION NOT NULL,
-            upstream_latency_ms DOUBLE PRECISION,
-            ttft_ms DOUBLE PRECISION,
-            prompt_tokens BIGINT,
-            completion_tokens BIGINT,
-            cost_usd DOUBLE PRECISION,
-            cache_hit SMALLINT NOT NULL
-        )
-        """,
-        "CREATE INDEX requests_started_at ON requests (started_at_ms)",
-    ]
+    /// A file as schema version 2 left it (`endpoint` added, no `cache`).
+    static let versionTwoStatements = UsageSchemaMigrationTests.statements(ofVersion: 2)
 
     /// A row as version 2 wrote it, `minutesAgo` before now.
     static func versionTwoRow(_ id: String, cacheHit: Bool, minutesAgo: Double = 2) -> String {
@@ -80,7 +50,7 @@ struct UsageCacheKindTests {
         #expect(Set(migrated.map(\.requestID)) == ["old-hit", "old-miss"])
         #expect(migrated.allSatisfy { $0.cache == nil })
         #expect(migrated.first { $0.requestID == "old-hit" }?.cacheHit == true)
-        #expect(try await UsageSchemaMigrationTests.versions(at: path) == [2, 3])
+        #expect(try await UsageSchemaMigrationTests.versions(at: path) == [1, 2, 3, 4])
         // The old hit has no kind: it counts as exact, as every hit did before.
         #expect(report.total.requests == 6)
         #expect(report.total.cacheHits == 3 && report.total.exactCacheHits == 2 && report.total.semanticCacheHits == 1)
@@ -91,7 +61,7 @@ struct UsageCacheKindTests {
         let rows = try await reader.recentRequests(limit: 10)
         await reader.close()
         #expect(rows.count == 6)
-        #expect(try await UsageSchemaMigrationTests.versions(at: path) == [2, 3])
+        #expect(try await UsageSchemaMigrationTests.versions(at: path) == [1, 2, 3, 4])
         let columns = try await UsageSchemaMigrationTests.runRaw(["SELECT name FROM pragma_table_info('requests') WHERE name = 'cache'"], at: path)
         #expect(columns.count == 1)
     }

@@ -100,6 +100,8 @@ struct UsageLogWriterTests {
         let custom = try UsageLogSettings.fromEnvironment(["LLMROUTER_DB": "/var/lib/x.sqlite", "LLMROUTER_DB_RETENTION_DAYS": "7"])
         #expect(custom?.path == "/var/lib/x.sqlite")
         #expect(custom?.retentionDays == 7)
+        #expect(custom?.pathIsExplicit == true, "with a database URL too, the rows go to this file")
+        #expect(try UsageLogSettings.fromEnvironment(["LLMROUTER_DB_RETENTION_DAYS": "7"])?.pathIsExplicit == false)
         #expect(UsageLogSettings().path == "data/llmrouter.sqlite")
         #expect(UsageLogSettings().retentionDays == 30)
         let error = #expect(throws: UsageLogSettings.Failure.self) {

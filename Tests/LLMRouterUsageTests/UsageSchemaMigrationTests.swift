@@ -8,7 +8,8 @@ import Testing
 /// gain the columns added since, and new rows use them.
 struct UsageSchemaMigrationTests {
     /// The `requests` table as schema version 1 created it, copied here rather than taken from
-    /// `UsageSQL` so that changing the current layout cannot change what "old" means.
+    /// `UsageSQL` so that changing the current layout cannot change what "old" means. Later old
+    /// versions are built from it by ``statements(ofVersion:)``.
     static let versionOneStatements = [
         "CREATE TABLE usage_schema (version INTEGER NOT NULL)",
         "INSERT INTO usage_schema (version) VALUES (1)",
@@ -38,6 +39,16 @@ struct UsageSchemaMigrationTests {
         """,
         "CREATE INDEX requests_started_at ON requests (started_at_ms)",
     ]
+
+    /// A file as schema version `version` left it: version 1's table, then each later
+    /// version's added columns and version row, as the releases in between migrated it.
+    static func statements(ofVersion version: Int) -> [String] {
+        var statements = versionOneStatements
+        for step in stride(from: 2, through: version, by: 1) {
+            statements += UsageSQL.sqlite.addColumns(of: step) + ["INSERT INTO usage_schema (version) VALUES (\(step))"]
+        }
+        return statements
+    }
 
     /// Runs `statements` on the file at `path` outside any store, returning the last one's rows.
     @discardableResult
@@ -90,7 +101,7 @@ struct UsageSchemaMigrationTests {
         #expect(rows.map(\.endpoint) == ["embeddings", "chat"])
         #expect(rows.first?.requestedModel == "embed-small")
         #expect(byEndpoint.map { "\($0.group)=\($0.requests)/\($0.promptTokens)" } == ["chat=1/7", "embeddings=1/5"])
-        #expect(try await Self.versions(at: path) == [1, 2, 3])
+        #expect(try await Self.versions(at: path) == [1, 2, 3, 4])
     }
 
     @Test func openingAgainChangesNothing() async throws {
@@ -108,7 +119,7 @@ struct UsageSchemaMigrationTests {
         await reader.close()
         #expect(Set(rows.map(\.requestID)) == ["round-1", "round-2", "round-3"])
         #expect(rows.allSatisfy { $0.endpoint == "responses" })
-        #expect(try await Self.versions(at: path) == [1, 2, 3])
+        #expect(try await Self.versions(at: path) == [1, 2, 3, 4])
         let columns = try await Self.runRaw(["SELECT name FROM pragma_table_info('requests') WHERE name = 'endpoint'"], at: path)
         #expect(columns.count == 1)
     }
@@ -122,7 +133,7 @@ struct UsageSchemaMigrationTests {
         let rows = try await store.recentRequests(limit: 1)
         await store.close()
         #expect(rows.map(\.endpoint) == ["messages"])
-        #expect(try await Self.versions(at: path) == [3])
+        #expect(try await Self.versions(at: path) == [UsageSQL.schemaVersion])
     }
 
     @Test func aFileFromANewerReleaseIsRefusedUntouched() async throws {
@@ -133,9 +144,51 @@ struct UsageSchemaMigrationTests {
         let error = await #expect(throws: UsageStoreError.self) {
             _ = try await UsageStore.open(path: path, logger: testLogger)
         }
-        #expect(error?.message.contains("schema version 9 is newer than this llmrouter knows (3)") == true)
+        #expect(error?.message.contains("schema version 9 is newer than this llmrouter knows (4)") == true)
         #expect(try await Self.versions(at: path) == [1, 9])
         let columns = try await Self.runRaw(["SELECT name FROM pragma_table_info('requests') WHERE name = 'endpoint'"], at: path)
         #expect(columns.isEmpty)
+    }
+
+    @Test func aVersionThreeFileGainsTheInstanceTierAndCascadeColumnsInPlace() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("v3.sqlite")
+        let startedAtMs = Int((Date().timeIntervalSince1970 - 120) * 1000)
+        try await Self.runRaw(Self.statements(ofVersion: 3) + [
+            """
+            INSERT INTO requests (started_at_ms, request_id, endpoint, stream, provider, attempts, attempts_called,
+                failed_over, status, latency_ms, cache_hit, cache)
+            VALUES (\(startedAtMs), 'before-upgrade', 'chat', 0, 'groq', '[]', 1, 0, 200, 12, 0, 'miss')
+            """,
+        ], at: path)
+
+        let store = try await UsageStore.open(path: path, instance: "host-1-2", logger: testLogger)
+        var auto = record("auto-step", model: "auto")
+        auto.autoTier = "code"
+        auto.cascade = "small -> large; reason=length"
+        try await store.insert([auto])
+        let rows = try await store.recentRequests(limit: 10)
+        let byTier = try await store.stats(since: Date().addingTimeInterval(-3600), grouping: .tier)
+        await store.close()
+
+        let old = try #require(rows.first { $0.requestID == "before-upgrade" })
+        #expect(old.cache == "miss" && old.latencyMs == 12)
+        #expect(old.instance == nil && old.autoTier == nil && old.cascade == nil)
+        let new = try #require(rows.first { $0.requestID == "auto-step" })
+        #expect(new.instance == "host-1-2" && new.autoTier == "code" && new.cascade == "small -> large; reason=length")
+        #expect(byTier.map { "\($0.group)=\($0.requests)/\($0.autoRequests)/\($0.cascades)" } == ["(none)=1/0/0", "code=1/1/1"])
+        #expect(try await Self.versions(at: path) == [1, 2, 3, 4])
+    }
+
+    @Test func theGeneratedFirstLayoutIsTheFixtures() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let old = folder.path("v1.sqlite"), generated = folder.path("generated.sqlite")
+        try await Self.runRaw(Self.versionOneStatements, at: old)
+        try await Self.runRaw([UsageSQL.sqlite.createRequests(layout: 1)], at: generated)
+        let query = ["SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('requests') ORDER BY cid"]
+        let describe: ([SQLiteRow]) -> [String] = { $0.map { "\($0)" } }
+        #expect(describe(try await Self.runRaw(query, at: old)) == describe(try await Self.runRaw(query, at: generated)))
     }
 }

@@ -103,6 +103,6 @@ struct UsageStatsRenderingTests {
             #expect(error?.message.hasPrefix("--reference-price must be two prices per million tokens") == true)
         }
         let error = #expect(throws: UsageStatsArguments.Failure.self) { _ = try UsageStatsArguments.grouping("region") }
-        #expect(error?.message == "--by must be provider, model, key or endpoint, got 'region'")
+        #expect(error?.message == "--by must be provider, model, key, endpoint, tier or instance, got 'region'")
     }
 }

@@ -4,6 +4,7 @@ import LLMRouterCatalog
 public import LLMRouterCore
 import LLMRouterConfig
 import LLMRouterProviders
+import LLMRouterShared
 import LLMRouterUsage
 public import Logging
 import Metrics
@@ -76,7 +77,9 @@ public enum RouterServer {
         case .never(let reason):
             throw ConfigurationError(file: "--default-model (LLMROUTER_DEFAULT_MODEL)", message: reason)
         }
-        let usageLog = try await openUsageLog(settings.usageLog, logger: logger)
+        // One name for this process in every row it writes to a shared database.
+        let instance = SharedStateService.defaultInstanceName()
+        let usageLog = try await UsageLogStartup.open(settings.usageLog, environment: environment, configured: configuration.database, instance: instance, logger: logger)
         let cache = try await ResponseCacheStartup.open(configured: configuration.cache, environment: environment, table: table, logger: logger)
         let application = RouterApplication(
             table: table,
@@ -103,7 +106,7 @@ public enum RouterServer {
         application.reloadHook.set { await reloader.reload() }
         let shared = try SharedStateStartup.open(
             environment: environment, configured: configuration.database, state: application.state, keyQuota: application.keyQuota,
-            accessKeys: access.sharing(into: application.keys), logger: logger
+            accessKeys: access.sharing(into: application.keys), instance: instance, logger: logger
         )
         let app = application.buildApplication(logger: logger) { channel in
             logger.notice(
@@ -137,10 +140,10 @@ public enum RouterServer {
         do {
             try await ServerLifecycle.run(group, reload: { _ = await reloader.reload() }, drainTimeout: settings.drainTimeout, logger: logger)
         } catch {
-            await usageLog?.store.close()
+            await usageLog?.close()
             throw error
         }
-        await usageLog?.store.close()
+        await usageLog?.close()
     }
     /// Says whether clients need a key, and warns when anyone who can reach a non-loopback
     /// address may use the router.
@@ -164,18 +167,6 @@ public enum RouterServer {
         let host = host.lowercased()
         return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
 
-    }
-
-    /// Opens the usage log `settings` asks for; `nil` when it is off.
-    private static func openUsageLog(_ settings: UsageLogSettings?, logger: Logger) async throws -> (store: UsageStore, writer: UsageLogWriter)? {
-        guard let settings else {
-            logger.info("usage log off")
-            return nil
-        }
-        let store = try await UsageStore.open(path: settings.path, logger: logger)
-        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
-        logger.info("usage log", metadata: ["llmrouter.db": "\(settings.path)", "llmrouter.retention_days": "\(settings.retentionDays)"])
-        return (store, UsageLogWriter(sink: store, settings: settings, logger: logger, metrics: metrics))
     }
 
     private static func logProviders(_ table: RoutingTable, logger: Logger) {

@@ -19,10 +19,10 @@ public enum UsageStatsArguments {
         return .milliseconds(Int64((count * seconds * 1000).rounded()))
     }
 
-    /// `provider`, `model`, `key` or `endpoint`.
+    /// `provider`, `model`, `key`, `endpoint`, `tier` or `instance`.
     public static func grouping(_ text: String, flag: String = "--by") throws(Failure) -> UsageGrouping {
         guard let grouping = UsageGrouping(rawValue: text.lowercased()), grouping != .total else {
-            throw Failure(message: "\(flag) must be provider, model, key or endpoint, got '\(text)'")
+            throw Failure(message: "\(flag) must be provider, model, key, endpoint, tier or instance, got '\(text)'")
         }
         return grouping
     }

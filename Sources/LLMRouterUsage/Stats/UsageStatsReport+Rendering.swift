@@ -23,7 +23,8 @@ extension UsageStatsReport {
             ] + (spent ? [Self.dollars(row.costUSD)] : []))
         }
         let widths = headers.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
-        var text = "since \(Self.timestamp(since)) (until \(Self.timestamp(until)))\n"
+        var text = "since \(Self.timestamp(since)) (until \(Self.timestamp(until)))"
+            + (instance.map { "; instance \($0)" } ?? "") + "\n"
         for line in lines {
             let cells = line.enumerated().map { column, cell in
                 column == 0 ? cell + String(repeating: " ", count: widths[0] - cell.count) : Self.leftPad(cell, widths[column])
@@ -33,6 +34,10 @@ extension UsageStatsReport {
         text += "failures: \(total.failures); failovers: \(total.failovers); estimated cost at route prices: $\(Self.dollars(total.costUSD))\n"
         text += "cache hits: \(total.cacheHits) (\(Self.percent(total.cacheHitRate)) of requests; "
             + "\(total.exactCacheHits) exact, \(total.semanticCacheHits) semantic): \(total.cacheHits) upstream calls saved\n"
+        if total.autoRequests > 0 {
+            text += "model auto: \(total.autoRequests) requests sorted into tiers (--by tier splits them); "
+                + "cascades: \(total.cascades) requests tried a cheaper model first\n"
+        }
         if let price = referencePrice {
             text += "at the reference price ($\(Self.number(price.inputPerMillion)) in, $\(Self.number(price.outputPerMillion)) out per million tokens) "
                 + "this traffic would have cost $\(Self.dollars(total.referenceCostUSD(at: price))); "
@@ -41,8 +46,9 @@ extension UsageStatsReport {
         return text
     }
 
-    /// Stable JSON for machines: `since`, `until`, `by`, `total`, `groups` and, with a reference
-    /// price, `reference_price` and each row's `reference_cost_usd` and `saved_usd`.
+    /// Stable JSON for machines: `since`, `until`, `by`, `total`, `groups`, `instance` when the
+    /// report covers one, and, with a reference price, `reference_price` and each row's
+    /// `reference_cost_usd` and `saved_usd`.
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -51,6 +57,7 @@ extension UsageStatsReport {
             since: since,
             until: until,
             by: grouping.rawValue,
+            instance: instance,
             referencePrice: referencePrice.map { .init(inputPerMillion: $0.inputPerMillion, outputPerMillion: $0.outputPerMillion) },
             total: JSONRow(total, price: referencePrice),
             groups: rows.map { JSONRow($0, price: referencePrice) }
@@ -71,12 +78,13 @@ extension UsageStatsReport {
         var since: Date
         var until: Date
         var by: String
+        var instance: String?
         var referencePrice: Price?
         var total: JSONRow
         var groups: [JSONRow]
 
         enum CodingKeys: String, CodingKey {
-            case since, until, by, total, groups
+            case since, until, by, instance, total, groups
             case referencePrice = "reference_price"
         }
     }
@@ -99,6 +107,8 @@ extension UsageStatsReport {
         var cacheExactHits: Int
         var cacheSemanticHits: Int
         var cacheHitRate: Double
+        var autoRequests: Int
+        var cascades: Int
         var referenceCostUSD: Double?
         var savedUSD: Double?
 
@@ -120,6 +130,8 @@ extension UsageStatsReport {
             cacheExactHits = row.exactCacheHits
             cacheSemanticHits = row.semanticCacheHits
             cacheHitRate = row.cacheHitRate
+            autoRequests = row.autoRequests
+            cascades = row.cascades
             referenceCostUSD = price.map(row.referenceCostUSD(at:))
             savedUSD = price.map(row.savedUSD(at:))
         }
@@ -139,6 +151,8 @@ extension UsageStatsReport {
             case cacheExactHits = "cache_exact_hits"
             case cacheSemanticHits = "cache_semantic_hits"
             case cacheHitRate = "cache_hit_rate"
+            case autoRequests = "auto_requests"
+            case cascades
             case referenceCostUSD = "reference_cost_usd"
             case savedUSD = "saved_usd"
         }

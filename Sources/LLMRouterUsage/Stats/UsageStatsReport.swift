@@ -9,6 +9,8 @@ public struct UsageStatsReport: Sendable, Equatable {
     public var since: Date
     public var until: Date
     public var grouping: UsageGrouping
+    /// The one instance whose rows the report covers; `nil`: every instance's.
+    public var instance: String?
     public var referencePrice: ReferencePrice?
     /// One row per group, busiest first; empty when grouping is ``UsageGrouping/total``.
     public var rows: [UsageStatsRow]
@@ -18,6 +20,7 @@ public struct UsageStatsReport: Sendable, Equatable {
         since: Date,
         until: Date,
         grouping: UsageGrouping,
+        instance: String? = nil,
         referencePrice: ReferencePrice?,
         rows: [UsageStatsRow],
         total: UsageStatsRow
@@ -25,23 +28,25 @@ public struct UsageStatsReport: Sendable, Equatable {
         self.since = since
         self.until = until
         self.grouping = grouping
+        self.instance = instance
         self.referencePrice = referencePrice
         self.rows = rows
         self.total = total
     }
 
-    /// Reads the report from `store`.
-    public static func load(
-        from store: UsageStore,
+    /// Reads the report from `store`: the SQLite file or the PostgreSQL table, the same way.
+    package static func load(
+        from store: some UsageStatsSource,
         since: Date,
         until: Date = Date(),
         grouping: UsageGrouping,
+        instance: String? = nil,
         referencePrice: ReferencePrice?
     ) async throws -> UsageStatsReport {
-        let total = try await store.stats(since: since, grouping: .total).first ?? UsageStatsRow(group: "total", requests: 0)
-        let rows = grouping == .total ? [] : try await store.stats(since: since, grouping: grouping)
+        let total = try await store.stats(since: since, grouping: .total, instance: instance).first ?? UsageStatsRow(group: "total", requests: 0)
+        let rows = grouping == .total ? [] : try await store.stats(since: since, grouping: grouping, instance: instance)
         return UsageStatsReport(
-            since: since, until: until, grouping: grouping, referencePrice: referencePrice, rows: rows, total: total
+            since: since, until: until, grouping: grouping, instance: instance, referencePrice: referencePrice, rows: rows, total: total
         )
     }
 }

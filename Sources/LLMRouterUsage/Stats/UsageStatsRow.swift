@@ -1,4 +1,4 @@
-/// The figures of one group (a provider, model, key, endpoint, or all traffic) over a period.
+/// The figures of one group (a provider, model, key, endpoint, tier, instance, or all traffic) over a period.
 public struct UsageStatsRow: Sendable, Equatable {
     /// Nearest-rank percentiles in milliseconds; `nil` when no request had the value.
     public struct Percentiles: Sendable, Equatable {
@@ -25,6 +25,10 @@ public struct UsageStatsRow: Sendable, Equatable {
     public var cacheHits: Int
     /// Those of ``cacheHits`` answered from the entry of a question asked in other words.
     public var semanticCacheHits: Int
+    /// Requests `model: auto` sorted into a tier.
+    public var autoRequests: Int
+    /// Requests a cascade answered in two steps (each step is a row; the request counts once).
+    public var cascades: Int
     public var latencyMs: Percentiles
     public var timeToFirstTokenMs: Percentiles
 
@@ -38,6 +42,8 @@ public struct UsageStatsRow: Sendable, Equatable {
         costUSD: Double = 0,
         cacheHits: Int = 0,
         semanticCacheHits: Int = 0,
+        autoRequests: Int = 0,
+        cascades: Int = 0,
         latencyMs: Percentiles = .init(),
         timeToFirstTokenMs: Percentiles = .init()
     ) {
@@ -50,6 +56,8 @@ public struct UsageStatsRow: Sendable, Equatable {
         self.costUSD = costUSD
         self.cacheHits = cacheHits
         self.semanticCacheHits = semanticCacheHits
+        self.autoRequests = autoRequests
+        self.cascades = cascades
         self.latencyMs = latencyMs
         self.timeToFirstTokenMs = timeToFirstTokenMs
     }

@@ -48,32 +48,41 @@ public enum UsageRow {
         /// How the request met the response cache: `hit`, `semantic`, `miss` or `bypass`;
         /// `nil` while the cache was off, or for rows written before the log kept it.
         public var cache: String?
+        /// The llmrouter process that wrote the row, when it was named (shared state on).
+        public var instance: String?
+        /// The tier `model: auto` chose; `nil` when the request named its model.
+        public var autoTier: String?
+        /// A cascade's path (`a -> b; reason=length`), on both of its steps' rows.
+        public var cascade: String?
     }
 
     /// Appends the binds of `record` for ``UsageSQL/insertRequests(rows:)``, in
-    /// ``UsageSQL/requestColumns`` order, to a batch's one array.
-    static func appendBinds(of record: RequestRecord, to binds: inout [SQLiteData]) {
-        binds.append(.integer(milliseconds(record.startedAt)))
-        binds.append(.text(record.requestID))
-        binds.append(text(record.keyName))
-        binds.append(text(record.requestedModel))
-        binds.append(.text(record.endpoint))
-        binds.append(flag(record.stream))
-        binds.append(text(record.provider))
-        binds.append(text(record.upstreamModel))
-        binds.append(.text(attemptsJSON(record.attempts)))
-        binds.append(.integer(record.attempts.count(where: { $0.latency != nil })))
-        binds.append(flag(record.failedOver))
-        binds.append(.integer(record.status))
-        binds.append(text(record.errorCode))
-        binds.append(.float(milliseconds(record.latency)))
-        binds.append(real(record.upstreamLatency.map(milliseconds)))
-        binds.append(real(record.timeToFirstToken.map(milliseconds)))
-        binds.append(record.promptTokens.map { .integer($0) } ?? .null)
-        binds.append(record.completionTokens.map { .integer($0) } ?? .null)
-        binds.append(real(record.estimatedCostUSD))
-        binds.append(flag(record.cacheHit))
-        binds.append(text(record.cache))
+    /// ``UsageSQL/columns`` order, to a batch's one list; `instance` names the process writing it.
+    package static func appendBinds<Binds: UsageBinds>(of record: RequestRecord, instance: String?, to binds: inout Binds) {
+        binds.bindInteger(milliseconds(record.startedAt))
+        binds.bindText(record.requestID)
+        binds.bind(record.keyName)
+        binds.bind(record.requestedModel)
+        binds.bindText(record.endpoint)
+        binds.bind(record.stream)
+        binds.bind(record.provider)
+        binds.bind(record.upstreamModel)
+        binds.bindText(attemptsJSON(record.attempts))
+        binds.bindInteger(record.attempts.count(where: { $0.latency != nil }))
+        binds.bind(record.failedOver)
+        binds.bindInteger(record.status)
+        binds.bind(record.errorCode)
+        binds.bindReal(milliseconds(record.latency))
+        binds.bind(record.upstreamLatency.map(milliseconds))
+        binds.bind(record.timeToFirstToken.map(milliseconds))
+        binds.bind(record.promptTokens)
+        binds.bind(record.completionTokens)
+        binds.bind(record.estimatedCostUSD)
+        binds.bind(record.cacheHit)
+        binds.bind(record.cache)
+        binds.bind(instance)
+        binds.bind(record.autoTier)
+        binds.bind(record.cascade)
     }
 
     /// The `attempts` column: the same JSON ``Attempt`` decodes, written by hand into one
@@ -107,7 +116,7 @@ public enum UsageRow {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func milliseconds(_ date: Date) -> Int {
+    package static func milliseconds(_ date: Date) -> Int {
         Int((date.timeIntervalSince1970 * 1000).rounded())
     }
 
@@ -117,9 +126,14 @@ public enum UsageRow {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
-    private static func text(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
-    private static func real(_ value: Double?) -> SQLiteData { value.map { .float($0) } ?? .null }
-    private static func flag(_ value: Bool) -> SQLiteData { .integer(value ? 1 : 0) }
+}
+
+/// SQLite's binds.
+extension [SQLiteData]: UsageBinds {
+    package mutating func bindInteger(_ value: Int) { append(.integer(value)) }
+    package mutating func bindReal(_ value: Double) { append(.float(value)) }
+    package mutating func bindText(_ value: String) { append(.text(value)) }
+    package mutating func bindNull() { append(.null) }
 }
 
 extension UsageRow.Recent {
@@ -144,7 +158,10 @@ extension UsageRow.Recent {
             completionTokens: row.column("completion_tokens")?.integer,
             costUSD: row.column("cost_usd")?.double,
             cacheHit: row.column("cache_hit")?.integer == 1,
-            cache: row.column("cache")?.string
+            cache: row.column("cache")?.string,
+            instance: row.column("instance")?.string,
+            autoTier: row.column("auto_tier")?.string,
+            cascade: row.column("cascade_path")?.string
         )
     }
 }

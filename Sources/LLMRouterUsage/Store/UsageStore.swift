@@ -14,24 +14,30 @@ import SQLiteNIO
 ///
 /// Calls run on the store's own ``BackgroundWriterThread`` (`usage-log`), never on an event loop
 /// nor on NIO's shared blocking pool. The SQL itself lives in ``UsageSQL``.
-public struct UsageStore: UsageSink {
+public struct UsageStore: UsageSink, UsageStatsSource {
     public let path: String
+    /// Written into each row's `instance`; `nil` leaves it empty.
+    public let instance: String?
     private let connection: SQLiteConnection
     private let workThread: BackgroundWriterThread
 
-    private init(path: String, connection: SQLiteConnection, thread: BackgroundWriterThread) {
+    private init(path: String, instance: String?, connection: SQLiteConnection, thread: BackgroundWriterThread) {
         self.path = path
+        self.instance = instance
         self.connection = connection
         self.workThread = thread
     }
+
+    package var statements: UsageSQL { .sqlite }
+    public var destination: String { path }
 
     /// The thread SQLite runs on; the writer runs its batches there too.
     public var thread: BackgroundWriterThread? { workThread }
 
     /// Opens (or, with `create`, creates along with its folder) the usage log at `path` and
-    /// brings its schema up to date.
+    /// brings its schema up to date. Rows it writes name `instance`, when given.
     /// - Throws: ``UsageStoreError`` naming `path`.
-    public static func open(path: String, create: Bool = true, logger: Logger) async throws -> UsageStore {
+    public static func open(path: String, create: Bool = true, instance: String? = nil, logger: Logger) async throws -> UsageStore {
         let fileManager = FileManager.default
         if create {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -56,7 +62,7 @@ public struct UsageStore: UsageSink {
             await thread.shutdown()
             throw UsageStoreError("\(path): cannot open the usage log (\(Self.reason(error)))")
         }
-        let store = UsageStore(path: path, connection: connection, thread: thread)
+        let store = UsageStore(path: path, instance: instance, connection: connection, thread: thread)
         do {
             try await store.prepare(create: create)
         } catch {
@@ -78,7 +84,7 @@ public struct UsageStore: UsageSink {
         _ = try await connection.query("PRAGMA busy_timeout=5000")
         _ = try await connection.query(UsageSQL.createSchemaTable)
         try await bringSchemaUpToDate()
-        _ = try await connection.query(UsageSQL.createStartedAtIndex)
+        _ = try await connection.query(UsageSQL.sqlite.createStartedAtIndex)
     }
 
     /// Gives a new file the current layout, or runs the steps an older file lacks, each with its
@@ -91,14 +97,11 @@ public struct UsageStore: UsageSink {
             // Read again under the lock: another process may have migrated the file meanwhile.
             if let version = try await checkedSchemaVersion() {
                 for step in stride(from: version + 1, through: UsageSQL.schemaVersion, by: 1) {
-                    guard let statements = UsageSQL.migrations[step] else {
-                        throw UsageStoreError("no migration to schema version \(step)")
-                    }
-                    for statement in statements { _ = try await connection.query(statement) }
+                    for statement in UsageSQL.sqlite.addColumns(of: step) { _ = try await connection.query(statement) }
                     _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(step)])
                 }
             } else {
-                _ = try await connection.query(UsageSQL.createRequests)
+                _ = try await connection.query(UsageSQL.sqlite.createRequests())
                 _ = try await connection.query(UsageSQL.insertSchemaVersion, [.integer(UsageSQL.schemaVersion)])
             }
             _ = try await connection.query(UsageSQL.commit)
@@ -128,7 +131,7 @@ public struct UsageStore: UsageSink {
     /// statements (see ``BackgroundWriterThread``), so an event loop that wakes on the writer's CPU
     /// waits for at most one; a writer catching up writes up to 500 rows per statement.
     static let rowsPerStatement = 16
-    private static let fullStatement = UsageSQL.insertRequests(rows: rowsPerStatement)
+    private static let fullStatement = UsageSQL.sqlite.insertRequests(rows: rowsPerStatement)
 
     public func insert(_ records: [RequestRecord]) async throws {
         guard !records.isEmpty else { return }
@@ -141,9 +144,9 @@ public struct UsageStore: UsageSink {
             for start in stride(from: 0, to: records.count, by: rows) {
                 let slice = records[start..<min(start + rows, records.count)]
                 var binds: [SQLiteData] = []
-                binds.reserveCapacity(slice.count * UsageSQL.requestColumns.count)
-                for record in slice { UsageRow.appendBinds(of: record, to: &binds) }
-                let statement = slice.count == Self.rowsPerStatement ? Self.fullStatement : UsageSQL.insertRequests(rows: slice.count)
+                binds.reserveCapacity(slice.count * UsageSQL.columns.count)
+                for record in slice { UsageRow.appendBinds(of: record, instance: instance, to: &binds) }
+                let statement = slice.count == Self.rowsPerStatement ? Self.fullStatement : UsageSQL.sqlite.insertRequests(rows: slice.count)
                 _ = try await connection.query(statement, binds)
             }
             if several { _ = try await connection.query(UsageSQL.commit) }
@@ -154,51 +157,30 @@ public struct UsageStore: UsageSink {
     }
 
     public func deleteRows(before cutoff: Date) async throws -> Int {
-        _ = try await connection.query(UsageSQL.deleteBefore, [.integer(UsageRow.milliseconds(cutoff))])
+        _ = try await connection.query(UsageSQL.sqlite.deleteBefore, [.integer(UsageRow.milliseconds(cutoff))])
         return try await connection.query("SELECT changes() AS n").first?.column("n")?.integer ?? 0
     }
 
     /// The newest `limit` requests, newest first.
     public func recentRequests(limit: Int) async throws -> [UsageRow.Recent] {
-        try await connection.query(UsageSQL.recentRequests, [.integer(limit)]).map(UsageRow.Recent.init)
+        try await connection.query(UsageSQL.sqlite.recentRequests, [.integer(limit)]).map(UsageRow.Recent.init)
     }
 
-    /// Figures per group for requests that started at or after `since`.
-    public func stats(since: Date, grouping: UsageGrouping) async throws -> [UsageStatsRow] {
-        let start: [SQLiteData] = [.integer(UsageRow.milliseconds(since))]
-        let totals = try await connection.query(UsageSQL.totals(grouping), start)
-        let latency = try await percentiles(.latency, grouping, start)
-        let firstToken = try await percentiles(.timeToFirstToken, grouping, start)
-        return totals.map { row in
-            let group = row.column("grp")?.string ?? "(none)"
-            return UsageStatsRow(
-                group: group,
-                requests: row.column("requests")?.integer ?? 0,
-                failures: row.column("failures")?.integer ?? 0,
-                failovers: row.column("failovers")?.integer ?? 0,
-                promptTokens: row.column("prompt_tokens")?.integer ?? 0,
-                completionTokens: row.column("completion_tokens")?.integer ?? 0,
-                costUSD: row.column("cost_usd")?.double ?? 0,
-                cacheHits: row.column("cache_hits")?.integer ?? 0,
-                semanticCacheHits: row.column("semantic_hits")?.integer ?? 0,
-                latencyMs: latency[group] ?? .init(),
-                timeToFirstTokenMs: firstToken[group] ?? .init()
-            )
+    package func rows(of sql: String, binds: [UsageSQLValue]) async throws -> [[String: UsageSQLValue]] {
+        var values: [SQLiteData] = []
+        for bind in binds { values.bind(bind) }
+        return try await connection.query(sql, values).map { row in
+            var columns: [String: UsageSQLValue] = [:]
+            for column in row.columns {
+                switch column.data {
+                case .integer(let number): columns[column.name] = .integer(Int(number))
+                case .float(let number): columns[column.name] = .real(number)
+                case .text(let text): columns[column.name] = .text(text)
+                case .blob, .null: columns[column.name] = .null
+                }
+            }
+            return columns
         }
-        .sorted { ($0.requests, $1.group) > ($1.requests, $0.group) }
-    }
-
-    private func percentiles(
-        _ column: UsageLatencyColumn,
-        _ grouping: UsageGrouping,
-        _ binds: [SQLiteData]
-    ) async throws -> [String: UsageStatsRow.Percentiles] {
-        var result: [String: UsageStatsRow.Percentiles] = [:]
-        for row in try await connection.query(UsageSQL.percentiles(of: column, grouping), binds) {
-            guard let group = row.column("grp")?.string else { continue }
-            result[group] = .init(p50: row.column("p50")?.double, p95: row.column("p95")?.double)
-        }
-        return result
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -2,6 +2,9 @@
 public struct UsageLogSettings: Sendable, Equatable {
     /// The SQLite file (`LLMROUTER_DB`); its folder is created. Defaults to `data/llmrouter.sqlite`.
     public var path: String
+    /// Whether `LLMROUTER_DB` named the file. With `LLMROUTER_DATABASE_URL` set, the usage log
+    /// goes to PostgreSQL unless it did. Defaults to `false`.
+    public var pathIsExplicit: Bool
     /// Rows older than this are deleted, at startup and hourly (`LLMROUTER_DB_RETENTION_DAYS`).
     /// Defaults to 30 days.
     public var retentionDays: Double
@@ -16,6 +19,7 @@ public struct UsageLogSettings: Sendable, Equatable {
 
     public init(
         path: String = "data/llmrouter.sqlite",
+        pathIsExplicit: Bool = false,
         retentionDays: Double = 30,
         bufferCapacity: Int = 10_000,
         batchSize: Int = 256,
@@ -23,6 +27,7 @@ public struct UsageLogSettings: Sendable, Equatable {
         pruneInterval: Duration = .seconds(3600)
     ) {
         self.path = path
+        self.pathIsExplicit = pathIsExplicit
         self.retentionDays = retentionDays
         self.bufferCapacity = bufferCapacity
         self.batchSize = batchSize
@@ -42,6 +47,7 @@ public struct UsageLogSettings: Sendable, Equatable {
         if let path = environment["LLMROUTER_DB"], !path.isEmpty {
             if ["off", "false", "0", "none", "disabled"].contains(path.lowercased()) { return nil }
             settings.path = path
+            settings.pathIsExplicit = true
         }
         if let text = environment["LLMROUTER_DB_RETENTION_DAYS"], !text.isEmpty {
             guard let days = Double(text), days > 0, days.isFinite else {
