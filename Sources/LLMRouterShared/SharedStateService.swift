@@ -202,8 +202,9 @@ public final class SharedStateService: Service, SharedStateObserver {
         while !Task.isCancelled {
             do {
                 // Bounded like every other call: a migration whose connection is cut under it
-                // may never return.
-                try await operation {}
+                // may never return. Not through operation(_:): once migrated it asks the database
+                // nothing, and must not report it answering.
+                try await withTimeout(settings.operationTimeout) { [self] in try await ensureSchema() }
                 try await client.withConnection { [self] connection in
                     try await listeningForAccessKeys(on: connection) { [self] in
                         try await listeningForLearnedLimits(on: connection) { [self] in
