@@ -184,21 +184,18 @@ func allowConnections(_ url: DatabaseURL, _ allowed: Bool) async throws {
 
 /// The rows of `llmrouter_cool_downs` by scope.
 func coolDownRows(_ url: DatabaseURL) async throws -> [String: (until: Date, instance: String)] {
-    try await TestDatabase.withClient(url) { client in
-        var rows: [String: (until: Date, instance: String)] = [:]
-        for try await (scope, until, instance) in try await client.query("SELECT scope, until, instance FROM llmrouter_cool_downs").decode((String, Date, String).self) {
-            rows[scope] = (until, instance)
-        }
-        return rows
+    try await TestDatabase.withClient(url) { try await coolDownRows(on: $0) }
+}
+
+func coolDownRows(on client: PostgresClient) async throws -> [String: (until: Date, instance: String)] {
+    var rows: [String: (until: Date, instance: String)] = [:]
+    for try await (scope, until, instance) in try await client.query("SELECT scope, until, instance FROM llmrouter_cool_downs").decode((String, Date, String).self) {
+        rows[scope] = (until, instance)
     }
+    return rows
 }
 
 /// Polls (≤ 10 s) until the row of `scope` exists and satisfies `condition`.
-func waitForRow(_ url: DatabaseURL, _ scope: String, _ condition: @escaping ((until: Date, instance: String)) -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while true {
-        if let row = try? await coolDownRows(url)[scope], condition(row) { return }
-        guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for the row of \(scope)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+func waitForRow(_ url: DatabaseURL, _ scope: String, _ condition: @escaping @Sendable ((until: Date, instance: String)) -> Bool) async throws {
+    try await TestDatabase.poll(url, "the row of \(scope)", read: { try await coolDownRows(on: $0)[scope] }) { $0.map(condition) ?? false }
 }

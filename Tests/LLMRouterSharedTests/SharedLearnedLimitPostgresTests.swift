@@ -140,22 +140,19 @@ struct SharedLearnedLimitPostgresTests {
 
 /// The rows of `llmrouter_learned_limits` (requests) by scope.
 func learnedRows(_ url: DatabaseURL) async throws -> [String: (remaining: Int, instance: String)] {
-    try await TestDatabase.withClient(url) { client in
-        var rows: [String: (remaining: Int, instance: String)] = [:]
-        let query: PostgresQuery = "SELECT scope, remaining, instance FROM llmrouter_learned_limits WHERE unit = 'requests'"
-        for try await (scope, remaining, instance) in try await client.query(query).decode((String, Int64, String).self) {
-            rows[scope] = (Int(remaining), instance)
-        }
-        return rows
+    try await TestDatabase.withClient(url) { try await learnedRows(on: $0) }
+}
+
+func learnedRows(on client: PostgresClient) async throws -> [String: (remaining: Int, instance: String)] {
+    var rows: [String: (remaining: Int, instance: String)] = [:]
+    let query: PostgresQuery = "SELECT scope, remaining, instance FROM llmrouter_learned_limits WHERE unit = 'requests'"
+    for try await (scope, remaining, instance) in try await client.query(query).decode((String, Int64, String).self) {
+        rows[scope] = (Int(remaining), instance)
     }
+    return rows
 }
 
 /// Polls (≤ 10 s) until the row of `scope` exists and satisfies `condition`.
-func waitForLearned(_ url: DatabaseURL, _ scope: String, _ condition: @escaping ((remaining: Int, instance: String)) -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while true {
-        if let row = try? await learnedRows(url)[scope], condition(row) { return }
-        guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for the learned row of \(scope)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+func waitForLearned(_ url: DatabaseURL, _ scope: String, _ condition: @escaping @Sendable ((remaining: Int, instance: String)) -> Bool) async throws {
+    try await TestDatabase.poll(url, "the learned row of \(scope)", read: { try await learnedRows(on: $0)[scope] }) { $0.map(condition) ?? false }
 }
