@@ -12,8 +12,8 @@ import LLMRouterTesting
 ///
 /// Routes `primary` (tried first) and `backup` serve the model `m`; a route named in
 /// `refusing` answers 429 with that `Retry-After`; one in `emptying` answers with headers saying
-/// its bucket (of 30) is now empty for 20 s, one in `reporting` that this many are left; one in
-/// `failing` answers 500 (its breaker opens after 3);
+/// its bucket (of 30) is now empty for 20 s, one in `reporting` that this many are left (one
+/// fewer at each call); one in `failing` answers 500 (its breaker opens after 3);
 /// the others just answer. `primaryLimits` configures `primary`'s quota; `wall` is the wall time
 /// at the instance's start (its quota windows).
 final class RouterInstance: Sendable {
@@ -48,12 +48,14 @@ final class RouterInstance: Sendable {
             let calls = self.calls
             let provider = ClosureProvider(
                 complete: { _, _ in
-                    calls.withLock { $0[name, default: 0] += 1 }
+                    let call = calls.withLock { $0[name, default: 0] += 1; return $0[name] ?? 0 }
                     if fails { throw UpstreamFailure(kind: .serverError, message: "upstream broke", status: 500) }
                     if let refusal {
                         throw UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429, retryAfter: refusal)
                     }
-                    let headers = left.map { RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: $0, resetIn: .seconds(20))]) }
+                    let headers = left.map {
+                        RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: max($0 - call + 1, 0), resetIn: .seconds(20))])
+                    }
                     return ChatCompletion(body: ByteBuffer(string: #"{"answer":"\#(name)"}"#), report: UpstreamReport(rateLimit: headers))
                 },
                 stream: { _, _ in throw UpstreamFailure(kind: .clientError, message: "not streamed here", status: 400) }
