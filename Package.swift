@@ -108,7 +108,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path.
+        // State shared across instances through PostgreSQL (`LLMROUTER_DATABASE_URL`), off the request path,
+        // and the response cache's `postgres` backend (written like the cache file, by a BatchWriter).
         .target(
             name: "LLMRouterShared",
             // The usage log's statements and writer, for its PostgreSQL store.
@@ -222,6 +223,7 @@ let package = Package(
             dependencies: [
                 "LLMRouterShared", "LLMRouterCore", "LLMRouterTesting", .postgresNIO, .nioCore, .logging,
                 .inMemoryLogging, .metrics, .prometheus, "LLMRouterUsage", .serviceLifecycle, .serviceLifecycleTestKit,
+                .nioPosix,
             ],
             swiftSettings: swiftSettings
         ),

@@ -26,6 +26,8 @@
 #   BENCH_ONLY=rules BENCH_ROUNDS=5 scripts/bench.sh   only echo (n) against echo with 20 routing
 #                               rules (r, scripts/bench/rules.sh), taking turns likewise: the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
+#   LLMROUTER_BIN=/path/to/llmrouter scripts/bench.sh   no build: that binary, and bench-baseline
+#                               beside it (or BASELINE_BIN)
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/bench/wrk-lib.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
@@ -42,10 +44,16 @@ need wrk wrk
 need nginx nginx
 
 SCRATCH=${LLMROUTER_SCRATCH_PATH:-.build}
-(cd "$ROOT" && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product llmrouter >&2 \
-    && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product bench-baseline >&2)
-BIN="$ROOT/$SCRATCH/$CONFIGURATION/llmrouter"
-BASELINE="$ROOT/$SCRATCH/$CONFIGURATION/bench-baseline"
+if [ -n "${LLMROUTER_BIN:-}" ]; then
+    # A binary built already (another checkout's, or before a change): no build here.
+    BIN=$LLMROUTER_BIN
+    BASELINE=${BASELINE_BIN:-$(dirname "$BIN")/bench-baseline}
+else
+    (cd "$ROOT" && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product llmrouter >&2 \
+        && swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --product bench-baseline >&2)
+    BIN="$ROOT/$SCRATCH/$CONFIGURATION/llmrouter"
+    BASELINE="$ROOT/$SCRATCH/$CONFIGURATION/bench-baseline"
+fi
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 COMPLETION="$ROOT/scripts/bench/completion.json"

@@ -9,7 +9,7 @@ import Yams
 ///   mode: deterministic      # deterministic (temperature 0, a seed, embeddings) | all
 ///   tool_calls: false        # store answers that call tools
 ///   max_bytes: 67108864      # memory bound (LLMROUTER_CACHE_MAX_BYTES)
-///   backend: memory          # memory | sqlite:PATH (LLMROUTER_CACHE)
+///   backend: memory          # memory | sqlite:PATH | postgres (LLMROUTER_CACHE)
 ///   semantic:                # opt-in (LLMROUTER_SEMANTIC_CACHE_ENABLED)
 ///     model: nv-embedqa-e5-v5
 ///     threshold: 0.97

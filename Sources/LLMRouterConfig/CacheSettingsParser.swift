@@ -40,12 +40,13 @@ public enum CacheSettingsParser {
     static func backend(_ text: String) throws(CacheSettingsError) -> ResponseCacheSettings.Backend {
         let trimmed = text.trimmingWhitespace()
         if trimmed.lowercased() == "memory" || trimmed.isEmpty { return .memory }
+        if ["postgres", "postgresql"].contains(trimmed.lowercased()) { return .postgres }
         if trimmed.lowercased().hasPrefix("sqlite:") {
             let path = String(trimmed.dropFirst("sqlite:".count))
             guard !path.isEmpty else { throw CacheSettingsError(field: "backend", message: "sqlite: needs a file path, as in sqlite:data/cache.sqlite") }
             return .sqlite(path: path)
         }
-        throw CacheSettingsError(field: "backend", message: "must be memory or sqlite:PATH, got '\(text)'")
+        throw CacheSettingsError(field: "backend", message: "must be memory, sqlite:PATH or postgres, got '\(text)'")
     }
 
     static func threshold(_ text: String) throws(CacheSettingsError) -> Double {

@@ -73,6 +73,7 @@ public enum SharedSchema {
         ),
         usageLogMigration,
         accessKeysMigration,
+        responseCacheMigration,
         learnedLimitsMigration,
     ]
 

@@ -148,7 +148,8 @@ struct OpenAICompatibleProviderStreamTests {
             #expect(await upstream.waitUntil { $0.streamChunksWritten >= 1 })
             consumer.cancel()
             _ = try? await consumer.value
-            #expect(await upstream.waitUntil { $0.clientDisconnects == 1 })
+            // Generous: on a loaded machine the close can take longer than the default wait.
+            #expect(await upstream.waitUntil(timeout: .seconds(10)) { $0.clientDisconnects == 1 })
         }
     }
 

@@ -14,6 +14,9 @@ public struct ResponseCacheSettings: Sendable, Equatable {
         case memory
         /// In a SQLite file as well, read back at startup (`LLMROUTER_CACHE=sqlite:PATH`).
         case sqlite(path: String)
+        /// In PostgreSQL as well (`LLMROUTER_CACHE=postgres`, the database of
+        /// `LLMROUTER_DATABASE_URL`), shared by every instance on it.
+        case postgres
     }
 
     /// How long an entry is served; the cache is off when it is zero.

@@ -64,9 +64,10 @@ public final class RoutingTable: Sendable {
 
     /// The first rule's decision for `facts`; `nil` when none matches.
     func decide(_ facts: RequestFacts) -> RuleDecision? {
-        for rule in rules {
-            if var decision = rule.decide(facts) {
-                if decision.rule.isEmpty { decision.rule = rule.name }
+        // By index: `for rule in rules` copies (retains) each existential, on every request.
+        for index in rules.indices {
+            if var decision = rules[index].decide(facts) {
+                if decision.rule.isEmpty { decision.rule = rules[index].name }
                 return decision
             }
         }

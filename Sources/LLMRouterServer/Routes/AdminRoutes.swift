@@ -59,7 +59,7 @@ struct AdminRoutes {
     let cache: ResponseCache?
 
     func register(on router: Router<RouterRequestContext>) {
-        // `POST /admin/cache/clear`: forgets every cached answer (and the file's, for sqlite).
+        // `POST /admin/cache/clear`: forgets every cached answer (and the file's or the shared table's).
         router.post("/admin/cache/clear") { _, _ in
             guard let cache else {
                 throw OpenAIError(status: .notFound, message: "The response cache is off (LLMROUTER_CACHE_TTL is unset or 0).", type: "invalid_request_error", code: "cache_off")

@@ -6,7 +6,9 @@ import Foundation
 import LLMRouterCacheStore
 import LLMRouterConfig
 import LLMRouterCore
+import LLMRouterShared
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Builds the response cache the file and the environment ask for, and checks it can work:
@@ -14,13 +16,16 @@ import ServiceLifecycle
 enum ResponseCacheStartup {
     struct Opened {
         let cache: ResponseCache
-        /// The SQLite backend's writer, to run with the server; `nil` for memory.
+        /// The SQLite or PostgreSQL backend's writer, to run with the server; `nil` for memory.
         let writer: (any Service)?
     }
 
     /// `nil` when the cache is off.
+    /// - Parameter database: `database:` of the providers file, for the `postgres` backend.
     /// - Throws: ``ConfigurationError`` naming the variable or setting that is wrong.
-    static func open(configured: ResponseCacheSettings?, environment: [String: String], table: RoutingTable, logger: Logger) async throws -> Opened? {
+    static func open(
+        configured: ResponseCacheSettings?, database: DatabaseSetting? = nil, environment: [String: String], table: RoutingTable, logger: Logger
+    ) async throws -> Opened? {
         let settings: ResponseCacheSettings
         do {
             settings = try CacheSettingsParser.applyingEnvironment(environment, to: configured ?? ResponseCacheSettings())
@@ -46,6 +51,10 @@ enum ResponseCacheStartup {
             let sqlite = try await SQLiteCacheBackend.open(path: path, maxBytes: settings.maxBytes, now: now, logger: logger)
             backend = sqlite
             writer = sqlite
+        case .postgres:
+            let postgres = try openPostgres(environment: environment, database: database, maxBytes: settings.maxBytes, logger: logger)
+            backend = postgres
+            writer = postgres
         }
         let cache = ResponseCache(settings: settings, backend: backend)
         let occupancy = await cache.occupancy()
@@ -60,6 +69,24 @@ enum ResponseCacheStartup {
             ]
         )
         return Opened(cache: cache, writer: writer)
+    }
+
+    /// The shared backend on the database of `LLMROUTER_DATABASE_URL` (or `database:` of the
+    /// providers file); it connects when the server runs it.
+    /// - Throws: ``ConfigurationError`` naming both variables when the address is missing, or
+    ///   where the address came from when it is malformed.
+    static func openPostgres(environment: [String: String], database: DatabaseSetting? = nil, maxBytes: Int, logger: Logger) throws -> PostgresCacheBackend {
+        let variable = SharedStateStartup.variable
+        guard let url = try SharedStateStartup.databaseURL(environment, configured: database) else {
+            throw ConfigurationError(
+                file: "LLMROUTER_CACHE",
+                message: "postgres keeps the cache in the database of \(variable) (or database: in the providers YAML), which is unset;"
+                    + " set \(variable)=postgres://user:password@host:5432/database or choose another backend (memory, sqlite:PATH)"
+            )
+        }
+        SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
+        let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
+        return PostgresCacheBackend(settings: .init(url: url, maxBytes: maxBytes), logger: logger, metrics: metrics)
     }
 
     /// The semantic layer embeds with the router's own routes: its model must be served there.
@@ -81,6 +108,7 @@ extension ResponseCacheSettings.Backend {
         switch self {
         case .memory: "memory"
         case .sqlite(let path): "sqlite:\(path)"
+        case .postgres: "postgres"
         }
     }
 }

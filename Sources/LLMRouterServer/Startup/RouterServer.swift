@@ -80,7 +80,9 @@ public enum RouterServer {
         // One name for this process in every row it writes to a shared database.
         let instance = SharedStateService.defaultInstanceName()
         let usageLog = try await UsageLogStartup.open(settings.usageLog, environment: environment, configured: configuration.database, instance: instance, logger: logger)
-        let cache = try await ResponseCacheStartup.open(configured: configuration.cache, environment: environment, table: table, logger: logger)
+        let cache = try await ResponseCacheStartup.open(
+            configured: configuration.cache, database: configuration.database, environment: environment, table: table, logger: logger
+        )
         let application = RouterApplication(
             table: table,
             settings: settings,

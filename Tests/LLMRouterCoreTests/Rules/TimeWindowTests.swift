@@ -86,3 +86,31 @@ struct TimeWindowTests {
         #expect(!sundays.contains(wallTime: wallTime("2026-03-30T12:00:00Z")))
     }
 }
+
+/// One window asked again and again, as a rule is on every request: its remembered zone offset
+/// must not outlive a daylight-saving change, nor be used for an earlier instant.
+struct TimeWindowOffsetReuseTests {
+    @Test func oneWindowFollowsTheChangesItLivesThrough() {
+        let window = TimeWindowTests.window("09:00-10:00")
+        let asked: [(String, Bool)] = [
+            ("2026-03-28T08:30:00Z", true), // 09:30 CET
+            ("2026-03-28T09:30:00Z", false), // 10:30 CET
+            ("2026-03-29T07:30:00Z", true), // 09:30 CEST: the spring change came in between
+            ("2026-03-29T08:30:00Z", false), // 10:30 CEST
+            ("2026-03-28T08:30:00Z", true), // back before the change: CET again
+            ("2026-10-25T07:30:00Z", false), // 08:30 CET, after the autumn change
+            ("2026-10-25T08:30:00Z", true), // 09:30 CET
+            ("2026-10-24T07:30:00Z", true), // 09:30 CEST, the day before
+        ]
+        for (iso, inside) in asked {
+            #expect(window.contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+        }
+    }
+
+    @Test func windowsCompareByWhatTheyHoldNotByWhatTheyRemember() {
+        let asked = TimeWindowTests.window("09:00-10:00")
+        _ = asked.contains(wallTime: wallTime("2026-03-28T08:30:00Z"))
+        #expect(asked == TimeWindowTests.window("09:00-10:00"))
+        #expect(asked != TimeWindowTests.window("09:00-11:00"))
+    }
+}

@@ -1,5 +1,6 @@
 // The full Foundation: named (IANA) zones need its time-zone database.
 import Foundation
+import Synchronization
 
 /// `when.time`: days of the week and a span of hours, read in a zone.
 ///
@@ -12,7 +13,12 @@ public struct TimeWindow: Sendable, Equatable {
     /// Minutes after local midnight: inclusive start, exclusive end; equal means all day.
     public var startMinute: Int
     public var endMinute: Int
-    public var zone: TimeZone
+    public var zone: TimeZone {
+        didSet { offsets = ZoneOffsets(zone) }
+    }
+    /// The zone's offset from UTC, asked of the time-zone database once per stretch between two
+    /// daylight-saving changes instead of on every request (a rule is tried on every request).
+    private var offsets: ZoneOffsets
 
     public static let allDays: UInt8 = 0b111_1111
     /// `mon` … `sun`, in bit order.
@@ -23,12 +29,17 @@ public struct TimeWindow: Sendable, Equatable {
         self.startMinute = startMinute
         self.endMinute = endMinute
         self.zone = zone
+        self.offsets = ZoneOffsets(zone)
+    }
+
+    public static func == (lhs: TimeWindow, rhs: TimeWindow) -> Bool {
+        lhs.days == rhs.days && lhs.startMinute == rhs.startMinute && lhs.endMinute == rhs.endMinute && lhs.zone == rhs.zone
     }
 
     /// Whether the instant `wallTime` (milliseconds since 1970) falls in the window.
     public func contains(wallTime: Int64) -> Bool {
         let seconds = wallTime.dividingFloor(by: 1000)
-        let offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+        let offset = offsets.offset(at: seconds)
         let local = seconds + offset
         let day = local.dividingFloor(by: 86_400)
         let minute = Int((local - day * 86_400) / 60)
@@ -59,6 +70,35 @@ public struct TimeWindow: Sendable, Equatable {
               (0...24).contains(hours), (0..<60).contains(minutes), hours < 24 || minutes == 0
         else { return nil }
         return hours * 60 + minutes
+    }
+}
+
+/// A zone's offset from UTC and the stretch of time it holds for: from the instant it was asked
+/// for until the zone's next daylight-saving change (a day at most, so a zone whose rules have
+/// no such change is still asked again daily).
+private final class ZoneOffsets: Sendable {
+    private struct Span {
+        var from: Int64 = 0
+        var until: Int64 = 0
+        var offset: Int64 = 0
+    }
+
+    private let zone: TimeZone
+    private let span = Mutex(Span())
+
+    init(_ zone: TimeZone) {
+        self.zone = zone
+    }
+
+    /// The offset, in seconds, at `seconds` after 1970.
+    func offset(at seconds: Int64) -> Int64 {
+        if let known = span.withLock({ $0.from <= seconds && seconds < $0.until ? $0.offset : nil }) { return known }
+        let date = Date(timeIntervalSince1970: Double(seconds))
+        let offset = Int64(zone.secondsFromGMT(for: date))
+        let change = zone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+        let until = min(change ?? .max, seconds + 86_400)
+        span.withLock { $0 = Span(from: seconds, until: until, offset: offset) }
+        return offset
     }
 }
 
