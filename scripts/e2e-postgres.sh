@@ -8,6 +8,8 @@
 # Both write their usage log to the database (the default with a database URL): at the end one
 # `llmrouter stats` shows every request of each instance, those answered during the outage too.
 # Needs python3 and curl; installs Debian's PostgreSQL server when missing; 127.0.0.1 only.
+# Then (check_learned_limits_and_the_files_database): what a fake's headers said of its bucket,
+# learned by one process, paces another; one finds the database in its providers file.
 # Last (check_access_keys_in_the_database): `llmrouter keys add` on the database's keys table
 # makes a key two more processes accept; revoked, both refuse it.
 source "$(dirname "$0")/lib.sh"
@@ -134,6 +136,60 @@ check_usage_rows_in_stats() {
         "! '$BIN' stats --database-url 'postgres://llmrouter:$PASSWORD@127.0.0.1:1/none?sslmode=disable' 2>&1 | grep -q '$PASSWORD'"
 }
 check_usage_rows_in_stats
+# Learned limits, and `database:` in the providers file: two more processes over a fake Groq
+# allowing 5 calls a minute (its answers' headers say how many are left). C finds the database
+# only in its providers file (`database:`, the password from ${E2E_DB_PASSWORD}); D has the same
+# file without that variable, and its LLMROUTER_DATABASE_URL wins. A call through C leaves 4;
+# D knows it without a call, spends exactly those 4, and then C and D answer from the echo
+# without a single 429 from the fake.
+check_learned_limits_and_the_files_database() {
+    echo "== learned limits; database: in the providers file"
+    local fake name port first remaining spent
+    start_fake groq --rate-limit 5/60 --dialect groq
+    fake=$FAKE_PORT
+    cat >"$WORK/learned.yaml" <<YAML
+database: "postgres://llmrouter:\${E2E_DB_PASSWORD}@127.0.0.1:$PG_PORT/llmrouter?sslmode=disable"
+routing:
+  max_wait_seconds: 0
+providers:
+  - {name: paced, type: groq, priority: 1, model: up-c, canonical_model: model-c, base_url: "http://127.0.0.1:$fake/v1"}
+  - {name: local-echo, type: echo, priority: 100}
+YAML
+    for name in C D; do
+        port=$(free_port)
+        local variables=(E2E_DB_PASSWORD="$PASSWORD")
+        [ "$name" = D ] && variables=(LLMROUTER_DATABASE_URL="$PG_URL")
+        env -i PATH="$PATH" HOME="$WORK" GROQ_API_KEY=gsk_e2e_postgres_groq_key_0000001 LLMROUTER_DB=off \
+            LLMROUTER_CONFIG="$WORK/learned.yaml" "${variables[@]}" PORT="$port" "$BIN" >"$WORK/$name.log" 2>&1 &
+        printf -v "PORT_$name" '%s' "$port"
+        printf -v "PID_$name" '%s' "$!"
+        wait_for_http "http://127.0.0.1:$port/health"
+    done
+    check "C connects through database: of its providers file" wait_log "$WORK/C.log" "shared state connected"
+    check "C names that database without its password" grep -q "llmrouter.database=postgres://llmrouter:\*\*\*@127.0.0.1:$PG_PORT/" "$WORK/C.log"
+    check "D says LLMROUTER_DATABASE_URL overrides the file's database:" grep -q "LLMROUTER_DATABASE_URL overrides database: of the providers file" "$WORK/D.log"
+    check "D connects" wait_log "$WORK/D.log" "shared state connected"
+    sleep 0.5
+    first=$(answer "$PORT_C" model-c)
+    check "C's call is answered by the fake ($first)" test "$first" = "200 paced"
+    remaining_on_d() {
+        curl -fsS "http://127.0.0.1:$PORT_D/health/providers" |
+            python3 -c 'import json,sys; r=[p for p in json.load(sys.stdin)["providers"] if p["name"]=="paced"]; print((r[0].get("limits") or {}).get("remaining_requests"))'
+    }
+    for _ in $(seq 1 100); do [ "$(remaining_on_d)" = 4 ] && break; sleep 0.02; done
+    check "D knows 4 are left without calling the fake (remaining_requests 4)" test "$(remaining_on_d) $(fake_calls "$fake")" = "4 1"
+    spent=""
+    for _ in 1 2 3 4 5; do spent+="$(answer "$PORT_D" model-c | cut -d' ' -f2) "; done
+    echo "   D: $spent"
+    check "D spends the 4 left, then answers from the echo" test "$spent" = "paced paced paced paced local-echo "
+    check "C then answers from the echo too" test "$(answer "$PORT_C" model-c)" = "200 local-echo"
+    check "the fake answered 5 and refused none (no 429)" test "$(curl -fsS "http://127.0.0.1:$fake/_stats" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["rate_limits"]; print(r["answered"], r["rate_limited"])')" = "5 0"
+    kill -TERM "$PID_C" "$PID_D"
+    wait "$PID_C" "$PID_D" || true
+    check "the database password is in no log of C and D" bash -c "! grep -q '$PASSWORD' '$WORK/C.log' '$WORK/D.log'"
+}
+check_learned_limits_and_the_files_database
 # Access keys in the database (LLMROUTER_KEYS=postgres): two more processes read their keys from
 # the table; `llmrouter keys add` on it makes a key both accept within seconds, a missing or wrong
 # key is answered 401 in OpenAI's error shape, `keys revoke` makes both refuse it, and the table

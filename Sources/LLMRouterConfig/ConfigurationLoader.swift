@@ -46,7 +46,7 @@ public struct ConfigurationLoader: Sendable {
             throw ConfigurationError(file: file, message: "expected a mapping with a 'providers' list at the top level")
         }
         var warnings: [ConfigurationWarning] = []
-        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache", "budget"].contains(key) {
+        for key in top.keys.compactMap(\.string) where !["providers", "routing", "cache", "budget", "database"].contains(key) {
             warnings.append(ConfigurationWarning(file: file, provider: nil, message: "unknown top-level key '\(key)' ignored"))
         }
         guard let providersNode = top["providers"] else {
@@ -80,7 +80,8 @@ public struct ConfigurationLoader: Sendable {
         var cacheReader = CacheSectionReader(file: file)
         let cache = try top["cache"].map { (node: Node) throws(ConfigurationError) in try cacheReader.read(node) }
         warnings += cacheReader.warnings
-        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing, cache: cache), warnings: warnings)
+        let database = try DatabaseAddress.read(top["database"], file: file)
+        return Loaded(configuration: RouterConfiguration(providers: providers, routing: routing, cache: cache, database: database), warnings: warnings)
     }
 
     /// `budget: {usd_per_day: N}`: what paid routes may spend a UTC day.

@@ -35,20 +35,37 @@ enum QuotaSQL {
         return Key(scope: usage.scope, window: window)
     }
 
+    /// One hand-over of an instance's use: numbered, so sending it again adds nothing.
+    struct Batch: Sendable {
+        /// Increases by one per hand-over of the instance.
+        var number: Int64
+        var rows: [Key: SharedQuotaUsage]
+    }
+
     /// Adds each row's use (those above zero) to its counter and returns the totals of every
     /// row's counter, in one statement. Rows are written in key order, so two instances adding
     /// to the same counters lock them in the same order and never deadlock.
-    static func reconcile(_ rows: [Key: SharedQuotaUsage], client: PostgresClient, logger: Logger) async throws -> [Key: Int] {
-        let keys = Array(rows.keys)
-        let used = keys.map { Int64(rows[$0]?.used ?? 0) }
-        let expires = keys.map { rows[$0].map(expiry(of:)) ?? Date() }
+    ///
+    /// The use is added only when `batch` is newer than the instance's last one counted: a
+    /// batch whose statement committed but whose answer was lost (a timeout) is sent again
+    /// and only reads the totals. A first attempt still running holds the instance's row, so
+    /// the second waits for it and then finds it counted.
+    static func reconcile(_ batch: Batch, instance: String, client: PostgresClient, logger: Logger) async throws -> [Key: Int] {
+        let keys = Array(batch.rows.keys)
+        let used = keys.map { Int64(batch.rows[$0]?.used ?? 0) }
+        let expires = keys.map { batch.rows[$0].map(expiry(of:)) ?? Date() }
         let query: PostgresQuery = """
-            WITH offered AS (
+            WITH fresh AS (
+                INSERT INTO llmrouter_quota_batches AS held (instance, batch) VALUES (\(instance), \(batch.number))
+                ON CONFLICT (instance) DO UPDATE SET batch = excluded.batch, updated_at = now() WHERE held.batch < excluded.batch
+                RETURNING batch
+            ), offered AS (
                 SELECT * FROM unnest(\(keys.map(\.scope))::text[], \(keys.map(\.window))::text[], \(used)::bigint[], \(expires)::timestamptz[])
                     AS offered (scope, window_key, used, expires_at)
             ), written AS (
                 INSERT INTO llmrouter_quota_counters AS counted (scope, window_key, used, expires_at)
-                SELECT scope, window_key, used, expires_at FROM offered WHERE used > 0 ORDER BY scope, window_key
+                SELECT scope, window_key, used, expires_at FROM offered
+                WHERE used > 0 AND EXISTS (SELECT 1 FROM fresh) ORDER BY scope, window_key
                 ON CONFLICT (scope, window_key) DO UPDATE SET used = counted.used + excluded.used
                 RETURNING scope, window_key, used
             )
@@ -56,7 +73,7 @@ enum QuotaSQL {
             UNION ALL
             SELECT counted.scope, counted.window_key, counted.used
             FROM llmrouter_quota_counters AS counted JOIN offered USING (scope, window_key)
-            WHERE offered.used = 0
+            WHERE offered.used = 0 OR NOT EXISTS (SELECT 1 FROM fresh)
             """
         var totals: [Key: Int] = [:]
         for try await (scope, window, total) in try await client.query(query, logger: logger).decode((String, String, Int64).self) {
@@ -108,8 +125,10 @@ enum BreakerSQL {
         return found
     }
 
-    /// Forgets instances not seen for a day, and their breakers.
+    /// Forgets instances not seen for a day, their breakers, and the hand-overs of instances
+    /// gone for two days.
     static func prune(client: PostgresClient, logger: Logger) async throws {
+        _ = try await client.query("DELETE FROM llmrouter_quota_batches WHERE updated_at < now() - interval '2 days'", logger: logger).collect()
         _ = try await client.query("DELETE FROM llmrouter_instances WHERE seen_at < now() - interval '1 day'", logger: logger).collect()
         _ = try await client.query(
             "DELETE FROM llmrouter_breakers AS held WHERE NOT EXISTS (SELECT 1 FROM llmrouter_instances AS running WHERE running.instance = held.instance) AND held.updated_at < now() - interval '1 day'",

@@ -74,6 +74,7 @@ public enum SharedSchema {
         usageLogMigration,
         accessKeysMigration,
         responseCacheMigration,
+        learnedLimitsMigration,
     ]
 
     /// The newest version this release knows.

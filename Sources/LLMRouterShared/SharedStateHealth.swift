@@ -16,6 +16,8 @@ public final class SharedStateHealth: Sendable {
         /// `nil` until the first operation ends.
         var up: Bool?
         var listening = false
+        /// When the last success was followed by a failure; `nil` while up.
+        var awaySince: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -39,10 +41,15 @@ public final class SharedStateHealth: Sendable {
     public var isUp: Bool? { state.withLock { $0.up } }
     /// Whether a connection is listening for other instances' announcements.
     public var isListening: Bool { state.withLock { $0.listening } }
+    /// Since when no call has succeeded, while that is so.
+    var awaySince: ContinuousClock.Instant? { state.withLock { $0.awaySince } }
 
     func succeeded() {
         let was = state.withLock { state -> Bool? in
-            defer { state.up = true }
+            defer {
+                state.up = true
+                state.awaySince = nil
+            }
             return state.up
         }
         guard was != true else { return }
@@ -56,7 +63,10 @@ public final class SharedStateHealth: Sendable {
 
     func failed(_ error: any Error) {
         let was = state.withLock { state -> Bool? in
-            defer { state.up = false }
+            defer {
+                state.up = false
+                if state.awaySince == nil { state.awaySince = .now }
+            }
             return state.up
         }
         guard was != false else { return }

@@ -14,10 +14,14 @@ extension SharedStateService {
     /// use counted since over in one statement, and tells each quota the others' use.
     ///
     /// What this instance added to each counter is remembered, so the totals read back become
-    /// the others' share. Use that could not be written (the database away) is kept and added
-    /// to the next round, until its window's row would have expired.
+    /// the others' share. A hand-over whose answer did not come (the database away, or a
+    /// timeout after it committed) is sent again as it was, with its number, until it is
+    /// acknowledged or its windows' rows would have expired: the database adds it once. Use
+    /// counted meanwhile waits for the next one.
     func quotaLoop() async {
         var pending: [QuotaSQL.Key: SharedQuotaUsage] = [:]
+        var unacknowledged: QuotaSQL.Batch?
+        var lastNumber: Int64 = 0
         var addedHere: [QuotaSQL.Key: (used: Int, expires: Date)] = [:]
         for await _ in quotaWake {
             for usage in quotaSources.flatMap({ $0.drainQuotaUsage() }) {
@@ -27,12 +31,20 @@ extension SharedStateService {
             let now = Date()
             pending = pending.filter { QuotaSQL.expiry(of: $0.value) > now }
             addedHere = addedHere.filter { $0.value.expires > now }
-            guard !pending.isEmpty else { continue }
-            let rows = pending
+            if var batch = unacknowledged {
+                batch.rows = batch.rows.filter { QuotaSQL.expiry(of: $0.value) > now }
+                unacknowledged = batch.rows.isEmpty ? nil : batch
+            }
+            if unacknowledged == nil, !pending.isEmpty {
+                lastNumber += 1
+                unacknowledged = QuotaSQL.Batch(number: lastNumber, rows: pending)
+                pending = [:]
+            }
+            guard let batch = unacknowledged else { continue }
             do {
-                let totals = try await operation { [self] in try await QuotaSQL.reconcile(rows, client: client, logger: logger) }
+                let totals = try await operation { [self] in try await QuotaSQL.reconcile(batch, instance: settings.instance, client: client, logger: logger) }
                 var others: [SharedQuotaUsage] = []
-                for (key, usage) in rows {
+                for (key, usage) in batch.rows {
                     let added = (addedHere[key]?.used ?? 0) + usage.used
                     addedHere[key] = (added, QuotaSQL.expiry(of: usage))
                     var elsewhere = usage
@@ -40,9 +52,13 @@ extension SharedStateService {
                     others.append(elsewhere)
                 }
                 // Zero rows are asked for again at the next drain; nothing is left to write.
-                pending = [:]
+                unacknowledged = nil
                 for source in quotaSources { source.apply(remoteQuota: others) }
             } catch {
+                // Zero rows only read: not worth sending again.
+                var again = batch
+                again.rows = batch.rows.filter { $0.value.used > 0 }
+                unacknowledged = again.rows.isEmpty ? nil : again
                 pending = pending.filter { $0.value.used > 0 }
             }
         }

@@ -10,12 +10,13 @@ import PostgresNIO
 public import ServiceLifecycle
 import Synchronization
 
-/// Shares this instance's cool-downs with every other instance on the same database, and
-/// applies theirs to the local provider state.
+/// Shares this instance's cool-downs and learned limits with every other instance on the same
+/// database, and applies theirs to the local provider state.
 ///
 /// - A cool-down started here reaches ``coolDownsStarted(_:)`` on the request's task, which
 ///   only buffers it; a loop of its own writes the buffer (one statement per batch) and the
-///   database announces each row written with `NOTIFY`.
+///   database announces each row written with `NOTIFY`. Learned limits go the same way
+///   (``learnedLimitsChanged(_:)``), written at most every ``Settings/learnedInterval``.
 /// - Every instance `LISTEN`s and applies what it hears within milliseconds; a read of the
 ///   cool-downs in force every ``Settings/syncInterval`` is the backstop, and the first read
 ///   tells an instance that starts late what is in force.
@@ -35,39 +36,52 @@ public final class SharedStateService: Service, SharedStateObserver {
         public var operationTimeout: Duration
         /// Batches of started cool-downs kept while the writer is behind; older ones are dropped.
         public var bufferLimit: Int
+        /// While the database stays away, the connection pool is replaced this often: an
+        /// instance rejoins within about this long after the database is back.
+        public var rejoinInterval: Duration
         /// How often configured quotas are reconciled (sooner after a burst of calls).
         public var quotaInterval: Duration
         /// How often counters of windows long over are deleted.
         public var pruneInterval: Duration
         /// Another instance's breakers are shown while it was seen (at its periodic read) this recently.
         public var instanceTimeout: Duration
+        /// The least time between two writes of learned limits: answers' headers change them at
+        /// every call, and what changed meanwhile is written together.
+        public var learnedInterval: Duration
 
         public init(
             url: DatabaseURL,
             instance: String = SharedStateService.defaultInstanceName(),
             syncInterval: Duration = .seconds(2),
             retryInterval: Duration = .seconds(1),
+            rejoinInterval: Duration = .seconds(5),
             operationTimeout: Duration = .seconds(5),
             bufferLimit: Int = 1024,
             quotaInterval: Duration = .milliseconds(250),
             pruneInterval: Duration = .seconds(60),
-            instanceTimeout: Duration = .seconds(30)
+            instanceTimeout: Duration = .seconds(30),
+            learnedInterval: Duration = .milliseconds(50)
         ) {
             self.url = url
             self.instance = instance
             self.syncInterval = syncInterval
             self.retryInterval = retryInterval
+            self.rejoinInterval = rejoinInterval
             self.operationTimeout = operationTimeout
             self.bufferLimit = bufferLimit
             self.quotaInterval = quotaInterval
             self.pruneInterval = pruneInterval
             self.instanceTimeout = instanceTimeout
+            self.learnedInterval = learnedInterval
         }
     }
 
     public let settings: Settings
     public let health: SharedStateHealth
-    let client: PostgresClient
+    /// The connection pool in use; ``clientLoop()`` replaces it while the database stays away.
+    let pool: Mutex<PostgresClient>
+    /// The driver's logger, for the pools to come.
+    let driverLogger: Logger
     let receiver: any SharedStateReceiver
     /// The receiver and any access-key quotas: what takes part in quota reconciliation.
     let quotaSources: [any SharedQuotaReceiver]
@@ -79,9 +93,13 @@ public final class SharedStateService: Service, SharedStateObserver {
     /// Wakes the quota loop: its interval, or calls piling up.
     let quotaWake: AsyncStream<Void>
     let quotaWakeInput: AsyncStream<Void>.Continuation
+    /// Learned limits waiting to be written, the latest per scope and unit; wakes its loop.
+    let learnedOutbox = Mutex<[LearnedLimitSQL.Key: SharedLearnedLimit]>([:])
+    let learnedWake: AsyncStream<Void>
+    let learnedWakeInput: AsyncStream<Void>.Continuation
     private let outbox: AsyncStream<[SharedCoolDown]>
     private let outboxInput: AsyncStream<[SharedCoolDown]>.Continuation
-    private let migrated = Mutex(false)
+    let migrated = Mutex(false)
 
     /// - Parameters:
     ///   - receiver: the local provider state, which takes other instances' cool-downs. Give
@@ -103,10 +121,12 @@ public final class SharedStateService: Service, SharedStateObserver {
         // The driver's own logs stay quiet below warnings: they would name every connection.
         var driverLogger = logger
         driverLogger.logLevel = max(logger.logLevel, .warning)
-        self.client = PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger)
+        self.driverLogger = driverLogger
+        self.pool = Mutex(PostgresClient(configuration: settings.url.clientConfiguration, backgroundLogger: driverLogger))
         (outbox, outboxInput) = AsyncStream.makeStream(of: [SharedCoolDown].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (breakerOutbox, breakerInput) = AsyncStream.makeStream(of: [SharedBreakerState].self, bufferingPolicy: .bufferingNewest(settings.bufferLimit))
         (quotaWake, quotaWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (learnedWake, learnedWakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// `hostname-pid-random`: readable in the table, unique per start.
@@ -131,7 +151,7 @@ public final class SharedStateService: Service, SharedStateObserver {
     /// waited out, not a reason to stop the server.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
+            group.addTask { await self.clientLoop() }
             group.addTask { await self.publishLoop() }
             group.addTask { await self.listenLoop() }
             group.addTask { await self.syncLoop() }
@@ -139,11 +159,13 @@ public final class SharedStateService: Service, SharedStateObserver {
             group.addTask { await self.quotaTimer() }
             group.addTask { await self.breakerLoop() }
             group.addTask { await self.pruneLoop() }
+            group.addTask { await self.learnedLoop() }
             breakerInput.yield(receiver.breakerStates())
             try? await gracefulShutdown()
             outboxInput.finish()
             breakerInput.finish()
             quotaWakeInput.finish()
+            learnedWakeInput.finish()
             group.cancelAll()
         }
     }
@@ -175,21 +197,24 @@ public final class SharedStateService: Service, SharedStateObserver {
         }
     }
 
-    /// Listens for other instances' cool-downs, reconnecting after a failure.
+    /// Listens for other instances' cool-downs and learned limits, reconnecting after a failure.
     private func listenLoop() async {
         while !Task.isCancelled {
             do {
                 // Bounded like every other call: a migration whose connection is cut under it
-                // may never return.
-                try await operation {}
+                // may never return. Not through operation(_:): once migrated it asks the database
+                // nothing, and must not report it answering.
+                try await withTimeout(settings.operationTimeout) { [self] in try await ensureSchema() }
                 try await client.withConnection { [self] connection in
                     try await listeningForAccessKeys(on: connection) { [self] in
-                        try await connection.listen(on: CoolDownSQL.channel) { notifications in
-                            health.listening(true)
-                            // What was announced while nobody here listened.
-                            await sync()
-                            for try await notification in notifications {
-                                take(notification.payload)
+                        try await listeningForLearnedLimits(on: connection) { [self] in
+                            try await connection.listen(on: CoolDownSQL.channel) { notifications in
+                                health.listening(true)
+                                // What was announced while nobody here listened.
+                                await sync()
+                                for try await notification in notifications {
+                                    take(notification.payload)
+                                }
                             }
                         }
                     }
@@ -219,6 +244,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             let adopted = receiver.apply(remote: inForce)
             log(adopted, from: "read")
         } catch {}
+        await syncLearned()
     }
 
     private func take(_ payload: String) {
@@ -240,36 +266,5 @@ public final class SharedStateService: Service, SharedStateObserver {
                 ]
             )
         }
-    }
-
-    // MARK: Database calls
-
-    /// Runs `body` against the database (migrating first, once), bounded by the operation
-    /// timeout; records the outcome in ``health``.
-    func operation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        do {
-            let value = try await withTimeout(settings.operationTimeout) { [self] in
-                try await ensureSchema()
-                return try await body()
-            }
-            health.succeeded()
-            return value
-        } catch {
-            if !Task.isCancelled { health.failed(error) }
-            throw error
-        }
-    }
-
-    private func ensureSchema() async throws {
-        guard !migrated.withLock({ $0 }) else { return }
-        let outcome = try await SharedSchema.migrate(client, logger: logger)
-        migrated.withLock { $0 = true }
-        if outcome.from != outcome.to {
-            logger.notice("shared state schema migrated", metadata: ["llmrouter.from": "\(outcome.from)", "llmrouter.to": "\(outcome.to)"])
-        }
-    }
-
-    func pause() async {
-        try? await Task.sleep(for: settings.retryInterval)
     }
 }

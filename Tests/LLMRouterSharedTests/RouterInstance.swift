@@ -12,7 +12,8 @@ import LLMRouterTesting
 ///
 /// Routes `primary` (tried first) and `backup` serve the model `m`; a route named in
 /// `refusing` answers 429 with that `Retry-After`; one in `emptying` answers with headers saying
-/// its bucket is now empty for 20 s; one in `failing` answers 500 (its breaker opens after 3);
+/// its bucket (of 30) is now empty for 20 s, one in `reporting` that this many are left (one
+/// fewer at each call); one in `failing` answers 500 (its breaker opens after 3);
 /// the others just answer. `primaryLimits` configures `primary`'s quota; `wall` is the wall time
 /// at the instance's start (its quota windows).
 final class RouterInstance: Sendable {
@@ -27,10 +28,13 @@ final class RouterInstance: Sendable {
         instance: String,
         refusing: [String: Duration] = [:],
         emptying: Set<String> = [],
+        reporting: [String: Int] = [:],
         failing: Set<String> = [],
         primaryLimits: RateLimitConfiguration? = nil,
         wall: Date = Date(),
         syncInterval: Duration = .seconds(60),
+        operationTimeout: Duration = .seconds(2),
+        rejoinInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "test"),
         metrics: any MetricsFactory = MetricsSystem.factory
     ) {
@@ -40,19 +44,19 @@ final class RouterInstance: Sendable {
             if name == "primary" { configuration.rateLimit = primaryLimits }
             let fails = failing.contains(name)
             let refusal = refusing[name]
+            let left = emptying.contains(name) ? 0 : reporting[name]
             let calls = self.calls
             let provider = ClosureProvider(
                 complete: { _, _ in
-                    calls.withLock { $0[name, default: 0] += 1 }
+                    let call = calls.withLock { $0[name, default: 0] += 1; return $0[name] ?? 0 }
                     if fails { throw UpstreamFailure(kind: .serverError, message: "upstream broke", status: 500) }
                     if let refusal {
                         throw UpstreamFailure(kind: .rateLimited, message: "slow down", status: 429, retryAfter: refusal)
                     }
-                    let empty = RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: 0, resetIn: .seconds(20))])
-                    return ChatCompletion(
-                        body: ByteBuffer(string: #"{"answer":"\#(name)"}"#),
-                        report: UpstreamReport(rateLimit: emptying.contains(name) ? empty : nil)
-                    )
+                    let headers = left.map {
+                        RateLimitSignal(windows: [.init(unit: .requests, period: .minute, limit: 30, remaining: max($0 - call + 1, 0), resetIn: .seconds(20))])
+                    }
+                    return ChatCompletion(body: ByteBuffer(string: #"{"answer":"\#(name)"}"#), report: UpstreamReport(rateLimit: headers))
                 },
                 stream: { _, _ in throw UpstreamFailure(kind: .clientError, message: "not streamed here", status: 400) }
             )
@@ -63,7 +67,7 @@ final class RouterInstance: Sendable {
         router = RequestRouter(state: state, clock: ContinuousClock(), metrics: metrics)
         shared = SharedStateService(
             settings: .init(
-                url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), operationTimeout: .seconds(2),
+                url: url, instance: instance, syncInterval: syncInterval, retryInterval: .milliseconds(100), rejoinInterval: rejoinInterval, operationTimeout: operationTimeout,
                 instanceTimeout: .seconds(5)
             ),
             receiver: state,
@@ -85,6 +89,13 @@ final class RouterInstance: Sendable {
         )
         if case .answered(let answer) = outcome { return answer.provider }
         return nil
+    }
+
+    /// `route` as `POST /admin/explain` shows it now: its status and skip reason.
+    func explain(_ route: String) async throws -> RoutingExplanation.RouteLine? {
+        let request = try ChatRequest(json: Array(#"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        let explanation = await router.explain(CompleteChat(request), model: "m", table: table, info: RequestInfo(requestID: "explain", logger: Logger(label: "test")))
+        return explanation.routes.first { $0.name == route }
     }
 
     /// Runs the shared-state service for the length of `body`.

@@ -121,17 +121,12 @@ struct SharedCoolDownPostgresTests {
                 try await second.running {
                     try await second.waitUntilListening()
                     // As a database restart looks from here: every connection is closed under us.
-                    try await TestDatabase.withClient(url) { client in
-                        try await TestDatabase.execute(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
-                            on: client
-                        )
-                    }
+                    try await cutConnections(url)
                     try await waitFor("the listener to notice") { !second.shared.health.isListening }
-                    // Reconnecting goes through postgres-nio's pool, whose backoff after refused
-                    // attempts grows towards a minute: resuming is what is checked, not how soon.
-                    try await second.waitUntilListening(limit: .seconds(60))
-                    try await first.waitUntilListening(limit: .seconds(60))
+                    let cut = ContinuousClock.now
+                    try await second.waitUntilListening(limit: .seconds(10))
+                    try await first.waitUntilListening(limit: .seconds(10))
+                    print("listening again \((ContinuousClock.now - cut).milliseconds) ms after the connections were cut")
                     _ = try await first.send()
                     try await waitFor("the cool-down to reach the second instance", limit: .seconds(2)) { second.state.snapshot("primary")?.coolDown != nil }
                     #expect(second.shared.health.isUp == true)
@@ -139,25 +134,68 @@ struct SharedCoolDownPostgresTests {
             }
         }
     }
+
+    @Test func sharingResumesSoonAfterConnectionsWereRefusedForLong() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            // Pools replaced every second while away (5 s by default).
+            let first = RouterInstance(url: url, instance: "first", refusing: ["primary": .seconds(30)], rejoinInterval: .seconds(1))
+            let second = RouterInstance(url: url, instance: "second", rejoinInterval: .seconds(1))
+            try await first.running {
+                try await second.running {
+                    try await second.waitUntilListening()
+                    // As a database that is down looks from here: connections closed, new ones
+                    // refused; postgres-nio's pool backs off longer at every refusal.
+                    try await allowConnections(url, false)
+                    try await cutConnections(url)
+                    try await waitFor("the outage to be noticed") { second.shared.health.isUp == false && first.shared.health.isUp == false }
+                    try await Task.sleep(for: .seconds(12))
+                    try await allowConnections(url, true)
+                    let back = ContinuousClock.now
+                    try await second.waitUntilListening(limit: .seconds(10))
+                    try await first.waitUntilListening(limit: .seconds(10))
+                    let rejoined = ContinuousClock.now - back
+                    print("after 12 s of refused connections, both listening again \(rejoined.milliseconds) ms after the database took them")
+                    // A pool at most a second old backs off ~0.3 s; the one that had backed off
+                    // for 12 s would wait 2-3 s more.
+                    #expect(rejoined < .milliseconds(1500))
+                    _ = try await first.send()
+                    try await waitFor("the cool-down to reach the second instance", limit: .seconds(2)) { second.state.snapshot("primary")?.coolDown != nil }
+                }
+            }
+        }
+    }
+}
+
+/// Closes every connection to `url`'s database (from the server's own database).
+func cutConnections(_ url: DatabaseURL) async throws {
+    guard let address = TestDatabase.address, let name = url.database else { return }
+    try await TestDatabase.withClient(try DatabaseURL(address)) { client in
+        try await TestDatabase.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'", on: client)
+    }
+}
+
+/// Lets `url`'s database take new connections, or refuses them (set from the server's own database).
+func allowConnections(_ url: DatabaseURL, _ allowed: Bool) async throws {
+    guard let address = TestDatabase.address, let name = url.database else { return }
+    try await TestDatabase.withClient(try DatabaseURL(address)) { client in
+        try await TestDatabase.execute("ALTER DATABASE \(name) WITH ALLOW_CONNECTIONS \(allowed)", on: client)
+    }
 }
 
 /// The rows of `llmrouter_cool_downs` by scope.
 func coolDownRows(_ url: DatabaseURL) async throws -> [String: (until: Date, instance: String)] {
-    try await TestDatabase.withClient(url) { client in
-        var rows: [String: (until: Date, instance: String)] = [:]
-        for try await (scope, until, instance) in try await client.query("SELECT scope, until, instance FROM llmrouter_cool_downs").decode((String, Date, String).self) {
-            rows[scope] = (until, instance)
-        }
-        return rows
+    try await TestDatabase.withClient(url) { try await coolDownRows(on: $0) }
+}
+
+func coolDownRows(on client: PostgresClient) async throws -> [String: (until: Date, instance: String)] {
+    var rows: [String: (until: Date, instance: String)] = [:]
+    for try await (scope, until, instance) in try await client.query("SELECT scope, until, instance FROM llmrouter_cool_downs").decode((String, Date, String).self) {
+        rows[scope] = (until, instance)
     }
+    return rows
 }
 
 /// Polls (≤ 10 s) until the row of `scope` exists and satisfies `condition`.
-func waitForRow(_ url: DatabaseURL, _ scope: String, _ condition: @escaping ((until: Date, instance: String)) -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while true {
-        if let row = try? await coolDownRows(url)[scope], condition(row) { return }
-        guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for the row of \(scope)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+func waitForRow(_ url: DatabaseURL, _ scope: String, _ condition: @escaping @Sendable ((until: Date, instance: String)) -> Bool) async throws {
+    try await TestDatabase.poll(url, "the row of \(scope)", read: { try await coolDownRows(on: $0)[scope] }) { $0.map(condition) ?? false }
 }

@@ -58,6 +58,23 @@ enum TestDatabase {
         for try await _ in try await client.query(PostgresQuery(unsafeSQL: sql)) {}
     }
 
+    /// Runs `read` on one client every 20 ms, for up to `limit`, until `condition` holds. One
+    /// client for the whole wait: a connection per poll (its SCRAM exchange) would load the
+    /// machine under the timed tests running alongside.
+    static func poll<T: Sendable>(
+        _ url: DatabaseURL, _ what: String, limit: Duration = .seconds(10), read: @escaping @Sendable (PostgresClient) async throws -> T,
+        until condition: @escaping @Sendable (T) -> Bool
+    ) async throws {
+        try await withClient(url) { client in
+            let deadline = ContinuousClock.now + limit
+            while true {
+                if let value = try? await read(client), condition(value) { return }
+                guard ContinuousClock.now < deadline else { throw TimedOutWaiting(description: "timed out waiting for \(what)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
     /// A running client on `url` for the length of `body`.
     static func withClient<T: Sendable>(_ url: DatabaseURL, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: url.clientConfiguration)

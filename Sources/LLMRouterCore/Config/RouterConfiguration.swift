@@ -6,11 +6,17 @@ public struct RouterConfiguration: Sendable, Equatable {
     /// The response cache as the file sets it (`cache:`); the environment may override it, and a
     /// reload does not change it.
     public var cache: ResponseCacheSettings?
+    /// The shared-state database as the file sets it (`database:`); `LLMROUTER_DATABASE_URL`
+    /// wins over it, and a reload does not change it.
+    public var database: DatabaseSetting?
 
-    public init(providers: [ProviderConfiguration], routing: RoutingConfiguration = .init(), cache: ResponseCacheSettings? = nil) {
+    public init(
+        providers: [ProviderConfiguration], routing: RoutingConfiguration = .init(), cache: ResponseCacheSettings? = nil, database: DatabaseSetting? = nil
+    ) {
         self.providers = providers
         self.routing = routing
         self.cache = cache
+        self.database = database
     }
 
     /// The configuration used when there is no config file: one local echo provider that

@@ -72,20 +72,9 @@ public struct ProviderHealthSnapshot: Sendable, Encodable, Equatable {
     }
 }
 
-/// A cool-down in force, as `/health/providers` shows it.
-public struct CoolDownSnapshot: Sendable, Encodable, Equatable {
-    /// The route, pool or account key that is cooling (`route:groq-llama`, `pool:openrouter-free`).
-    public var scope: String
-    public var until: Date
-    /// `rate_limited:short_window`, `rate_limited:daily`, `remaining_zero`, ...
-    public var reason: String
-
-    public init(scope: String, until: Date, reason: String) {
-        self.scope = scope
-        self.until = until
-        self.reason = reason
-    }
-}
+/// A cool-down in force, as `/health/providers` shows it (`scope`, `until`, `reason`): the same
+/// wall-time shape other instances are told of.
+public typealias CoolDownSnapshot = SharedCoolDown
 
 /// Keys of one entry the router treats as one account, because they cooled together on one reset.
 public struct KeyPoolSnapshot: Sendable, Encodable, Equatable {

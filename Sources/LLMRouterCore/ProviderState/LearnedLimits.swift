@@ -4,14 +4,21 @@
 /// reset; the router counts its own calls (in flight included) against that, so the fourth is
 /// skipped without spending a call to learn the bucket is empty.
 public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    struct Bucket: Sendable, Equatable {
-        var remaining: Int
-        var resetAt: Instant
-        var limit: Int?
+    /// One bucket: how many calls (or tokens) fit until it refills, and its size when named.
+    public struct Bucket: Sendable, Equatable {
+        public var remaining: Int
+        public var resetAt: Instant
+        public var limit: Int?
+
+        public init(remaining: Int, resetAt: Instant, limit: Int?) {
+            self.remaining = remaining
+            self.resetAt = resetAt
+            self.limit = limit
+        }
     }
 
-    private(set) var requests: Bucket?
-    private(set) var tokens: Bucket?
+    public private(set) var requests: Bucket?
+    public private(set) var tokens: Bucket?
 
     public init() {}
 
@@ -50,6 +57,36 @@ public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Du
         if let bucket = requests, bucket.remaining <= 0 { until = bucket.resetAt }
         if let bucket = tokens, bucket.remaining <= 0 { until = max(until ?? bucket.resetAt, bucket.resetAt) }
         return until
+    }
+
+    /// Resets this close together describe one window: the instances' clocks and the
+    /// database's microseconds put a few milliseconds between them.
+    static var sameWindow: Duration { .seconds(1) }
+
+    /// Adopts a bucket another instance learned, when it says less fits: the lower remaining
+    /// wins, and within one window the later of the two resets. One past its reset says nothing
+    /// and is ignored; so is one with as much left as known here (this instance's own calls
+    /// since count too). Returns whether anything changed.
+    @discardableResult
+    public mutating func merge(_ unit: RateLimitSignal.Window.Unit, _ remote: Bucket, now: Instant) -> Bool {
+        guard now < remote.resetAt else { return false }
+        let known = unit == .requests ? requests : tokens
+        var merged = remote
+        if let known, now < known.resetAt {
+            let apart = known.resetAt < remote.resetAt ? known.resetAt.duration(to: remote.resetAt) : remote.resetAt.duration(to: known.resetAt)
+            let oneWindow = apart <= Self.sameWindow
+            guard remote.remaining < known.remaining || (oneWindow && remote.remaining == known.remaining && remote.resetAt > known.resetAt) else {
+                return false
+            }
+            if oneWindow { merged.resetAt = max(known.resetAt, remote.resetAt) }
+            merged.limit = remote.limit ?? known.limit
+        }
+        merged.remaining = max(merged.remaining, 0)
+        switch unit {
+        case .requests: requests = merged
+        case .tokens: tokens = merged
+        }
+        return true
     }
 
     /// Counts one call against the request bucket.

@@ -14,11 +14,13 @@ extension ProviderState: SharedStateReceiver {
     public func share(with observer: (any SharedStateObserver)?) {
         sharing.withLock { $0 = observer }
         shareQuotas(observer != nil)
+        table.withLock { $0.sharesLearned = observer != nil }
     }
 
-    /// Hands the cool-downs and breaker transitions of `route` among `events` to the observer,
-    /// after the lock was released; returns `events`.
-    func published(_ route: String, _ events: [RouteStateEvent<Instant>]) -> [RouteStateEvent<Instant>] {
+    /// Hands the cool-downs and breaker transitions of `route` among `events`, and the buckets
+    /// `learned`, to the observer, after the lock was released; returns `events`.
+    func published(_ route: String, _ events: [RouteStateEvent<Instant>], learned: [SharedLearnedLimit] = []) -> [RouteStateEvent<Instant>] {
+        if !learned.isEmpty { sharing.withLock { $0 }?.learnedLimitsChanged(learned) }
         guard !events.isEmpty else { return events }
         var started: [SharedCoolDown] = []
         var breaker: String?

@@ -115,6 +115,8 @@ extension ProviderState {
         var sharesQuotas = false
         /// Calls admitted under a shared quota since the last hand-over.
         var unsentCalls = 0
+        /// Whether what answers' headers said is handed to other instances (``ProviderState/share(with:)``).
+        var sharesLearned = false
 
         /// The entry of the route `name`.
         func route(_ name: String) -> RouteEntry? {

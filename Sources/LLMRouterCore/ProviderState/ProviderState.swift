@@ -67,6 +67,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         var next = Table()
         next.pools = old.pools
         next.sharesQuotas = old.sharesQuotas
+        next.sharesLearned = old.sharesLearned
         for spec in specs {
             var scopes: [Scope] = []
             for name in ["route:\(spec.name)", spec.limitScope, spec.account] where !scopes.contains(where: { $0.name == name }) {
@@ -208,7 +209,8 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         let message: String? = if case .failed(let failure, _) = outcome { redactor.redact(failure.description) } else { nil }
         // Drawn outside the lock, and only for a 429: the draw costs a syscall.
         let jitterDraw: Double = if case .failed(let failure, _) = outcome, failure.kind == .rateLimited { jitter() } else { 0 }
-        return published(route, table.withLock { table -> [RouteStateEvent<Instant>] in
+        var learned: [SharedLearnedLimit] = []
+        let events = table.withLock { table -> [RouteStateEvent<Instant>] in
             guard let routeIndex = table.routeIndex[route] else { return [] }
             var events: [RouteStateEvent<Instant>] = []
             let slots = table.routes[routeIndex].slots
@@ -231,6 +233,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                 table.limits[slot].learned.consume(tokens: tokens)
                 if let signal = report.rateLimit {
                     observe(signal, in: &table.limits[slot], scope: slots.name(slot), now: now, events: &events)
+                    if table.sharesLearned { learned = shareable(signal, in: table.limits[slot].learned, scope: slots.name(slot)) }
                 }
             case .failed(let failure, _):
                 table.routes[routeIndex].stats.recordFailure(failure.kind, message: message, now: now)
@@ -257,37 +260,14 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                 shareCoolDowns(of: routeIndex, family: family, events: &events, table: &table, now: now)
             }
             return events
-        })
-    }
-
-    // MARK: Views for routing policies
-
-    /// The route's latency EWMA in milliseconds; `nil` before its first answer.
-    public func latencyEWMA(_ route: String) -> Double? {
-        table.withLock { $0.route(route)?.stats.latency.ewmaMilliseconds }
-    }
-
-    /// Share of the route's tightest known request limit left (0...1); `nil` when none is known.
-    public func headroom(_ route: String) -> Double? {
-        let now = clock.now
-        return table.withLock { table in
-            guard let scopes = table.route(route)?.slots.scopes else { return nil }
-            var shares: [Double] = []
-            for scope in scopes {
-                if let share = table.limits[scope.slot].learned.requestHeadroom { shares.append(share) }
-                if table.limits[scope.slot].quota != nil {
-                    let reset = dailyReset(&table.limits[scope.slot], now: now)
-                    if let share = table.limits[scope.slot].quota?.headroom(now: now, dailyReset: reset) { shares.append(share) }
-                }
-            }
-            return shares.min()
         }
+        return published(route, events, learned: learned)
     }
 
     // MARK: Time
 
     /// The next daily reset of `entry` after `now`, cached until it passes.
-    private func dailyReset(_ entry: inout LimitEntry, now: Instant) -> Instant {
+    func dailyReset(_ entry: inout LimitEntry, now: Instant) -> Instant {
         if let next = entry.nextReset, now < next { return next }
         let wallNow = wallTime(now)
         let wallNext = DailyResetClock.next(after: wallNow, reset: entry.dailyReset)

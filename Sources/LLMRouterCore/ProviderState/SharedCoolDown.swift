@@ -4,11 +4,11 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A cool-down as other router instances see it: the scope it holds (`route:NAME`,
-/// `pool:NAME`, `account:…`), when it ends in wall time (instances share no monotonic clock),
-/// and why. Scope names come from the configuration, so instances with the same providers file
-/// name the same scopes.
-public struct SharedCoolDown: Sendable, Hashable {
+/// A cool-down as other router instances and `/health/providers` see it: the scope it holds
+/// (`route:NAME`, `pool:NAME`, `account:…`), when it ends in wall time (instances share no
+/// monotonic clock), and why. Scope names come from the configuration, so instances with the
+/// same providers file name the same scopes.
+public struct SharedCoolDown: Sendable, Hashable, Encodable {
     public var scope: String
     public var until: Date
     /// The reason's label: `rate_limited:daily`, `remaining_zero`, `quota:rpm`.
@@ -36,11 +36,14 @@ public protocol SharedStateObserver: Sendable {
     func breakersChanged(_ states: [SharedBreakerState])
     /// Calls counted under shared quotas piled up: hand them over now rather than at the interval.
     func quotaUsageWaiting()
+    /// An answer's headers described buckets (what was learned, not the countdown since).
+    func learnedLimitsChanged(_ limits: [SharedLearnedLimit])
 }
 
 extension SharedStateObserver {
     public func breakersChanged(_ states: [SharedBreakerState]) {}
     public func quotaUsageWaiting() {}
+    public func learnedLimitsChanged(_ limits: [SharedLearnedLimit]) {}
 }
 
 /// Takes what other instances started or entered (``ProviderState/apply(remote:)``), and takes
@@ -54,6 +57,10 @@ public protocol SharedStateReceiver: SharedQuotaReceiver {
     func breakerStates() -> [SharedBreakerState]
     /// The other instances' breaker states, by route (replacing what was known).
     func apply(remoteBreakers: [String: [RemoteBreakerState]])
+    /// Merges buckets other instances learned into the local ones (``LearnedLimits/merge(_:_:now:)``);
+    /// returns those that changed local state.
+    @discardableResult
+    func apply(remoteLearned limits: [SharedLearnedLimit]) -> [SharedLearnedLimit]
 }
 
 extension CoolDown.Reason {

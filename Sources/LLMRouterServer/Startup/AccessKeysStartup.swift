@@ -10,7 +10,7 @@ import Logging
 
 /// Reads the access keys the server starts with, from where `LLMROUTER_KEYS` says: the
 /// environment's and the keys file's (the default), or the environment's and the shared table's
-/// (`postgres`, on the database of `LLMROUTER_DATABASE_URL`).
+/// (`postgres`, on the database of `LLMROUTER_DATABASE_URL` or `database:` in the providers YAML).
 enum AccessKeysStartup {
     /// The keys to start with and, from the table, how to keep them current.
     struct Loaded: Sendable {
@@ -28,19 +28,24 @@ enum AccessKeysStartup {
         }
     }
 
-    /// - Parameter firstReadTimeout: how long startup waits for the table; past it the server
-    ///   starts with the environment's keys only (never without access control) and reads the
-    ///   table when the database answers.
+    /// - Parameters:
+    ///   - configured: `database:` of the providers file; the variable wins over it.
+    ///   - firstReadTimeout: how long startup waits for the table; past it the server starts
+    ///     with the environment's keys only (never without access control) and reads the table
+    ///     when the database answers.
     static func load(
-        settings: ServerSettings, environment: [String: String], firstReadTimeout: Duration = .seconds(5), logger: Logger
+        settings: ServerSettings, environment: [String: String], configured: DatabaseSetting? = nil, firstReadTimeout: Duration = .seconds(5),
+        logger: Logger
     ) async throws -> Loaded {
         let loader = AccessKeysLoader()
         guard try AccessKeyStorage.chosen(by: environment) == .postgres else {
             let keys = try loader.load(environment: environment, file: settings.keysFile, fileIsExplicit: settings.keysFileIsExplicit)
             return Loaded(keys: keys, storage: .file)
         }
-        guard let address = environment[SharedStateStartup.variable], !address.isEmpty else {
-            throw ConfigurationError(file: AccessKeyStorage.variable, message: "postgres keeps the keys in the database of LLMROUTER_DATABASE_URL, which is unset")
+        guard let address = try DatabaseAddress.resolve(configured: configured, environment: environment) else {
+            throw ConfigurationError(
+                file: AccessKeyStorage.variable, message: "postgres keeps the keys in the database of LLMROUTER_DATABASE_URL (or database: in the providers YAML), which is unset"
+            )
         }
         if settings.keysFileIsExplicit {
             throw ConfigurationError(
@@ -56,7 +61,7 @@ enum AccessKeysStartup {
         }
         let url: DatabaseURL
         do {
-            url = try DatabaseURL(address, variable: SharedStateStartup.variable)
+            url = try DatabaseURL(address.text, variable: address.source)
         } catch {
             throw ConfigurationError(file: error.variable, message: error.reason)
         }

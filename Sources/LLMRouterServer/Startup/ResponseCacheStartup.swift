@@ -21,8 +21,11 @@ enum ResponseCacheStartup {
     }
 
     /// `nil` when the cache is off.
+    /// - Parameter database: `database:` of the providers file, for the `postgres` backend.
     /// - Throws: ``ConfigurationError`` naming the variable or setting that is wrong.
-    static func open(configured: ResponseCacheSettings?, environment: [String: String], table: RoutingTable, logger: Logger) async throws -> Opened? {
+    static func open(
+        configured: ResponseCacheSettings?, database: DatabaseSetting? = nil, environment: [String: String], table: RoutingTable, logger: Logger
+    ) async throws -> Opened? {
         let settings: ResponseCacheSettings
         do {
             settings = try CacheSettingsParser.applyingEnvironment(environment, to: configured ?? ResponseCacheSettings())
@@ -49,7 +52,7 @@ enum ResponseCacheStartup {
             backend = sqlite
             writer = sqlite
         case .postgres:
-            let postgres = try openPostgres(environment: environment, maxBytes: settings.maxBytes, logger: logger)
+            let postgres = try openPostgres(environment: environment, database: database, maxBytes: settings.maxBytes, logger: logger)
             backend = postgres
             writer = postgres
         }
@@ -68,23 +71,18 @@ enum ResponseCacheStartup {
         return Opened(cache: cache, writer: writer)
     }
 
-    /// The shared backend on `LLMROUTER_DATABASE_URL`'s database; it connects when the server runs it.
+    /// The shared backend on the database of `LLMROUTER_DATABASE_URL` (or `database:` of the
+    /// providers file); it connects when the server runs it.
     /// - Throws: ``ConfigurationError`` naming both variables when the address is missing, or
-    ///   the address's variable when it is malformed.
-    static func openPostgres(environment: [String: String], maxBytes: Int, logger: Logger) throws -> PostgresCacheBackend {
+    ///   where the address came from when it is malformed.
+    static func openPostgres(environment: [String: String], database: DatabaseSetting? = nil, maxBytes: Int, logger: Logger) throws -> PostgresCacheBackend {
         let variable = SharedStateStartup.variable
-        guard let text = environment[variable], !text.isEmpty else {
+        guard let url = try SharedStateStartup.databaseURL(environment, configured: database) else {
             throw ConfigurationError(
                 file: "LLMROUTER_CACHE",
-                message: "postgres keeps the cache in the database of \(variable), which is unset; set \(variable)=postgres://user:password@host:5432/database"
-                    + " or choose another backend (memory, sqlite:PATH)"
+                message: "postgres keeps the cache in the database of \(variable) (or database: in the providers YAML), which is unset;"
+                    + " set \(variable)=postgres://user:password@host:5432/database or choose another backend (memory, sqlite:PATH)"
             )
-        }
-        let url: DatabaseURL
-        do {
-            url = try DatabaseURL(text, variable: variable)
-        } catch {
-            throw ConfigurationError(file: error.variable, message: error.reason)
         }
         SharedSecretRedactor.logging.replace(with: SharedSecretRedactor.logging.current.adding(url.secrets))
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory

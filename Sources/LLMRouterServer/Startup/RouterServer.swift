@@ -61,7 +61,7 @@ public enum RouterServer {
             logger: logger
         )
         let (configuration, origin) = (loaded.configuration, loaded.origin)
-        let access = try await AccessKeysStartup.load(settings: settings, environment: environment, logger: logger)
+        let access = try await AccessKeysStartup.load(settings: settings, environment: environment, configured: configuration.database, logger: logger)
         logAccess(access.keys, settings: settings, logger: logger)
         let redactor = redactor(configuration: configuration, environment: environment)
         SharedSecretRedactor.logging.replace(with: redactor)
@@ -79,8 +79,10 @@ public enum RouterServer {
         }
         // One name for this process in every row it writes to a shared database.
         let instance = SharedStateService.defaultInstanceName()
-        let usageLog = try await UsageLogStartup.open(settings.usageLog, environment: environment, instance: instance, logger: logger)
-        let cache = try await ResponseCacheStartup.open(configured: configuration.cache, environment: environment, table: table, logger: logger)
+        let usageLog = try await UsageLogStartup.open(settings.usageLog, environment: environment, configured: configuration.database, instance: instance, logger: logger)
+        let cache = try await ResponseCacheStartup.open(
+            configured: configuration.cache, database: configuration.database, environment: environment, table: table, logger: logger
+        )
         let application = RouterApplication(
             table: table,
             settings: settings,
@@ -105,7 +107,7 @@ public enum RouterServer {
         )
         application.reloadHook.set { await reloader.reload() }
         let shared = try SharedStateStartup.open(
-            environment: environment, state: application.state, keyQuota: application.keyQuota,
+            environment: environment, configured: configuration.database, state: application.state, keyQuota: application.keyQuota,
             accessKeys: access.sharing(into: application.keys), instance: instance, logger: logger
         )
         let app = application.buildApplication(logger: logger) { channel in

@@ -1,10 +1,11 @@
+import LLMRouterCore
 import LLMRouterShared
 import LLMRouterUsage
 import Logging
 import Metrics
 
 /// Opens the usage log: in PostgreSQL, every instance's rows in one table, when
-/// `LLMROUTER_DATABASE_URL` is set and `LLMROUTER_DB` names no file; in the SQLite file
+/// `LLMROUTER_DATABASE_URL` (or `database:`) is set and `LLMROUTER_DB` names no file; in the SQLite file
 /// otherwise; none when `LLMROUTER_DB` is `off`.
 enum UsageLogStartup {
     struct Opened {
@@ -14,17 +15,21 @@ enum UsageLogStartup {
         var close: @Sendable () async -> Void
     }
 
-    /// - Parameter instance: the name written into each row (the shared state's).
+    /// - Parameters:
+    ///   - configured: `database:` of the providers file; `LLMROUTER_DATABASE_URL` wins over it.
+    ///   - instance: the name written into each row (the shared state's).
     /// - Throws: ``UsageStoreError`` for a SQLite file that cannot be used;
     ///   ``ConfigurationError`` for a malformed database address. A database that is away is
     ///   no error: its rows wait in the writer's buffer.
-    static func open(_ settings: UsageLogSettings?, environment: [String: String], instance: String, logger: Logger) async throws -> Opened? {
+    static func open(
+        _ settings: UsageLogSettings?, environment: [String: String], configured: DatabaseSetting? = nil, instance: String, logger: Logger
+    ) async throws -> Opened? {
         guard let settings else {
             logger.info("usage log off")
             return nil
         }
         let metrics = MetricsBootstrap.registry.map(MetricsBootstrap.factory(registry:)) ?? MetricsSystem.factory
-        let database = try SharedStateStartup.databaseURL(environment)
+        let database = try SharedStateStartup.databaseURL(environment, configured: configured)
         if let database, !settings.pathIsExplicit {
             let store = PostgresUsageStore(url: database, instance: instance, logger: logger)
             logger.info(

@@ -18,7 +18,7 @@ struct AccessKeysStartupTests {
 
     @Test func postgresNeedsTheDatabaseAndNoKeysFile() async throws {
         let logger = Logger(label: "test")
-        await #expect(throws: ConfigurationError(file: "LLMROUTER_KEYS", message: "postgres keeps the keys in the database of LLMROUTER_DATABASE_URL, which is unset")) {
+        await #expect(throws: ConfigurationError(file: "LLMROUTER_KEYS", message: "postgres keeps the keys in the database of LLMROUTER_DATABASE_URL (or database: in the providers YAML), which is unset")) {
             try await AccessKeysStartup.load(settings: ServerSettings(), environment: ["LLMROUTER_KEYS": "postgres"], logger: logger)
         }
         let named = ServerSettings(keysFile: "/tmp/keys.yaml", keysFileIsExplicit: true)
@@ -26,6 +26,13 @@ struct AccessKeysStartupTests {
             try await AccessKeysStartup.load(settings: named, environment: ["LLMROUTER_KEYS": "postgres", "LLMROUTER_DATABASE_URL": Self.unreachable], logger: logger)
         }
         #expect(refused?.message.contains("/tmp/keys.yaml") == true)
+        // The providers file's database: serves as well as the variable.
+        let fromFile = await #expect(throws: ConfigurationError.self) {
+            try await AccessKeysStartup.load(
+                settings: named, environment: ["LLMROUTER_KEYS": "postgres"], configured: DatabaseSetting(text: Self.unreachable, file: "router.yaml"), logger: logger
+            )
+        }
+        #expect(fromFile?.message.contains("/tmp/keys.yaml") == true)
         await #expect(throws: AccessKeysError.self) {
             try await AccessKeysStartup.load(settings: ServerSettings(), environment: ["LLMROUTER_KEYS": "sqlite"], logger: logger)
         }
