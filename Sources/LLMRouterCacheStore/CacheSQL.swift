@@ -6,7 +6,10 @@ import SQLiteNIO
 enum CacheSQL {
     static let prepare = [
         "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=NORMAL",
+        // No fsync: measured, the fsyncs of the write-ahead log's checkpoints put half a
+        // millisecond on the server's p99 when every answer is stored. A crash that breaks the
+        // file costs the cached answers only: the file is set aside at the next start.
+        "PRAGMA synchronous=OFF",
         "PRAGMA busy_timeout=5000",
         """
         CREATE TABLE IF NOT EXISTS response_cache (

@@ -91,16 +91,52 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
             throw CacheStoreError("\(path): cannot create the folder \(folder) (\(error))")
         }
         let thread = BackgroundWriterThread(name: "cache-store")
+        let memory = MemoryCacheBackend(maxBytes: maxBytes)
+        let connection: SQLiteConnection
+        do {
+            connection = try await load(path: path, into: memory, maxBytes: maxBytes, now: now, thread: thread, logger: logger)
+        } catch let unusable as UnusableFile {
+            // Only a cache: a file a crash left broken (it is written without fsync) is set aside
+            // and the cache starts empty, rather than keep the server from starting.
+            let aside = path + ".unusable-\(now)"
+            do {
+                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                    try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+                }
+                connection = try await load(path: path, into: memory, maxBytes: maxBytes, now: now, thread: thread, logger: logger)
+            } catch {
+                await thread.shutdown()
+                throw CacheStoreError("\(path): not a usable cache file (\(unusable.cause)), and it could not be set aside (\(error))")
+            }
+            logger.warning(
+                "response cache file was not usable: set aside, starting with an empty cache",
+                metadata: ["llmrouter.cache_file": "\(path)", "llmrouter.set_aside": "\(aside)", "llmrouter.error": "\(unusable.cause)"]
+            )
+        } catch {
+            await thread.shutdown()
+            throw error
+        }
+        return SQLiteCacheBackend(path: path, maxBytes: maxBytes, memory: memory, connection: connection, thread: thread, settings: writer, logger: logger)
+    }
+
+    /// A file SQLite opened but could not use as the cache's (not a database, or damaged).
+    private struct UnusableFile: Error {
+        var cause: any Error
+    }
+
+    /// Opens the file, prepares it (expired entries deleted, trimmed to `maxBytes`) and loads its
+    /// live entries into `memory`, newest last.
+    private static func load(
+        path: String, into memory: MemoryCacheBackend, maxBytes: Int, now: Int64, thread: BackgroundWriterThread, logger: Logger
+    ) async throws -> SQLiteConnection {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(
                 storage: .file(path: path), threadPool: thread.pool, logger: logger, on: thread.eventLoop
             )
         } catch {
-            await thread.shutdown()
             throw CacheStoreError("\(path): cannot open the cache file (\(error))")
         }
-        let memory = MemoryCacheBackend(maxBytes: maxBytes)
         do {
             for statement in CacheSQL.prepare { _ = try await connection.query(statement) }
             _ = try await connection.query(CacheSQL.deleteExpired, [.integer(Int(now))])
@@ -109,12 +145,12 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
                 guard let (key, answer) = CacheSQL.entry(from: row) else { continue }
                 await memory.store(answer, for: key)
             }
+            return connection
         } catch {
             try? await connection.close()
-            await thread.shutdown()
-            throw CacheStoreError("\(path): not a usable cache file (\(error))")
+            _ = await memory.removeAll()
+            throw UnusableFile(cause: error)
         }
-        return SQLiteCacheBackend(path: path, maxBytes: maxBytes, memory: memory, connection: connection, thread: thread, settings: writer, logger: logger)
     }
 
     public func entry(for key: CacheKey, now: Int64) async -> CachedAnswer? {

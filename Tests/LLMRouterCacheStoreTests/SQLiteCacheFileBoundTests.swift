@@ -1,3 +1,4 @@
+import Foundation
 @testable import LLMRouterCacheStore
 import LLMRouterCore
 import Testing
@@ -51,5 +52,27 @@ struct SQLiteCacheFileBoundTests {
         #expect(occupancy.entries == 3)
         #expect(newest == Self.answer(9))
         #expect(try await SQLiteCacheBackendTests.rowCount(path) == 3)
+    }
+}
+
+/// The file is written without fsync, so a crash may leave it broken: the next start sets it
+/// aside and begins with an empty cache instead of refusing to start.
+struct SQLiteCacheUnusableFileTests {
+    @Test func anUnusableFileIsSetAsideAndTheCacheStartsEmpty() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let path = folder.path("answers.sqlite")
+        try Data(repeating: 0x5a, count: 8192).write(to: URL(fileURLWithPath: path))
+        let start = SQLiteCacheBackendTests.now
+        let backend = try await SQLiteCacheBackend.open(path: path, maxBytes: 1 << 20, now: start, logger: SQLiteCacheBackendTests.logger)
+        #expect(await backend.occupancy().entries == 0)
+        await backend.store(SQLiteCacheBackendTests.answer("fresh", storedAt: start), for: CacheKey(digest: "fresh"))
+        await backend.flush()
+        await backend.close()
+        #expect(try await SQLiteCacheBackendTests.rowCount(path) == 1, "a new file took its place")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasPrefix("answers.sqlite.unusable-") }
+        #expect(aside.count == 1)
+        let kept = try Data(contentsOf: URL(fileURLWithPath: folder.path(try #require(aside.first))))
+        #expect(kept == Data(repeating: 0x5a, count: 8192), "the broken file is kept as it was, for a look")
     }
 }
