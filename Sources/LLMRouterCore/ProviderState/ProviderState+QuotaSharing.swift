@@ -8,10 +8,6 @@ import Synchronization
 /// Configured quotas and breaker states crossing router instances. Admission only reads what
 /// was applied here under the lock; the shared-state service calls these off the request path.
 extension ProviderState: SharedQuotaReceiver {
-    /// After this many calls counted under shared quotas, the observer is told to hand them
-    /// over before its interval is up: a burst is reconciled sooner.
-    static var quotaFlushCalls: Int { 8 }
-
     /// The shared windows at `now`, by the scope's next daily reset `reset`.
     func quotaWindows(now: Instant, reset: Instant, shape: RateLimitConfiguration.DailyReset) -> QuotaWindows {
         // A rolling day has no fixed window: it is shared as the UTC day.
@@ -24,6 +20,7 @@ extension ProviderState: SharedQuotaReceiver {
         return table.withLock { table in
             guard table.sharesQuotas else { return [] }
             table.unsentCalls = 0
+            table.handOverAsked = false
             var rows: [SharedQuotaUsage] = []
             for (scope, slot) in table.slots {
                 guard let quota = table.limits[slot].quota, quota.shared != nil else { continue }
@@ -51,6 +48,7 @@ extension ProviderState: SharedQuotaReceiver {
         table.withLock { table in
             table.sharesQuotas = on
             table.unsentCalls = 0
+            table.handOverAsked = false
             for slot in table.limits.indices where table.limits[slot].quota != nil {
                 table.limits[slot].quota?.shared = on ? SharedQuotaCounts() : nil
             }

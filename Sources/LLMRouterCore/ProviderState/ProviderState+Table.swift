@@ -115,6 +115,8 @@ extension ProviderState {
         var sharesQuotas = false
         /// Calls admitted under a shared quota since the last hand-over.
         var unsentCalls = 0
+        /// Whether the shared-state service was told to hand the calls over since its last drain.
+        var handOverAsked = false
         /// Whether what answers' headers said is handed to other instances (``ProviderState/share(with:)``).
         var sharesLearned = false
 

@@ -113,14 +113,17 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
             let admission = admission(scopes: scopes, limits: &table.limits, breaker: &table.routes[routeIndex].breaker, now: now, events: &events)
             guard case .admitted = admission else { return (admission, events, false) }
             table.routes[routeIndex].stats.requests += 1
-            var counted = false
+            var handOverAfter: Int?
             for scope in scopes {
                 table.limits[scope.slot].admitted(now: now, dailyReset: dailyReset, windows: quotaWindows)
-                counted = counted || table.limits[scope.slot].quota?.shared != nil
+                guard let quota = table.limits[scope.slot].quota, quota.shared != nil else { continue }
+                handOverAfter = min(handOverAfter ?? .max, quota.handOverAfterCalls)
             }
-            guard counted else { return (admission, events, false) }
+            guard let handOverAfter else { return (admission, events, false) }
             table.unsentCalls += 1
-            return (admission, events, table.unsentCalls == Self.quotaFlushCalls)
+            guard table.unsentCalls >= handOverAfter, !table.handOverAsked else { return (admission, events, false) }
+            table.handOverAsked = true
+            return (admission, events, true)
         }
         if flush { sharing.withLock { $0 }?.quotaUsageWaiting() }
         return (decision, published(route, events))

@@ -87,6 +87,17 @@ public struct Quota<Instant: InstantProtocol>: Sendable where Instant.Duration =
     }
 
     /// The counters the configured limits need shared.
+    /// Calls counted here before they are handed to the other instances ahead of the sync
+    /// interval: a twentieth of the smallest request limit, at least 1, so a burst against
+    /// `rpm: 30` is told at once while `rpm: 100000` is not reconciled every few calls (a
+    /// statement each: measured, every 8 calls doubled the CPU per request at high rates); 8
+    /// when only tokens are limited.
+    var handOverAfterCalls: Int {
+        let requestLimits = [limits.requestsPerMinute, limits.requestsPerDay].compactMap { $0 }.filter { $0 > 0 }
+        guard let smallest = requestLimits.min() else { return 8 }
+        return max(smallest / 20, 1)
+    }
+
     var sharedCounters: [QuotaCounter] {
         var counters: [QuotaCounter] = []
         if limits.requestsPerMinute != nil { counters.append(.rpm) }

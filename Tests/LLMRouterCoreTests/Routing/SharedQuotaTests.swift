@@ -114,18 +114,40 @@ struct SharedQuotaTests {
         #expect(call(state, 5, tokens: 20) == 1, "90 tokens elsewhere: one call of 20 fits under 100, then none")
     }
 
+    /// A twentieth of the smallest request limit since the last hand-over asks for the next one
+    /// early, once until it is drained: a small limit hears of a burst at once, a large one is not
+    /// reconciled (a statement each) every few calls.
     @Test func aBurstOfCallsAsksForAnEarlyHandOver() {
         let clock = MockClock()
         let state = makeState(clock, limits: .init(requestsPerMinute: 100))
         let recorder = Recorder()
         state.share(with: recorder)
-        call(state, 7)
+        call(state, 4)
         #expect(recorder.nudges.withLock { $0 } == 0)
         call(state, 1)
-        #expect(recorder.nudges.withLock { $0 } == 1, "the eighth call since the last hand-over")
+        #expect(recorder.nudges.withLock { $0 } == 1, "the fifth call (100 / 20) since the last hand-over")
+        call(state, 10)
+        #expect(recorder.nudges.withLock { $0 } == 1, "asked once until the service drains")
         _ = state.drainQuotaUsage()
-        call(state, 8)
+        call(state, 5)
         #expect(recorder.nudges.withLock { $0 } == 2)
+    }
+
+    @Test(arguments: [
+        (RateLimitConfiguration(requestsPerMinute: 30), 1),
+        (RateLimitConfiguration(requestsPerMinute: 600, requestsPerDay: 100), 5),
+        (RateLimitConfiguration(requestsPerMinute: 100_000), 5_000),
+        (RateLimitConfiguration(tokensPerDay: 1_000_000), 8),
+    ])
+    func theEarlyHandOverComesAfterATwentiethOfTheSmallestRequestLimit(_ limits: RateLimitConfiguration, after calls: Int) {
+        let clock = MockClock()
+        let state = makeState(clock, limits: limits)
+        let recorder = Recorder()
+        state.share(with: recorder)
+        call(state, calls - 1)
+        #expect(recorder.nudges.withLock { $0 } == 0)
+        call(state, 1)
+        #expect(recorder.nudges.withLock { $0 } == 1)
     }
 
     @Test func breakerChangesArePublishedAndOtherInstancesBreakersShown() throws {
