@@ -176,8 +176,18 @@ struct InstantRing<Instant: InstantProtocol>: Sendable {
         }
     }
 
+    /// How many kept instants are after `start`. Instants come in order (one clock), so a
+    /// binary search finds the first: a scan cost every admission O(rpm), which with a large
+    /// `rpm` shared across instances doubled the CPU per request.
     func count(since start: Instant) -> Int {
-        slots.reduce(0) { $0 + ($1 > start ? 1 : 0) }
+        let first = slots.count < capacity ? 0 : next
+        var low = 0
+        var high = slots.count
+        while low < high {
+            let middle = (low + high) / 2
+            if slots[(first + middle) % slots.count] > start { high = middle } else { low = middle + 1 }
+        }
+        return slots.count - low
     }
 }
 
