@@ -57,11 +57,7 @@ enum CoolDownSQL {
                 'reason', reason, 'instance', instance)::text))::bigint
             FROM written
             """
-        var written = 0
-        for try await count in try await client.query(query, logger: logger).decode(Int64.self) {
-            written = Int(count)
-        }
-        return written
+        return try await client.count(query, logger: logger)
     }
 
     /// The cool-downs in force now, by the database's clock.

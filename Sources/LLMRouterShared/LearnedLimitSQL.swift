@@ -80,11 +80,7 @@ enum LearnedLimitSQL {
                 'reset_us', (extract(epoch FROM reset_at) * 1000000)::bigint, 'instance', instance)::text))::bigint
             FROM written
             """
-        var written = 0
-        for try await count in try await client.query(query, logger: logger).decode(Int64.self) {
-            written = Int(count)
-        }
-        return written
+        return try await client.count(query, logger: logger)
     }
 
     /// The buckets whose reset has not passed, by the database's clock.

@@ -84,12 +84,8 @@ enum QuotaSQL {
 
     /// Deletes the counters of windows long over. Returns how many.
     static func prune(client: PostgresClient, logger: Logger) async throws -> Int {
-        var deleted = 0
         let query: PostgresQuery = "WITH gone AS (DELETE FROM llmrouter_quota_counters WHERE expires_at < now() RETURNING 1) SELECT count(*)::bigint FROM gone"
-        for try await count in try await client.query(query, logger: logger).decode(Int64.self) {
-            deleted = Int(count)
-        }
-        return deleted
+        return try await client.count(query, logger: logger)
     }
 }
 
