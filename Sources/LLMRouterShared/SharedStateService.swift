@@ -48,6 +48,9 @@ public final class SharedStateService: Service, SharedStateObserver {
         /// The least time between two writes of learned limits: answers' headers change them at
         /// every call, and what changed meanwhile is written together.
         public var learnedInterval: Duration
+        /// Instances seen this recently split the learned buckets: a few periodic reads, so one
+        /// killed without leaving stops counting soon.
+        public var peerTimeout: Duration
 
         public init(
             url: DatabaseURL,
@@ -60,7 +63,8 @@ public final class SharedStateService: Service, SharedStateObserver {
             quotaInterval: Duration = .milliseconds(250),
             pruneInterval: Duration = .seconds(60),
             instanceTimeout: Duration = .seconds(30),
-            learnedInterval: Duration = .milliseconds(50)
+            learnedInterval: Duration = .milliseconds(50),
+            peerTimeout: Duration = .seconds(6)
         ) {
             self.url = url
             self.instance = instance
@@ -73,6 +77,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             self.pruneInterval = pruneInterval
             self.instanceTimeout = instanceTimeout
             self.learnedInterval = learnedInterval
+            self.peerTimeout = peerTimeout
         }
     }
 
@@ -162,6 +167,7 @@ public final class SharedStateService: Service, SharedStateObserver {
             group.addTask { await self.learnedLoop() }
             breakerInput.yield(receiver.breakerStates())
             try? await gracefulShutdown()
+            await leave()
             outboxInput.finish()
             breakerInput.finish()
             quotaWakeInput.finish()
@@ -208,12 +214,15 @@ public final class SharedStateService: Service, SharedStateObserver {
                 try await client.withConnection { [self] connection in
                     try await listeningForAccessKeys(on: connection) { [self] in
                         try await listeningForLearnedLimits(on: connection) { [self] in
-                            try await connection.listen(on: CoolDownSQL.channel) { notifications in
-                                health.listening(true)
-                                // What was announced while nobody here listened.
-                                await sync()
-                                for try await notification in notifications {
-                                    take(notification.payload)
+                            try await listeningForInstances(on: connection) { [self] in
+                                try await connection.listen(on: CoolDownSQL.channel) { notifications in
+                                    health.listening(true)
+                                    // What was announced while nobody here listened.
+                                    await sync()
+                                    await join()
+                                    for try await notification in notifications {
+                                        take(notification.payload)
+                                    }
                                 }
                             }
                         }
@@ -233,6 +242,7 @@ public final class SharedStateService: Service, SharedStateObserver {
         while !Task.isCancelled {
             await sync()
             await syncBreakers()
+            await syncPeers()
             await syncAccessKeys()
             try? await Task.sleep(for: settings.syncInterval)
         }

@@ -3,6 +3,7 @@ import LLMRouterCore
 import LLMRouterShared
 import Logging
 import PostgresNIO
+import ServiceLifecycleTestKit
 import Testing
 
 /// Learned limits (what upstreams' headers said) crossing router instances through a real
@@ -19,6 +20,7 @@ struct SharedLearnedLimitPostgresTests {
                 try await second.running {
                     try await first.waitUntilListening()
                     try await second.waitUntilListening()
+                    try await waitFor("both to count two instances") { first.state.peers.count == 2 && second.state.peers.count == 2 }
                     // Three crossings, the fastest checked: the test process runs every suite at
                     // once, and one crossing can wait that long for a core.
                     var delays: [Duration] = []
@@ -37,12 +39,41 @@ struct SharedLearnedLimitPostgresTests {
                     #expect(abs((limits.requestsResetAt?.timeIntervalSinceNow ?? 0) - 20) < 2)
                     #expect(second.state.headroom("primary") == 0.1, "headroom-based policies see 3 of 30")
                     #expect(try await second.explain("primary")?.status == .candidate)
-                    // The three left are spent here; the fourth request goes on without a call.
-                    for _ in 0..<3 { #expect(try await second.send() == "primary") }
+                    // The two instances split the bucket: the second heard of it at 5 left and
+                    // takes its share of them, 2 (the first spent its 3). Then requests go on
+                    // without a call, though 1 is left: that one was the first instance's.
+                    #expect(second.state.peers == InstancePeers(rank: 1, count: 2))
+                    for _ in 0..<2 { #expect(try await second.send() == "primary") }
                     #expect(try await second.send() == "backup")
-                    #expect(second.calls("primary") == 3)
+                    #expect(second.calls("primary") == 2)
                     let line = try #require(try await second.explain("primary"))
-                    #expect(line.status == .skipped && line.skip == "cool_down" && line.reason?.contains("remaining_zero") == true)
+                    #expect(line.status == .skipped && line.skip == "cool_down" && line.reason?.contains("instance_share_used") == true)
+                }
+            }
+        }
+    }
+
+    @Test func theRunningInstancesSplitBucketsAndOneLeavingIsCountedOutAtOnce() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let instances = ["b-router", "a-router", "c-router"].map { RouterInstance(url: url, instance: $0) }
+            try await instances[0].running {
+                try await instances[1].running {
+                    try await testGracefulShutdown { trigger in
+                        // Unstructured, so the graceful shutdown reaches this one only.
+                        let leaving = Task { await instances[2].shared.run() }
+                        for instance in instances { try await instance.waitUntilListening() }
+                        try await waitFor("all three to count three") { instances.allSatisfy { $0.state.peers.count == 3 } }
+                        #expect(instances.map(\.state.peers.rank) == [1, 0, 2], "by name, the same order on each")
+                        trigger.triggerGracefulShutdown()
+                        await leaving.value
+                        let left = ContinuousClock.now
+                        // The periodic read is a minute away: the announcement does it.
+                        try await waitFor("the two others to count two", limit: .seconds(2)) {
+                            instances[0].state.peers.count == 2 && instances[1].state.peers.count == 2
+                        }
+                        print("an instance leaving was counted out by the others in \(ContinuousClock.now - left)")
+                        #expect(instances[0].state.peers == InstancePeers(rank: 1, count: 2))
+                    }
                 }
             }
         }

@@ -31,7 +31,7 @@ extension ProviderState {
     /// its reset, so the next call is not spent learning that.
     func observe(_ signal: RateLimitSignal, in entry: inout LimitEntry, scope: String, now: Instant, events: inout [RouteStateEvent<Instant>]) {
         entry.learned.observe(signal, now: now)
-        guard let until = entry.learned.blockedUntil(now: now) else { return }
+        guard let until = entry.learned.exhaustedUntil(now: now) else { return }
         let before = entry.coolDown.until
         let cooled = entry.coolDown.hold(until: until, reason: .exhausted)
         if cooled != before {

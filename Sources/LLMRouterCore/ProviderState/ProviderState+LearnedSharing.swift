@@ -35,4 +35,18 @@ extension ProviderState {
             return adopted
         }
     }
+
+    /// Splits every learned bucket among `peers` from the next news of it on.
+    public func apply(peers: InstancePeers) {
+        table.withLock { table in
+            guard table.peers != peers else { return }
+            table.peers = peers
+            for index in table.limits.indices { table.limits[index].learned.peers = peers }
+        }
+    }
+
+    /// The instances this one shares buckets with, as last read.
+    public var peers: InstancePeers {
+        table.withLock { $0.peers }
+    }
 }

@@ -119,6 +119,8 @@ extension ProviderState {
         var handOverAsked = false
         /// Whether what answers' headers said is handed to other instances (``ProviderState/share(with:)``).
         var sharesLearned = false
+        /// The instances sharing learned buckets (``ProviderState/apply(peers:)``).
+        var peers = InstancePeers.alone
 
         /// The entry of the route `name`.
         func route(_ name: String) -> RouteEntry? {

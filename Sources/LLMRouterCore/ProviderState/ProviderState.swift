@@ -22,6 +22,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// How soon a request held back by a probe in flight looks again.
     static var probeRetry: Duration { .milliseconds(250) }
 
+    /// Why a route is skipped when this instance spent its share of a bucket the other
+    /// instances still have calls of.
+    static var shareUsedLabel: String { "instance_share_used" }
+
     public let clock: C
     let redactor: SecretRedactor
     /// Maps the monotonic clock to wall time, for daily resets and for `/health/providers`.
@@ -187,11 +191,14 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         if entry.probe == .inFlight {
             return RouteSkip(cause: .coolingDown("probing after reset"), resumeAt: now.advanced(by: Self.probeRetry))
         }
-        if entry.oneAtATime, entry.inFlight > 0 {
+        if entry.oneAtATime || entry.learned.oneAtATime, entry.inFlight > 0 {
             return RouteSkip(cause: .coolingDown("one at a time after a refusal"), resumeAt: now.advanced(by: Self.probeRetry))
         }
         if let until = entry.learned.blockedUntil(now: now) {
-            return RouteSkip(cause: .coolingDown(CoolDown<Instant>.Reason.exhausted.label), resumeAt: until)
+            guard entry.learned.blockedByShareOnly else { return RouteSkip(cause: .coolingDown(CoolDown<Instant>.Reason.exhausted.label), resumeAt: until) }
+            // A guessed refill waits for the first instance's news, which comes with its answer.
+            let resume = entry.learned.oneAtATime ? min(until, now.advanced(by: Self.probeRetry)) : until
+            return RouteSkip(cause: .coolingDown(Self.shareUsedLabel), resumeAt: resume)
         }
         if entry.quota != nil {
             let reset = dailyReset(&entry, now: now)
@@ -249,6 +256,8 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
                     // An upstream's congestion is about this route's model at its host, not the account.
                     let slot = signal.kind == .upstreamCongestion ? slots.own : (signal.accountWide ? slots.account : slots.limit)
                     coolDown(after: failure, signal: signal, in: &table.limits[slot], scope: slots.name(slot), now: now, jitter: jitterDraw, events: &events)
+                    // The limit a refusal named lets the other instances split the next window.
+                    if table.sharesLearned { learned = shareable(signal, in: table.limits[slot].learned, scope: slots.name(slot)) }
                 } else if failure.kind.countsAgainstProvider {
                     if let transition = table.routes[routeIndex].breaker.recordFailure(now: now) {
                         events.append(Self.event(transition, now: now))

@@ -61,6 +61,10 @@ public protocol SharedStateReceiver: SharedQuotaReceiver {
     /// returns those that changed local state.
     @discardableResult
     func apply(remoteLearned limits: [SharedLearnedLimit]) -> [SharedLearnedLimit]
+    /// The running instances changed: learned buckets are split among them.
+    func apply(peers: InstancePeers)
+    /// The instances learned buckets are split among now.
+    var peers: InstancePeers { get }
 }
 
 extension CoolDown.Reason {

@@ -186,6 +186,10 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
                     waited = true
                     journey.info.logger.debug("waiting for a rate limit to reset", metadata: ["llmrouter.wait_ms": "\(now.duration(to: resume).milliseconds)"])
                     try await clock.sleep(until: resume, tolerance: nil)
+                    // The next pass looks at these again: a skip it records supersedes this
+                    // pass's, so a long wait does not pile up one record per look.
+                    let retried = Set(limited.map(\.name))
+                    attempts.removeAll { !$0.wasCalled && retried.contains($0.provider) }
                     order = limited
                     continue
                 }

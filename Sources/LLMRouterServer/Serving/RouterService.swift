@@ -116,9 +116,25 @@ public enum RoutingHeaders {
             let resume = attempt.resumeIn.map { "; retry_in=\(AttemptRecord.roundedSeconds($0))s" } ?? ""
             return "\(attempt.provider) (\(reason)\(resume))"
         }
-        if !skipped.isEmpty { headers[.llmrouterSkipped] = skipped.joined(separator: ", ") }
+        if !skipped.isEmpty { headers[.llmrouterSkipped] = boundedList(skipped) }
         if let retryAfter { headers[.retryAfter] = String(max(AttemptRecord.roundedSeconds(retryAfter), 1)) }
         return headers
+    }
+
+    /// Reverse proxies refuse an answer whose headers pass their buffer (nginx: 4 KiB by
+    /// default, a 502 to the client): a catalog's many skipped routes are cut short and counted.
+    static let skippedHeaderLimit = 1024
+
+    static func boundedList(_ items: [String]) -> String {
+        var text = ""
+        for (index, item) in items.enumerated() {
+            let separator = index == 0 ? "" : ", "
+            guard text.utf8.count + separator.utf8.count + item.utf8.count <= skippedHeaderLimit else {
+                return text + "\(separator)+\(items.count - index) more"
+            }
+            text += separator + item
+        }
+        return text
     }
 
     static func eventStream(_ base: HTTPFields) -> HTTPFields {

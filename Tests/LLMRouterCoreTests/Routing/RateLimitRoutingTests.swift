@@ -136,6 +136,26 @@ struct RateLimitRoutingTests {
         #expect(harness.router.waitingRequests == 0)
     }
 
+    @Test func aLongWaitRecordsEachSkippedRouteOnce() async throws {
+        // The second of two instances on a guessed refill looks again every 250 ms.
+        let empty = RateLimitSignal(windows: [.init(unit: .requests, limit: 5, remaining: 0, resetIn: .seconds(1))])
+        let harness = RouterHarness([("a", Scripts.none, { _, _ in UpstreamReport(rateLimit: empty) })], routing: .init(maxWait: .seconds(3)))
+        harness.state.apply(peers: InstancePeers(rank: 1, count: 2))
+        #expect(try await harness.send().answeredBy == "a")
+        let waiting = Task { try await harness.send() }
+        var looks = 0
+        for _ in 0..<20 {
+            for _ in 0..<1000 where harness.clock.sleepers == 0 { await Task.yield() }
+            if harness.clock.sleepers > 0 { looks += 1 }
+            harness.clock.advance(by: .milliseconds(250))
+        }
+        let outcome = try await waiting.value
+        #expect(looks > 4, "it looked again several times")
+        #expect(outcome.retryAfter != nil)
+        #expect(outcome.attempts.map(\.provider) == ["a"], "one record, from the last look")
+        #expect(harness.calls("a") == 1)
+    }
+
     @Test func aResetBeyondTheWaitBudgetIsA429WithRetryAfter() async throws {
         let harness = RouterHarness(
             [

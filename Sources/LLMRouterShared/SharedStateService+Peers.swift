@@ -1,0 +1,56 @@
+import LLMRouterCore
+import Logging
+import PostgresNIO
+
+/// The running instances, among which learned buckets are split (``ProviderState/apply(peers:)``):
+/// each says it runs at every periodic read and announces itself when it starts listening and
+/// when it leaves, so the others re-read who runs at once rather than at their next read.
+extension SharedStateService {
+    /// Says this instance runs, tells the others, and reads who runs.
+    func join() async {
+        _ = try? await operation { [self] in try await InstanceSQL.join(instance: settings.instance, client: client, logger: logger) }
+        await syncPeers()
+    }
+
+    /// Reads the running instances (seen within ``Settings/peerTimeout``) and hands the
+    /// provider state this instance's place among them when it changed.
+    func syncPeers() async {
+        do {
+            let running = try await operation { [self] in
+                try await InstanceSQL.running(alive: settings.peerTimeout, client: client, logger: logger)
+            }
+            let peers = InstanceSQL.peers(of: settings.instance, among: running)
+            guard peers != receiver.peers else { return }
+            logger.info("learned limits split among the running instances", metadata: ["llmrouter.instances": "\(peers.count)", "llmrouter.rank": "\(peers.rank)"])
+            receiver.apply(peers: peers)
+        } catch {}
+    }
+
+    /// Leaves the running instances at a graceful shutdown, within a second: a database that is
+    /// away does not hold the shutdown up (the others drop this one after ``Settings/peerTimeout``).
+    func leave() async {
+        _ = try? await withTimeout(.seconds(1)) { [self] in
+            try await InstanceSQL.leave(instance: settings.instance, client: client, logger: logger)
+        }
+    }
+
+    /// Runs `listening` while this connection also hears instances join and leave; whichever
+    /// stops first (the connection lost) stops both.
+    func listeningForInstances(on connection: PostgresConnection, _ listening: @escaping @Sendable () async throws -> Void) async throws {
+        try await connection.listen(on: InstanceSQL.channel) { announcements in
+            // A burst of arrivals waits for one read, not one each.
+            let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await listening() }
+                group.addTask {
+                    for try await announcement in announcements where announcement.payload != self.settings.instance { changed.yield() }
+                }
+                group.addTask {
+                    for await _ in changes { await self.syncPeers() }
+                }
+                defer { group.cancelAll() }
+                _ = try await group.next()
+            }
+        }
+    }
+}
