@@ -23,4 +23,17 @@ public struct InstancePeers: Sendable, Equatable {
         guard remaining > 0 else { return 0 }
         return remaining / count + (rank < remaining % count ? 1 : 0)
     }
+
+    /// The same peers in an order turned by `scope`: the one more call of an uneven split goes
+    /// to a different instance for each scope, so across providers each instance gets as many.
+    /// FNV-1a, not `hashValue`: every instance must turn by the same amount.
+    public func turned(by scope: String) -> InstancePeers {
+        guard count > 1 else { return self }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in scope.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return InstancePeers(rank: (rank + Int(hash % UInt64(count))) % count, count: count)
+    }
 }

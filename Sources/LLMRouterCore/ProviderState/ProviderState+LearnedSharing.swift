@@ -36,12 +36,13 @@ extension ProviderState {
         }
     }
 
-    /// Splits every learned bucket among `peers` from the next news of it on.
+    /// Splits every learned bucket among `peers` from the next news of it on, each scope's in
+    /// its own turn of their order.
     public func apply(peers: InstancePeers) {
         table.withLock { table in
             guard table.peers != peers else { return }
             table.peers = peers
-            for index in table.limits.indices { table.limits[index].learned.peers = peers }
+            for (scope, slot) in table.slots { table.limits[slot].learned.peers = peers.turned(by: scope) }
         }
     }
 

@@ -23,6 +23,24 @@ struct LearnedLimitPeersTests {
         #expect(InstancePeers(rank: 0, count: 0) == .alone)
     }
 
+    /// The place among `count` whose turn for `scope` is `rank`.
+    static func peers(turnedTo rank: Int, of count: Int, scope: String = "route:a") -> InstancePeers {
+        (0..<count).map { InstancePeers(rank: $0, count: count) }.first { $0.turned(by: scope).rank == rank } ?? .alone
+    }
+
+    @Test func eachScopeTurnsTheOrderAlikeOnEveryInstance() {
+        let scopes = (0..<30).map { "route:provider-\($0)" }
+        for scope in scopes {
+            let turned = (0..<3).map { InstancePeers(rank: $0, count: 3).turned(by: scope).rank }
+            #expect(turned.sorted() == [0, 1, 2], "a turn, not a merge: \(turned)")
+        }
+        let firstRanks = Set(scopes.map { InstancePeers(rank: 0, count: 3).turned(by: $0).rank })
+        #expect(firstRanks == [0, 1, 2], "the one more call goes to each instance for some scope")
+        // Fixed by the bytes of the name (FNV-1a), whatever the process: instances agree.
+        #expect(InstancePeers(rank: 0, count: 3).turned(by: "route:groq-style").rank == 1)
+        #expect(InstancePeers.alone.turned(by: "route:any") == .alone)
+    }
+
     @Test func aloneTheWholeBucketIsSpent() {
         let clock = MockClock()
         var limits = LearnedLimits<MockClock.Instant>()
@@ -135,8 +153,9 @@ struct LearnedLimitPeersTests {
     @Test func theProviderStateNamesAShareSpentApartFromAnEmptyBucket() {
         let clock = MockClock()
         let state = ProviderState(routes: [RouteSpec(name: "a")], clock: clock, jitter: { 0 })
-        state.apply(peers: InstancePeers(rank: 1, count: 2))
-        #expect(state.peers == InstancePeers(rank: 1, count: 2))
+        let peers = Self.peers(turnedTo: 1, of: 2)
+        state.apply(peers: peers)
+        #expect(state.peers == peers)
         _ = state.admit("a")
         state.settle("a", .answered(latency: .zero, report: UpstreamReport(rateLimit: Self.signal(remaining: 3, resetIn: .seconds(4))), tokens: 1))
         #expect(state.admit("a").0 == .admitted(trial: false), "rank 1 of 2: one of 3")
@@ -153,8 +172,8 @@ struct LearnedLimitPeersTests {
         let clock = MockClock()
         let first = ProviderState(routes: [RouteSpec(name: "a")], clock: clock, jitter: { 0 })
         let second = ProviderState(routes: [RouteSpec(name: "a")], clock: clock, jitter: { 0 })
-        first.apply(peers: InstancePeers(rank: 0, count: 2))
-        second.apply(peers: InstancePeers(rank: 1, count: 2))
+        first.apply(peers: Self.peers(turnedTo: 0, of: 2))
+        second.apply(peers: Self.peers(turnedTo: 1, of: 2))
         let empty = UpstreamReport(rateLimit: Self.signal(remaining: 0, resetIn: .seconds(2)))
         for state in [first, second] {
             _ = state.admit("a")

@@ -140,7 +140,7 @@ struct RateLimitRoutingTests {
         // The second of two instances on a guessed refill looks again every 250 ms.
         let empty = RateLimitSignal(windows: [.init(unit: .requests, limit: 5, remaining: 0, resetIn: .seconds(1))])
         let harness = RouterHarness([("a", Scripts.none, { _, _ in UpstreamReport(rateLimit: empty) })], routing: .init(maxWait: .seconds(3)))
-        harness.state.apply(peers: InstancePeers(rank: 1, count: 2))
+        harness.state.apply(peers: LearnedLimitPeersTests.peers(turnedTo: 1, of: 2))
         #expect(try await harness.send().answeredBy == "a")
         let waiting = Task { try await harness.send() }
         var looks = 0
