@@ -11,7 +11,8 @@
 # Then (check_learned_limits_and_the_files_database): what a fake's headers said of its bucket,
 # learned by one process, paces another; one finds the database in its providers file.
 # Last (check_access_keys_in_the_database): `llmrouter keys add` on the database's keys table
-# makes a key two more processes accept; revoked, both refuse it.
+# makes a key two more processes accept; revoked, both refuse it. `stats` and `keys add` also find
+# the database through database: of LLMROUTER_CONFIG's file alone.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres-lib.sh"
 BIN=$(llmrouter_bin)
@@ -134,6 +135,15 @@ check_usage_rows_in_stats() {
         "env -i PATH='$PATH' LLMROUTER_DATABASE_URL='$PG_URL' '$BIN' stats --instance '$name_b' | grep -qE '^total +$sent_b '"
     check "stats names the database without its password when it cannot read it" bash -c \
         "! '$BIN' stats --database-url 'postgres://llmrouter:$PASSWORD@127.0.0.1:1/none?sslmode=disable' 2>&1 | grep -q '$PASSWORD'"
+    # The database named only by database: of LLMROUTER_CONFIG's file, as the server finds it.
+    echo "database: \"postgres://llmrouter:\${E2E_DB_PASSWORD}@127.0.0.1:$PG_PORT/llmrouter?sslmode=disable\"" >"$WORK/stats.yaml"
+    echo "providers: [{name: e, type: echo}]" >>"$WORK/stats.yaml"
+    env -i PATH="$PATH" LLMROUTER_CONFIG="$WORK/stats.yaml" E2E_DB_PASSWORD="$PASSWORD" "$BIN" stats --instance "$name_b" >"$WORK/stats.txt" 2>"$WORK/stats.err" || true
+    check "stats with database: only in the providers file reads B's rows and says from where" bash -c \
+        "grep -qE '^total +$sent_b ' '$WORK/stats.txt' && grep -qx 'reading the usage log in PostgreSQL at 127.0.0.1:$PG_PORT/llmrouter (from $WORK/stats.yaml: database)' '$WORK/stats.err'"
+    local output status expected="$WORK/stats.yaml: field 'database': names \${E2E_DB_PASSWORD}, which is not set"
+    output=$(env -i PATH="$PATH" LLMROUTER_CONFIG="$WORK/stats.yaml" "$BIN" stats 2>&1) && status=0 || status=$?
+    check "with \${E2E_DB_PASSWORD} unset, stats fails ($status) naming the file, field and variable" grep -qF "$expected" <<<"$output"
 }
 check_usage_rows_in_stats
 # Learned limits, and `database:` in the providers file: two more processes over a fake Groq
@@ -197,7 +207,7 @@ check_learned_limits_and_the_files_database
 check_access_keys_in_the_database() {
     echo "== access keys in the database (LLMROUTER_KEYS=postgres)"
     local keys_env=(env -i PATH="$PATH" HOME="$WORK" LLMROUTER_KEYS=postgres LLMROUTER_DATABASE_URL="$PG_URL")
-    local name port key status
+    local name port key bob status
     for name in KA KB; do
         port=$(free_port)
         "${keys_env[@]}" GROQ_API_KEY=gsk_e2e_postgres_groq_key_0000001 LLMROUTER_DB=off LLMROUTER_CONFIG="$WORK/providers.yaml" \
@@ -245,9 +255,15 @@ check_access_keys_in_the_database() {
         bash -c "grep -q '\"sha256\":\"$(printf %s "$key" | sha256sum | cut -d' ' -f1)\"' <<<'$rows' && ! grep -q '$key' <<<'$rows'"
     "${keys_env[@]}" "$BIN" keys revoke alice 2>/dev/null || true
     check "keys revoke: both refuse the key within seconds (401)" both_answer 401 "$key"
+    # With the database named only by database: of LLMROUTER_CONFIG's file, as the server finds it.
+    local yaml_env=(env -i PATH="$PATH" HOME="$WORK" LLMROUTER_KEYS=postgres LLMROUTER_CONFIG="$WORK/learned.yaml" E2E_DB_PASSWORD="$PASSWORD")
+    bob=$("${yaml_env[@]}" "$BIN" keys add bob 2>>"$WORK/keys-add.err") || true
+    check "keys add with database: only in the providers file: named, without the password" grep -qF \
+        "Added key 'bob' to the keys table of postgres://llmrouter:***@127.0.0.1:$PG_PORT/llmrouter?sslmode=disable (from $WORK/learned.yaml: database)" "$WORK/keys-add.err"
+    check "both processes accept that key within seconds" both_answer 200 "$bob"
     kill -TERM "$PID_KA" "$PID_KB"
     wait "$PID_KA" "$PID_KB" || true
-    check "the key is in no log" bash -c "! grep -q '$key' '$WORK/KA.log' '$WORK/KB.log' '$WORK/keys-add.err'"
+    check "the keys are in no log" bash -c "! grep -qe '$key' -e '$bob' '$WORK/KA.log' '$WORK/KB.log' '$WORK/keys-add.err'"
     check "the database password is in no log of these processes" bash -c "! grep -q '$PASSWORD' '$WORK/KA.log' '$WORK/KB.log' '$WORK/keys-add.err'"
 }
 check_access_keys_in_the_database

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The usage log on a real process: requests are written to LLMROUTER_DB (folder created), a
 # graceful stop loses none, `llmrouter stats` reads them back (table, --by, --json,
-# --reference-price) and names the flag or file in its errors, and LLMROUTER_DB=off writes
-# nothing. 127.0.0.1 only; a few dozen requests.
+# --reference-price) and names the flag or file in its errors (database: of the providers file
+# too), and LLMROUTER_DB=off writes nothing. 127.0.0.1 only; a few dozen requests.
 source "$(dirname "$0")/lib.sh"
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
@@ -64,6 +64,10 @@ check "bad --by names the flag" fails_with "--by must be provider, model, key, e
 OUTPUT=$("$BIN" stats --db "$WORK/missing.sqlite" 2>&1) && STATUS=0 || STATUS=$?
 check "a missing file is named" fails_with "missing.sqlite: no such file"
 check "... and not created" test ! -e "$WORK/missing.sqlite"
+printf 'database: "mysql://u:%s@db/x"\nproviders: [{name: e, type: echo}]\n' hunter2-e2e >"$WORK/mysql.yaml"
+OUTPUT=$(env -u LLMROUTER_DATABASE_URL LLMROUTER_CONFIG="$WORK/mysql.yaml" "$BIN" stats 2>&1) && STATUS=0 || STATUS=$?
+check "database: of LLMROUTER_CONFIG's file not postgres://: stats names the file and field" fails_with "mysql.yaml: database: the scheme must be postgres://"
+check "... never its password" test "$(grep -c hunter2-e2e <<<"$OUTPUT")" = 0
 OUTPUT=$(LLMROUTER_DB_RETENTION_DAYS=soon "$BIN" --config "$WORK/echo.yaml" --port "$(free_port)" 2>&1) && STATUS=0 || STATUS=$?
 check "bad LLMROUTER_DB_RETENTION_DAYS stops startup naming it" fails_with "LLMROUTER_DB_RETENTION_DAYS must be a number"
 echo "not a database, just text that is long enough to not look like SQLite" >"$WORK/bad.sqlite"

@@ -25,7 +25,7 @@ struct ListKeysCommand: AsyncParsableCommand {
             case .file(let path):
                 keys = try FileManager.default.fileExists(atPath: path) ? AccessKeysLoader().load(path: path).keys : []
                 records = keys.map { _ in nil }
-            case .table(let table):
+            case .table(let table, _):
                 let found = try await table.records(includingRevoked: all)
                 keys = found.map(\.key)
                 records = found
@@ -75,7 +75,7 @@ struct RevokeKeyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let place = try storage.place(environment: ProcessInfo.processInfo.environment)
-        guard case .table(let table) = place else {
+        guard case .table(let table, _) = place else {
             FileHandle.standardError.write(
                 Data("llmrouter keys revoke: \(place.description) is edited by hand: delete the entry of '\(name)' and reload (kill -HUP or POST /admin/reload)\n".utf8)
             )

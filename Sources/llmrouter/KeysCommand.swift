@@ -12,7 +12,8 @@ struct KeysCommand: AsyncParsableCommand {
         abstract: "Manage the access keys clients must send (Authorization: Bearer <key>).",
         discussion: """
             Keys are kept in the keys file (the default), or with --database (or LLMROUTER_KEYS=postgres) in the \
-            table of the PostgreSQL database of LLMROUTER_DATABASE_URL, which every instance on it reads within seconds.
+            table of the PostgreSQL database the server uses (LLMROUTER_DATABASE_URL, else database: of the providers \
+            file LLMROUTER_CONFIG names), which every instance on it reads within seconds.
             """,
         subcommands: [AddKeyCommand.self, ListKeysCommand.self, RevokeKeyCommand.self]
     )
@@ -23,17 +24,18 @@ struct KeyStorageOptions: ParsableArguments {
     @Option(help: "Keys file (env LLMROUTER_KEYS_FILE, default config/keys.yaml).")
     var file: String?
 
-    @Flag(help: "Use the keys table of the database of LLMROUTER_DATABASE_URL, as LLMROUTER_KEYS=postgres does.")
+    @Flag(help: "Use the keys table of the server's database (LLMROUTER_DATABASE_URL or database: of LLMROUTER_CONFIG's file), as LLMROUTER_KEYS=postgres does.")
     var database = false
 
     enum Place {
         case file(String)
-        case table(AccessKeyTable)
+        /// `source` is where the address came from (the variable, or `FILE: database`).
+        case table(AccessKeyTable, source: String)
 
         var description: String {
             switch self {
             case .file(let path): path
-            case .table(let table): "the keys table of \(table.url)"
+            case .table(let table, let source): "the keys table of \(table.url) (from \(source))"
             }
         }
     }
@@ -53,12 +55,17 @@ struct KeyStorageOptions: ParsableArguments {
         guard storage == .postgres else {
             return .file(environment["LLMROUTER_KEYS_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? AccessKeysLoader.defaultFile)
         }
-        guard let address = environment["LLMROUTER_DATABASE_URL"], !address.isEmpty else {
-            throw ValidationError("the keys table is in the database of LLMROUTER_DATABASE_URL, which is unset")
-        }
+        // The database the server would use: the variable, else database: of its providers file.
+        let providersFile = DatabaseAddress.ProvidersFile(environment: environment)
         do {
-            return .table(AccessKeyTable(url: try DatabaseURL(address), logger: Logger(label: "llmrouter.keys")))
-        } catch {
+            guard let address = try DatabaseAddress.resolve(explicit: nil, environment: environment, file: providersFile) else {
+                throw ValidationError("the keys table is in the server's database, but \(DatabaseAddress.noneNamed(file: providersFile))")
+            }
+            let url = try DatabaseURL(address.text, variable: address.source)
+            return .table(AccessKeyTable(url: url, logger: Logger(label: "llmrouter.keys")), source: address.source)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        } catch let error as DatabaseURL.Invalid {
             throw ValidationError(error.description)
         }
     }
@@ -109,7 +116,7 @@ struct AddKeyCommand: AsyncParsableCommand {
             switch place {
             case .file(let path):
                 secret = try AccessKeyFile(path: path).add(name: name, limits: limits, isAdmin: admin)
-            case .table(let table):
+            case .table(let table, _):
                 secret = AccessKeyFile.makeSecret()
                 try await table.add(AccessKey(name: name, secret: secret, limits: limits, isAdmin: admin))
             }

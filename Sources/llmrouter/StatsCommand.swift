@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LLMRouterConfig
+import LLMRouterCore
 import LLMRouterShared
 import LLMRouterUsage
 import Logging
@@ -10,8 +12,9 @@ struct StatsCommand: AsyncParsableCommand {
         commandName: "stats",
         abstract: "Requests, failures, failovers, latency, tokens and savings from the usage log.",
         discussion: """
-            Reads the SQLite file (--db, LLMROUTER_DB), or with --database-url (or LLMROUTER_DATABASE_URL \
-            while LLMROUTER_DB names no file) the PostgreSQL table every instance writes.
+            Reads the SQLite file (--db, LLMROUTER_DB), or the PostgreSQL table every instance writes: \
+            --database-url, else (while LLMROUTER_DB names no file) the server's database, \
+            LLMROUTER_DATABASE_URL or database: of the providers file LLMROUTER_CONFIG names.
             """
     )
 
@@ -33,13 +36,22 @@ struct StatsCommand: AsyncParsableCommand {
     @Option(help: "The usage log (env LLMROUTER_DB, default data/llmrouter.sqlite).")
     var db: String?
 
-    @Option(help: "Read every instance's rows from PostgreSQL, postgres://user:password@host:5432/db (env LLMROUTER_DATABASE_URL).")
+    @Option(help: "Read every instance's rows from PostgreSQL, postgres://user:password@host:5432/db (env LLMROUTER_DATABASE_URL, else database: of LLMROUTER_CONFIG's file).")
     var databaseURL: String?
 
     /// Where the rows are.
     enum Source {
         case file(String)
-        case database(DatabaseURL)
+        /// `origin` is where the address came from (the option, the variable, or `FILE: database`).
+        case database(DatabaseURL, origin: String)
+
+        /// For the line saying what is read: never the user or the password.
+        var description: String {
+            switch self {
+            case .file(let path): "usage log \(path)"
+            case .database(let url, let origin): "usage log in PostgreSQL at \(url.host):\(url.port)/\(url.database ?? "") (from \(origin))"
+            }
+        }
     }
 
     func run() async throws {
@@ -54,6 +66,7 @@ struct StatsCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         let source = try usageSource()
+        FileHandle.standardError.write(Data("reading the \(source.description)\n".utf8))
         let now = Date()
         let start = now.addingTimeInterval(-Double(period.components.seconds) - Double(period.components.attoseconds) / 1e18)
         let logger = Logger(label: "llmrouter.stats")
@@ -69,7 +82,7 @@ struct StatsCommand: AsyncParsableCommand {
                     throw error
                 }
                 await store.close()
-            case .database(let url):
+            case .database(let url, _):
                 let store = PostgresUsageStore(url: url, instance: "llmrouter-stats", logger: logger, operationTimeout: .seconds(10), ownThread: false)
                 report = try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await store.run() }
@@ -90,36 +103,40 @@ struct StatsCommand: AsyncParsableCommand {
         try await UsageStatsReport.load(from: store, since: since, until: until, grouping: grouping, instance: instance, referencePrice: price)
     }
 
-    /// `--db` or `--database-url`; else `LLMROUTER_DATABASE_URL` unless `LLMROUTER_DB` names a
-    /// file, as the server chooses; else `LLMROUTER_DB` or the default file. `LLMROUTER_DB=off`
-    /// has nothing to read.
+    /// `--db` or `--database-url`; else, as the server chooses, `LLMROUTER_DB` when it names a
+    /// file, else the server's database (`LLMROUTER_DATABASE_URL`, else `database:` of the
+    /// providers file), else the default file. `LLMROUTER_DB=off` has nothing to read.
     private func usageSource() throws -> Source {
         if db != nil, databaseURL != nil {
             throw ValidationError("--db and --database-url name two usage logs; pass one")
         }
         if let db { return .file(db) }
-        if let databaseURL { return .database(try database(databaseURL, from: "--database-url")) }
         let environment = ProcessInfo.processInfo.environment
-        let settings: UsageLogSettings
+        // --database-url wins over LLMROUTER_DB as --db does; without it the file the server writes.
+        let settings = databaseURL == nil ? try usageLogSettings(environment) : nil
+        if let settings, settings.pathIsExplicit { return .file(settings.path) }
+        let explicit = databaseURL.map { DatabaseAddress.Explicit(text: $0, option: "--database-url") }
+        do {
+            let file = DatabaseAddress.ProvidersFile(environment: environment)
+            if let address = try DatabaseAddress.resolve(explicit: explicit, environment: environment, file: file) {
+                return .database(try DatabaseURL(address.text, variable: address.source), origin: address.source)
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        } catch let error as DatabaseURL.Invalid {
+            throw ValidationError(error.description)
+        }
+        return .file(settings?.path ?? UsageLogSettings().path)
+    }
+
+    private func usageLogSettings(_ environment: [String: String]) throws -> UsageLogSettings {
         do {
             guard let configured = try UsageLogSettings.fromEnvironment(environment) else {
                 throw ValidationError("LLMROUTER_DB is off, so there is no usage log to read; pass --db PATH or --database-url URL")
             }
-            settings = configured
+            return configured
         } catch let error as UsageLogSettings.Failure {
             throw ValidationError(error.message)
-        }
-        if let text = environment["LLMROUTER_DATABASE_URL"], !text.isEmpty, !settings.pathIsExplicit {
-            return .database(try database(text, from: "LLMROUTER_DATABASE_URL"))
-        }
-        return .file(settings.path)
-    }
-
-    private func database(_ text: String, from variable: String) throws -> DatabaseURL {
-        do {
-            return try DatabaseURL(text, variable: variable)
-        } catch {
-            throw ValidationError(error.description)
         }
     }
 }

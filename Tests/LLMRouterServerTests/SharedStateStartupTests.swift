@@ -1,3 +1,4 @@
+import LLMRouterConfig
 import LLMRouterCore
 import Logging
 import Testing
@@ -42,5 +43,10 @@ struct SharedStateStartupTests {
     @Test func onWithAnAddressEvenBeforeTheDatabaseAnswers() throws {
         // Built, not run: nothing is tried before the server runs it, so an absent database is no error.
         #expect(try SharedStateStartup.open(environment: ["LLMROUTER_DATABASE_URL": "postgres://u:pw@127.0.0.1:1/x"], state: state, logger: Logger(label: "t")) != nil)
+    }
+
+    /// `llmrouter stats` and `keys` read `database:` from the file the server loads by default.
+    @Test func theCommandsLookForTheProvidersFileWhereTheServerDoes() {
+        #expect(ServerSettings().configPath == DatabaseAddress.ProvidersFile.defaultPath)
     }
 }
