@@ -11,6 +11,8 @@ import Synchronization
 /// Nothing here is read on the request path: the router serves on its local state either way.
 public final class SharedStateHealth: Sendable {
     public static let gaugeLabel = "llmrouter_shared_state_up"
+    /// The running instances learned buckets are split among (this one included).
+    public static let instancesLabel = "llmrouter_shared_instances"
 
     private struct State {
         /// `nil` until the first operation ends.
@@ -22,6 +24,7 @@ public final class SharedStateHealth: Sendable {
 
     private let state = Mutex(State())
     private let gauge: Gauge
+    private let instances: Gauge
     private let logger: Logger
     private let database: String
     private let secrets: [String]
@@ -35,6 +38,13 @@ public final class SharedStateHealth: Sendable {
         self.logger = logger
         self.gauge = Gauge(label: Self.gaugeLabel, factory: metrics)
         gauge.record(0)
+        self.instances = Gauge(label: Self.instancesLabel, factory: metrics)
+        instances.record(1)
+    }
+
+    /// How many instances run, as last read.
+    func running(_ count: Int) {
+        instances.record(count)
     }
 
     /// Whether the last operation reached the database; `nil` before the first.

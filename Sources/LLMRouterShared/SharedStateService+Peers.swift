@@ -20,6 +20,7 @@ extension SharedStateService {
                 try await InstanceSQL.running(alive: settings.peerTimeout, client: client, logger: logger)
             }
             let peers = InstanceSQL.peers(of: settings.instance, among: running)
+            health.running(peers.count)
             guard peers != receiver.peers else { return }
             logger.info("learned limits split among the running instances", metadata: ["llmrouter.instances": "\(peers.count)", "llmrouter.rank": "\(peers.rank)"])
             receiver.apply(peers: peers)

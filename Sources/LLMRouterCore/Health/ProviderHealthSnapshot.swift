@@ -106,6 +106,8 @@ public struct LimitsSnapshot: Sendable, Encodable, Equatable {
     /// The request bucket's size, when the headers named it.
     public var requestsLimit: Int?
     public var requestsResetAt: Date?
+    /// What this instance may still call of that bucket, when instances sharing state split it.
+    public var shareRequests: Int?
     public var remainingTokens: Int?
     public var tokensLimit: Int?
     public var tokensResetAt: Date?
@@ -129,6 +131,7 @@ public struct LimitsSnapshot: Sendable, Encodable, Equatable {
         case remainingTokens = "remaining_tokens"
         case requestsResetAt = "requests_reset_at"
         case requestsLimit = "requests_limit"
+        case shareRequests = "share_requests"
         case tokensLimit = "tokens_limit"
         case tokensResetAt = "tokens_reset_at"
     }

@@ -76,6 +76,7 @@ extension ProviderState {
                 limits.remainingRequests = learned.requests?.remaining
                 limits.requestsLimit = learned.requests?.limit
                 limits.requestsResetAt = learned.requests.map { wallTime($0.resetAt) }
+                if table.peers.count > 1 { limits.shareRequests = learned.requests.map { max($0.allowance, 0) } }
                 limits.remainingTokens = learned.tokens?.remaining
                 limits.tokensLimit = learned.tokens?.limit
                 limits.tokensResetAt = learned.tokens.map { wallTime($0.resetAt) }

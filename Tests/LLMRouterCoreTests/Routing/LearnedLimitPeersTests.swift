@@ -166,6 +166,9 @@ struct LearnedLimitPeersTests {
         #expect(skip.cause == .coolingDown("instance_share_used"))
         #expect(skip.resumeAt == clock.now + .seconds(4))
         #expect(state.snapshot("a")?.coolDown == nil, "a share spent is no cool-down the other instance would honour")
+        #expect(state.snapshot("a")?.limits?.remainingRequests == 2 && state.snapshot("a")?.limits?.shareRequests == 0)
+        state.apply(peers: .alone)
+        #expect(state.snapshot("a")?.limits?.shareRequests == nil, "alone, no share to show")
     }
 
     @Test func onAGuessedRefillTheFirstInstanceCallsOneAtATimeAndTheOthersLookAgainSoon() {
