@@ -36,8 +36,13 @@ enum InstanceSQL {
     /// Takes this instance out at a graceful shutdown, so the others split buckets without it
     /// at once rather than after ``SharedStateService/Settings/peerTimeout``.
     static func leave(instance: String, client: PostgresClient, logger: Logger) async throws {
+        // Marked, not deleted: the periodic note may still be on its way, and must not insert
+        // the row again (``join(instance:client:logger:)``, at a start, always does).
         let query: PostgresQuery = """
-            WITH gone AS (DELETE FROM llmrouter_instances WHERE instance = \(instance))
+            WITH gone AS (
+                INSERT INTO llmrouter_instances (instance, seen_at) VALUES (\(instance), '-infinity')
+                ON CONFLICT (instance) DO UPDATE SET seen_at = '-infinity'
+            )
             SELECT pg_notify(\(channel), \(instance))
             """
         _ = try await client.query(query, logger: logger).collect()

@@ -102,13 +102,14 @@ enum BreakerSQL {
         _ = try await client.query(query, logger: logger).collect()
     }
 
-    /// Says this instance is running, and reads the breakers of the others seen within `alive`.
+    /// Says this instance is running (unless it left: a note still on its way at a graceful stop
+    /// must not bring it back), and reads the breakers of the others seen within `alive`.
     static func others(instance: String, alive: Duration, client: PostgresClient, logger: Logger) async throws -> [String: [RemoteBreakerState]] {
         let seconds = Double(alive.components.seconds) + Double(alive.components.attoseconds) / 1e18
         let query: PostgresQuery = """
             WITH seen AS (
-                INSERT INTO llmrouter_instances (instance, seen_at) VALUES (\(instance), now())
-                ON CONFLICT (instance) DO UPDATE SET seen_at = now()
+                INSERT INTO llmrouter_instances AS noted (instance, seen_at) VALUES (\(instance), now())
+                ON CONFLICT (instance) DO UPDATE SET seen_at = now() WHERE noted.seen_at <> '-infinity'
             )
             SELECT held.instance, held.route, held.state, held.since
             FROM llmrouter_breakers AS held JOIN llmrouter_instances AS running USING (instance)

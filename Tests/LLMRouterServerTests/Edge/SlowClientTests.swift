@@ -10,6 +10,9 @@ import Testing
 @Suite(.serialized)
 struct SlowClientTests {
     static let limits = ConnectionLimits(headerTimeout: .milliseconds(500), bodyTimeout: .milliseconds(500), idleTimeout: .milliseconds(700), maxConnections: 64)
+    /// For the trickling clients: idle far beyond the head and body timeouts, so a first byte
+    /// delayed on a busy machine is never taken for an idle connection (closed without a 408).
+    static let tricklingLimits = ConnectionLimits(headerTimeout: .milliseconds(500), bodyTimeout: .milliseconds(500), idleTimeout: .seconds(5), maxConnections: 64)
 
     static func application(limits: ConnectionLimits = limits) throws -> RouterApplication<ContinuousClock> {
         var settings = ServerSettings(host: "127.0.0.1", port: 0)
@@ -24,7 +27,7 @@ struct SlowClientTests {
     }
 
     @Test func aClientTricklingItsHeadGets408() async throws {
-        try await LiveServer.run(try Self.application()) { port in
+        try await LiveServer.run(try Self.application(limits: Self.tricklingLimits)) { port in
             let slow = try await RawClient.connect(port: port)
             let started = ContinuousClock.now
             async let trickling: Void = slow.trickle("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: \(String(repeating: "a", count: 100))\r\n\r\n", gap: .milliseconds(50))
@@ -39,7 +42,7 @@ struct SlowClientTests {
     }
 
     @Test func aClientTricklingItsBodyGets408() async throws {
-        try await LiveServer.run(try Self.application()) { port in
+        try await LiveServer.run(try Self.application(limits: Self.tricklingLimits)) { port in
             let slow = try await RawClient.connect(port: port)
             let body = #"{"messages":[{"role":"user","content":"\#(String(repeating: "b", count: 60))"}]}"#
             await slow.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
