@@ -96,9 +96,27 @@ struct RoutingRulesTests {
         #expect(info.routingDecision == RoutingDecision(rule: nil, policy: .leastLatency))
 
         routing.rules = [RoutingRule(name: "r", then: RuleDecision(rule: "", policy: .weighted))]
+        let fields: HTTPFields = [HTTPField.Name("X-Team")!: "a", HTTPField.Name("X-Other")!: "b"]
         var ruled = RequestInfo(requestID: "t", logger: Logger(label: "t"))
-        LLMRouterServer.RequestBody.prepareDecision(&ruled, table: RoutingTable(routes: [], routing: routing), served: "small", headers: [HTTPField.Name("X-Team")!: "a"])
-        #expect(ruled.decision != nil && ruled.headers == ["x-team": "a"])
+        LLMRouterServer.RequestBody.prepareDecision(&ruled, table: RoutingTable(routes: [], routing: routing), served: "small", headers: fields)
+        #expect(ruled.decision != nil && ruled.headers.isEmpty, "no rule reads a header: none is collected")
+
+        routing.rules.append(RoutingRule(name: "team", when: RuleConditions(headers: [HeaderCondition(name: "X-Team", value: GlobPattern("a"))]), then: RuleDecision(rule: "")))
+        var read = RequestInfo(requestID: "t", logger: Logger(label: "t"))
+        LLMRouterServer.RequestBody.prepareDecision(&read, table: RoutingTable(routes: [], routing: routing), served: "small", headers: fields)
+        #expect(read.headers == ["x-team": "a"], "only what the rules read")
+
+        var coded = RequestInfo(requestID: "t", logger: Logger(label: "t"))
+        let withCode = RoutingTable(routes: [], routing: routing, rules: [AnyHeaderRule()])
+        #expect(withCode.ruleHeaderNames == nil)
+        LLMRouterServer.RequestBody.prepareDecision(&coded, table: withCode, served: "small", headers: fields)
+        #expect(coded.headers == ["x-team": "a", "x-other": "b"], "a code rule may read any")
+    }
+
+    /// A code rule, which may read any header.
+    struct AnyHeaderRule: RequestRule {
+        var name: String { "any-header" }
+        func decide(_ facts: RequestFacts) -> RuleDecision? { nil }
     }
 
     @Test func credentialsNeverReachRules() {

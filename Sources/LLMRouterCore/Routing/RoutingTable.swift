@@ -21,12 +21,15 @@ public final class RoutingTable: Sendable {
     private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
     /// How `model: auto` picks a model: tiers, their models, the classifier.
     public let auto: AutoRouting
+    /// The request headers the rules read (lower-cased); `nil` with code rules, which may read any.
+    public let ruleHeaderNames: Set<String>?
 
     /// - Parameter rules: hooks tried after `routing.rules`, in order (see ``RequestRule``).
     public init(routes: [Route], routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
         self.routes = routes
         self.routing = routing
         self.rules = routing.rules + rules
+        self.ruleHeaderNames = rules.isEmpty ? Set(routing.rules.flatMap { $0.when.headers.map(\.name) }) : nil
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
         func make(_ policy: RoutingPolicyName) -> any RoutingPolicy { Self.makePolicy(policy, severalKeys: severalKeys) }

@@ -53,7 +53,7 @@ enum RequestBody {
     static func prepareDecision(_ info: inout RequestInfo, table: RoutingTable, served: String?, headers: HTTPFields) {
         if !table.rules.isEmpty {
             info.decision = RoutingDecisionNote()
-            info.headers = ruleHeaders(headers)
+            info.headers = ruleHeaders(headers, only: table.ruleHeaderNames)
         } else if table.auto.isActive, ModelName.isAuto(served) {
             info.decision = RoutingDecisionNote()
         } else {
@@ -62,12 +62,13 @@ enum RequestBody {
     }
 
     /// Headers by lower-cased name for routing rules, credentials left out; repeated headers
-    /// joined with commas.
-    static func ruleHeaders(_ fields: HTTPFields) -> [String: String] {
+    /// joined with commas. With `only`, just those names: what the YAML rules read.
+    static func ruleHeaders(_ fields: HTTPFields, only names: Set<String>? = nil) -> [String: String] {
         var headers: [String: String] = [:]
-        headers.reserveCapacity(fields.count)
+        if names?.isEmpty == true { return headers }
         for field in fields where !credentialHeaders.contains(field.name) {
             let name = field.name.canonicalName
+            if let names, !names.contains(name) { continue }
             headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
         }
         return headers

@@ -102,10 +102,11 @@ public enum RoutingHeaders {
     /// `auto` chose the model and `X-LLMRouter-Cascade` when its cascade moved up.
     static func decided(_ decision: RoutingDecision?, into headers: inout HTTPFields) {
         guard let decision else { return }
-        headers[.llmrouterPolicy] = decision.policy.rawValue
-        if let rule = decision.rule { headers[.llmrouterRule] = rule }
-        if let auto = decision.auto { headers[.llmrouterAuto] = auto }
-        if let cascade = decision.cascade { headers[.llmrouterCascade] = cascade }
+        // Appended, not set: none is there yet, and setting one first looks for it.
+        headers.append(HTTPField(name: .llmrouterPolicy, value: decision.policy.rawValue))
+        if let rule = decision.rule { headers.append(HTTPField(name: .llmrouterRule, value: rule)) }
+        if let auto = decision.auto { headers.append(HTTPField(name: .llmrouterAuto, value: auto)) }
+        if let cascade = decision.cascade { headers.append(HTTPField(name: .llmrouterCascade, value: cascade)) }
     }
 
     static func attempts(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
