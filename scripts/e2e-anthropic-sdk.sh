@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "anthropic>=0.41")
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 
 start_fake failing --fail-rate 1 --fail-kinds 500,503,reset,malformed
 FAILING=$FAKE_PORT

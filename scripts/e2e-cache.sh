@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "openai>=1.66,<3")
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 CHECKS="$ROOT/scripts/e2e/cache_checks.py"
 
 start_fake fake

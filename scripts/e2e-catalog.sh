@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 cd "$WORK"
 mkdir -p home
 
@@ -20,13 +20,12 @@ CEREBRAS_PORT=$FAKE_PORT
 start_fake evil
 EVIL_PORT=$FAKE_PORT
 
-# Only fake keys and fake endpoints; nothing else from the caller's environment.
-run_router() {
-    env -i PATH="$PATH" HOME="$WORK/home" LLMROUTER_LOG_LEVEL=info \
-        GROQ_API_KEY=gsk_e2e_fake_groq_key CEREBRAS_API_KEY=csk-e2e-fake-cerebras-key \
-        GROQ_BASE_URL="http://127.0.0.1:$GROQ_PORT/v1" CEREBRAS_BASE_URL="http://127.0.0.1:$CEREBRAS_PORT/v1" \
-        "$@"
-}
+# Only fake keys and fake endpoints; nothing else from the caller's environment. A command
+# prefix, not a function: `function ... &` runs in a forked subshell, so $! would be that
+# subshell and `kill $PID` would leave the router running.
+ROUTER_ENV=(env -i PATH="$PATH" HOME="$WORK/home" LLMROUTER_LOG_LEVEL=info
+    GROQ_API_KEY=gsk_e2e_fake_groq_key CEREBRAS_API_KEY=csk-e2e-fake-cerebras-key
+    GROQ_BASE_URL="http://127.0.0.1:$GROQ_PORT/v1" CEREBRAS_BASE_URL="http://127.0.0.1:$CEREBRAS_PORT/v1")
 
 chat() { # chat PORT MODEL -> writes headers to $WORK/h, prints the body
     curl -sS -D "$WORK/h" "http://127.0.0.1:$1/v1/chat/completions" -H 'Content-Type: application/json' \
@@ -38,7 +37,7 @@ chat_count() { curl -fsS "http://127.0.0.1:$1/_stats" | python3 -c 'import json,
 
 echo "== embedded catalog from an empty directory, LLMROUTER_CONFIG naming a missing file"
 PORT=$(free_port)
-run_router PORT="$PORT" LLMROUTER_CONFIG="$WORK/missing/providers.yaml" "$BIN" >"$WORK/serve.log" 2>&1 &
+"${ROUTER_ENV[@]}" PORT="$PORT" LLMROUTER_CONFIG="$WORK/missing/providers.yaml" "$BIN" >"$WORK/serve.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
 check "warning names the missing LLMROUTER_CONFIG file" grep -q "missing/providers.yaml.*config file not found" "$WORK/serve.log"
@@ -126,7 +125,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 PORT=$(free_port)
-run_router PORT="$PORT" LLMROUTER_MODEL_INDEX_URL="http://127.0.0.1:$WWW_PORT/index.json" "$BIN" >"$WORK/hostile.log" 2>&1 &
+"${ROUTER_ENV[@]}" PORT="$PORT" LLMROUTER_MODEL_INDEX_URL="http://127.0.0.1:$WWW_PORT/index.json" "$BIN" >"$WORK/hostile.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
 check "the downloaded catalog won" grep -q "source=url.*model catalog loaded" "$WORK/hostile.log"
@@ -141,7 +140,7 @@ kill -TERM "$PID"
 wait "$PID" || true
 
 echo "== --default-model is checked at startup"
-OUTPUT=$(run_router PORT="$(free_port)" "$BIN" --default-model no-such-model 2>&1) && STATUS=0 || STATUS=$?
+OUTPUT=$("${ROUTER_ENV[@]}" PORT="$(free_port)" "$BIN" --default-model no-such-model 2>&1) && STATUS=0 || STATUS=$?
 check "an unservable default model exits non-zero" test "$STATUS" -ne 0
 check "the message names the default model" grep -q "default-model.*no provider serves 'no-such-model'" <<<"$OUTPUT"
 

@@ -8,7 +8,7 @@ REQUESTS=${CHAOS_REQUESTS:-2000}
 CONCURRENCY=${CHAOS_CONCURRENCY:-32}
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 
 KINDS=500,503,429,reset,malformed,slow
 start_fake flaky30 --fail-rate 0.3 --fail-kinds "$KINDS" --slow-seconds 2

@@ -8,7 +8,7 @@
 # --static-swift-stdlib` (several minutes).
 source "$(dirname "$0")/lib.sh"
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 
 # The Dockerfile's instructions, continuation lines joined: "INSTRUCTION<TAB>arguments".
 python3 - "$ROOT/Dockerfile" >"$WORK/instructions" <<'PY'

@@ -16,7 +16,7 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 SHOT=${DASHBOARD_SCREENSHOT:-$ROOT/.build-e2e/dashboard.png}
 mkdir -p "$(dirname "$SHOT")"
 # Five calls a minute, told on every answer (x-ratelimit-*-requests-minute, -tokens-minute).

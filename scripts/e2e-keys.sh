@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 cd "$WORK"
 mkdir -p home out
 KEY_ONE=gsk_e2e_first_groq_key_000000001
@@ -20,12 +20,10 @@ PER_KEY_PORT=$FAKE_PORT
 start_fake groq --rate-limit 1/60 --dialect groq --shared-limit
 SHARED_PORT=$FAKE_PORT
 
-run_router() { # run_router FAKE_PORT ARGS...: the catalog with the two keys, nothing else from the caller
-    local fake=$1
-    shift
-    env -i PATH="$PATH" HOME="$WORK/home" LLMROUTER_LOG_LEVEL=debug GROQ_API_KEYS="$KEY_ONE, $KEY_TWO" \
-        GROQ_BASE_URL="http://127.0.0.1:$fake/v1" "$@"
-}
+# The catalog with the two keys, nothing else from the caller (the fake's GROQ_BASE_URL follows).
+# A command prefix, not a function: `function ... &` runs in a forked subshell, so $! would be
+# that subshell and `kill $PID` would leave the router running.
+ROUTER_ENV=(env -i PATH="$PATH" HOME="$WORK/home" LLMROUTER_LOG_LEVEL=debug GROQ_API_KEYS="$KEY_ONE, $KEY_TWO")
 chat() { # chat PORT MODEL NAME: headers to out/NAME.h, body to out/NAME.json, prints the status
     curl -sS -o "out/$3.json" -D "out/$3.h" -w '%{http_code}' "http://127.0.0.1:$1/v1/chat/completions" \
         -H 'Content-Type: application/json' -d "{\"model\":\"$2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi from e2e\"}]}"
@@ -44,7 +42,7 @@ echo "== two keys, the first one limited: the second answers"
 curl -fsS -o /dev/null "http://127.0.0.1:$PER_KEY_PORT/v1/chat/completions" -H "Authorization: Bearer $KEY_ONE" \
     -H 'Content-Type: application/json' -d '{"model":"x","messages":[{"role":"user","content":"elsewhere"}]}'
 PORT=$(free_port)
-run_router "$PER_KEY_PORT" PORT="$PORT" LLMROUTER_DB="$WORK/usage.sqlite" "$BIN" >"$WORK/serve.log" 2>&1 &
+"${ROUTER_ENV[@]}" GROQ_BASE_URL="http://127.0.0.1:$PER_KEY_PORT/v1" PORT="$PORT" LLMROUTER_DB="$WORK/usage.sqlite" "$BIN" >"$WORK/serve.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
 check "the startup log lists the second key's routes" grep -q 'llmrouter.provider=groq#2/gpt-oss-20b.*status=enabled' "$WORK/serve.log"
@@ -78,7 +76,7 @@ check "the usage log names the answering key groq#2" grep -Eq '^groq#2/gpt-oss-2
 
 echo "== two keys of one account: cooled together on one reset, pooled"
 PORT=$(free_port)
-run_router "$SHARED_PORT" PORT="$PORT" "$BIN" >"$WORK/shared.log" 2>&1 &
+"${ROUTER_ENV[@]}" GROQ_BASE_URL="http://127.0.0.1:$SHARED_PORT/v1" PORT="$PORT" "$BIN" >"$WORK/shared.log" 2>&1 &
 PID=$!
 wait_for_http "http://127.0.0.1:$PORT/health"
 check "the first call of the minute is answered" test "$(chat "$PORT" gpt-oss-20b shared-1)" = "200"

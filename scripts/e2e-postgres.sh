@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/postgres-lib.sh"
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; pg_stop; [ -n "${KEEP_LOGS:-}" ] && cp "$WORK"/*.log "$KEEP_LOGS"/; rm -rf "$WORK"' EXIT
+trap 'stop_children; pg_stop; [ -n "${KEEP_LOGS:-}" ] && cp "$WORK"/*.log "$KEEP_LOGS"/; rm -rf "$WORK"' EXIT
 pg_install
 pg_start
 PASSWORD=$(sed -n 's|^postgres://[^:]*:\([^@]*\)@.*|\1|p' <<<"$PG_URL")

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "openai>=1.66,<3")
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 REPLY="The quick brown fox jumps over the lazy dog."
 
 start_fake main

@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 cd "$WORK"
 cat >"$WORK/echo.yaml" <<'YAML'
 providers:

@@ -5,6 +5,8 @@
 #   finish               prints the 'N passed, N failed' line and exits non-zero on failures
 #   llmrouter_bin        path of the built llmrouter binary (builds it when missing, under
 #                        LLMROUTER_SCRATCH_PATH, default .build; LLMROUTER_BIN overrides)
+#   stop_children        stops every process the script started, children of children too
+#                        (the EXIT trap's first step: trap 'stop_children; rm -rf "$WORK"' EXIT)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PASSED=0
@@ -55,8 +57,41 @@ llmrouter_bin() {
     echo "$bin"
 }
 
+# stop_children: SIGTERM to every descendant of this script, SIGKILL to what is left after 5 s
+# (a router draining a stream would take 30), then waits (≤ 2 s) until all are gone, so nothing
+# outlives the script. The whole tree, listed before anything is signalled: `kill $(jobs -p)`
+# reaches only the jobs themselves, and a job that is a subshell (`function &`, `( ... ) &`) or
+# a wrapper (`timeout`, `env` without exec) would leave its child running.
+# (A bare `$(pgrep ...)`: bash execs it in place, so the substitution's own subshell is not
+# listed as a child; an empty list does not trip set -e.)
+stop_children() {
+    local pids=() queue=("$$") parent child tick
+    while [ ${#queue[@]} -gt 0 ]; do
+        parent=${queue[0]}
+        queue=("${queue[@]:1}")
+        for child in $(pgrep -P "$parent"); do
+            pids+=("$child")
+            queue+=("$child")
+        done
+    done
+    [ ${#pids[@]} -gt 0 ] || return 0
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for tick in $(seq 1 70); do
+        [ -n "$(running "${pids[@]}")" ] || return 0
+        [ "$tick" -ne 50 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+        sleep 0.1
+    done
+    echo "$(basename "$0"): still running after SIGKILL:" >&2
+    running "${pids[@]}" >&2
+}
+
+# running PID...: prints those of the processes that are alive (a zombie is not).
+running() {
+    ps -o pid=,stat=,args= -p "$(IFS=,; echo "$*")" | awk '$2 !~ /^Z/' || true
+}
+
 # start_fake NAME ARGS...: starts scripts/e2e/fake_upstream.py in the background and sets
-# FAKE_PORT to its port. The caller's EXIT trap should kill background jobs.
+# FAKE_PORT to its port; stop_children stops it.
 start_fake() {
     local name=$1
     shift
