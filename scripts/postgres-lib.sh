@@ -43,6 +43,8 @@ pg_start() {
     local bin password
     bin=$(pg_bin) || { echo "no PostgreSQL server found; run pg_install" >&2; return 1; }
     PG_DIR=$(mktemp -d /tmp/llmrouter-pg.XXXXXX)
+    # Whose cluster this is, for scripts/check-leftovers.sh should it outlive its script.
+    (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P) >"$PG_DIR/checkout"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
     PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
     password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
