@@ -11,7 +11,7 @@ import Testing
 /// by LISTEN/NOTIFY.
 @Suite(.enabled(if: TestDatabase.isConfigured, TestDatabase.skipped))
 struct SharedLearnedLimitPostgresTests {
-    @Test func whatIsLeftOfThirtyLearnedOnOneInstanceIsKnownToTheOtherWithin100ms() async throws {
+    @Test func whatIsLeftOfThirtyLearnedOnOneInstanceIsKnownToTheOtherWithinAQuarterSecond() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // The first instance's upstream says 5 left, then 4, then 3.
             let first = RouterInstance(url: url, instance: "first", reporting: ["primary": 5])
@@ -33,7 +33,9 @@ struct SharedLearnedLimitPostgresTests {
                         delays.append(ContinuousClock.now - answered)
                     }
                     print("remaining of 30 crossed instances in \(delays.map { "\(Int($0.milliseconds)) ms" }.joined(separator: ", "))")
-                    #expect(try #require(delays.min()) < .milliseconds(100))
+                    // Written at most every 50 ms by design (answers' headers change at every
+                    // call): quiet, 4–42 ms; a CI run loading both cores has measured 110–140 ms.
+                    #expect(try #require(delays.min()) < .milliseconds(250))
                     let limits = try #require(second.state.snapshot("primary")?.limits)
                     #expect(limits.requestsLimit == 30)
                     #expect(abs((limits.requestsResetAt?.timeIntervalSinceNow ?? 0) - 20) < 2)
