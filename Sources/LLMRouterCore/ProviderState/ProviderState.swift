@@ -22,6 +22,10 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
     /// How soon a request held back by a probe in flight looks again.
     static var probeRetry: Duration { .milliseconds(250) }
 
+    /// How soon a request held back by another instance's probe of a guessed window looks
+    /// again: its news comes one upstream answer plus a `NOTIFY` after its call.
+    static var peerNewsRetry: Duration { .milliseconds(50) }
+
     /// Why a route is skipped when this instance spent its share of a bucket the other
     /// instances still have calls of.
     static var shareUsedLabel: String { "instance_share_used" }
@@ -197,7 +201,7 @@ public final class ProviderState<C: Clock>: ProviderStateStore, Sendable where C
         if let until = entry.learned.blockedUntil(now: now) {
             guard entry.learned.blockedByShareOnly else { return RouteSkip(cause: .coolingDown(CoolDown<Instant>.Reason.exhausted.label), resumeAt: until) }
             // A guessed refill waits for the first instance's news, which comes with its answer.
-            let resume = entry.learned.oneAtATime ? min(until, now.advanced(by: Self.probeRetry)) : until
+            let resume = entry.learned.oneAtATime ? min(until, now.advanced(by: Self.peerNewsRetry)) : until
             return RouteSkip(cause: .coolingDown(Self.shareUsedLabel), resumeAt: resume)
         }
         if entry.quota != nil {

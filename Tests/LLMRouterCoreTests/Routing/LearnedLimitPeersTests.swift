@@ -194,7 +194,7 @@ struct LearnedLimitPeersTests {
             return
         }
         #expect(other.cause == .coolingDown("instance_share_used"))
-        #expect(other.resumeAt == clock.now + .milliseconds(250), "looks again soon: the first one's answer is news")
+        #expect(other.resumeAt == clock.now + .milliseconds(50), "looks again soon: the first one's answer is news")
     }
 
     @Test(arguments: [SplitBucketSimulation.Dialect.headersOnEveryAnswer, .headersOnRefusalOnly])
