@@ -9,12 +9,13 @@ enum InstanceSQL {
     /// Where instances announce that they joined or left (the payload names the instance).
     static let channel = "llmrouter_instances"
 
-    /// Says `instance` runs and announces it at commit, so the row is there when others read.
+    /// Says `instance` runs (unless it left) and announces it at commit, so the row is there
+    /// when others read.
     static func join(instance: String, client: PostgresClient, logger: Logger) async throws {
         let query: PostgresQuery = """
             WITH seen AS (
-                INSERT INTO llmrouter_instances (instance, seen_at) VALUES (\(instance), now())
-                ON CONFLICT (instance) DO UPDATE SET seen_at = now()
+                INSERT INTO llmrouter_instances AS noted (instance, seen_at) VALUES (\(instance), now())
+                ON CONFLICT (instance) DO UPDATE SET seen_at = now() WHERE noted.seen_at <> '-infinity'
             )
             SELECT pg_notify(\(channel), \(instance))
             """
@@ -36,8 +37,8 @@ enum InstanceSQL {
     /// Takes this instance out at a graceful shutdown, so the others split buckets without it
     /// at once rather than after ``SharedStateService/Settings/peerTimeout``.
     static func leave(instance: String, client: PostgresClient, logger: Logger) async throws {
-        // Marked, not deleted: the periodic note may still be on its way, and must not insert
-        // the row again (``join(instance:client:logger:)``, at a start, always does).
+        // Marked, not deleted: a note or a join still on its way must not insert the row again.
+        // Names are made per start (`hostname-pid-random`), so one that left never comes back.
         let query: PostgresQuery = """
             WITH gone AS (
                 INSERT INTO llmrouter_instances (instance, seen_at) VALUES (\(instance), '-infinity')

@@ -27,11 +27,15 @@ extension SharedStateService {
         } catch {}
     }
 
-    /// Leaves the running instances at a graceful shutdown, within a second: a database that is
-    /// away does not hold the shutdown up (the others drop this one after ``Settings/peerTimeout``).
+    /// Leaves the running instances at a graceful shutdown, within 3 s: a database that is away
+    /// does not hold the shutdown up (the others drop this one after ``Settings/peerTimeout``).
     func leave() async {
-        _ = try? await withTimeout(.seconds(1)) { [self] in
-            try await InstanceSQL.leave(instance: settings.instance, client: client, logger: logger)
+        do {
+            try await withTimeout(.seconds(3)) { [self] in
+                try await InstanceSQL.leave(instance: settings.instance, client: client, logger: logger)
+            }
+        } catch {
+            logger.debug("running instances not told of this one leaving", metadata: ["llmrouter.error": "\(health.describe(error))"])
         }
     }
 
