@@ -24,7 +24,7 @@ enum InstanceSQL {
 
     /// The instances seen within `alive`, sorted, so every instance computes the same order.
     static func running(alive: Duration, client: PostgresClient, logger: Logger) async throws -> [String] {
-        let seconds = Double(alive.components.seconds) + Double(alive.components.attoseconds) / 1e18
+        let seconds = alive.seconds
         let rows = try await client.query(
             "SELECT instance FROM llmrouter_instances WHERE seen_at > now() - make_interval(secs => \(seconds)) ORDER BY instance COLLATE \"C\"",
             logger: logger

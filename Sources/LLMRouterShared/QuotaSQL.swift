@@ -105,7 +105,7 @@ enum BreakerSQL {
     /// Says this instance is running (unless it left: a note still on its way at a graceful stop
     /// must not bring it back), and reads the breakers of the others seen within `alive`.
     static func others(instance: String, alive: Duration, client: PostgresClient, logger: Logger) async throws -> [String: [RemoteBreakerState]] {
-        let seconds = Double(alive.components.seconds) + Double(alive.components.attoseconds) / 1e18
+        let seconds = alive.seconds
         let query: PostgresQuery = """
             WITH seen AS (
                 INSERT INTO llmrouter_instances AS noted (instance, seen_at) VALUES (\(instance), now())

@@ -10,23 +10,7 @@ extension SharedStateService {
     /// connection lost) stops both, and the listen loop starts them again.
     func listeningForAccessKeys(on connection: PostgresConnection, _ listening: @escaping @Sendable () async throws -> Void) async throws {
         guard accessKeys != nil else { return try await listening() }
-        try await connection.listen(on: AccessKeySQL.channel) { announcements in
-            // What changed while nobody here listened.
-            await syncAccessKeys()
-            // A burst of changes waits for one read, not one each.
-            let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await listening() }
-                group.addTask {
-                    for try await _ in announcements { changed.yield() }
-                }
-                group.addTask {
-                    for await _ in changes { await self.syncAccessKeys() }
-                }
-                defer { group.cancelAll() }
-                _ = try await group.next()
-            }
-        }
+        try await hearing(AccessKeySQL.channel, on: connection, readFirst: true, read: { await self.syncAccessKeys() }, while: listening)
     }
 
     /// Reads the keys not revoked and hands them to ``accessKeys``; the database away leaves the

@@ -39,23 +39,9 @@ extension SharedStateService {
         }
     }
 
-    /// Runs `listening` while this connection also hears instances join and leave; whichever
-    /// stops first (the connection lost) stops both.
+    /// Runs `listening` while this connection also hears other instances join and leave.
     func listeningForInstances(on connection: PostgresConnection, _ listening: @escaping @Sendable () async throws -> Void) async throws {
-        try await connection.listen(on: InstanceSQL.channel) { announcements in
-            // A burst of arrivals waits for one read, not one each.
-            let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await listening() }
-                group.addTask {
-                    for try await announcement in announcements where announcement.payload != self.settings.instance { changed.yield() }
-                }
-                group.addTask {
-                    for await _ in changes { await self.syncPeers() }
-                }
-                defer { group.cancelAll() }
-                _ = try await group.next()
-            }
-        }
+        let instance = settings.instance
+        try await hearing(InstanceSQL.channel, on: connection, counts: { $0 != instance }, readFirst: false, read: { await self.syncPeers() }, while: listening)
     }
 }

@@ -68,7 +68,7 @@ struct StatsCommand: AsyncParsableCommand {
         let source = try usageSource()
         FileHandle.standardError.write(Data("reading the \(source.description)\n".utf8))
         let now = Date()
-        let start = now.addingTimeInterval(-Double(period.components.seconds) - Double(period.components.attoseconds) / 1e18)
+        let start = now.addingTimeInterval(-period.seconds)
         let logger = Logger(label: "llmrouter.stats")
         do {
             let report: UsageStatsReport

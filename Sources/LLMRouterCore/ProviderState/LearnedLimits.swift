@@ -100,10 +100,8 @@ public struct LearnedLimits<Instant: InstantProtocol>: Sendable where Instant.Du
     /// Whether what ``blockedUntil(now:)`` found is only this instance's share spent, with calls
     /// left in the bucket for the other instances.
     public var blockedByShareOnly: Bool {
-        for bucket in [requests, tokens] {
-            if let bucket, bucket.allowance <= 0, bucket.remaining <= 0 { return false }
-        }
-        return true
+        func empty(_ bucket: Bucket?) -> Bool { bucket.map { $0.allowance <= 0 && $0.remaining <= 0 } ?? false }
+        return !empty(requests) && !empty(tokens)
     }
 
     /// Until when a bucket has nothing left for any instance: the answer that said so cools the
