@@ -70,11 +70,11 @@ public struct ModelMapping: Sendable, Equatable {
 /// Glob matching with `*` and `?`, iterative with one backtrack point (no exponential cases).
 enum Glob {
     static func matches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        text.withUnsafeBufferPointer { matches(pattern, $0, foldCase: false) }
+        pattern.withUnsafeBufferPointer { pattern in text.withUnsafeBufferPointer { matches(pattern, $0, foldCase: false) } }
     }
 
     /// `foldCase` lower-cases ASCII letters of `text` (the pattern is lower-cased already).
-    static func matches(_ pattern: [UInt8], _ text: UnsafeBufferPointer<UInt8>, foldCase: Bool) -> Bool {
+    static func matches(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, foldCase: Bool) -> Bool {
         var p = 0, t = 0
         var star: Int?, resume = 0
         while t < text.count {

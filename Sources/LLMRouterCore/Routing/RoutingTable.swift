@@ -16,6 +16,8 @@ public final class RoutingTable: Sendable {
     private let policyNames: [String: RoutingPolicyName]
     /// `routing.rules` then the code's own, in the order they are tried; empty costs nothing.
     public let rules: [any RequestRule]
+    /// `routing.rules` as they are tried (the code's rules after them are tried as they are).
+    private let program: RuleProgram
     /// One policy per name for rules' `then.policy`, kept with the table so stateful policies
     /// (round robin) keep their turn; empty without rules.
     private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
@@ -29,6 +31,7 @@ public final class RoutingTable: Sendable {
         self.routes = routes
         self.routing = routing
         self.rules = routing.rules + rules
+        self.program = RuleProgram(routing.rules.map(\.when))
         self.ruleHeaderNames = rules.isEmpty ? Set(routing.rules.flatMap { $0.when.headers.map(\.name) }) : nil
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
@@ -67,8 +70,13 @@ public final class RoutingTable: Sendable {
 
     /// The first rule's decision for `facts`; `nil` when none matches.
     func decide(_ facts: RequestFacts) -> RuleDecision? {
+        if let index = program.firstMatch(facts) {
+            var decision = routing.rules[index].then
+            if decision.rule.isEmpty { decision.rule = routing.rules[index].name }
+            return decision
+        }
         // By index: `for rule in rules` copies (retains) each existential, on every request.
-        for index in rules.indices {
+        for index in program.count..<rules.count {
             if var decision = rules[index].decide(facts) {
                 if decision.rule.isEmpty { decision.rule = rules[index].name }
                 return decision

@@ -113,4 +113,28 @@ struct TimeWindowOffsetReuseTests {
         #expect(asked == TimeWindowTests.window("09:00-10:00"))
         #expect(asked != TimeWindowTests.window("09:00-11:00"))
     }
+
+    /// The offset is remembered for a quarter of an hour: a second before a change and the
+    /// second it happens are different quarters, whatever order they are asked in.
+    @Test func theSecondOfAChangeIsNotTheSecondBefore() {
+        let window = TimeWindowTests.window("03:00-04:00") // Berlin springs from 02:00 CET to 03:00 CEST at 01:00 UTC
+        for (iso, inside) in [("2026-03-29T00:59:59Z", false), ("2026-03-29T01:00:00Z", true), ("2026-03-29T00:59:59Z", false), ("2026-03-29T01:14:59Z", true)] {
+            #expect(window.contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+        }
+        // Lord Howe moves by half an hour (+10:30 to +11:00) at 02:00 local, 15:30 UTC the day before.
+        let lordHowe = TimeWindowTests.window("02:00-03:00", zone: TimeZone(identifier: "Australia/Lord_Howe")!)
+        for (iso, inside) in [("2026-10-03T15:29:59Z", false), ("2026-10-03T15:30:00Z", true), ("2026-10-03T15:29:00Z", false)] {
+            #expect(lordHowe.contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+        }
+    }
+
+    /// A change off the quarter hours (Monrovia left its -0:44:30 for GMT at 00:44:30 UTC on
+    /// Friday 1972-01-07) is asked of the zone each time within its quarter, never remembered.
+    @Test func aChangeInsideAQuarterIsNotRemembered() {
+        let monrovia = TimeZone(identifier: "Africa/Monrovia")!
+        let fridayMorning = TimeWindowTests.window("00:00-01:00", days: 0b001_0000, zone: monrovia)
+        for (iso, inside) in [("1972-01-07T00:44:29Z", false), ("1972-01-07T00:44:30Z", true), ("1972-01-07T00:44:29Z", false), ("1972-01-07T00:44:31Z", true)] {
+            #expect(fridayMorning.contains(wallTime: wallTime(iso)) == inside, "\(iso)")
+        }
+    }
 }

@@ -52,27 +52,10 @@ public struct RuleConditions: Sendable, Equatable {
         self.json = json
     }
 
+    /// Whether every condition holds for `facts`. The router compiles its rules once
+    /// (``RuleProgram``); this compiles them on each call, for a rule tried on its own.
     public func hold(for facts: RequestFacts) -> Bool {
-        if !models.isEmpty {
-            let model = facts.model ?? "auto"
-            guard models.contains(where: { $0.matches(model) }) else { return false }
-        }
-        if !endpoints.isEmpty, !endpoints.contains(facts.endpoint) { return false }
-        if !keys.isEmpty {
-            guard let key = facts.keyName, keys.contains(key) else { return false }
-        }
-        for header in headers {
-            guard let value = facts.headers[header.name], header.value.matches(value) else { return false }
-        }
-        let tokens = facts.needs.estimatedPromptTokens
-        if let minPromptTokens, tokens < minPromptTokens { return false }
-        if let maxPromptTokens, tokens > maxPromptTokens { return false }
-        if let tools, tools != facts.needs.tools { return false }
-        if let vision, vision != facts.needs.vision { return false }
-        if let json, json != facts.needs.jsonMode { return false }
-        // Last: the only condition that does arithmetic on the zone.
-        if let time, !time.contains(wallTime: facts.wallTime) { return false }
-        return true
+        RuleProgram([self]).firstMatch(facts) != nil
     }
 }
 
@@ -90,16 +73,16 @@ public struct HeaderCondition: Sendable, Equatable {
 /// A glob (`*` any run, `?` one character; case-insensitive), lower-cased once at load.
 public struct GlobPattern: Sendable, Equatable {
     public let pattern: String
-    private let bytes: [UInt8]
+    let loweredBytes: [UInt8]
 
     public init(_ pattern: String) {
         self.pattern = pattern
-        self.bytes = Array(pattern.lowercased().utf8)
+        self.loweredBytes = Array(pattern.lowercased().utf8)
     }
 
     /// Folds ASCII case of `text` on the fly instead of copying it.
     public func matches(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { Glob.matches(bytes, $0, foldCase: true) }
+        return text.withUTF8 { text in loweredBytes.withUnsafeBufferPointer { Glob.matches($0, text, foldCase: true) } }
     }
 }

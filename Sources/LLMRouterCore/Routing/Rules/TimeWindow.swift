@@ -16,9 +16,9 @@ public struct TimeWindow: Sendable, Equatable {
     public var zone: TimeZone {
         didSet { offsets = ZoneOffsets(zone) }
     }
-    /// The zone's offset from UTC, asked of the time-zone database once per stretch between two
-    /// daylight-saving changes instead of on every request (a rule is tried on every request).
-    private var offsets: ZoneOffsets
+    /// The zone's offset from UTC, asked of the time-zone database once a quarter of an hour
+    /// instead of on every request (a rule is tried on every request).
+    private(set) var offsets: ZoneOffsets
 
     public static let allDays: UInt8 = 0b111_1111
     /// `mon` … `sun`, in bit order.
@@ -39,21 +39,21 @@ public struct TimeWindow: Sendable, Equatable {
     /// Whether the instant `wallTime` (milliseconds since 1970) falls in the window.
     public func contains(wallTime: Int64) -> Bool {
         let seconds = wallTime.dividingFloor(by: 1000)
-        let offset = offsets.offset(at: seconds)
-        let local = seconds + offset
+        return Self.holds(days: days, startMinute: startMinute, endMinute: endMinute, localSeconds: seconds + offsets.offset(at: seconds))
+    }
+
+    /// Whether the local time `localSeconds` (seconds since 1970 on the zone's wall clock) falls
+    /// in the window of `days` from `startMinute` to `endMinute`; shared with ``RuleProgram``.
+    static func holds(days: UInt8, startMinute: Int, endMinute: Int, localSeconds local: Int64) -> Bool {
         let day = local.dividingFloor(by: 86_400)
         let minute = Int((local - day * 86_400) / 60)
         // 1970-01-01 was a Thursday: day 0 is weekday 3 counting Monday as 0.
         let weekday = Int((day + 3).modulo(7))
-        let yesterday = (weekday + 6) % 7
+        func isOn(_ weekday: Int) -> Bool { days & (1 << UInt8(weekday)) != 0 }
         if startMinute == endMinute { return isOn(weekday) }
         if startMinute < endMinute { return isOn(weekday) && minute >= startMinute && minute < endMinute }
         if minute >= startMinute { return isOn(weekday) }
-        return minute < endMinute && isOn(yesterday)
-    }
-
-    private func isOn(_ weekday: Int) -> Bool {
-        days & (1 << UInt8(weekday)) != 0
+        return minute < endMinute && isOn((weekday + 6) % 7)
     }
 
     /// `"09:00-18:00"` as minutes after midnight; `nil` when malformed. `24:00` may end a span.
@@ -73,18 +73,20 @@ public struct TimeWindow: Sendable, Equatable {
     }
 }
 
-/// A zone's offset from UTC and the stretch of time it holds for: from the instant it was asked
-/// for until the zone's next daylight-saving change (a day at most, so a zone whose rules have
-/// no such change is still asked again daily).
-private final class ZoneOffsets: Sendable {
-    private struct Span {
-        var from: Int64 = 0
-        var until: Int64 = 0
-        var offset: Int64 = 0
-    }
-
-    private let zone: TimeZone
-    private let span = Mutex(Span())
+/// A zone's offset from UTC, remembered for the quarter of an hour it was last asked in.
+///
+/// Daylight-saving changes fall on quarter hours (in UTC as well: every zone's offset is a
+/// multiple of 15 minutes), so within one the offset holds. The quarter and its offset share one
+/// atomic word: the rules of every event loop read it and write it four times an hour, where a
+/// lock would be written on every request. A quarter holding a change (a zone's rule off the
+/// quarter) is never remembered: asked of the database each time instead.
+final class ZoneOffsets: Sendable {
+    let zone: TimeZone
+    /// The quarter (seconds since 1970 / 900) in the high 32 bits, the offset in seconds in the
+    /// low 32; ``nothing`` until first asked.
+    private let remembered = Atomic<UInt64>(nothing)
+    private static let nothing = UInt64.max
+    private static let quarter: Int64 = 900
 
     init(_ zone: TimeZone) {
         self.zone = zone
@@ -92,23 +94,29 @@ private final class ZoneOffsets: Sendable {
 
     /// The offset, in seconds, at `seconds` after 1970.
     func offset(at seconds: Int64) -> Int64 {
-        if let known = span.withLock({ $0.from <= seconds && seconds < $0.until ? $0.offset : nil }) { return known }
-        let date = Date(timeIntervalSince1970: Double(seconds))
-        let offset = Int64(zone.secondsFromGMT(for: date))
-        let change = zone.nextDaylightSavingTimeTransition(after: date).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
-        let until = min(change ?? .max, seconds + 86_400)
-        span.withLock { $0 = Span(from: seconds, until: until, offset: offset) }
+        let quarter = seconds.dividingFloor(by: Self.quarter)
+        let word = remembered.load(ordering: .relaxed)
+        if word != Self.nothing, Int64(word >> 32) == quarter { return Int64(Int32(truncatingIfNeeded: word)) }
+        let start = Date(timeIntervalSince1970: Double(quarter * Self.quarter))
+        let offset = Int64(zone.secondsFromGMT(for: start))
+        let change = zone.nextDaylightSavingTimeTransition(after: start).map { $0.timeIntervalSince1970 }
+        if let change, change < Double((quarter + 1) * Self.quarter) {
+            return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
+        }
+        if (0..<Int64(UInt32.max)).contains(quarter) {
+            remembered.store(UInt64(quarter) << 32 | UInt64(UInt32(truncatingIfNeeded: offset)), ordering: .relaxed)
+        }
         return offset
     }
 }
 
 extension Int64 {
-    fileprivate func dividingFloor(by divisor: Int64) -> Int64 {
+    func dividingFloor(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 
-    fileprivate func modulo(_ divisor: Int64) -> Int64 {
+    func modulo(_ divisor: Int64) -> Int64 {
         let remainder = self % divisor
         return remainder < 0 ? remainder + divisor : remainder
     }
