@@ -19,7 +19,7 @@ if [ -z "${LLMROUTER_BIN:-}" ]; then  # always current: llmrouter_bin builds onl
 fi
 BIN=$(llmrouter_bin)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'stop_children; rm -rf "$WORK"' EXIT
 
 start_fake fake --embedding-kind words --embedding-dims "$DIMENSIONS"
 FAKE=$FAKE_PORT

@@ -43,7 +43,7 @@ stop_all() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     PIDS=()
 }
-trap 'stop_all; rm -rf "$WORK"' EXIT
+trap 'stop_all; stop_children; rm -rf "$WORK"' EXIT
 trap 'echo "bench-freetier: stopped (time limit reached, or interrupted)" >&2; exit 143' TERM INT
 STARTED=$(date +%s)
 

@@ -67,7 +67,7 @@ stop_all() {
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     PIDS=()
 }
-trap 'stop_all; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
+trap 'stop_all; stop_children; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; pg_stop; rm -rf "$WORK"' EXIT
 trap 'echo "bench-instances: stopped (time limit reached, or interrupted)" >&2; exit 143' TERM INT
 STARTED=$(date +%s)
 CHECKS_FAILED=0

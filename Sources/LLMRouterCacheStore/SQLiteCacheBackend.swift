@@ -22,6 +22,8 @@ import Synchronization
 /// keeps up (one entry per statement) and writing up to 64 per statement when it falls behind.
 /// A full queue (in entries or in bytes) drops the write (the entry stays in memory) and says
 /// so in the log. Expired entries are deleted at startup and every ``WriterSettings/pruneInterval``.
+/// Entries are appended (``CacheSQL/createTable`` says why): an answer stored again keeps its
+/// older row until the next start, which loads the newest and deletes the rest.
 public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     enum Change: Sendable {
         case store(CacheKey, CachedAnswer)
@@ -50,7 +52,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     /// CPU waits for at most one; a writer catching up writes up to ``catchUpEntriesPerStatement``.
     static let entriesPerStatement = 1
     static let catchUpEntriesPerStatement = 64
-    private static let oneEntry = CacheSQL.upsert(rows: 1)
+    private static let oneEntry = CacheSQL.insert(rows: 1)
 
     public let path: String
     /// What the file may hold, as memory may (`LLMROUTER_CACHE_MAX_BYTES`).
@@ -124,8 +126,8 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
         var cause: any Error
     }
 
-    /// Opens the file, prepares it (expired entries deleted, trimmed to `maxBytes`) and loads its
-    /// live entries into `memory`, newest last.
+    /// Opens the file, prepares it (expired entries and answers stored again since deleted,
+    /// trimmed to `maxBytes`) and loads its live entries into `memory`, newest last.
     private static func load(
         path: String, into memory: MemoryCacheBackend, maxBytes: Int, now: Int64, thread: BackgroundWriterThread, logger: Logger
     ) async throws -> SQLiteConnection {
@@ -138,8 +140,9 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
             throw CacheStoreError("\(path): cannot open the cache file (\(error))")
         }
         do {
-            for statement in CacheSQL.prepare { _ = try await connection.query(statement) }
+            try await CacheSQL.open(connection)
             _ = try await connection.query(CacheSQL.deleteExpired, [.integer(Int(now))])
+            _ = try await connection.query(CacheSQL.deleteSuperseded)
             _ = try await connection.query(CacheSQL.trimToBytes, [.integer(maxBytes)])
             for row in try await connection.query(CacheSQL.loadLive, [.integer(Int(now))]) {
                 guard let (key, answer) = CacheSQL.entry(from: row) else { continue }
@@ -247,7 +250,7 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
                     rows += 1
                     index += 1
                 }
-                _ = try await connection.query(rows == 1 ? Self.oneEntry : CacheSQL.upsert(rows: rows), binds)
+                _ = try await connection.query(rows == 1 ? Self.oneEntry : CacheSQL.insert(rows: rows), binds)
             }
             _ = try await connection.query("COMMIT")
         } catch {
@@ -269,13 +272,13 @@ public final class SQLiteCacheBackend: ResponseCacheBackend, Service {
     }
 
     /// Deletes every entry of the file at `path` (for `llmrouter cache clear --file`).
-    /// - Returns: how many rows there were.
+    /// - Returns: how many answers there were (an answer stored again counted once).
     public static func clearFile(path: String, logger: Logger) async throws -> Int {
         guard FileManager.default.fileExists(atPath: path) else { throw CacheStoreError("\(path): no such cache file") }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
-            for statement in CacheSQL.prepare { _ = try await connection.query(statement) }
-            let count = try await connection.query("SELECT COUNT(*) AS n FROM response_cache").first?.column("n")?.integer ?? 0
+            try await CacheSQL.open(connection)
+            let count = try await connection.query(CacheSQL.countKeys).first?.column("n")?.integer ?? 0
             _ = try await connection.query(CacheSQL.deleteAll)
             try await connection.close()
             return count

@@ -53,7 +53,7 @@ struct SQLiteCacheBackendTests {
             await backend.store(Self.answer("latest", storedAt: start), for: CacheKey(digest: "twice"))
             #expect(await backend.entry(for: CacheKey(digest: "kept"), now: start) == Self.answer("kept", storedAt: start))
         }
-        #expect(try await Self.rowCount(path) == 3)
+        #expect(try await Self.rowCount(path) == 4, "appended: the answer stored again is a second row until the next start")
 
         let reopened = try await SQLiteCacheBackend.open(path: path, maxBytes: 1 << 20, now: start + 100, logger: Self.logger)
         let occupancy = await reopened.occupancy()
@@ -97,12 +97,13 @@ struct SQLiteCacheBackendTests {
         let caughtUp = !backend.writerThread.isCatchingUp
         await backend.close()
         #expect(behind && caughtUp)
-        #expect(try await Self.rowCount(path) == 300)
+        #expect(try await Self.rowCount(path) == 301, "k1 stored again: a second row")
         let reopened = try await SQLiteCacheBackend.open(path: path, maxBytes: 1 << 24, now: Self.now, logger: Self.logger)
         let first = await reopened.entry(for: CacheKey(digest: "k1"), now: Self.now)
         let last = await reopened.entry(for: CacheKey(digest: "k300"), now: Self.now)
         await reopened.close()
         #expect(first?.body == Self.answer("b").body && last?.body == Self.answer("a300").body)
+        #expect(try await Self.rowCount(path) == 300, "the start loaded the newest k1 and deleted the older")
     }
 
     @Test func aFullQueueKeepsTheEntryInMemoryOnlyAndAClearIsNeverDropped() async throws {
@@ -155,7 +156,7 @@ struct SQLiteCacheBackendTests {
         defer { folder.cleanup() }
         let path = folder.path("c.sqlite")
         let backend = try await SQLiteCacheBackend.open(path: path, maxBytes: 1 << 20, now: Self.now, logger: Self.logger)
-        for name in ["a", "b"] { await backend.store(Self.answer(name), for: CacheKey(digest: name)) }
+        for name in ["a", "b", "b"] { await backend.store(Self.answer(name), for: CacheKey(digest: name)) }
         await backend.flush()
         await backend.close()
         #expect(try await SQLiteCacheBackend.clearFile(path: path, logger: Self.logger) == 2)
