@@ -123,6 +123,8 @@ struct RoutingRulesTests {
         let fields: HTTPFields = [.authorization: "Bearer sk-secret", HTTPField.Name("x-api-key")!: "secret", HTTPField.Name("X-Team")!: "a", HTTPField.Name("x-team")!: "b"]
         let headers = LLMRouterServer.RequestBody.ruleHeaders(fields)
         #expect(headers == ["x-team": "a,b"])
+        // Not even to a rule that names them.
+        #expect(LLMRouterServer.RequestBody.ruleHeaders(fields, only: ["authorization", "x-api-key", "x-team"]) == ["x-team": "a,b"])
     }
 }
 

@@ -23,8 +23,10 @@ public final class RoutingTable: Sendable {
     private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
     /// How `model: auto` picks a model: tiers, their models, the classifier.
     public let auto: AutoRouting
-    /// The request headers the rules read (lower-cased); `nil` with code rules, which may read any.
-    public let ruleHeaderNames: Set<String>?
+    /// The request headers the rules read (lower-cased, each once); `nil` with code rules, which
+    /// may read any. A list: a handful of names, compared with each request header, costs less
+    /// than hashing every request header to look it up in a set.
+    public let ruleHeaderNames: [String]?
 
     /// - Parameter rules: hooks tried after `routing.rules`, in order (see ``RequestRule``).
     public init(routes: [Route], routing: RoutingConfiguration = .init(), rules: [any RequestRule] = []) {
@@ -32,7 +34,9 @@ public final class RoutingTable: Sendable {
         self.routing = routing
         self.rules = routing.rules + rules
         self.program = RuleProgram(routing.rules.map(\.when))
-        self.ruleHeaderNames = rules.isEmpty ? Set(routing.rules.flatMap { $0.when.headers.map(\.name) }) : nil
+        self.ruleHeaderNames = rules.isEmpty ? routing.rules.flatMap { $0.when.headers.map(\.name) }.reduce(into: []) { names, name in
+            if !names.contains(name) { names.append(name) }
+        } : nil
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
         func make(_ policy: RoutingPolicyName) -> any RoutingPolicy { Self.makePolicy(policy, severalKeys: severalKeys) }

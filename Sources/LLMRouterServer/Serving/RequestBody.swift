@@ -63,12 +63,14 @@ enum RequestBody {
 
     /// Headers by lower-cased name for routing rules, credentials left out; repeated headers
     /// joined with commas. With `only`, just those names: what the YAML rules read.
-    static func ruleHeaders(_ fields: HTTPFields, only names: Set<String>? = nil) -> [String: String] {
+    static func ruleHeaders(_ fields: HTTPFields, only names: [String]? = nil) -> [String: String] {
         var headers: [String: String] = [:]
         if names?.isEmpty == true { return headers }
-        for field in fields where !credentialHeaders.contains(field.name) {
+        for field in fields {
             let name = field.name.canonicalName
+            // The names first: comparing a few short strings costs less than hashing each field.
             if let names, !names.contains(name) { continue }
+            if credentialHeaders.contains(field.name) { continue }
             headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
         }
         return headers
