@@ -75,8 +75,8 @@ public struct TimeWindow: Sendable, Equatable {
 
 /// A zone's offset from UTC, remembered for the quarter of an hour it was last asked in.
 ///
-/// Daylight-saving changes fall on quarter hours (in UTC as well: every zone's offset is a
-/// multiple of 15 minutes), so within one the offset holds. The quarter and its offset share one
+/// Today's offset changes all fall on quarter hours of UTC (every zone's offset is now a multiple
+/// of 15 minutes), so within one the offset holds. The quarter and its offset share one
 /// atomic word: the rules of every event loop read it and write it four times an hour, where a
 /// lock would be written on every request. A quarter holding a change (a zone's rule off the
 /// quarter) is never remembered: asked of the database each time instead.
