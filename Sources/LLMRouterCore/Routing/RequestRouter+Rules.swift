@@ -5,15 +5,26 @@ extension RequestRouter {
     }
 
     /// `prefer` routes first, `avoid` routes last, each group in the policy's order; a route
-    /// both preferred and avoided counts as preferred.
+    /// both preferred and avoided counts as preferred. An order already so (one route, or the
+    /// preferred one first already) comes back as it is, without a new array.
     static func reorder(_ order: [Route], by decision: RuleDecision) -> [Route] {
-        func preferred(_ route: Route) -> Bool { decision.prefer.contains { $0.matches(route.configuration) } }
-        func avoided(_ route: Route) -> Bool { !preferred(route) && decision.avoid.contains { $0.matches(route.configuration) } }
+        func group(_ route: Route) -> Int {
+            if decision.prefer.contains(where: { $0.matches(route.configuration) }) { return 0 }
+            return decision.avoid.contains { $0.matches(route.configuration) } ? 2 : 1
+        }
+        var last = 0
+        var ordered = true
+        for route in order {
+            let current = group(route)
+            if current < last { ordered = false; break }
+            last = current
+        }
+        guard !ordered else { return order }
         var result: [Route] = []
         result.reserveCapacity(order.count)
-        result.append(contentsOf: order.lazy.filter(preferred))
-        result.append(contentsOf: order.lazy.filter { !preferred($0) && !avoided($0) })
-        result.append(contentsOf: order.lazy.filter(avoided))
+        for wanted in 0...2 {
+            result.append(contentsOf: order.lazy.filter { group($0) == wanted })
+        }
         return result
     }
 }

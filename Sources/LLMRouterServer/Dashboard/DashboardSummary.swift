@@ -69,10 +69,26 @@ public struct DashboardSummary: Encodable, Sendable, Equatable {
 /// or neither.
 public enum ChoiceLabel {
     public static func labels(_ record: RequestRecord) -> [String] {
-        var labels: [String] = []
-        if let rule = record.rule { labels.append("rule:" + rule) }
+        let (rule, tier) = choices(record)
+        return [rule.map { "rule:" + $0 }, tier.map { "auto:" + $0 }].compactMap { $0 }
+    }
+
+    /// The rule and the tier `record` counts for, as they are: every request counts them, and
+    /// its labels are only built when the dashboard asks.
+    static func choices(_ record: RequestRecord) -> (rule: String?, tier: String?) {
+        guard let tier = record.autoTier else { return (record.rule, nil) }
         // A cascade's discarded step (`cascade_*`) is the same request as the step that answered.
-        if let tier = record.autoTier, record.errorCode?.hasPrefix("cascade_") != true { labels.append("auto:" + tier) }
+        return (record.rule, record.errorCode?.hasPrefix("cascade_") == true ? nil : tier)
+    }
+
+    /// Counts by rule and by tier as counts by label; each one's `other` stays `other`.
+    static func labels(rules: [String: Int], tiers: [String: Int]) -> [String: Int] {
+        var labels: [String: Int] = [:]
+        for (prefix, counts) in [("rule:", rules), ("auto:", tiers)] {
+            for (name, count) in counts {
+                labels[name == RecentRequests.otherLabel ? name : prefix + name, default: 0] += count
+            }
+        }
         return labels
     }
 }

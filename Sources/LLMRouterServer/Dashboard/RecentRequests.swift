@@ -27,8 +27,10 @@ public final class RecentRequests: RequestRecorder {
         var endpoints: [String: Int] = [:]
         /// Requests per route that answered them (cache hits excluded: no route spent quota).
         var routes: [String: Int] = [:]
-        /// Requests per ``ChoiceLabel`` (rule hits, `auto` tiers).
-        var choices: [String: Int] = [:]
+        /// Requests per rule that decided them and per `auto` tier (``ChoiceLabel``).
+        var rules: [String: Int] = [:]
+        var tiers: [String: Int] = [:]
+        var choices: [String: Int] { ChoiceLabel.labels(rules: rules, tiers: tiers) }
         var latencies: [Double] = []
         var firstTokens: [Double] = []
     }
@@ -54,7 +56,7 @@ public final class RecentRequests: RequestRecorder {
         let firstToken = record.timeToFirstToken.map(Self.milliseconds)
         let endpoint = EndpointLabel.bounded(record.endpoint)
         let route = record.cacheHit ? nil : record.provider
-        let choices = ChoiceLabel.labels(record)
+        let (rule, tier) = ChoiceLabel.choices(record)
         state.withLock { state in
             if state.ring.count < capacity {
                 state.ring.append(record)
@@ -74,7 +76,8 @@ public final class RecentRequests: RequestRecorder {
             state.minutes[slot].requests += 1
             state.minutes[slot].endpoints[endpoint, default: 0] += 1
             if let route { Self.count(route, in: &state.minutes[slot].routes) }
-            for choice in choices { Self.count(choice, in: &state.minutes[slot].choices) }
+            if let rule { Self.count(rule, in: &state.minutes[slot].rules) }
+            if let tier { Self.count(tier, in: &state.minutes[slot].tiers) }
             if failed { state.minutes[slot].errors += 1 }
             if record.failedOver { state.minutes[slot].failovers += 1 }
             if record.cacheHit { state.minutes[slot].cacheHits += 1 }
@@ -154,8 +157,10 @@ public final class RecentRequests: RequestRecorder {
     /// Labels a minute keeps apart; more (names from config reloads) count as `other`.
     public static let labelsPerMinute = 64
 
+    static let otherLabel = "other"
+
     static func count(_ label: String, in counts: inout [String: Int]) {
-        let kept = counts[label] != nil || counts.count < labelsPerMinute ? label : "other"
+        let kept = counts[label] != nil || counts.count < labelsPerMinute ? label : otherLabel
         counts[kept, default: 0] += 1
     }
 

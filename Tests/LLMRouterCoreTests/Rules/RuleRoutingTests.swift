@@ -100,6 +100,9 @@ struct RuleRoutingTests {
         // Preferred and avoided at once: preferred wins.
         let both = RuleHarness(rules: [Self.rule("pv", then: RuleDecision(rule: "", prefer: [.provider("c")], avoid: [.tag("gpu")]))], failing: ["a", "b", "c"])
         #expect(try await both.order() == ["c", "a", "b"])
+        // Already in the order the rule asks for: kept as it is.
+        let already = RuleHarness(rules: [Self.rule("pa", then: RuleDecision(rule: "", prefer: [.tag("cpu")], avoid: [.provider("c")]))], failing: ["a", "b", "c"])
+        #expect(try await already.order() == ["a", "b", "c"])
     }
 
     @Test func policyReplacesTheConfiguredOneAndIsNoted() async throws {
