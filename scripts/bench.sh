@@ -24,7 +24,8 @@
 #                               and with its SQLite file (s, LLMROUTER_CACHE=sqlite:PATH), taking
 #                               turns likewise, under requests that all miss and are stored
 #   BENCH_ONLY=rules BENCH_ROUNDS=5 scripts/bench.sh   only echo (n) against echo with 20 routing
-#                               rules (r, scripts/bench/rules.sh), taking turns likewise: the rules' cost
+#                               rules (r, scripts/bench/rules.sh), taking turns likewise, then a perf
+#                               profile of (r) and both side by side at one steady rate: the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 #   LLMROUTER_BIN=/path/to/llmrouter scripts/bench.sh   no build: that binary, and bench-baseline
 #                               beside it (or BASELINE_BIN)
