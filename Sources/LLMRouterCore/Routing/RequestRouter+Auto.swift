@@ -121,7 +121,7 @@ struct AutoRequest: Sendable {
 extension AutoChoice {
     /// `tier=code; model=kimi-k2`: the model that answered, else the one `auto` started with.
     func header(answeredBy answered: String?) -> String {
-        "tier=\(tier.rawValue); model=\(answered ?? model ?? "any")"
+        plan.header(tier: tier, answeredBy: answered)
     }
 }
 

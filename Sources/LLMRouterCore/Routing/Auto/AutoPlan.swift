@@ -1,6 +1,9 @@
 /// One tier's models, compiled with the table: each model's routes, and the rank that keeps
 /// the policy's order inside a model while models stay in list order.
-struct AutoPlan: Sendable {
+///
+/// A class: a request's choice is copied along its way (plan, journey, attempts), and a struct
+/// of four shared collections cost four reference counts per copy, on memory both event loops use.
+final class AutoPlan: Sendable {
     struct Model: Sendable {
         /// The canonical name, as the routes list it.
         let name: String
@@ -17,6 +20,9 @@ struct AutoPlan: Sendable {
     let ranks: [ObjectIdentifier: Int]
     /// The smallest known context window among the routes: a prompt within it fits them all.
     private let smallestContext: Int
+    /// `X-LLMRouter-Auto` for each tier (``AutoTier/allCases`` order) when the first model
+    /// answers, made once here rather than on every request.
+    private let headers: [String]
 
     init(models: [Model], wildcards: [Int], routes: [Route]) {
         self.models = models
@@ -27,10 +33,25 @@ struct AutoPlan: Sendable {
         }
         self.ranks = ranks
         self.indices = models.flatMap(\.indices) + wildcards
+        self.headers = AutoTier.allCases.map { Self.header(tier: $0, model: models.first?.name) }
         self.smallestContext = indices.compactMap { routes[$0].configuration.capabilities.contextLength }.min() ?? .max
     }
 
     var isEmpty: Bool { indices.isEmpty }
+
+    /// `tier=code; model=kimi-k2`.
+    static func header(tier: AutoTier, model: String?) -> String {
+        "tier=\(tier.rawValue); model=\(model ?? "any")"
+    }
+
+    /// The header of `tier` when `answered` (the model that answered; `nil` before any did) is
+    /// this plan's first model.
+    func header(tier: AutoTier, answeredBy answered: String?) -> String {
+        guard answered == nil || answered == models.first?.name, let index = AutoTier.allCases.firstIndex(of: tier) else {
+            return Self.header(tier: tier, model: answered)
+        }
+        return headers[index]
+    }
 
     /// The plan cut to the models with a route that can serve `needs` (unknown capabilities
     /// never rule out); itself when every route can, as for most requests.

@@ -1,7 +1,8 @@
 /// `model: auto` compiled with the table: each tier's models in order (the file's
 /// `routing.auto` lists, or derived from the routes' `tier` and `quality`), their routes, and
-/// the classifier.
-public struct AutoRouting: Sendable {
+/// the classifier. A class, held by its table: every `auto` request reads it, and a copy of its
+/// dictionaries cost a reference count on each.
+public final class AutoRouting: Sendable {
     public let settings: AutoSettings
     public let classifier: PromptClassifier
     /// Each tier's models in the order `auto` tries them, only those with an enabled route;
