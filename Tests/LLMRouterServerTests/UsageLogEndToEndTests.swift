@@ -94,11 +94,13 @@ struct UsageLogEndToEndTests {
 
     @Test func inFlightCountsARequestUntilItIsAnswered() async throws {
         let registry = PrometheusCollectorRegistry()
-        let app = try TestApp(yaml: "providers:\n  - {name: slow, type: echo, mock_latency_ms: 400}", metrics: registry)
+        // Slow enough that a loaded machine (the whole suite in parallel) still polls inside it:
+        // at 400 ms, one full run's polls all came after the answer.
+        let app = try TestApp(yaml: "providers:\n  - {name: slow, type: echo, mock_latency_ms: 1500}", metrics: registry)
         try await app.test { client in
             async let slow = client.chat()
             var seen = ""
-            for _ in 0..<100 where !seen.contains("llmrouter_requests_in_flight 1") {
+            for _ in 0..<140 where !seen.contains("llmrouter_requests_in_flight 1") {
                 try await Task.sleep(for: .milliseconds(10))
                 seen = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             }
