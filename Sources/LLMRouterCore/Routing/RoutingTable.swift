@@ -33,10 +33,9 @@ public final class RoutingTable: Sendable {
         self.routes = routes
         self.routing = routing
         self.rules = routing.rules + rules
-        self.program = RuleProgram(routing.rules.map(\.when))
-        self.ruleHeaderNames = rules.isEmpty ? routing.rules.flatMap { $0.when.headers.map(\.name) }.reduce(into: []) { names, name in
-            if !names.contains(name) { names.append(name) }
-        } : nil
+        let program = RuleProgram(routing.rules.map(\.when))
+        self.program = program
+        self.ruleHeaderNames = rules.isEmpty ? program.headerNameList : nil
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
         func make(_ policy: RoutingPolicyName) -> any RoutingPolicy { Self.makePolicy(policy, severalKeys: severalKeys) }

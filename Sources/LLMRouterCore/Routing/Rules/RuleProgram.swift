@@ -59,6 +59,9 @@ final class RuleProgram: @unchecked Sendable {
 
     var count: Int { rules.count }
 
+    /// The headers the rules read, lower-cased, each once.
+    var headerNameList: [String] { Array(headerNames) }
+
     init(_ conditions: [RuleConditions]) {
         var builder = Builder()
         let compiled = conditions.map { builder.add($0) }
