@@ -31,6 +31,24 @@ extension RequestRouter {
             }
             return outcome
         }
+        return try await attemptCascade(operation, auto, first: first, request: request, table: table, decision: decision, deadline: deadline, journey: journey)
+    }
+
+    /// The cascade's two steps. Kept out of ``attemptAuto(_:_:served:table:decision:deadline:journey:)``:
+    /// an async function's frame is sized for everything it inlines, and these two further
+    /// `attemptRoutes` calls made every `auto` request allocate 16 KB for a cascade it rarely has.
+    @inline(never)
+    private func attemptCascade<Operation: RouterOperation>(
+        _ operation: Operation,
+        _ auto: AutoRequest,
+        first: AutoChoice,
+        request: ChatRequest,
+        table: RoutingTable,
+        decision: RuleDecision?,
+        deadline: C.Instant,
+        journey: Journey<C.Instant>
+    ) async throws -> RoutingOutcome<Operation.Output> {
+        let info = journey.info
         // The cheaper step does not wait for its rate limits to reset: the next tier is there.
         var quick = decision ?? RuleDecision(rule: "")
         quick.maxWait = .zero

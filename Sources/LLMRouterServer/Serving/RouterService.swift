@@ -111,6 +111,9 @@ public enum RoutingHeaders {
 
     static func attempts(_ attempts: [AttemptRecord], retryAfter: Duration?) -> HTTPFields {
         var headers = HTTPFields()
+        // Room for the answer's whole set (ours, the rules', then Content-Type, Content-Length,
+        // X-Request-Id, Date, Server): grown one by one it was copied four times a request.
+        headers.reserveCapacity(Self.answerHeaderCapacity)
         headers[.llmrouterAttempts] = String(attempts.filter(\.wasCalled).count)
         let skipped = attempts.compactMap { attempt -> String? in
             guard case .skipped(let reason) = attempt.outcome else { return nil }
@@ -121,6 +124,8 @@ public enum RoutingHeaders {
         if let retryAfter { headers[.retryAfter] = String(max(AttemptRecord.roundedSeconds(retryAfter), 1)) }
         return headers
     }
+
+    static let answerHeaderCapacity = 14
 
     /// Reverse proxies refuse an answer whose headers pass their buffer (nginx: 4 KiB by
     /// default, a 502 to the client): a catalog's many skipped routes are cut short and counted.
