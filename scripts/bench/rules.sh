@@ -110,3 +110,36 @@ median = statistics.median(values)
 verdict = 'met' if median <= 5 else 'not met'
 print(f'  median r - n: {median:+.1f} µs a request (rounds {\", \".join(sys.argv[1:])}) (target <= 5 µs: {verdict})')" "${differences[@]}"
 }
+
+# rules_allocations: heap allocations per request on (n) and (r), counted by a shim preloaded
+# into two more servers (scripts/bench/count_allocations.c). Unlike CPU time these are the same
+# in every run: a change that allocates on the request path shows at once. Needs a C compiler
+# and glibc; says so and skips without them.
+rules_allocations() {
+    local shim="$WORK/count_allocations.so" config counts requests before after line
+    if ! command -v cc >/dev/null || ! cc -O2 -shared -fPIC -o "$shim" "$ROOT/scripts/bench/count_allocations.c" 2>/dev/null; then
+        echo "allocations skipped: needs a C compiler (cc) and glibc"
+        return 0
+    fi
+    echo "heap allocations per request (wrk, 8 connections, ${SECONDS_PER_RUN} s):"
+    for config in plain rules; do
+        counts="$WORK/$config.allocations"
+        serve "$config.yaml" LD_PRELOAD="$shim" COUNT_ALLOCATIONS_FILE="$counts"
+        local url="http://127.0.0.1:$PORT/v1/chat/completions"
+        for _ in $(seq 1 100); do curl -s -o /dev/null "$url" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
+        wrk -t1 -c8 -d1s -s "$ROOT/scripts/bench/rules.lua" "$url" >/dev/null
+        kill -USR2 "$PID" && sleep 0.2 && before=$(cat "$counts")
+        wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" -s "$ROOT/scripts/bench/rules.lua" "$url" >"$WORK/allocations.wrk"
+        kill -USR2 "$PID" && sleep 0.2 && after=$(cat "$counts")
+        kill "$PID" && wait "$PID" 2>/dev/null
+        requests=$(awk '/requests in/ {print $1}' "$WORK/allocations.wrk")
+        line=$(awk -v before="$before" -v after="$after" -v requests="$requests" 'BEGIN {
+            split(before, b, " "); split(after, a, " ")
+            printf "%.2f %.0f", (a[1] - b[1]) / requests, (a[2] - b[2]) / requests
+        }')
+        echo "  $([ "$config" = plain ] && echo "n" || echo "r"): ${line% *} allocations, ${line#* } bytes asked for ($requests requests)"
+        [ "$config" = plain ] && local plain_line=$line
+    done
+    awk -v n="$plain_line" -v r="$line" 'BEGIN { split(n, a, " "); split(r, b, " ")
+        printf "  r - n: %+.2f allocations, %+.0f bytes a request\n", b[1] - a[1], b[2] - a[2] }'
+}
