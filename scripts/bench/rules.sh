@@ -116,7 +116,7 @@ print(f'  median r - n: {median:+.1f} µs a request (rounds {\", \".join(sys.arg
 # in every run: a change that allocates on the request path shows at once. Needs a C compiler
 # and glibc; says so and skips without them.
 rules_allocations() {
-    local shim="$WORK/count_allocations.so" config counts requests before after line
+    local shim="$WORK/count_allocations.so" config counts url requests before after line plain_line
     if ! command -v cc >/dev/null || ! cc -O2 -shared -fPIC -o "$shim" "$ROOT/scripts/bench/count_allocations.c" 2>/dev/null; then
         echo "allocations skipped: needs a C compiler (cc) and glibc"
         return 0
@@ -125,7 +125,7 @@ rules_allocations() {
     for config in plain rules; do
         counts="$WORK/$config.allocations"
         serve "$config.yaml" LD_PRELOAD="$shim" COUNT_ALLOCATIONS_FILE="$counts"
-        local url="http://127.0.0.1:$PORT/v1/chat/completions"
+        url="http://127.0.0.1:$PORT/v1/chat/completions"
         for _ in $(seq 1 100); do curl -s -o /dev/null "$url" -d '{"messages":[{"role":"user","content":"x"}]}' && break; sleep 0.1; done
         wrk -t1 -c8 -d1s -s "$ROOT/scripts/bench/rules.lua" "$url" >/dev/null
         kill -USR2 "$PID" && sleep 0.2 && before=$(cat "$counts")
@@ -138,7 +138,7 @@ rules_allocations() {
             printf "%.2f %.0f", (a[1] - b[1]) / requests, (a[2] - b[2]) / requests
         }')
         echo "  $([ "$config" = plain ] && echo "n" || echo "r"): ${line% *} allocations, ${line#* } bytes asked for ($requests requests)"
-        [ "$config" = plain ] && local plain_line=$line
+        [ "$config" = plain ] && plain_line=$line
     done
     awk -v n="$plain_line" -v r="$line" 'BEGIN { split(n, a, " "); split(r, b, " ")
         printf "  r - n: %+.2f allocations, %+.0f bytes a request\n", b[1] - a[1], b[2] - a[2] }'
