@@ -4,9 +4,10 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
-    // Release builds let other modules specialize and inline our generic code (the router and
-    // provider state over the server's clock): without it every call through them went through
-    // runtime generics. Allowed for a root package; llmrouter is not meant as a dependency.
+    // Release builds let other modules specialize and inline our generic code. It does not reach
+    // internal async functions (the router's attempts, provider state): those are specialized in
+    // Core, under `RequestRouter.route`'s `@_specialize` for the server's clock. Allowed for a
+    // root package; llmrouter is not meant as a dependency.
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
