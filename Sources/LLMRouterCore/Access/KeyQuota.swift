@@ -35,9 +35,9 @@ public final class KeyQuota<C: Clock>: RequestRecorder, SharedQuotaReceiver wher
         state.withLock { $0.shared = on ? [:] : nil }
     }
 
-    /// Counts a request of `key` against its limits, or refuses it.
     // Specialized here for the server's clock, like `RequestRouter.route`: the server's call
     // would otherwise run the generic body.
+    /// Counts a request of `key` against its limits, or refuses it.
     @_specialize(exported: true, where C == ContinuousClock)
     public func requestArrived(_ key: AccessKey) -> KeyAllowance<C.Instant>.Decision {
         guard key.limits.requestsPerMinute != nil || key.limits.tokensPerDay != nil else { return .allow }

@@ -68,6 +68,9 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     /// How many requests are waiting for a rate limit to reset.
     public var waitingRequests: Int { waitLine.count }
 
+    // The server's clock and operations, specialized here: specialized in the server instead, a
+    // call left every step below (attempts, provider state, breakers) generic, which cost about
+    // 30 µs a request in runtime metadata lookups and unspecialized code.
     /// Routes `operation` over `table`.
     /// - Parameters:
     ///   - model: the model asked for (the default model applied); `nil` serves any. The
@@ -76,9 +79,6 @@ public final class RequestRouter<Store: ProviderStateStore, C: Clock>: Sendable 
     ///     bound their calls by it.
     /// - Returns: the outcome; a streamed answer settles itself when it ends (see ``PrimedStream``).
     /// - Throws: `CancellationError` when the request is cancelled (the client left).
-    // The server's clock and operations, specialized here: specialized in the server instead, a
-    // call left every step below (attempts, provider state, breakers) generic, which cost about
-    // 30 µs a request in runtime metadata lookups and unspecialized code.
     @_specialize(exported: true, where Store == ProviderState<ContinuousClock>, C == ContinuousClock, Operation == CompleteChat)
     @_specialize(exported: true, where Store == ProviderState<ContinuousClock>, C == ContinuousClock, Operation == StreamChat)
     @_specialize(exported: true, where Store == ProviderState<ContinuousClock>, C == ContinuousClock, Operation == Embed)
