@@ -79,36 +79,62 @@ rules_profile() {
 # servers at once, each under wrk at 32 connections that wait 10 ms between requests, so each
 # serves the same steady rate (about 2,000 req/s here) instead of as much as it can. Taking turns
 # at full speed, one server's CPU per request moves by a quarter between rounds, and a server
-# that serves fewer requests pays more per request; side by side at one rate, two identical
-# servers differ by 0–4 µs. Prints each round's CPU per request and the median difference.
+# that serves fewer requests pays more per request. The server started second has measured up to
+# 1 µs more than the first, so the rounds run in both orders: the pair above (n started first),
+# then a new pair with (r) started first. Last, the two plain servers against each other (A/A):
+# what the method reads where there is no difference. The verdict is the median over both orders.
 rules_paced() {
-    local round lua="$WORK/rules-paced.lua" differences=()
-    { cat "$ROOT/scripts/bench/rules.lua"; echo 'function delay() return 10 end'; } >"$lua"
-    for round in $(seq 1 "$ROUNDS"); do
-        local plain0 rules0 plain1 rules1 plain_wrk rules_wrk plain_requests rules_requests
-        plain0=$(ticks "$PLAIN_PID") rules0=$(ticks "$RULES_PID")
-        wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -s "$lua" "http://127.0.0.1:$PLAIN_PORT/v1/chat/completions" >"$WORK/paced-n.out" &
-        plain_wrk=$!
-        wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -s "$lua" "http://127.0.0.1:$RULES_PORT/v1/chat/completions" >"$WORK/paced-r.out" &
-        rules_wrk=$!
-        wait "$plain_wrk" "$rules_wrk"
-        plain1=$(ticks "$PLAIN_PID") rules1=$(ticks "$RULES_PID")
-        plain_requests=$(awk '/requests in/ {print $1}' "$WORK/paced-n.out")
-        rules_requests=$(awk '/requests in/ {print $1}' "$WORK/paced-r.out")
-        local line
-        line=$(awk -v hz="$(getconf CLK_TCK)" -v plain=$((plain1 - plain0)) -v rules=$((rules1 - rules0)) \
-            -v plain_requests="$plain_requests" -v rules_requests="$rules_requests" -v round="$round" 'BEGIN {
-                n = plain / hz * 1e6 / plain_requests; r = rules / hz * 1e6 / rules_requests
-                printf "%+.1f round %d: n %.1f µs (%d requests), r %.1f µs (%d requests), r - n %+.1f µs\n", r - n, round, n, plain_requests, r, rules_requests, r - n
-            }')
-        differences+=("${line%% *}")
-        echo "  ${line#* }"
+    echo "  n started first:"
+    paced_rounds n "$PLAIN_PORT" "$PLAIN_PID" r "$RULES_PORT" "$RULES_PID"
+    local plain_first=("${PACED[@]}")
+    serve rules.yaml && local rules_port=$PORT rules_pid=$PID
+    serve plain.yaml && local plain_port=$PORT plain_pid=$PID
+    for port in "$rules_port" "$plain_port"; do
+        for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
     done
+    echo "  r started first:"
+    paced_rounds n "$plain_port" "$plain_pid" r "$rules_port" "$rules_pid"
+    local rules_first=("${PACED[@]}")
+    echo "  A/A, the two plain servers (n2 started last):"
+    paced_rounds n "$PLAIN_PORT" "$PLAIN_PID" n2 "$plain_port" "$plain_pid"
+    local control=("${PACED[@]}")
+    kill "$rules_pid" "$plain_pid" && wait "$rules_pid" "$plain_pid" 2>/dev/null || true
     python3 -c "import statistics, sys
-values = [float(v) for v in sys.argv[1:]]
-median = statistics.median(values)
+split = sys.argv.index('--')
+first, second = sys.argv[1:split], sys.argv[split + 1:-1]
+control = sys.argv[-1].split()
+median = statistics.median(float(v) for v in first + second)
 verdict = 'met' if median <= 5 else 'not met'
-print(f'  median r - n: {median:+.1f} µs a request (rounds {\", \".join(sys.argv[1:])}) (target <= 5 µs: {verdict})')" "${differences[@]}"
+print(f'  median r - n: {median:+.1f} µs a request over both orders (n first {statistics.median(float(v) for v in first):+.1f}, '
+      f'r first {statistics.median(float(v) for v in second):+.1f}; A/A n2 - n {statistics.median(float(v) for v in control):+.1f}) (target <= 5 µs: {verdict})')" \
+        "${plain_first[@]}" -- "${rules_first[@]}" "${control[*]}"
+}
+
+# paced_rounds A PORT PID B PORT PID: ROUNDS rounds of A and B side by side at the steady rate;
+# prints each round and leaves each round's B - A (µs CPU a request) in PACED.
+paced_rounds() {
+    local a=$1 a_port=$2 a_pid=$3 b=$4 b_port=$5 b_pid=$6 round lua="$WORK/rules-paced.lua"
+    { cat "$ROOT/scripts/bench/rules.lua"; echo 'function delay() return 10 end'; } >"$lua"
+    PACED=()
+    for round in $(seq 1 "$ROUNDS"); do
+        local a0 b0 a1 b1 a_wrk b_wrk a_requests b_requests line
+        a0=$(ticks "$a_pid") b0=$(ticks "$b_pid")
+        wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -s "$lua" "http://127.0.0.1:$a_port/v1/chat/completions" >"$WORK/paced-a.out" &
+        a_wrk=$!
+        wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" -s "$lua" "http://127.0.0.1:$b_port/v1/chat/completions" >"$WORK/paced-b.out" &
+        b_wrk=$!
+        wait "$a_wrk" "$b_wrk"
+        a1=$(ticks "$a_pid") b1=$(ticks "$b_pid")
+        a_requests=$(awk '/requests in/ {print $1}' "$WORK/paced-a.out")
+        b_requests=$(awk '/requests in/ {print $1}' "$WORK/paced-b.out")
+        line=$(awk -v hz="$(getconf CLK_TCK)" -v a_ticks=$((a1 - a0)) -v b_ticks=$((b1 - b0)) -v a_requests="$a_requests" \
+            -v b_requests="$b_requests" -v round="$round" -v a="$a" -v b="$b" 'BEGIN {
+                x = a_ticks / hz * 1e6 / a_requests; y = b_ticks / hz * 1e6 / b_requests
+                printf "%+.1f round %d: %s %.1f µs (%d requests), %s %.1f µs (%d requests), %s - %s %+.1f µs\n", y - x, round, a, x, a_requests, b, y, b_requests, b, a, y - x
+            }')
+        PACED+=("${line%% *}")
+        echo "    ${line#* }"
+    done
 }
 
 # rules_allocations: heap allocations per request on (n) and (r), counted by a shim preloaded

@@ -24,7 +24,7 @@ public struct RequestInfo: Sendable {
     public var cache: CacheDirectives
     /// The request's headers by lower-cased name, for routing rules; filled only when the
     /// table has rules (credentials left out).
-    public var headers: [String: String] = [:]
+    public var headers = RuleHeaders()
     /// Receives the rule and policy that decided, for the response headers; `nil` to skip
     /// (a table without rules: ``policy`` says it all).
     public var decision: RoutingDecisionNote?

@@ -18,6 +18,8 @@ public final class RoutingTable: Sendable {
     public let rules: [any RequestRule]
     /// `routing.rules` as they are tried (the code's rules after them are tried as they are).
     private let program: RuleProgram
+    /// Each of `routing.rules`' decisions, named: what the program's match returns as it is.
+    private let decisions: [RuleDecision]
     /// One policy per name for rules' `then.policy`, kept with the table so stateful policies
     /// (round robin) keep their turn; empty without rules.
     private let namedPolicies: [RoutingPolicyName: any RoutingPolicy]
@@ -35,6 +37,11 @@ public final class RoutingTable: Sendable {
         self.rules = routing.rules + rules
         let program = RuleProgram(routing.rules.map(\.when))
         self.program = program
+        self.decisions = routing.rules.map { rule in
+            var decision = rule.then
+            if decision.rule.isEmpty { decision.rule = rule.name }
+            return decision
+        }
         self.ruleHeaderNames = rules.isEmpty ? program.headerNameList : nil
         self.resolver = ModelResolver(providers: routes.map(\.configuration))
         let severalKeys = routes.contains { $0.configuration.keySlot != nil }
@@ -73,11 +80,7 @@ public final class RoutingTable: Sendable {
 
     /// The first rule's decision for `facts`; `nil` when none matches.
     func decide(_ facts: RequestFacts) -> RuleDecision? {
-        if let index = program.firstMatch(facts) {
-            var decision = routing.rules[index].then
-            if decision.rule.isEmpty { decision.rule = routing.rules[index].name }
-            return decision
-        }
+        if let index = program.firstMatch(facts) { return decisions[index] }
         // By index: `for rule in rules` copies (retains) each existential, on every request.
         for index in program.count..<rules.count {
             if var decision = rules[index].decide(facts) {

@@ -160,8 +160,13 @@ public final class RecentRequests: RequestRecorder {
     static let otherLabel = "other"
 
     static func count(_ label: String, in counts: inout [String: Int]) {
-        let kept = counts[label] != nil || counts.count < labelsPerMinute ? label : otherLabel
-        counts[kept, default: 0] += 1
+        // One hash for a label already counted, as most are: this runs under the lock every
+        // event loop records through.
+        if let index = counts.index(forKey: label) {
+            counts.values[index] += 1
+        } else {
+            counts[counts.count < labelsPerMinute ? label : otherLabel, default: 0] += 1
+        }
     }
 
     static func minuteIndex(_ date: Date) -> Int {

@@ -63,16 +63,16 @@ enum RequestBody {
 
     /// Headers by lower-cased name for routing rules, credentials left out; repeated headers
     /// joined with commas. With `only`, just those names: what the YAML rules read.
-    static func ruleHeaders(_ fields: HTTPFields, only names: [String]? = nil) -> [String: String] {
-        if names?.isEmpty == true { return [:] }
+    static func ruleHeaders(_ fields: HTTPFields, only names: [String]? = nil) -> RuleHeaders {
+        if names?.isEmpty == true { return RuleHeaders() }
         // Sized for the names the rules read: grown from empty, it was allocated twice.
-        var headers = [String: String](minimumCapacity: names?.count ?? 0)
+        var headers = RuleHeaders(minimumCapacity: names?.count ?? fields.count)
         for field in fields {
             let name = field.name.canonicalName
             // The names first: comparing a few short strings costs less than hashing each field.
             if let names, !names.contains(name) { continue }
             if credentialHeaders.contains(field.name) { continue }
-            headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
+            headers.add(field.value, for: name)
         }
         return headers
     }

@@ -6,7 +6,7 @@ struct RuleConditionsTests {
 
     static func facts(
         model: String? = "llama-3.3-70b", endpoint: String = "chat", key: String? = "team-a",
-        headers: [String: String] = [:], needs: RequestNeeds = .init(estimatedPromptTokens: 100), at wall: Int64 = noon
+        headers: RuleHeaders = [:], needs: RequestNeeds = .init(estimatedPromptTokens: 100), at wall: Int64 = noon
     ) -> RequestFacts {
         RequestFacts(model: model, endpoint: endpoint, keyName: key, headers: headers, needs: needs, wallTime: wall)
     }

@@ -36,7 +36,7 @@ struct RuleProgramTests {
         let models: [String?] = [nil, "claude-3-haiku", "llama-3.3-70b", "gpt-4o"]
         let endpoints = ["chat", "messages", "embeddings"]
         let keys: [String?] = [nil, "intern-2", "intern-10"]
-        let headers: [[String: String]] = [[:], ["x-team": "GPU-a"], ["x-team": "web", "x-tenant": "Acme Corp"], ["x-team": "web"]]
+        let headers: [RuleHeaders] = [[:], ["x-team": "GPU-a"], ["x-team": "web", "x-tenant": "Acme Corp"], ["x-team": "web"]]
         let needs = [RequestNeeds(estimatedPromptTokens: 50), RequestNeeds(tools: true, estimatedPromptTokens: 9000), RequestNeeds(jsonMode: true, estimatedPromptTokens: 80), RequestNeeds(vision: true)]
         let times = ["2026-03-30T01:00:00Z", "2026-03-30T17:30:00Z", "2026-04-03T14:00:00Z", "2026-04-03T20:30:00Z"].map(wallTime)
         var all: [RequestFacts] = []

@@ -54,7 +54,7 @@ final class RuleHarness: Sendable {
     }
 
     func send(
-        _ request: ChatRequest = RuleHarness.request(), model: String? = "m", key: String? = nil, headers: [String: String] = [:], note: RoutingDecisionNote? = nil,
+        _ request: ChatRequest = RuleHarness.request(), model: String? = "m", key: String? = nil, headers: RuleHeaders = [:], note: RoutingDecisionNote? = nil,
         allowed: [String]? = nil
     ) async throws -> RoutingOutcome<ChatCompletion> {
         var info = RequestInfo(requestID: "t", keyName: key, logger: Logger(label: "t"))
@@ -64,7 +64,7 @@ final class RuleHarness: Sendable {
         return try await router.route(CompleteChat(request), model: model, table: table, deadline: clock.now.advanced(by: .seconds(60)), info: info)
     }
 
-    func order(model: String? = "m", headers: [String: String] = [:]) async throws -> [String] {
+    func order(model: String? = "m", headers: RuleHeaders = [:]) async throws -> [String] {
         calls.withLock { $0 = [] }
         _ = try await send(model: model, headers: headers)
         return calls.withLock { $0 }

@@ -26,14 +26,14 @@ public struct RequestFacts: Sendable {
     /// The access key's name, when keys are on.
     public var keyName: String?
     /// The request's headers by lower-cased name (credentials left out).
-    public var headers: [String: String]
+    public var headers: RuleHeaders
     /// Tools, vision, JSON mode and the estimated prompt tokens.
     public var needs: RequestNeeds
     /// Milliseconds since 1970 on the router's clock (``RequestRouter`` advances it with its
     /// injected clock, so tests move time with a mock clock).
     public var wallTime: Int64
 
-    public init(model: String?, endpoint: String, keyName: String? = nil, headers: [String: String] = [:], needs: RequestNeeds = .init(), wallTime: Int64) {
+    public init(model: String?, endpoint: String, keyName: String? = nil, headers: RuleHeaders = [:], needs: RequestNeeds = .init(), wallTime: Int64) {
         self.model = model
         self.endpoint = endpoint
         self.keyName = keyName
