@@ -25,7 +25,8 @@
 #                               turns likewise, under requests that all miss and are stored
 #   BENCH_ONLY=rules BENCH_ROUNDS=5 scripts/bench.sh   only echo (n) against echo with 20 routing
 #                               rules (r, scripts/bench/rules.sh), taking turns likewise, then a perf
-#                               profile of (r), both side by side at one steady rate, and the heap
+#                               profile of (r), both side by side at one steady rate in both start
+#                               orders (and two plain servers, A/A), and the heap
 #                               allocations each makes per request: the rules' cost
 #   BENCH_SECONDS=2 BENCH_ROUNDS=1 LLMROUTER_BUILD_CONFIGURATION=debug scripts/bench.sh   quick smoke run
 #   LLMROUTER_BIN=/path/to/llmrouter scripts/bench.sh   no build: that binary, and bench-baseline
