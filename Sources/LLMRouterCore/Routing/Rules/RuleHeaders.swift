@@ -3,9 +3,14 @@
 ///
 /// A short array of pairs rather than a dictionary: a table's rules read a handful of names, and
 /// comparing a few short names costs less than hashing each on insert and on every look-up, on
-/// every request the rules see.
+/// every request the rules see. Past ``indexedFrom`` names (code rules see every header, and a
+/// client may send thousands) the names are indexed too, so neither filling it nor a look-up
+/// grows with the square of what a client sent.
 public struct RuleHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     private var fields: [Field] = []
+    /// Each name's position in ``fields``, once there are ``indexedFrom`` of them.
+    private var positions: [String: Int]?
+    static let indexedFrom = 16
 
     private struct Field: Sendable {
         let name: String
@@ -26,18 +31,27 @@ public struct RuleHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
 
     /// The value of the header `name` (lower-cased, as rules store it); `nil` when absent.
     public subscript(name: String) -> String? {
-        for field in fields where field.name == name { return field.value }
-        return nil
+        position(of: name).map { fields[$0].value }
     }
 
     /// Adds a header; `name` must be lower-cased. A name already present gets `value` after a
     /// comma, as HTTP combines repeated fields.
     public mutating func add(_ value: String, for name: String) {
-        if let index = fields.firstIndex(where: { $0.name == name }) {
+        if let index = position(of: name) {
             fields[index].value += ",\(value)"
-        } else {
-            fields.append(Field(name: name, value: value))
+            return
         }
+        fields.append(Field(name: name, value: value))
+        if positions != nil {
+            positions?[name] = fields.count - 1
+        } else if fields.count >= Self.indexedFrom {
+            positions = Dictionary(uniqueKeysWithValues: fields.indices.map { (fields[$0].name, $0) })
+        }
+    }
+
+    private func position(of name: String) -> Int? {
+        if let positions { return positions[name] }
+        return fields.firstIndex { $0.name == name }
     }
 
     public var isEmpty: Bool { fields.isEmpty }
