@@ -4,10 +4,11 @@ import Synchronization
 /// cascade (`routing.auto.cascade`) tries a cheaper tier's model first behind ``CascadeGate``.
 extension RequestRouter {
     /// What `auto` serves `operation` with; `nil` when auto is off, the operation is no chat,
-    /// or no listed model fits its needs (it then goes to every route, as without tiers).
-    func chooseAuto<Operation: RouterOperation>(_ operation: Operation, table: RoutingTable) -> AutoRequest? {
+    /// or no listed model fits its needs and the deciding rule's `only` (it then goes to every
+    /// route, as without tiers).
+    func chooseAuto<Operation: RouterOperation>(_ operation: Operation, table: RoutingTable, only: [RouteSelector]?) -> AutoRequest? {
         guard table.auto.isActive, operation.routeKind == .chat, let request = operation.chatRequest else { return nil }
-        return table.auto.plan(request, needs: operation.needs, stream: operation.isStream, routes: table.routes)
+        return table.auto.plan(request, needs: operation.needs, stream: operation.isStream, routes: table.routes, only: only)
     }
 
     /// Routes `auto`'s plan; with a cascade, its cheaper step first. The client gets one answer:

@@ -30,7 +30,7 @@ extension RequestRouter {
             plan.refusedModel = served == model ? model ?? "auto" : "\(model ?? "auto") (served as \(served ?? "auto"))"
         }
         // The key was held to `auto` itself above: the model `auto` picks is the router's choice.
-        if plan.refusedModel == nil, decision?.deny == nil, ModelName.isAuto(served), let auto = chooseAuto(operation, table: table) {
+        if plan.refusedModel == nil, decision?.deny == nil, ModelName.isAuto(served), let auto = chooseAuto(operation, table: table, only: decision?.only) {
             plan.auto = auto
             plan.served = auto.main.model ?? served
             plan.policy = decision?.policy ?? table.policyName(for: plan.served)

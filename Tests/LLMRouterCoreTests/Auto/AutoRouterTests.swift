@@ -132,3 +132,48 @@ struct AutoExplainTests {
         #expect(named.json.objectValue?["auto"] == .null)
     }
 }
+
+/// A rule's `only` and `auto` together: `auto` picks among the models the rule leaves a route
+/// of, so a rule that picks some routes never meets a tier whose models have none.
+struct AutoUnderRulesTests {
+    /// `harness` with one rule, for every request, selecting `only` these routes.
+    static func table(_ harness: AutoHarness, only: [String]) -> RoutingTable {
+        var routing = harness.table.routing
+        routing.rules = [RoutingRule(name: "picked", when: RuleConditions(), then: RuleDecision(rule: "", only: only.map(RouteSelector.provider)))]
+        return RoutingTable(routes: harness.table.routes, routing: routing)
+    }
+
+    static func send(_ harness: AutoHarness, table: RoutingTable, _ content: String) async throws -> (RoutingOutcome<ChatCompletion>, RoutingDecision?) {
+        let request = AutoHarness.request(content)
+        var info = RequestInfo(requestID: "r", logger: Logger(label: "t"))
+        info.decision = RoutingDecisionNote()
+        let outcome = try await harness.router.route(CompleteChat(request), model: "auto", table: table, deadline: harness.clock.now.advanced(by: .seconds(60)), info: info)
+        return (outcome, info.decision?.decision)
+    }
+
+    @Test func theTierKeepsOnlyModelsTheRuleLeavesARouteOf() async throws {
+        let harness = AutoHarness()
+        // The code tier lists kimi-k2 (coder) then llama-3.3-70b (big); the rule selects no coder.
+        let table = Self.table(harness, only: ["big", "thinker"])
+        let (outcome, decision) = try await Self.send(harness, table: table, AutoHarness.codePrompt)
+        #expect(outcome.content == "answer from big")
+        #expect(harness.called == ["big"])
+        #expect(decision?.rule == "picked")
+        #expect(decision?.auto == "tier=code; model=llama-3.3-70b")
+        let explanation = await harness.router.explain(
+            CompleteChat(AutoHarness.request(AutoHarness.codePrompt)), model: "auto", table: table, info: RequestInfo(requestID: "e", logger: Logger(label: "t"))
+        )
+        #expect(explanation.routes.map(\.name) == ["big"], "explain shows what routing does")
+    }
+
+    @Test func aTierWithNoSelectedModelGoesToTheRoutesTheRuleSelects() async throws {
+        let harness = AutoHarness()
+        // Before, `auto` kept the code tier (coder, big), the rule skipped both, and the client
+        // got a 503 while thinker stood by.
+        let (outcome, decision) = try await Self.send(harness, table: Self.table(harness, only: ["thinker"]), AutoHarness.codePrompt)
+        #expect(outcome.content == "answer from thinker")
+        #expect(harness.called == ["thinker"])
+        #expect(decision?.rule == "picked")
+        #expect(decision?.auto == nil, "no tier model could serve it: every route the rule selects, as without tiers")
+    }
+}

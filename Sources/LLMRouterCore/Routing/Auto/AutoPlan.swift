@@ -54,12 +54,18 @@ final class AutoPlan: Sendable {
     }
 
     /// The plan cut to the models with a route that can serve `needs` (unknown capabilities
-    /// never rule out); itself when every route can, as for most requests.
-    func fitting(_ needs: RequestNeeds, routes: [Route]) -> AutoPlan {
-        if !needs.tools, !needs.vision, !needs.jsonMode, needs.estimatedPromptTokens <= smallestContext { return self }
-        func fits(_ index: Int) -> Bool { needs.fits(routes[index].configuration.capabilities) }
+    /// never rule out) and that a rule's `only` selects; itself when every route can, as for most
+    /// requests. Without the cut, a rule that picks GPU routes would meet a tier whose models
+    /// have none and answer 503 while a GPU route stood by.
+    func fitting(_ needs: RequestNeeds, only: [RouteSelector]? = nil, routes: [Route]) -> AutoPlan {
+        if only == nil, !needs.tools, !needs.vision, !needs.jsonMode, needs.estimatedPromptTokens <= smallestContext { return self }
+        func selected(_ index: Int) -> Bool { only?.contains { $0.matches(routes[index].configuration) } ?? true }
+        func fits(_ index: Int) -> Bool { selected(index) && needs.fits(routes[index].configuration.capabilities) }
         let kept = models.filter { $0.indices.contains(where: fits) }
-        return kept.count == models.count ? self : AutoPlan(models: kept, wildcards: wildcards, routes: routes)
+        // A wildcard's capabilities are its own business (unknown until it answers); its tags are not.
+        let keptWildcards = wildcards.filter(selected)
+        return kept.count == models.count && keptWildcards.count == wildcards.count
+            ? self : AutoPlan(models: kept, wildcards: keptWildcards, routes: routes)
     }
 
     /// `order` (the policy's) with each model's routes together, models in list order and

@@ -96,12 +96,13 @@ public final class AutoRouting: Sendable {
 
     /// What `auto` serves `request` with: its tier's plan, and with a cascade (never for a
     /// stream: its first bytes are the client's before a gate could judge) the cheaper step.
-    func plan(_ request: ChatRequest, needs: RequestNeeds, stream: Bool, routes: [Route]) -> AutoRequest? {
+    /// - Parameter only: the deciding rule's `only`: models with no route it selects are left out.
+    func plan(_ request: ChatRequest, needs: RequestNeeds, stream: Bool, routes: [Route], only: [RouteSelector]? = nil) -> AutoRequest? {
         let tier = classifier.classify(request, estimatedTokens: needs.estimatedPromptTokens)
-        if settings.cascade, !stream, let (first, then) = cascade(for: tier, needs: needs, routes: routes) {
+        if settings.cascade, !stream, let (first, then) = cascade(for: tier, needs: needs, routes: routes, only: only) {
             return AutoRequest(main: then, first: first)
         }
-        return choose(tier, needs: needs, routes: routes).map { AutoRequest(main: $0, first: nil) }
+        return choose(tier, needs: needs, routes: routes, only: only).map { AutoRequest(main: $0, first: nil) }
     }
 
     /// What `auto` would do with `request` on `table`, without routing it (for explaining a
@@ -114,18 +115,18 @@ public final class AutoRouting: Sendable {
     /// What `auto` serves a request of `tier` with `needs`: the plan of `planTier` (the tier
     /// itself unless a cascade moves up to another) cut to the models that fit; `nil` when none
     /// does (the request then goes to every route, as without tiers).
-    func choose(_ tier: AutoTier, plan planTier: AutoTier? = nil, needs: RequestNeeds, routes: [Route]) -> AutoChoice? {
-        guard let plan = plans[planTier ?? tier]?.fitting(needs, routes: routes), !plan.isEmpty else { return nil }
+    func choose(_ tier: AutoTier, plan planTier: AutoTier? = nil, needs: RequestNeeds, routes: [Route], only: [RouteSelector]? = nil) -> AutoChoice? {
+        guard let plan = plans[planTier ?? tier]?.fitting(needs, only: only, routes: routes), !plan.isEmpty else { return nil }
         return AutoChoice(tier: tier, plan: plan)
     }
 
     /// A cascade for a request of `tier`: the cheaper tier's own models first, then the plan it
     /// moves up to (`default` for a `simple` request, else the tier's own); `nil` when no cheaper
     /// model fits or the cheaper step would start with the same model.
-    func cascade(for tier: AutoTier, needs: RequestNeeds, routes: [Route]) -> (first: AutoChoice, then: AutoChoice)? {
+    func cascade(for tier: AutoTier, needs: RequestNeeds, routes: [Route], only: [RouteSelector]? = nil) -> (first: AutoChoice, then: AutoChoice)? {
         let steps = tier.cascadeSteps
-        guard let then = choose(tier, plan: steps.first == tier ? steps.then : tier, needs: needs, routes: routes),
-            let plan = firstSteps[steps.first]?.fitting(needs, routes: routes), !plan.isEmpty, plan.models.first?.name != then.model
+        guard let then = choose(tier, plan: steps.first == tier ? steps.then : tier, needs: needs, routes: routes, only: only),
+            let plan = firstSteps[steps.first]?.fitting(needs, only: only, routes: routes), !plan.isEmpty, plan.models.first?.name != then.model
         else { return nil }
         return (AutoChoice(tier: tier, plan: plan), then)
     }
