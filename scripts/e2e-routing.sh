@@ -3,7 +3,8 @@
 # Python SDK, over counting fake upstreams (scripts/e2e/fake_upstream.py): routing rules (a deny,
 # only/prefer by tag, a header match) with X-LLMRouter-Rule, sticky sessions, hedging against a
 # slow fake, a paid route within a tiny budget, a stream cut mid-answer and continued,
-# POST /admin/explain making no upstream call, and `model: auto` (tiers, a cascade past a refusal). 127.0.0.1 only; stops everything by itself.
+# POST /admin/explain making no upstream call, and `model: auto` (tiers, a cascade past a refusal,
+# a rule's `only` leaving no tier a route). 127.0.0.1 only; stops everything by itself.
 source "$(dirname "$0")/lib.sh"
 PYTHON=$(python_venv "openai>=1.66,<3")
 BIN=$(llmrouter_bin)
@@ -109,6 +110,13 @@ grep -i '^x-llmrouter' "$WORK/headers" | sed 's/^/     | /'
 check "X-Team: gpu-research is answered by the gpu-tagged route" body_has "b['choices'][0]['message']['content'].startswith('gpu:')"
 check "... with X-LLMRouter-Rule: gpu-team" header_has x-llmrouter-rule gpu-team
 check "... the others skipped as not selected" header_has x-llmrouter-skipped 'rule gpu-team: not selected'
+
+echo "== curl: the same header rule with model auto, whose tiers have no gpu route"
+post /v1/chat/completions "$(chat auto 'hi from the gpu team')" 'X-Team: gpu-research'
+grep -i '^x-llmrouter' "$WORK/headers" | sed 's/^/     | /'
+check "auto under the gpu-team rule is answered by the gpu-tagged route, not a 503" body_has "b['choices'][0]['message']['content'].startswith('gpu:')"
+check "... with X-LLMRouter-Rule: gpu-team and no tier (none has a route the rule selects)" \
+    test "$(grep -ci '^x-llmrouter-rule: gpu-team' "$WORK/headers")-$(grep -ci '^x-llmrouter-auto' "$WORK/headers")" = 1-0
 
 echo "== curl: POST /admin/explain calls nothing"
 BEFORE=$(calls)
