@@ -80,7 +80,7 @@ rules_profile() {
 # serves the same steady rate (about 2,000 req/s here) instead of as much as it can. Taking turns
 # at full speed, one server's CPU per request moves by a quarter between rounds, and a server
 # that serves fewer requests pays more per request. The server started second has measured up to
-# 1 µs more than the first, so the rounds run in both orders: the pair above (n started first),
+# 2 µs more than the first, so the rounds run in both orders: the pair above (n started first),
 # then a new pair with (r) started first. Last, the two plain servers against each other (A/A):
 # what the method reads where there is no difference. The verdict is the median over both orders.
 rules_paced() {
@@ -89,9 +89,7 @@ rules_paced() {
     local plain_first=("${PACED[@]}")
     serve rules.yaml && local rules_port=$PORT rules_pid=$PID
     serve plain.yaml && local plain_port=$PORT plain_pid=$PID
-    for port in "$rules_port" "$plain_port"; do
-        for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
-    done
+    wait_for_http "http://127.0.0.1:$rules_port/health" && wait_for_http "http://127.0.0.1:$plain_port/health"
     echo "  r started first:"
     paced_rounds n "$plain_port" "$plain_pid" r "$rules_port" "$rules_pid"
     local rules_first=("${PACED[@]}")
